@@ -1,0 +1,75 @@
+//! Profiles: which peer is going to judge the certificate, and so which
+//! rules apply to it.
+
+use serde::Serialize;
+
+/// The peer whose acceptance is being checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "kebab-case")]
+pub enum Profile {
+    /// Any IKEv2 peer (RFC 4945 §5.1.3.2, IOS validation logic).
+    Ikev2,
+    /// Strict RFC 4945: as ikev2, and an EKU without ipsecIKE is rejected.
+    Rfc4945,
+    /// A headend certificate as the AnyConnect / Secure Client checks it.
+    #[value(name = "anyconnect-server")]
+    AnyConnectServer,
+    /// A FlexVPN headend for Windows clients: EKU must include serverAuth.
+    #[value(name = "flexvpn-server")]
+    FlexVpnServer,
+    /// A FlexVPN client certificate: EKU must include clientAuth.
+    #[value(name = "flexvpn-client")]
+    FlexVpnClient,
+    /// An EAP headend, which authenticates with a certificate: serverAuth.
+    #[value(name = "eap-server")]
+    EapServer,
+}
+
+impl Profile {
+    pub const ALL: [Profile; 6] = [
+        Profile::Ikev2,
+        Profile::Rfc4945,
+        Profile::AnyConnectServer,
+        Profile::FlexVpnServer,
+        Profile::FlexVpnClient,
+        Profile::EapServer,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Ikev2 => "ikev2",
+            Profile::Rfc4945 => "rfc4945",
+            Profile::AnyConnectServer => "anyconnect-server",
+            Profile::FlexVpnServer => "flexvpn-server",
+            Profile::FlexVpnClient => "flexvpn-client",
+            Profile::EapServer => "eap-server",
+        }
+    }
+
+    /// Profiles whose clients verify the headend's name against the host
+    /// they connected to, so `--host` means something.
+    pub fn verifies_host_name(self) -> bool {
+        matches!(
+            self,
+            Profile::AnyConnectServer | Profile::FlexVpnServer | Profile::EapServer
+        )
+    }
+
+    /// One line for `--help` and `pkiaudit rules`.
+    pub fn description(self) -> &'static str {
+        match self {
+            Profile::Ikev2 => "any IKEv2 peer: RFC 4945 §5.1.3.2 Key Usage logic as IOS applies it",
+            Profile::Rfc4945 => "strict RFC 4945: as ikev2, and an EKU without ipsecIKE/anyExtendedKeyUsage is rejected",
+            Profile::AnyConnectServer => "headend certificate checked by AnyConnect / Secure Client (KU, EKU and name rules)",
+            Profile::FlexVpnServer => "FlexVPN headend for Windows clients: EKU must include serverAuth",
+            Profile::FlexVpnClient => "FlexVPN client certificate: EKU must include clientAuth",
+            Profile::EapServer => "EAP headend authenticating with a certificate: EKU must include serverAuth",
+        }
+    }
+}
+
+impl std::fmt::Display for Profile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}

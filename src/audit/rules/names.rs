@@ -1,0 +1,294 @@
+//! Name rules: will the client accept the name on the headend certificate?
+//! The matching itself lives in `audit::names`.
+
+use super::{Citation, Ctx, Rule, Scope, Severity};
+use crate::audit::names::{self, NameCheck, NameSource};
+use crate::audit::profile::Profile;
+use crate::model::{Certificate, SanEntry};
+
+const GUIDE_NAMES: Citation = Citation::FieldGuide {
+    section: "Name Verification and AnyConnect Behavior",
+};
+const RFC6125: Citation = Citation::Rfc {
+    number: 6125,
+    section: "6.4",
+};
+
+/// Headend profiles: their clients verify the name.
+const SERVER_PROFILES: &[Profile] = &[
+    Profile::AnyConnectServer,
+    Profile::FlexVpnServer,
+    Profile::EapServer,
+];
+
+fn list(check: &NameCheck) -> String {
+    check
+        .comparisons
+        .iter()
+        .map(|c| match &c.reason {
+            Some(r) if !c.matched => format!("{} ({r})", c.name),
+            _ => c.name.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn checked(ctx: &Ctx<'_>) -> Option<NameCheck> {
+    ctx.opts.host.as_ref().map(|h| names::verify(ctx.cert, h))
+}
+
+pub static HOST_MISMATCH: Rule = Rule {
+    id: "name.host.mismatch",
+    severity: Severity::Error,
+    summary: "The host the client connects to matches no name the client verifies",
+    citations: &[GUIDE_NAMES, RFC6125],
+    scope: Scope::EndEntity,
+    profiles: SERVER_PROFILES,
+    check: |ctx: &Ctx<'_>| {
+        let Some(check) = checked(ctx) else {
+            return vec![];
+        };
+        if check.matched() || check.comparisons.is_empty() {
+            // No names at all is `name.host.no-name`.
+            return vec![];
+        }
+        let host = ctx
+            .opts
+            .host
+            .as_ref()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        vec![format!(
+            "host {host} matches none of: {}; {}",
+            list(&check),
+            check.source_explained(ctx.cert)
+        )]
+    },
+};
+
+pub static HOST_MATCH: Rule = Rule {
+    id: "name.host.match",
+    severity: Severity::Info,
+    summary: "The host matches a name the client verifies",
+    citations: &[GUIDE_NAMES],
+    scope: Scope::EndEntity,
+    profiles: SERVER_PROFILES,
+    check: |ctx: &Ctx<'_>| {
+        let Some(check) = checked(ctx) else {
+            return vec![];
+        };
+        let Some(hit) = check.comparisons.iter().find(|c| c.matched) else {
+            return vec![];
+        };
+        let host = ctx
+            .opts
+            .host
+            .as_ref()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        vec![format!(
+            "host {host} matches {} ({})",
+            hit.name,
+            check.source_explained(ctx.cert)
+        )]
+    },
+};
+
+/// The names a client compares, for when no `--host` was given.
+fn names_compared(cert: &Certificate) -> (NameSource, Vec<String>) {
+    let san = cert.san_dns_ip();
+    if san.is_empty() {
+        (
+            NameSource::CommonName,
+            cert.subject
+                .common_names
+                .iter()
+                .map(|cn| format!("CN={cn}"))
+                .collect(),
+        )
+    } else {
+        (
+            NameSource::SubjectAltName,
+            san.iter().map(|e| e.to_string()).collect(),
+        )
+    }
+}
+
+pub static HOST_NOT_GIVEN: Rule = Rule {
+    id: "name.host.not-given",
+    severity: Severity::Info,
+    summary: "No --host given: lists the names the client will compare with the host",
+    citations: &[GUIDE_NAMES],
+    scope: Scope::EndEntity,
+    profiles: SERVER_PROFILES,
+    check: |ctx: &Ctx<'_>| {
+        if ctx.opts.host.is_some() {
+            return vec![];
+        }
+        let (source, names) = names_compared(ctx.cert);
+        if names.is_empty() {
+            return vec![];
+        }
+        let field = match source {
+            NameSource::SubjectAltName => "SAN entries (the CN is ignored)",
+            NameSource::CommonName => "the subject CN (no SAN DNS/IP entry)",
+        };
+        vec![format!(
+            "name not verified (pass --host): clients will compare the host they connect to \
+             with {field}: {}",
+            names.join(", ")
+        )]
+    },
+};
+
+pub static NO_NAME: Rule = Rule {
+    id: "name.host.no-name",
+    severity: Severity::Error,
+    summary: "Headend certificate has no SAN DNS/IP entry and no subject CN to verify",
+    citations: &[GUIDE_NAMES],
+    scope: Scope::EndEntity,
+    profiles: SERVER_PROFILES,
+    check: |ctx: &Ctx<'_>| {
+        if names_compared(ctx.cert).1.is_empty() {
+            vec![
+                "the certificate has no SAN DNS/IP entry and no subject CN: no host name can \
+                  match it"
+                    .into(),
+            ]
+        } else {
+            vec![]
+        }
+    },
+};
+
+pub static INVALID_NAME: Rule = Rule {
+    id: "name.wildcard.invalid",
+    severity: Severity::Warning,
+    summary: "A name the client verifies is not valid for IPsec name verification (bad wildcard)",
+    citations: &[GUIDE_NAMES, RFC6125],
+    scope: Scope::EndEntity,
+    profiles: SERVER_PROFILES,
+    check: |ctx: &Ctx<'_>| {
+        let cert = ctx.cert;
+        let san = cert.san_dns_ip();
+        let candidates: Vec<(String, &str)> = if san.is_empty() {
+            cert.subject
+                .common_names
+                .iter()
+                .filter(|cn| cn.trim().parse::<std::net::IpAddr>().is_err())
+                .map(|cn| (format!("CN={cn}"), cn.as_str()))
+                .collect()
+        } else {
+            san.iter()
+                .filter_map(|e| match e {
+                    SanEntry::Dns(d) => Some((e.to_string(), d.as_str())),
+                    _ => None,
+                })
+                .collect()
+        };
+        candidates
+            .into_iter()
+            .filter_map(|(shown, name)| {
+                names::invalid_dns_name(name)
+                    .map(|why| format!("{shown} can never match a host: {why}"))
+            })
+            .collect()
+    },
+};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::audit::names::Host;
+    use crate::audit::rules::testing::run;
+    use crate::audit::{Options, Role};
+    use crate::testkit::{CertSpec, Issued};
+
+    fn opts(host: Option<&str>) -> Options {
+        Options {
+            host: host.map(|h| Host::parse(h).unwrap()),
+            profile: Profile::AnyConnectServer,
+            ..Options::test()
+        }
+    }
+
+    fn cert(spec: CertSpec) -> Vec<u8> {
+        Issued::root("Names CA").issue(spec).der()
+    }
+
+    #[test]
+    fn mismatch_explains_san_exclusivity() {
+        let der = cert(CertSpec::leaf("vpn.example.com").san_dns(&["vpn1.example.com"]));
+        let msgs = run(
+            &HOST_MISMATCH,
+            &der,
+            Role::EndEntity,
+            &opts(Some("vpn.example.com")),
+        );
+        assert_eq!(msgs.len(), 1);
+        assert!(
+            msgs[0].contains("DNS:vpn1.example.com (different name)"),
+            "{}",
+            msgs[0]
+        );
+        assert!(msgs[0].contains("CN is ignored"), "{}", msgs[0]);
+        assert!(run(
+            &HOST_MATCH,
+            &der,
+            Role::EndEntity,
+            &opts(Some("vpn.example.com"))
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn match_reports_the_name_that_matched() {
+        let der = cert(CertSpec::leaf("x").san_dns(&["*.example.com"]));
+        let msgs = run(
+            &HOST_MATCH,
+            &der,
+            Role::EndEntity,
+            &opts(Some("VPN.example.com.")),
+        );
+        assert!(msgs[0].contains("matches DNS:*.example.com"), "{msgs:?}");
+        assert!(run(
+            &HOST_MISMATCH,
+            &der,
+            Role::EndEntity,
+            &opts(Some("vpn.example.com"))
+        )
+        .is_empty());
+    }
+
+    #[test]
+    fn not_given_lists_names_and_goes_quiet_with_host() {
+        let der = cert(CertSpec::leaf("vpn.example.com"));
+        let msgs = run(&HOST_NOT_GIVEN, &der, Role::EndEntity, &opts(None));
+        assert!(msgs[0].contains("CN=vpn.example.com"), "{msgs:?}");
+        assert!(run(&HOST_NOT_GIVEN, &der, Role::EndEntity, &opts(Some("a.b"))).is_empty());
+    }
+
+    #[test]
+    fn no_name_fires_without_san_and_cn() {
+        let der = cert(CertSpec::leaf_without_cn().san_email("ops@example.com"));
+        assert_eq!(run(&NO_NAME, &der, Role::EndEntity, &opts(None)).len(), 1);
+        let der = cert(CertSpec::leaf("vpn.example.com"));
+        assert!(run(&NO_NAME, &der, Role::EndEntity, &opts(None)).is_empty());
+    }
+
+    #[test]
+    fn invalid_wildcards_are_flagged_only_where_the_client_looks() {
+        let der = cert(CertSpec::leaf("vpn.*.com").san_dns(&["vpn.*.com", "*.example.com"]));
+        let msgs = run(&INVALID_NAME, &der, Role::EndEntity, &opts(None));
+        assert_eq!(msgs.len(), 1, "{msgs:?}");
+        assert!(msgs[0].starts_with("DNS:vpn.*.com"), "{msgs:?}");
+        // CN is not looked at when SAN has DNS names
+        let der = cert(CertSpec::leaf("vpn.*.com").san_dns(&["vpn.example.com"]));
+        assert!(run(&INVALID_NAME, &der, Role::EndEntity, &opts(None)).is_empty());
+        let der = cert(CertSpec::leaf("vpn.*.com"));
+        assert_eq!(
+            run(&INVALID_NAME, &der, Role::EndEntity, &opts(None)).len(),
+            1
+        );
+    }
+}

@@ -1,0 +1,284 @@
+//! Command-line interface: clap definitions, wiring and exit codes. The only
+//! module that prints, reads the clock or the environment.
+
+use std::ffi::OsString;
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::audit::names::Host;
+use crate::audit::profile::Profile;
+use crate::audit::rules::Severity;
+use crate::audit::{self, Options};
+use crate::load;
+use crate::report::{self, Format};
+use crate::time::{self, AuditTime};
+
+/// Exit codes, in the style of ripgrep and cargo-deny.
+pub mod exit {
+    /// Audit ran; no finding reached `--fail-on`.
+    pub const OK: i32 = 0;
+    /// Audit ran; at least one finding reached `--fail-on`.
+    pub const FINDINGS: i32 = 1;
+    /// Usage error, or an input could not be read (the rest was audited).
+    pub const ERROR: i32 = 2;
+}
+
+const AFTER_HELP: &str = "\
+Exit codes:
+  0  no finding at or above --fail-on (default: error)
+  1  at least one finding at or above --fail-on
+  2  usage error, or an input could not be read (the other inputs are still audited)
+
+Formats are sniffed from content: PEM (many blocks, text around them), DER,
+PKCS#7 .p7b/.p7c (DER or PEM), bare base64. '-' reads standard input.";
+
+/// Certificate and trust-chain auditor for IPsec/IKEv2 VPNs: will
+/// AnyConnect, Windows and IOS peers accept this certificate, and if not, why?
+#[derive(Debug, Parser)]
+#[command(name = "pkiaudit", version, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// When to colour the output.
+    #[arg(long, value_enum, default_value_t = ColorWhen::Auto, global = true)]
+    pub color: ColorWhen,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorWhen {
+    /// Colour when standard output is a terminal (and NO_COLOR is unset).
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Audit certificates against a profile: KU/EKU, names, validity, key hygiene.
+    #[command(after_help = AFTER_HELP)]
+    Check(CheckArgs),
+    /// Show what is in certificates: names, validity, keys, extensions, fingerprints.
+    #[command(after_help = AFTER_HELP)]
+    Inspect(InspectArgs),
+    /// List the rules (and profiles) with their ids, severities and citations.
+    Rules(RulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TimeArgs {
+    /// Judge validity as of this time (RFC 3339, or YYYY-MM-DD for midnight UTC),
+    /// e.g. the planned rollout date. Default: the system clock.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Certificate files, directories, or '-' for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Which peer judges the certificate.
+    #[arg(long, value_enum, default_value_t = Profile::Ikev2)]
+    pub profile: Profile,
+    /// The name or address clients connect to; verified against SAN/CN as
+    /// AnyConnect does (server profiles only).
+    #[arg(long, value_name = "NAME_OR_IP")]
+    pub host: Option<String>,
+    #[command(flatten)]
+    pub time: TimeArgs,
+    /// Warn about certificates that expire within this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
+    /// Report expired certificates as warnings, as IOS does with
+    /// `match certificate MAP allow expired-certificates`.
+    #[arg(long)]
+    pub allow_expired: bool,
+    /// Trust anchors (PEM/DER/PKCS#7 files or directories). Read and checked
+    /// for readability; chain building against them comes in a later release.
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    /// Exit 1 when a finding of this severity or worse is found.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+impl FailOn {
+    fn threshold(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Certificate files, directories, or '-' for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub time: TimeArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct RulesArgs {
+    /// Only the rules of this profile.
+    #[arg(long, value_enum)]
+    pub profile: Option<Profile>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+/// Parse the arguments, run, and return the exit code.
+pub fn main() -> i32 {
+    run(std::env::args_os())
+}
+
+/// [`main`] with explicit arguments (for tests).
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match Cli::try_parse_from(args) {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() {
+                exit::ERROR
+            } else {
+                exit::OK
+            };
+        }
+    };
+    let choice = match cli.color {
+        ColorWhen::Auto => anstream::ColorChoice::Auto,
+        ColorWhen::Always => anstream::ColorChoice::Always,
+        ColorWhen::Never => anstream::ColorChoice::Never,
+    };
+    let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    let result = match cli.command {
+        Command::Check(args) => check(args, &mut stdout),
+        Command::Inspect(args) => inspect(args, &mut stdout),
+        Command::Rules(args) => rules(args, &mut stdout),
+    };
+    let _ = stdout.flush();
+    match result {
+        Ok(code) => code,
+        // `pkiaudit ... | head`: the reader went away; nothing to report.
+        Err(e)
+            if e.downcast_ref::<std::io::Error>()
+                .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe) =>
+        {
+            exit::OK
+        }
+        Err(e) => {
+            let mut stderr = anstream::AutoStream::new(std::io::stderr().lock(), choice);
+            let red = anstyle::Style::new()
+                .fg_color(Some(anstyle::AnsiColor::Red.into()))
+                .bold();
+            let _ = writeln!(stderr, "{red}error:{red:#} {e:#}");
+            exit::ERROR
+        }
+    }
+}
+
+fn audit_time(args: &TimeArgs) -> anyhow::Result<AuditTime> {
+    match &args.at {
+        Some(t) => Ok(AuditTime::given(
+            time::parse_at(t).map_err(|e| anyhow::anyhow!("--at: {e}"))?,
+        )),
+        None => Ok(AuditTime::system_clock()),
+    }
+}
+
+/// Input problems go to stderr too, so a script that only keeps stdout
+/// (or reads JSON) still sees on its terminal that something was not read.
+fn report_input_errors(inputs: &[load::LoadedInput]) {
+    let mut stderr = std::io::stderr().lock();
+    for p in inputs
+        .iter()
+        .flat_map(|i| i.problems.iter())
+        .filter(|p| p.level == load::ProblemLevel::Error)
+    {
+        let _ = writeln!(stderr, "pkiaudit: {p}");
+    }
+}
+
+fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let host = match &args.host {
+        Some(h) => {
+            if !args.profile.verifies_host_name() {
+                anyhow::bail!(
+                    "--host is verified by the server profiles (anyconnect-server, \
+                     flexvpn-server, eap-server); profile {} does not check names",
+                    args.profile
+                );
+            }
+            Some(Host::parse(h).map_err(|e| anyhow::anyhow!("--host: {e}"))?)
+        }
+        None => None,
+    };
+    let opts = Options {
+        profile: args.profile,
+        host,
+        time: audit_time(&args.time)?,
+        warn_days: i64::from(args.warn_days),
+        allow_expired: args.allow_expired,
+    };
+    let inputs = load::load_paths(&args.files);
+    let trust = load::load_paths(&args.trust);
+    report_input_errors(&inputs);
+    report_input_errors(&trust);
+    let report = audit::audit(inputs, trust, &opts);
+    match args.format {
+        Format::Text => report::text::write_check(out, &report)?,
+        Format::Json => report::json::write_check(out, &report)?,
+    }
+    Ok(if report.has_input_errors() {
+        exit::ERROR
+    } else if report
+        .max_severity()
+        .is_some_and(|s| s >= args.fail_on.threshold())
+    {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
+fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let time = audit_time(&args.time)?;
+    let inputs = load::load_paths(&args.files);
+    report_input_errors(&inputs);
+    let subjects = audit::assemble(&inputs);
+    match args.format {
+        Format::Text => report::text::write_inspect(out, &inputs, &subjects, &time)?,
+        Format::Json => report::json::write_inspect(out, &inputs, &subjects, &time)?,
+    }
+    Ok(if inputs.iter().any(|i| i.has_errors()) {
+        exit::ERROR
+    } else {
+        exit::OK
+    })
+}
+
+fn rules(args: RulesArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    match args.format {
+        Format::Text => report::text::write_rules(out, args.profile)?,
+        Format::Json => report::json::write_rules(out, args.profile)?,
+    }
+    Ok(exit::OK)
+}

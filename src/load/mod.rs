@@ -1,0 +1,441 @@
+//! Loaders: bytes in, certificates with provenance out.
+//!
+//! The format is sniffed from the content, never from the file name. Every
+//! loader treats its input as hostile: a broken block becomes an
+//! [`InputProblem`] naming the file and line (or the position inside a
+//! PKCS#7 bundle), and the certificates beside it are still returned.
+
+mod pem;
+mod pkcs7;
+
+use std::fs;
+use std::io::{self, Read};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+use crate::model::Certificate;
+
+/// The largest input pkiaudit reads (64 MiB). Larger inputs are refused
+/// with an input error before they are read into memory.
+pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The most certificates taken from one input; the rest are reported as
+/// an input error rather than read.
+pub const MAX_CERTS_PER_INPUT: usize = 100_000;
+
+/// The most files read from one directory tree given on the command line.
+pub const MAX_FILES_PER_DIRECTORY: usize = 100_000;
+
+/// Where a certificate came from inside its input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Container {
+    /// A `CERTIFICATE`, `X509 CERTIFICATE` or `TRUSTED CERTIFICATE` PEM block.
+    Pem,
+    /// A raw DER certificate.
+    Der,
+    /// A DER (or BER) PKCS#7 / CMS certs-only bundle.
+    Pkcs7,
+    /// A PKCS#7 bundle inside a `PKCS7` / `CMS` PEM block.
+    PemPkcs7,
+    /// Bare base64 of a DER certificate or bundle (no PEM armour).
+    Base64,
+}
+
+impl Container {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Container::Pem => "pem",
+            Container::Der => "der",
+            Container::Pkcs7 => "pkcs7",
+            Container::PemPkcs7 => "pem-pkcs7",
+            Container::Base64 => "base64",
+        }
+    }
+}
+
+/// The provenance of one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Provenance {
+    /// The input as given: a path, or `-` for standard input.
+    pub file: String,
+    /// 1-based position of the certificate among those found in the file.
+    pub index: usize,
+    /// 1-based line of the PEM `BEGIN` line, for text inputs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// 1-based position inside a PKCS#7 bundle.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_index: Option<usize>,
+    pub container: Container,
+}
+
+impl std::fmt::Display for Provenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} #{}", self.file, self.index)?;
+        match (self.line, self.bundle_index) {
+            (Some(line), Some(i)) => write!(f, " (line {line}, PKCS#7 item {i})"),
+            (Some(line), None) => write!(f, " (line {line})"),
+            (None, Some(i)) => write!(f, " (PKCS#7 item {i})"),
+            (None, None) => Ok(()),
+        }
+    }
+}
+
+/// How bad an input problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProblemLevel {
+    /// Something in the input was ignored on purpose (a CRL, a CSR).
+    Note,
+    /// Read, but something is off (trailing bytes, a private key in the file).
+    Warning,
+    /// Part or all of the input could not be read.
+    Error,
+}
+
+/// A problem with an input, as opposed to a finding about a certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct InputProblem {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bundle_index: Option<usize>,
+    pub level: ProblemLevel,
+    pub message: String,
+}
+
+impl std::fmt::Display for InputProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(i) = self.bundle_index {
+            write!(f, " (PKCS#7 item {i})")?;
+        }
+        let level = match self.level {
+            ProblemLevel::Note => "note",
+            ProblemLevel::Warning => "warning",
+            ProblemLevel::Error => "error",
+        };
+        write!(f, ": {level}: {}", self.message)
+    }
+}
+
+/// A certificate and where it was found.
+#[derive(Debug, Clone)]
+pub struct LoadedCert {
+    pub provenance: Provenance,
+    pub cert: Certificate,
+}
+
+/// Everything read from one input.
+#[derive(Debug, Clone)]
+pub struct LoadedInput {
+    pub file: String,
+    /// The format that was recognised (`pem`, `der`, `pkcs7`, `base64`), if any.
+    pub format: Option<&'static str>,
+    pub bytes: u64,
+    pub certs: Vec<LoadedCert>,
+    pub problems: Vec<InputProblem>,
+    /// Set once [`MAX_CERTS_PER_INPUT`] was reached.
+    capped: bool,
+}
+
+impl LoadedInput {
+    fn new(file: &str, bytes: u64) -> Self {
+        LoadedInput {
+            file: file.to_string(),
+            format: None,
+            bytes,
+            certs: Vec::new(),
+            problems: Vec::new(),
+            capped: false,
+        }
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.problems.iter().any(|p| p.level == ProblemLevel::Error)
+    }
+
+    pub(crate) fn problem(
+        &mut self,
+        level: ProblemLevel,
+        line: Option<usize>,
+        bundle_index: Option<usize>,
+        message: impl Into<String>,
+    ) {
+        self.problems.push(InputProblem {
+            file: self.file.clone(),
+            line,
+            bundle_index,
+            level,
+            message: message.into(),
+        });
+    }
+
+    /// Parse one DER certificate found at (`line`, `bundle_index`) and keep
+    /// it, or record why it could not be read.
+    pub(crate) fn add_der(
+        &mut self,
+        der: &[u8],
+        container: Container,
+        line: Option<usize>,
+        bundle_index: Option<usize>,
+        allow_trailing: bool,
+    ) {
+        if self.certs.len() >= MAX_CERTS_PER_INPUT {
+            if !self.capped {
+                self.capped = true;
+                self.problem(
+                    ProblemLevel::Error,
+                    line,
+                    bundle_index,
+                    format!(
+                        "more than {MAX_CERTS_PER_INPUT} certificates in one input; the rest are not read"
+                    ),
+                );
+            }
+            return;
+        }
+        match Certificate::from_der_prefix(der) {
+            Ok((cert, trailing)) => {
+                if trailing > 0 && !allow_trailing {
+                    self.problem(
+                        ProblemLevel::Warning,
+                        line,
+                        bundle_index,
+                        format!(
+                            "{trailing} bytes of trailing data after the certificate were ignored"
+                        ),
+                    );
+                }
+                let index = self.certs.len() + 1;
+                self.certs.push(LoadedCert {
+                    provenance: Provenance {
+                        file: self.file.clone(),
+                        index,
+                        line,
+                        bundle_index,
+                        container,
+                    },
+                    cert,
+                });
+            }
+            Err(e) => self.problem(ProblemLevel::Error, line, bundle_index, e.0),
+        }
+    }
+}
+
+/// Load every input named on the command line. `-` is standard input; a
+/// directory is read recursively, its files in sorted order.
+pub fn load_paths(paths: &[PathBuf]) -> Vec<LoadedInput> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            out.push(load_reader("-", io::stdin().lock()));
+        } else if path.is_dir() {
+            let mut files = Vec::new();
+            let mut error = None;
+            collect_files(path, &mut files, &mut error);
+            if let Some(message) = error {
+                let mut input = LoadedInput::new(&path.display().to_string(), 0);
+                input.problem(ProblemLevel::Error, None, None, message);
+                out.push(input);
+            }
+            if files.is_empty() {
+                let mut input = LoadedInput::new(&path.display().to_string(), 0);
+                input.problem(
+                    ProblemLevel::Error,
+                    None,
+                    None,
+                    "directory holds no files to read",
+                );
+                out.push(input);
+            }
+            files.sort();
+            out.extend(files.iter().map(|f| load_file(f)));
+        } else {
+            out.push(load_file(path));
+        }
+    }
+    out
+}
+
+fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String>) {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            *error = Some(format!("cannot read directory {}: {e}", dir.display()));
+            return;
+        }
+    };
+    for entry in entries.flatten() {
+        if files.len() >= MAX_FILES_PER_DIRECTORY {
+            *error = Some(format!(
+                "more than {MAX_FILES_PER_DIRECTORY} files under {}; the rest are not read",
+                dir.display()
+            ));
+            return;
+        }
+        let path = entry.path();
+        match entry.file_type() {
+            Ok(t) if t.is_dir() => collect_files(&path, files, error),
+            Ok(_) => {
+                let hidden = path
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .is_some_and(|n| n.starts_with('.'));
+                if !hidden {
+                    files.push(path)
+                }
+            }
+            Err(_) => {}
+        }
+    }
+}
+
+/// Load one file.
+pub fn load_file(path: &Path) -> LoadedInput {
+    let name = path.display().to_string();
+    match fs::File::open(path) {
+        Ok(f) => load_reader(&name, f),
+        Err(e) => {
+            let mut input = LoadedInput::new(&name, 0);
+            input.problem(ProblemLevel::Error, None, None, format!("cannot open: {e}"));
+            input
+        }
+    }
+}
+
+/// Load from any reader, refusing more than [`MAX_INPUT_BYTES`].
+pub fn load_reader(name: &str, reader: impl Read) -> LoadedInput {
+    let mut bytes = Vec::new();
+    let mut limited = reader.take(MAX_INPUT_BYTES + 1);
+    if let Err(e) = limited.read_to_end(&mut bytes) {
+        let mut input = LoadedInput::new(name, bytes.len() as u64);
+        input.problem(ProblemLevel::Error, None, None, format!("cannot read: {e}"));
+        return input;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        let mut input = LoadedInput::new(name, bytes.len() as u64);
+        input.problem(
+            ProblemLevel::Error,
+            None,
+            None,
+            format!(
+                "input is larger than the {} MiB limit; not read",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            ),
+        );
+        return input;
+    }
+    load_bytes(name, &bytes)
+}
+
+/// Sniff the format of `bytes` and load every certificate in them.
+pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
+    let mut input = LoadedInput::new(name, bytes.len() as u64);
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        input.problem(
+            ProblemLevel::Error,
+            None,
+            None,
+            if bytes.is_empty() {
+                "input is empty"
+            } else {
+                "input holds only white space"
+            },
+        );
+        return input;
+    }
+    if pem::looks_like_pem(bytes) {
+        input.format = Some("pem");
+        pem::load(&mut input, bytes);
+        if input.certs.is_empty() && input.problems.is_empty() {
+            input.problem(
+                ProblemLevel::Error,
+                None,
+                None,
+                "no certificate found: the PEM text holds no CERTIFICATE or PKCS7 block",
+            );
+        }
+        return input;
+    }
+    if bytes.first() == Some(&0x30) {
+        load_der(&mut input, bytes, Container::Der);
+        return input;
+    }
+    if let Some(der) = decode_bare_base64(bytes) {
+        if der.first() == Some(&0x30) {
+            input.format = Some("base64");
+            load_der(&mut input, &der, Container::Base64);
+            return input;
+        }
+    }
+    input.problem(
+        ProblemLevel::Error,
+        None,
+        None,
+        "no certificate found: tried PEM (no -----BEGIN line), DER certificate and \
+         DER/BER PKCS#7 (does not start with an ASN.1 SEQUENCE), and bare base64",
+    );
+    input
+}
+
+/// A DER blob: a certificate, or a PKCS#7 bundle of them.
+fn load_der(input: &mut LoadedInput, der: &[u8], container: Container) {
+    let as_cert = Certificate::from_der_prefix(der);
+    if as_cert.is_ok() {
+        input.format.get_or_insert("der");
+        input.add_der(der, container, None, None, false);
+        return;
+    }
+    match pkcs7::certificates(der) {
+        Ok(bundle) => {
+            input.format.get_or_insert("pkcs7");
+            let container = if container == Container::Base64 {
+                Container::Base64
+            } else {
+                Container::Pkcs7
+            };
+            pkcs7::add_bundle(input, &bundle, container, None);
+        }
+        Err(p7_error) => {
+            let cert_error = as_cert.err().map(|e| e.0).unwrap_or_default();
+            input.problem(
+                ProblemLevel::Error,
+                None,
+                None,
+                format!(
+                    "no certificate found: as a DER certificate: {cert_error}; \
+                     as a PKCS#7 bundle: {p7_error}"
+                ),
+            );
+        }
+    }
+}
+
+/// Base64 with no PEM armour (a paste of a certificate body). Only when the
+/// whole input is base64 alphabet and white space.
+fn decode_bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
+    use base64::Engine;
+    let compact: Vec<u8> = bytes
+        .iter()
+        .copied()
+        .filter(|b| !b.is_ascii_whitespace())
+        .collect();
+    if compact.len() < 64
+        || !compact
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    {
+        return None;
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(&compact)
+        .ok()
+}

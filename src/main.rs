@@ -1,0 +1,6 @@
+//! The `pkiaudit` binary: a thin wrapper over [`pkiaudit::cli`].
+#![forbid(unsafe_code)]
+
+fn main() {
+    std::process::exit(pkiaudit::cli::main());
+}

@@ -1,0 +1,699 @@
+//! The certificate model: everything pkiaudit reads out of one X.509
+//! certificate, owned and ready for the rules and the reports.
+//!
+//! Parsing is done by `x509-parser`; this module only turns its zero-copy
+//! view into owned values and computes the digests operators compare
+//! (SHA-1/SHA-256 fingerprints and the SHA-1 of the SubjectPublicKeyInfo that
+//! IKEv2 CERTREQ payloads carry, RFC 7296 §3.7).
+
+use std::fmt;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use x509_parser::der_parser::oid::Oid;
+use x509_parser::extensions::{DistributionPointName, GeneralName, ParsedExtension};
+use x509_parser::prelude::{FromDer, X509Certificate, X509Name};
+use x509_parser::public_key::PublicKey;
+
+use crate::oids;
+
+/// Why a DER blob could not be read as a certificate.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{0}")]
+pub struct ParseError(pub String);
+
+/// Key Usage bits (RFC 5280 §4.2.1.3), in the order of the bit string.
+pub const KEY_USAGE_NAMES: [&str; 9] = [
+    "digitalSignature",
+    "nonRepudiation",
+    "keyEncipherment",
+    "dataEncipherment",
+    "keyAgreement",
+    "keyCertSign",
+    "cRLSign",
+    "encipherOnly",
+    "decipherOnly",
+];
+
+/// One Key Usage bit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyUsageBit {
+    DigitalSignature = 0,
+    NonRepudiation = 1,
+    KeyEncipherment = 2,
+    DataEncipherment = 3,
+    KeyAgreement = 4,
+    KeyCertSign = 5,
+    CrlSign = 6,
+    EncipherOnly = 7,
+    DecipherOnly = 8,
+}
+
+/// The Key Usage extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyUsage {
+    pub critical: bool,
+    /// Bit `n` set means the `n`th usage of [`KEY_USAGE_NAMES`] is asserted.
+    pub flags: u16,
+}
+
+impl KeyUsage {
+    pub fn has(&self, bit: KeyUsageBit) -> bool {
+        self.flags & (1 << bit as u16) != 0
+    }
+
+    /// The asserted usages by their RFC 5280 names.
+    pub fn names(&self) -> Vec<&'static str> {
+        KEY_USAGE_NAMES
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| self.flags & (1 << i) != 0)
+            .map(|(_, n)| *n)
+            .collect()
+    }
+}
+
+/// The Extended Key Usage extension: key purpose OIDs in certificate order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExtendedKeyUsage {
+    pub critical: bool,
+    pub purposes: Vec<String>,
+}
+
+impl ExtendedKeyUsage {
+    pub fn contains(&self, oid: &str) -> bool {
+        self.purposes.iter().any(|p| p == oid)
+    }
+
+    /// `name (oid)` for known purposes, the dotted OID otherwise.
+    pub fn describe(&self) -> String {
+        if self.purposes.is_empty() {
+            return "none".into();
+        }
+        self.purposes
+            .iter()
+            .map(|p| oids::eku_name(p).map_or_else(|| p.clone(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+/// A Subject Alternative Name entry (RFC 5280 §4.2.1.6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum SanEntry {
+    Dns(String),
+    Ip(String),
+    Email(String),
+    Uri(String),
+    DirectoryName(String),
+    OtherName(String),
+    RegisteredId(String),
+    /// An entry that could not be decoded (bad IP length, invalid string).
+    Invalid(String),
+}
+
+impl fmt::Display for SanEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SanEntry::Dns(v) => write!(f, "DNS:{v}"),
+            SanEntry::Ip(v) => write!(f, "IP:{v}"),
+            SanEntry::Email(v) => write!(f, "email:{v}"),
+            SanEntry::Uri(v) => write!(f, "URI:{v}"),
+            SanEntry::DirectoryName(v) => write!(f, "DirName:{v}"),
+            SanEntry::OtherName(v) => write!(f, "othername:{v}"),
+            SanEntry::RegisteredId(v) => write!(f, "RID:{v}"),
+            SanEntry::Invalid(v) => write!(f, "invalid:{v}"),
+        }
+    }
+}
+
+/// The Subject Alternative Name extension.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubjectAltName {
+    pub critical: bool,
+    pub entries: Vec<SanEntry>,
+}
+
+/// The Basic Constraints extension.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct BasicConstraints {
+    pub critical: bool,
+    pub ca: bool,
+    pub path_len: Option<u32>,
+}
+
+/// The Authority Key Identifier extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AuthorityKeyId {
+    /// keyIdentifier, lower-case hex.
+    pub key_id: Option<String>,
+    pub issuer: Vec<String>,
+    pub serial: Option<String>,
+}
+
+/// Authority Information Access (RFC 5280 §4.2.2.1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AuthorityInfoAccess {
+    pub ocsp: Vec<String>,
+    pub ca_issuers: Vec<String>,
+    /// Access methods other than OCSP and caIssuers, as `oid: location`.
+    pub other: Vec<String>,
+}
+
+/// The subject public key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum KeyInfo {
+    Rsa {
+        bits: u32,
+    },
+    Ec {
+        curve: String,
+        curve_oid: Option<String>,
+        bits: u32,
+    },
+    Ed25519,
+    Ed448,
+    Dsa {
+        bits: u32,
+    },
+    Unknown {
+        oid: String,
+    },
+}
+
+impl KeyInfo {
+    pub fn is_rsa(&self) -> bool {
+        matches!(self, KeyInfo::Rsa { .. })
+    }
+}
+
+impl fmt::Display for KeyInfo {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            KeyInfo::Rsa { bits } => write!(f, "RSA {bits} bits"),
+            KeyInfo::Ec { curve, bits, .. } => write!(f, "EC {curve} ({bits} bits)"),
+            KeyInfo::Ed25519 => write!(f, "Ed25519"),
+            KeyInfo::Ed448 => write!(f, "Ed448"),
+            KeyInfo::Dsa { bits } => write!(f, "DSA {bits} bits"),
+            KeyInfo::Unknown { oid } => write!(f, "unknown key algorithm {oid}"),
+        }
+    }
+}
+
+/// The hash inside a signature algorithm, for the weak-algorithm rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SigHash {
+    Md2,
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    /// Pure signature schemes (Ed25519/Ed448) and unknown algorithms.
+    None,
+}
+
+/// The certificate's signature algorithm.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SignatureAlgorithm {
+    pub name: String,
+    pub oid: String,
+    pub hash: SigHash,
+}
+
+/// A non-fatal problem met while reading one extension.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionProblem {
+    pub oid: String,
+    pub critical: bool,
+    pub problem: String,
+}
+
+/// A distinguished name: its display form, its CNs and its raw DER (for exact
+/// issuer/subject comparison).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Name {
+    pub text: String,
+    pub common_names: Vec<String>,
+    pub raw: Vec<u8>,
+}
+
+impl Name {
+    fn from_x509(name: &X509Name<'_>) -> Name {
+        let text = name
+            .to_string_with_registry(x509_parser::objects::oid_registry())
+            .unwrap_or_else(|_| format!("<undecodable name, {} bytes>", name.as_raw().len()));
+        let common_names = name
+            .iter_common_name()
+            .map(|cn| match cn.as_str() {
+                Ok(s) => s.to_string(),
+                Err(_) => String::from_utf8_lossy(cn.as_slice()).into_owned(),
+            })
+            .collect();
+        Name {
+            text,
+            common_names,
+            raw: name.as_raw().to_vec(),
+        }
+    }
+}
+
+/// One certificate, fully parsed from DER.
+#[derive(Debug, Clone)]
+pub struct Certificate {
+    pub der: Vec<u8>,
+    /// X.509 version as printed (1, 2 or 3).
+    pub version: u32,
+    pub subject: Name,
+    pub issuer: Name,
+    /// Serial number: upper-case hex of the integer's magnitude, no separators
+    /// (as IOS prints it). Leading zero octets that the encoding carries are kept
+    /// except the single sign octet DER requires.
+    pub serial: String,
+    /// The DER content octets of the serial INTEGER, for the structural rules.
+    pub serial_raw: Vec<u8>,
+    pub not_before: DateTime<Utc>,
+    pub not_after: DateTime<Utc>,
+    pub key: KeyInfo,
+    pub signature_algorithm: SignatureAlgorithm,
+    pub key_usage: Option<KeyUsage>,
+    pub extended_key_usage: Option<ExtendedKeyUsage>,
+    pub subject_alt_name: Option<SubjectAltName>,
+    pub basic_constraints: Option<BasicConstraints>,
+    pub subject_key_id: Option<String>,
+    pub authority_key_id: Option<AuthorityKeyId>,
+    /// CRL distribution point locations (URIs and other names, as text).
+    pub crl_distribution_points: Vec<String>,
+    pub authority_info_access: Option<AuthorityInfoAccess>,
+    /// Extensions that could not be parsed, were duplicated, or are critical
+    /// and unknown to pkiaudit.
+    pub extension_problems: Vec<ExtensionProblem>,
+    /// OIDs of critical extensions x509-parser does not understand.
+    pub unknown_critical_extensions: Vec<String>,
+    pub sha1: String,
+    pub sha256: String,
+    /// SHA-1 of the DER SubjectPublicKeyInfo: the value an IKEv2 CERTREQ
+    /// payload lists for a trust anchor (RFC 7296 §3.7).
+    pub spki_sha1: String,
+    /// Subject and issuer names are byte-identical.
+    pub self_issued: bool,
+    /// `Some(true)` when the certificate's signature verifies with its own
+    /// key, `Some(false)` when it does not, `None` when the algorithm could not
+    /// be checked (e.g. MD5, P-521).
+    pub self_signature_valid: Option<bool>,
+}
+
+impl Certificate {
+    /// Parse one certificate. Returns it and the bytes that followed it.
+    pub fn from_der_prefix(input: &[u8]) -> Result<(Certificate, usize), ParseError> {
+        let (rest, cert) = X509Certificate::from_der(input)
+            .map_err(|e| ParseError(format!("not a valid X.509 certificate: {e}")))?;
+        let used = input.len() - rest.len();
+        let der = &input[..used];
+        Ok((Self::from_parsed(der, &cert), rest.len()))
+    }
+
+    /// Parse one certificate that must fill `input` exactly.
+    pub fn from_der(input: &[u8]) -> Result<Certificate, ParseError> {
+        let (cert, trailing) = Self::from_der_prefix(input)?;
+        if trailing != 0 {
+            return Err(ParseError(format!(
+                "{trailing} bytes of trailing data after the certificate"
+            )));
+        }
+        Ok(cert)
+    }
+
+    fn from_parsed(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
+        let tbs = &cert.tbs_certificate;
+        let mut out = Certificate {
+            der: der.to_vec(),
+            version: tbs.version.0.saturating_add(1),
+            subject: Name::from_x509(&tbs.subject),
+            issuer: Name::from_x509(&tbs.issuer),
+            serial: serial_hex(tbs.raw_serial()),
+            serial_raw: tbs.raw_serial().to_vec(),
+            not_before: to_utc(tbs.validity.not_before.timestamp()),
+            not_after: to_utc(tbs.validity.not_after.timestamp()),
+            key: key_info(cert),
+            signature_algorithm: signature_algorithm(&cert.signature_algorithm.algorithm),
+            key_usage: None,
+            extended_key_usage: None,
+            subject_alt_name: None,
+            basic_constraints: None,
+            subject_key_id: None,
+            authority_key_id: None,
+            crl_distribution_points: Vec::new(),
+            authority_info_access: None,
+            extension_problems: Vec::new(),
+            unknown_critical_extensions: Vec::new(),
+            sha1: hex_lower(
+                ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
+            ),
+            sha256: hex_lower(ring::digest::digest(&ring::digest::SHA256, der).as_ref()),
+            spki_sha1: hex_lower(
+                ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, tbs.subject_pki.raw)
+                    .as_ref(),
+            ),
+            self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+            self_signature_valid: None,
+        };
+        if out.self_issued {
+            out.self_signature_valid = match cert.verify_signature(None) {
+                Ok(()) => Some(true),
+                Err(x509_parser::error::X509Error::SignatureVerificationError) => Some(false),
+                Err(_) => None,
+            };
+        }
+        out.read_extensions(cert);
+        out
+    }
+
+    fn read_extensions(&mut self, cert: &X509Certificate<'_>) {
+        let mut seen: Vec<String> = Vec::new();
+        for ext in cert.extensions() {
+            let oid = ext.oid.to_id_string();
+            if seen.contains(&oid) {
+                // RFC 5280 §4.2: a certificate MUST NOT include more than one
+                // instance of a particular extension. The first one is used.
+                self.extension_problems.push(ExtensionProblem {
+                    oid: oid.clone(),
+                    critical: ext.critical,
+                    problem: format!(
+                        "duplicate {} extension (only the first is read)",
+                        oids::extension_name(&oid).unwrap_or("extension")
+                    ),
+                });
+                continue;
+            }
+            seen.push(oid.clone());
+            match ext.parsed_extension() {
+                ParsedExtension::KeyUsage(ku) => {
+                    self.key_usage = Some(KeyUsage {
+                        critical: ext.critical,
+                        flags: ku.flags & 0x1ff,
+                    })
+                }
+                ParsedExtension::ExtendedKeyUsage(eku) => {
+                    // Re-read the OIDs in certificate order: x509-parser folds
+                    // the well-known ones into booleans.
+                    let purposes = match <Vec<Oid>>::from_der(ext.value) {
+                        Ok((_, list)) => list.iter().map(|o| o.to_id_string()).collect(),
+                        Err(_) => eku_from_flags(eku),
+                    };
+                    self.extended_key_usage = Some(ExtendedKeyUsage {
+                        critical: ext.critical,
+                        purposes,
+                    });
+                }
+                ParsedExtension::SubjectAlternativeName(san) => {
+                    self.subject_alt_name = Some(SubjectAltName {
+                        critical: ext.critical,
+                        entries: san.general_names.iter().map(san_entry).collect(),
+                    })
+                }
+                ParsedExtension::BasicConstraints(bc) => {
+                    self.basic_constraints = Some(BasicConstraints {
+                        critical: ext.critical,
+                        ca: bc.ca,
+                        path_len: bc.path_len_constraint,
+                    })
+                }
+                ParsedExtension::SubjectKeyIdentifier(ski) => {
+                    self.subject_key_id = Some(hex_lower(ski.0))
+                }
+                ParsedExtension::AuthorityKeyIdentifier(aki) => {
+                    self.authority_key_id = Some(AuthorityKeyId {
+                        key_id: aki.key_identifier.as_ref().map(|k| hex_lower(k.0)),
+                        issuer: aki
+                            .authority_cert_issuer
+                            .as_ref()
+                            .map(|names| names.iter().map(|n| san_entry(n).to_string()).collect())
+                            .unwrap_or_default(),
+                        serial: aki.authority_cert_serial.map(serial_hex),
+                    })
+                }
+                ParsedExtension::CRLDistributionPoints(cdp) => {
+                    for point in cdp.iter() {
+                        match &point.distribution_point {
+                            Some(DistributionPointName::FullName(names)) => self
+                                .crl_distribution_points
+                                .extend(names.iter().map(general_name_location)),
+                            Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => self
+                                .crl_distribution_points
+                                .push("<name relative to CRL issuer>".into()),
+                            None => {
+                                if let Some(issuers) = &point.crl_issuer {
+                                    self.crl_distribution_points.extend(
+                                        issuers
+                                            .iter()
+                                            .map(|n| format!("CRL issuer {}", san_entry(n))),
+                                    )
+                                }
+                            }
+                        }
+                    }
+                }
+                ParsedExtension::AuthorityInfoAccess(aia) => {
+                    let mut info = AuthorityInfoAccess::default();
+                    for desc in aia.iter() {
+                        let location = general_name_location(&desc.access_location);
+                        match desc.access_method.to_id_string().as_str() {
+                            oids::AIA_OCSP => info.ocsp.push(location),
+                            oids::AIA_CA_ISSUERS => info.ca_issuers.push(location),
+                            other => info.other.push(format!("{other}: {location}")),
+                        }
+                    }
+                    self.authority_info_access = Some(info);
+                }
+                ParsedExtension::ParseError { error } => {
+                    self.extension_problems.push(ExtensionProblem {
+                        oid: oid.clone(),
+                        critical: ext.critical,
+                        problem: format!(
+                            "{} extension could not be parsed: {error}",
+                            oids::extension_name(&oid).unwrap_or("the")
+                        ),
+                    })
+                }
+                ParsedExtension::UnsupportedExtension { .. }
+                    if ext.critical && !oids::is_understood_extension(&oid) =>
+                {
+                    self.unknown_critical_extensions.push(oid.clone());
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// True when the certificate asserts it is a CA (basicConstraints cA).
+    pub fn asserts_ca(&self) -> bool {
+        self.basic_constraints.is_some_and(|bc| bc.ca)
+    }
+
+    /// Self-issued and its signature verifies with its own key.
+    pub fn is_self_signed(&self) -> bool {
+        self.self_issued && self.self_signature_valid != Some(false)
+    }
+
+    /// Whole days from `at` to notAfter (negative once expired), rounded down.
+    pub fn days_left(&self, at: DateTime<Utc>) -> i64 {
+        (self.not_after - at).num_seconds().div_euclid(86_400)
+    }
+
+    /// DNS and IP SAN entries, the names a VPN client verifies.
+    pub fn san_dns_ip(&self) -> Vec<&SanEntry> {
+        self.subject_alt_name
+            .as_ref()
+            .map(|s| {
+                s.entries
+                    .iter()
+                    .filter(|e| matches!(e, SanEntry::Dns(_) | SanEntry::Ip(_)))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+}
+
+fn to_utc(ts: i64) -> DateTime<Utc> {
+    // ASN.1 times are bounded to years 0000..9999, always representable.
+    DateTime::<Utc>::from_timestamp(ts, 0).unwrap_or(DateTime::<Utc>::MIN_UTC)
+}
+
+/// Lower-case hex with no separators.
+pub fn hex_lower(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+/// Upper-case hex of a DER INTEGER's content octets, dropping the one sign
+/// octet DER puts in front of a positive value whose top bit is set.
+pub fn serial_hex(raw: &[u8]) -> String {
+    let digits = match raw {
+        [0, next, ..] if next & 0x80 != 0 => &raw[1..],
+        _ => raw,
+    };
+    hex_lower(digits).to_ascii_uppercase()
+}
+
+/// RSA modulus size in bits from the big-endian modulus (leading zeros ignored).
+fn rsa_bits(modulus: &[u8]) -> u32 {
+    let trimmed: &[u8] = match modulus.iter().position(|b| *b != 0) {
+        Some(i) => &modulus[i..],
+        None => return 0,
+    };
+    let top = trimmed.first().copied().unwrap_or(0);
+    (trimmed.len() as u32 - 1) * 8 + (8 - top.leading_zeros())
+}
+
+fn key_info(cert: &X509Certificate<'_>) -> KeyInfo {
+    let spki = cert.public_key();
+    let alg = spki.algorithm.algorithm.to_id_string();
+    match alg.as_str() {
+        oids::KEY_RSA | oids::KEY_RSA_PSS => match spki.parsed() {
+            Ok(PublicKey::RSA(rsa)) => KeyInfo::Rsa {
+                bits: rsa_bits(rsa.modulus),
+            },
+            _ => KeyInfo::Rsa { bits: 0 },
+        },
+        oids::KEY_EC => {
+            let curve_oid = spki
+                .algorithm
+                .parameters
+                .as_ref()
+                .and_then(|p| p.as_oid().ok())
+                .map(|o| o.to_id_string());
+            let curve = curve_oid
+                .as_deref()
+                .map(|o| oids::curve_name(o).map_or_else(|| o.to_string(), str::to_string))
+                .unwrap_or_else(|| "explicit or missing curve parameters".into());
+            let bits = curve_oid
+                .as_deref()
+                .and_then(oids::curve_bits)
+                .unwrap_or_else(|| match spki.parsed() {
+                    Ok(PublicKey::EC(point)) => point.key_size() as u32,
+                    _ => 0,
+                });
+            KeyInfo::Ec {
+                curve,
+                curve_oid,
+                bits,
+            }
+        }
+        oids::KEY_ED25519 => KeyInfo::Ed25519,
+        oids::KEY_ED448 => KeyInfo::Ed448,
+        oids::KEY_DSA => KeyInfo::Dsa {
+            bits: dsa_bits(&spki.algorithm),
+        },
+        _ => KeyInfo::Unknown { oid: alg },
+    }
+}
+
+/// DSA key size is the size of p in the domain parameters
+/// (`Dss-Parms ::= SEQUENCE { p, q, g }`, RFC 3279 §2.3.2).
+fn dsa_bits(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> u32 {
+    let Some(params) = alg.parameters.as_ref() else {
+        return 0;
+    };
+    // `params.data` is the content of the SEQUENCE: p comes first.
+    match der_parser::der::parse_der_integer(params.data) {
+        Ok((_, p)) => p.as_slice().map(rsa_bits).unwrap_or(0),
+        Err(_) => 0,
+    }
+}
+
+fn signature_algorithm(oid: &Oid<'_>) -> SignatureAlgorithm {
+    let oid = oid.to_id_string();
+    let (name, hash) = oids::signature_algorithm(&oid)
+        .map(|(n, h)| (n.to_string(), h))
+        .unwrap_or_else(|| (oid.clone(), SigHash::None));
+    SignatureAlgorithm { name, oid, hash }
+}
+
+fn eku_from_flags(eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<String> {
+    let mut out = Vec::new();
+    let flags = [
+        (eku.any, oids::EKU_ANY),
+        (eku.server_auth, oids::EKU_SERVER_AUTH),
+        (eku.client_auth, oids::EKU_CLIENT_AUTH),
+        (eku.code_signing, "1.3.6.1.5.5.7.3.3"),
+        (eku.email_protection, "1.3.6.1.5.5.7.3.4"),
+        (eku.time_stamping, "1.3.6.1.5.5.7.3.8"),
+        (eku.ocsp_signing, "1.3.6.1.5.5.7.3.9"),
+    ];
+    for (set, oid) in flags {
+        if set {
+            out.push(oid.to_string());
+        }
+    }
+    out.extend(eku.other.iter().map(|o| o.to_id_string()));
+    out
+}
+
+fn san_entry(name: &GeneralName<'_>) -> SanEntry {
+    match name {
+        GeneralName::DNSName(s) => SanEntry::Dns(s.to_string()),
+        GeneralName::RFC822Name(s) => SanEntry::Email(s.to_string()),
+        GeneralName::URI(s) => SanEntry::Uri(s.to_string()),
+        GeneralName::IPAddress(bytes) => match ip_from_bytes(bytes) {
+            Some(ip) => SanEntry::Ip(ip.to_string()),
+            None => SanEntry::Invalid(format!(
+                "iPAddress of {} bytes ({})",
+                bytes.len(),
+                hex_lower(bytes)
+            )),
+        },
+        GeneralName::DirectoryName(n) => SanEntry::DirectoryName(
+            n.to_string_with_registry(x509_parser::objects::oid_registry())
+                .unwrap_or_else(|_| "<undecodable name>".into()),
+        ),
+        GeneralName::OtherName(oid, value) => SanEntry::OtherName(other_name(oid, value)),
+        GeneralName::RegisteredID(oid) => SanEntry::RegisteredId(oid.to_id_string()),
+        GeneralName::X400Address(_) => SanEntry::Invalid("x400Address".into()),
+        GeneralName::EDIPartyName(_) => SanEntry::Invalid("ediPartyName".into()),
+        GeneralName::Invalid(tag, data) => SanEntry::Invalid(format!(
+            "undecodable entry with tag [{}] ({} bytes)",
+            tag.0,
+            data.len()
+        )),
+    }
+}
+
+/// otherName values pkiaudit understands: the Microsoft UPN (AD CS user
+/// certificates for Windows IKEv2 clients).
+fn other_name(oid: &Oid<'_>, value: &[u8]) -> String {
+    let id = oid.to_id_string();
+    if id == oids::MS_UPN {
+        use x509_parser::asn1_rs::{Any, Utf8String};
+        if let Ok((_, tagged)) = Any::from_der(value) {
+            if let Ok((_, upn)) = Utf8String::from_der(tagged.data) {
+                return format!("UPN:{}", upn.string());
+            }
+        }
+    }
+    format!("{id};{} bytes", value.len())
+}
+
+fn ip_from_bytes(bytes: &[u8]) -> Option<IpAddr> {
+    match bytes.len() {
+        4 => <[u8; 4]>::try_from(bytes).ok().map(IpAddr::from),
+        16 => <[u8; 16]>::try_from(bytes).ok().map(IpAddr::from),
+        _ => None,
+    }
+}
+
+fn general_name_location(name: &GeneralName<'_>) -> String {
+    match name {
+        GeneralName::URI(u) => u.to_string(),
+        other => san_entry(other).to_string(),
+    }
+}

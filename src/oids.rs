@@ -1,0 +1,170 @@
+//! Object identifiers pkiaudit names, and their display names.
+
+use crate::model::SigHash;
+
+pub const KEY_RSA: &str = "1.2.840.113549.1.1.1";
+pub const KEY_RSA_PSS: &str = "1.2.840.113549.1.1.10";
+pub const KEY_EC: &str = "1.2.840.10045.2.1";
+pub const KEY_ED25519: &str = "1.3.101.112";
+pub const KEY_ED448: &str = "1.3.101.113";
+pub const KEY_DSA: &str = "1.2.840.10040.4.1";
+
+pub const AIA_OCSP: &str = "1.3.6.1.5.5.7.48.1";
+pub const AIA_CA_ISSUERS: &str = "1.3.6.1.5.5.7.48.2";
+
+pub const MS_UPN: &str = "1.3.6.1.4.1.311.20.2.3";
+
+/// anyExtendedKeyUsage (RFC 5280 §4.2.1.12).
+pub const EKU_ANY: &str = "2.5.29.37.0";
+/// id-kp-serverAuth.
+pub const EKU_SERVER_AUTH: &str = "1.3.6.1.5.5.7.3.1";
+/// id-kp-clientAuth.
+pub const EKU_CLIENT_AUTH: &str = "1.3.6.1.5.5.7.3.2";
+/// id-kp-ipsecIKE (RFC 4945 §5.1.3.12).
+pub const EKU_IPSEC_IKE: &str = "1.3.6.1.5.5.7.3.17";
+/// IKE Intermediate (1.3.6.1.5.5.8.2.2), which AnyConnect accepts in place of
+/// serverAuth (field guide, "EKU and AnyConnect Requirements").
+pub const EKU_IKE_INTERMEDIATE: &str = "1.3.6.1.5.5.8.2.2";
+
+/// Key purposes by OID: (OID, name).
+const EKU_NAMES: &[(&str, &str)] = &[
+    (EKU_ANY, "anyExtendedKeyUsage"),
+    (EKU_SERVER_AUTH, "serverAuth"),
+    (EKU_CLIENT_AUTH, "clientAuth"),
+    ("1.3.6.1.5.5.7.3.3", "codeSigning"),
+    ("1.3.6.1.5.5.7.3.4", "emailProtection"),
+    ("1.3.6.1.5.5.7.3.5", "ipsecEndSystem"),
+    ("1.3.6.1.5.5.7.3.6", "ipsecTunnel"),
+    ("1.3.6.1.5.5.7.3.7", "ipsecUser"),
+    ("1.3.6.1.5.5.7.3.8", "timeStamping"),
+    ("1.3.6.1.5.5.7.3.9", "OCSPSigning"),
+    (EKU_IPSEC_IKE, "ipsecIKE"),
+    ("1.3.6.1.5.5.8.2.1", "ikeEnd"),
+    (EKU_IKE_INTERMEDIATE, "ikeIntermediate"),
+    ("1.3.6.1.4.1.311.20.2.2", "msSmartcardLogin"),
+    ("1.3.6.1.4.1.311.10.3.4", "msEFS"),
+    ("1.3.6.1.4.1.311.10.3.12", "msDocumentSigning"),
+    ("1.3.6.1.5.2.3.5", "kdcAuthentication"),
+    ("1.3.6.1.5.5.7.3.13", "eapOverPPP"),
+    ("1.3.6.1.5.5.7.3.14", "eapOverLAN"),
+];
+
+/// The conventional name of a key purpose OID.
+pub fn eku_name(oid: &str) -> Option<&'static str> {
+    EKU_NAMES.iter().find(|(o, _)| *o == oid).map(|(_, n)| *n)
+}
+
+/// Signature algorithms: (OID, name, hash).
+const SIGNATURE_ALGORITHMS: &[(&str, &str, SigHash)] = &[
+    ("1.2.840.113549.1.1.2", "md2WithRSAEncryption", SigHash::Md2),
+    ("1.2.840.113549.1.1.4", "md5WithRSAEncryption", SigHash::Md5),
+    (
+        "1.2.840.113549.1.1.5",
+        "sha1WithRSAEncryption",
+        SigHash::Sha1,
+    ),
+    ("1.3.14.3.2.29", "sha1WithRSA (OIW)", SigHash::Sha1),
+    (
+        "1.2.840.113549.1.1.14",
+        "sha224WithRSAEncryption",
+        SigHash::Sha224,
+    ),
+    (
+        "1.2.840.113549.1.1.11",
+        "sha256WithRSAEncryption",
+        SigHash::Sha256,
+    ),
+    (
+        "1.2.840.113549.1.1.12",
+        "sha384WithRSAEncryption",
+        SigHash::Sha384,
+    ),
+    (
+        "1.2.840.113549.1.1.13",
+        "sha512WithRSAEncryption",
+        SigHash::Sha512,
+    ),
+    // RSASSA-PSS carries its hash in the parameters; SHA-256 or better in
+    // practice, and the weak-hash rules do not fire on it.
+    ("1.2.840.113549.1.1.10", "rsassaPss", SigHash::None),
+    ("1.2.840.10045.4.1", "ecdsa-with-SHA1", SigHash::Sha1),
+    ("1.2.840.10045.4.3.1", "ecdsa-with-SHA224", SigHash::Sha224),
+    ("1.2.840.10045.4.3.2", "ecdsa-with-SHA256", SigHash::Sha256),
+    ("1.2.840.10045.4.3.3", "ecdsa-with-SHA384", SigHash::Sha384),
+    ("1.2.840.10045.4.3.4", "ecdsa-with-SHA512", SigHash::Sha512),
+    ("1.2.840.10040.4.3", "dsa-with-sha1", SigHash::Sha1),
+    ("2.16.840.1.101.3.4.3.2", "dsa-with-sha256", SigHash::Sha256),
+    ("1.3.101.112", "Ed25519", SigHash::None),
+    ("1.3.101.113", "Ed448", SigHash::None),
+];
+
+/// Name and hash of a signature algorithm OID.
+pub fn signature_algorithm(oid: &str) -> Option<(&'static str, SigHash)> {
+    SIGNATURE_ALGORITHMS
+        .iter()
+        .find(|(o, _, _)| *o == oid)
+        .map(|(_, n, h)| (*n, *h))
+}
+
+/// Named curves: (OID, name, bits).
+const CURVES: &[(&str, &str, u32)] = &[
+    ("1.2.840.10045.3.1.7", "P-256", 256),
+    ("1.3.132.0.34", "P-384", 384),
+    ("1.3.132.0.35", "P-521", 521),
+    ("1.2.840.10045.3.1.1", "P-192", 192),
+    ("1.3.132.0.33", "P-224", 224),
+    ("1.3.132.0.10", "secp256k1", 256),
+    ("1.3.36.3.3.2.8.1.1.7", "brainpoolP256r1", 256),
+    ("1.3.36.3.3.2.8.1.1.11", "brainpoolP384r1", 384),
+    ("1.3.36.3.3.2.8.1.1.13", "brainpoolP512r1", 512),
+];
+
+pub fn curve_name(oid: &str) -> Option<&'static str> {
+    CURVES
+        .iter()
+        .find(|(o, _, _)| *o == oid)
+        .map(|(_, n, _)| *n)
+}
+
+pub fn curve_bits(oid: &str) -> Option<u32> {
+    CURVES
+        .iter()
+        .find(|(o, _, _)| *o == oid)
+        .map(|(_, _, b)| *b)
+}
+
+/// Certificate extensions pkiaudit names: (OID, name).
+const EXTENSIONS: &[(&str, &str)] = &[
+    ("2.5.29.14", "subjectKeyIdentifier"),
+    ("2.5.29.15", "keyUsage"),
+    ("2.5.29.17", "subjectAltName"),
+    ("2.5.29.18", "issuerAltName"),
+    ("2.5.29.19", "basicConstraints"),
+    ("2.5.29.30", "nameConstraints"),
+    ("2.5.29.31", "cRLDistributionPoints"),
+    ("2.5.29.32", "certificatePolicies"),
+    ("2.5.29.33", "policyMappings"),
+    ("2.5.29.35", "authorityKeyIdentifier"),
+    ("2.5.29.36", "policyConstraints"),
+    ("2.5.29.37", "extKeyUsage"),
+    ("2.5.29.46", "freshestCRL"),
+    ("2.5.29.54", "inhibitAnyPolicy"),
+    ("1.3.6.1.5.5.7.1.1", "authorityInfoAccess"),
+    ("1.3.6.1.5.5.7.1.11", "subjectInfoAccess"),
+    ("1.3.6.1.5.5.7.48.1.5", "ocspNoCheck"),
+    ("1.3.6.1.4.1.311.20.2", "msCertificateTemplateName"),
+    ("1.3.6.1.4.1.311.21.7", "msCertificateTemplate"),
+    ("1.3.6.1.4.1.311.21.10", "msApplicationPolicies"),
+];
+
+pub fn extension_name(oid: &str) -> Option<&'static str> {
+    EXTENSIONS.iter().find(|(o, _)| *o == oid).map(|(_, n)| *n)
+}
+
+/// Critical extensions that a conforming validator processes even though
+/// x509-parser hands them over unparsed (so they are not "unknown critical").
+pub fn is_understood_extension(oid: &str) -> bool {
+    // freshestCRL is processed by revocation checking; ocspNoCheck is a
+    // marker with no content.
+    matches!(oid, "2.5.29.46" | "1.3.6.1.5.5.7.48.1.5")
+}

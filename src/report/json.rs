@@ -1,0 +1,300 @@
+//! JSON output. The shape is documented in `docs/json.md`; any change to a
+//! field's meaning bumps [`SCHEMA_VERSION`]. Adding fields does not.
+
+use std::io::{self, Write};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::audit::profile::Profile;
+use crate::audit::rules::{Rule, RULES};
+use crate::audit::{AuditedCert, Finding, Report, Role, Subject, Summary, Verdict};
+use crate::load::{InputProblem, LoadedInput, Provenance};
+use crate::model::{
+    AuthorityInfoAccess, AuthorityKeyId, BasicConstraints, ExtensionProblem, KeyInfo, SanEntry,
+    SignatureAlgorithm,
+};
+use crate::time::AuditTime;
+
+/// The version of the JSON documents pkiaudit writes.
+pub const SCHEMA_VERSION: u32 = 1;
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+const TOOL: Tool = Tool {
+    name: "pkiaudit",
+    version: env!("CARGO_PKG_VERSION"),
+};
+
+#[derive(Serialize)]
+struct TimeJson {
+    instant: String,
+    source: crate::time::TimeSource,
+}
+
+impl From<&AuditTime> for TimeJson {
+    fn from(t: &AuditTime) -> Self {
+        TimeJson {
+            instant: ts(t.instant),
+            source: t.source,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct InputJson<'a> {
+    file: &'a str,
+    format: Option<&'static str>,
+    bytes: u64,
+    certificates: usize,
+    problems: &'a [InputProblem],
+}
+
+impl<'a> From<&'a LoadedInput> for InputJson<'a> {
+    fn from(i: &'a LoadedInput) -> Self {
+        InputJson {
+            file: &i.file,
+            format: i.format,
+            bytes: i.bytes,
+            certificates: i.certs.len(),
+            problems: &i.problems,
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct KeyUsageJson {
+    critical: bool,
+    usages: Vec<&'static str>,
+}
+
+#[derive(Serialize)]
+struct PurposeJson {
+    oid: String,
+    name: Option<&'static str>,
+}
+
+#[derive(Serialize)]
+struct EkuJson {
+    critical: bool,
+    purposes: Vec<PurposeJson>,
+}
+
+#[derive(Serialize)]
+struct SanJson<'a> {
+    critical: bool,
+    entries: &'a [SanEntry],
+}
+
+/// One certificate, as `inspect` and `check` write it.
+#[derive(Serialize)]
+struct CertJson<'a> {
+    source: &'a Provenance,
+    duplicates: &'a [Provenance],
+    role: Role,
+    role_reason: &'a str,
+    subject: &'a str,
+    issuer: &'a str,
+    serial: &'a str,
+    version: u32,
+    not_before: String,
+    not_after: String,
+    days_left: i64,
+    key: &'a KeyInfo,
+    signature_algorithm: &'a SignatureAlgorithm,
+    key_usage: Option<KeyUsageJson>,
+    extended_key_usage: Option<EkuJson>,
+    subject_alt_name: Option<SanJson<'a>>,
+    basic_constraints: Option<&'a BasicConstraints>,
+    subject_key_id: Option<&'a str>,
+    authority_key_id: Option<&'a AuthorityKeyId>,
+    crl_distribution_points: &'a [String],
+    authority_info_access: Option<&'a AuthorityInfoAccess>,
+    extension_problems: &'a [ExtensionProblem],
+    sha1: &'a str,
+    sha256: &'a str,
+    spki_sha1: &'a str,
+    self_issued: bool,
+    self_signed: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verdict: Option<Verdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    findings: Option<&'a [Finding]>,
+}
+
+fn cert_json<'a>(
+    s: &'a Subject,
+    at: DateTime<Utc>,
+    audited: Option<&'a AuditedCert>,
+) -> CertJson<'a> {
+    let c = &s.cert;
+    CertJson {
+        source: &s.provenance,
+        duplicates: &s.duplicates,
+        role: s.role,
+        role_reason: &s.role_reason,
+        subject: &c.subject.text,
+        issuer: &c.issuer.text,
+        serial: &c.serial,
+        version: c.version,
+        not_before: ts(c.not_before),
+        not_after: ts(c.not_after),
+        days_left: c.days_left(at),
+        key: &c.key,
+        signature_algorithm: &c.signature_algorithm,
+        key_usage: c.key_usage.map(|ku| KeyUsageJson {
+            critical: ku.critical,
+            usages: ku.names(),
+        }),
+        extended_key_usage: c.extended_key_usage.as_ref().map(|e| EkuJson {
+            critical: e.critical,
+            purposes: e
+                .purposes
+                .iter()
+                .map(|oid| PurposeJson {
+                    name: crate::oids::eku_name(oid),
+                    oid: oid.clone(),
+                })
+                .collect(),
+        }),
+        subject_alt_name: c.subject_alt_name.as_ref().map(|s| SanJson {
+            critical: s.critical,
+            entries: &s.entries,
+        }),
+        basic_constraints: c.basic_constraints.as_ref(),
+        subject_key_id: c.subject_key_id.as_deref(),
+        authority_key_id: c.authority_key_id.as_ref(),
+        crl_distribution_points: &c.crl_distribution_points,
+        authority_info_access: c.authority_info_access.as_ref(),
+        extension_problems: &c.extension_problems,
+        sha1: &c.sha1,
+        sha256: &c.sha256,
+        spki_sha1: &c.spki_sha1,
+        self_issued: c.self_issued,
+        self_signed: c.is_self_signed(),
+        verdict: audited.map(|a| a.verdict),
+        findings: audited.map(|a| a.findings.as_slice()),
+    }
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    schema_version: u32,
+    tool: Tool,
+    command: &'static str,
+    profile: Profile,
+    host: Option<String>,
+    time: TimeJson,
+    warn_days: i64,
+    allow_expired: bool,
+    verdict: Verdict,
+    summary: &'a Summary,
+    inputs: Vec<InputJson<'a>>,
+    trust: Vec<InputJson<'a>>,
+    certificates: Vec<CertJson<'a>>,
+}
+
+/// `check --format json`.
+pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let at = report.options.time.instant;
+    let doc = CheckJson {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: "check",
+        profile: report.options.profile,
+        host: report.options.host.as_ref().map(|h| h.to_string()),
+        time: TimeJson::from(&report.options.time),
+        warn_days: report.options.warn_days,
+        allow_expired: report.options.allow_expired,
+        verdict: report.verdict,
+        summary: &report.summary,
+        inputs: report.inputs.iter().map(InputJson::from).collect(),
+        trust: report.trust.iter().map(InputJson::from).collect(),
+        certificates: report
+            .certificates
+            .iter()
+            .map(|c| cert_json(&c.subject, at, Some(c)))
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct InspectJson<'a> {
+    schema_version: u32,
+    tool: Tool,
+    command: &'static str,
+    time: TimeJson,
+    inputs: Vec<InputJson<'a>>,
+    certificates: Vec<CertJson<'a>>,
+}
+
+/// `inspect --format json`.
+pub fn write_inspect(
+    out: &mut dyn Write,
+    inputs: &[LoadedInput],
+    subjects: &[Subject],
+    time: &AuditTime,
+) -> io::Result<()> {
+    let doc = InspectJson {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: "inspect",
+        time: TimeJson::from(time),
+        inputs: inputs.iter().map(InputJson::from).collect(),
+        certificates: subjects
+            .iter()
+            .map(|s| cert_json(s, time.instant, None))
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct RulesJson<'a> {
+    schema_version: u32,
+    tool: Tool,
+    command: &'static str,
+    profiles: Vec<ProfileJson>,
+    rules: Vec<&'a Rule>,
+}
+
+#[derive(Serialize)]
+struct ProfileJson {
+    name: &'static str,
+    description: &'static str,
+}
+
+/// `rules --format json`.
+pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<()> {
+    let doc = RulesJson {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: "rules",
+        profiles: Profile::ALL
+            .iter()
+            .filter(|p| profile.is_none_or(|q| q == **p))
+            .map(|p| ProfileJson {
+                name: p.name(),
+                description: p.description(),
+            })
+            .collect(),
+        rules: RULES
+            .iter()
+            .copied()
+            .filter(|r| profile.is_none_or(|p| r.in_profile(p)))
+            .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,371 @@
+//! Text output, for people. Styles are written as ANSI codes; the CLI wraps
+//! stdout in `anstream`, which drops them unless stdout is a terminal (or
+//! `--color always`).
+
+use std::io::{self, Write};
+
+use anstyle::{AnsiColor, Style};
+use chrono::{DateTime, SecondsFormat, Utc};
+
+use crate::audit::profile::Profile;
+use crate::audit::rules::{Severity, RULES};
+use crate::audit::{Report, Role, Subject, Verdict};
+use crate::load::{LoadedInput, ProblemLevel};
+use crate::model::Certificate;
+use crate::time::AuditTime;
+
+const BOLD: Style = Style::new().bold();
+const DIM: Style = Style::new().dimmed();
+const RED: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
+    .bold();
+const YELLOW: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)))
+    .bold();
+const GREEN: Style = Style::new()
+    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)))
+    .bold();
+const CYAN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn verdict_style(v: Verdict) -> (Style, &'static str) {
+    match v {
+        Verdict::Pass => (GREEN, "PASS"),
+        Verdict::Warn => (YELLOW, "WARN"),
+        Verdict::Fail => (RED, "FAIL"),
+    }
+}
+
+fn severity_style(s: Severity) -> Style {
+    match s {
+        Severity::Error => RED,
+        Severity::Warning => YELLOW,
+        Severity::Info => CYAN,
+    }
+}
+
+fn role_name(r: Role) -> &'static str {
+    match r {
+        Role::EndEntity => "end-entity",
+        Role::Ca => "CA",
+    }
+}
+
+/// A short label for a certificate: its CN, else the whole subject.
+pub fn label(c: &Certificate) -> &str {
+    c.subject
+        .common_names
+        .last()
+        .map(String::as_str)
+        .filter(|s| !s.is_empty())
+        .unwrap_or(if c.subject.text.is_empty() {
+            "(empty subject)"
+        } else {
+            &c.subject.text
+        })
+}
+
+fn days(n: i64) -> String {
+    match n {
+        1 => "1 day left".into(),
+        n if n >= 0 => format!("{n} days left"),
+        -1 => "expired 1 day ago".into(),
+        n => format!("expired {} days ago", -n),
+    }
+}
+
+fn write_sources(out: &mut dyn Write, s: &Subject) -> io::Result<()> {
+    writeln!(out, "      {DIM}from {}{DIM:#}", s.provenance)?;
+    for d in &s.duplicates {
+        writeln!(out, "      {DIM}also {d} (duplicate){DIM:#}")?;
+    }
+    Ok(())
+}
+
+fn write_problems(out: &mut dyn Write, heading: &str, inputs: &[LoadedInput]) -> io::Result<()> {
+    let problems: Vec<_> = inputs.iter().flat_map(|i| i.problems.iter()).collect();
+    if problems.is_empty() {
+        return Ok(());
+    }
+    writeln!(out, "{BOLD}{heading}{BOLD:#}")?;
+    for p in problems {
+        let style = match p.level {
+            ProblemLevel::Error => RED,
+            ProblemLevel::Warning => YELLOW,
+            ProblemLevel::Note => DIM,
+        };
+        writeln!(out, "  {style}{p}{style:#}")?;
+    }
+    writeln!(out)
+}
+
+/// `check` in text.
+pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
+    let o = &report.options;
+    write!(out, "{BOLD}pkiaudit check{BOLD:#} · profile {}", o.profile)?;
+    if let Some(h) = &o.host {
+        write!(out, " · host {h}")?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "audit time {} ({})",
+        ts(o.time.instant),
+        o.time.source.describe()
+    )?;
+    writeln!(out)?;
+    for c in &report.certificates {
+        let s = &c.subject;
+        let cert = &s.cert;
+        let (vs, vt) = verdict_style(c.verdict);
+        writeln!(
+            out,
+            "{vs}{vt}{vs:#}  {BOLD}{}{BOLD:#}  [{}]",
+            label(cert),
+            role_name(s.role)
+        )?;
+        writeln!(out, "      subject {}", cert.subject.text)?;
+        writeln!(out, "      issuer  {}", cert.issuer.text)?;
+        writeln!(
+            out,
+            "      serial {} · {} · valid {} to {} ({})",
+            cert.serial,
+            cert.key,
+            ts(cert.not_before),
+            ts(cert.not_after),
+            days(cert.days_left(o.time.instant))
+        )?;
+        write_sources(out, s)?;
+        for f in &c.findings {
+            let st = severity_style(f.severity());
+            writeln!(
+                out,
+                "  {st}{:<8}{st:#} {BOLD}{}{BOLD:#}",
+                f.severity().as_str(),
+                f.rule.id
+            )?;
+            writeln!(out, "           {}", f.message)?;
+            let cites: Vec<String> = f.rule.citations.iter().map(|c| c.text()).collect();
+            writeln!(out, "           {DIM}see {}{DIM:#}", cites.join("; "))?;
+        }
+        writeln!(out)?;
+    }
+    write_problems(out, "input problems", &report.inputs)?;
+    write_problems(out, "trust store problems", &report.trust)?;
+    if !report.trust.is_empty() {
+        let n: usize = report.trust.iter().map(|t| t.certs.len()).sum();
+        writeln!(
+            out,
+            "{DIM}trust: {n} certificate(s) read from {} input(s); chain building against them is not implemented yet{DIM:#}",
+            report.trust.len()
+        )?;
+    }
+    let sm = &report.summary;
+    writeln!(
+        out,
+        "{} certificate(s) ({} end-entity, {} CA) from {} input(s), {} duplicate(s) merged · {} fail, {} warn, {} pass · {} input error(s)",
+        sm.certificates,
+        sm.end_entities,
+        sm.cas,
+        sm.inputs,
+        sm.duplicates,
+        sm.fail,
+        sm.warn,
+        sm.pass,
+        sm.input_errors
+    )?;
+    let (vs, vt) = verdict_style(report.verdict);
+    writeln!(out, "verdict: {vs}{vt}{vs:#}")
+}
+
+fn field(out: &mut dyn Write, name: &str, value: impl std::fmt::Display) -> io::Result<()> {
+    writeln!(out, "  {DIM}{name:<20}{DIM:#}{value}")
+}
+
+/// `inspect` in text.
+pub fn write_inspect(
+    out: &mut dyn Write,
+    inputs: &[LoadedInput],
+    subjects: &[Subject],
+    time: &AuditTime,
+) -> io::Result<()> {
+    for s in subjects {
+        let c = &s.cert;
+        writeln!(
+            out,
+            "{BOLD}{}{BOLD:#}  [{}, {}]",
+            label(c),
+            role_name(s.role),
+            s.role_reason
+        )?;
+        write_sources(out, s)?;
+        field(out, "subject", &c.subject.text)?;
+        field(out, "issuer", &c.issuer.text)?;
+        field(out, "serial", &c.serial)?;
+        field(out, "version", c.version)?;
+        field(out, "not before", ts(c.not_before))?;
+        field(
+            out,
+            "not after",
+            format!("{} ({})", ts(c.not_after), days(c.days_left(time.instant))),
+        )?;
+        field(out, "key", &c.key)?;
+        field(
+            out,
+            "signature",
+            format!(
+                "{} ({})",
+                c.signature_algorithm.name, c.signature_algorithm.oid
+            ),
+        )?;
+        match &c.key_usage {
+            Some(ku) => field(
+                out,
+                "key usage",
+                format!(
+                    "{}{}",
+                    ku.names().join(", "),
+                    if ku.critical { " (critical)" } else { "" }
+                ),
+            )?,
+            None => field(out, "key usage", "(none)")?,
+        }
+        match &c.extended_key_usage {
+            Some(eku) => {
+                let list: Vec<String> = eku
+                    .purposes
+                    .iter()
+                    .map(|p| match crate::oids::eku_name(p) {
+                        Some(n) => format!("{n} ({p})"),
+                        None => p.clone(),
+                    })
+                    .collect();
+                field(
+                    out,
+                    "extended key usage",
+                    format!(
+                        "{}{}",
+                        list.join(", "),
+                        if eku.critical { " (critical)" } else { "" }
+                    ),
+                )?
+            }
+            None => field(out, "extended key usage", "(none)")?,
+        }
+        match &c.subject_alt_name {
+            Some(san) => {
+                let list: Vec<String> = san.entries.iter().map(|e| e.to_string()).collect();
+                field(out, "subject alt name", list.join(", "))?
+            }
+            None => field(out, "subject alt name", "(none)")?,
+        }
+        match &c.basic_constraints {
+            Some(bc) => field(
+                out,
+                "basic constraints",
+                format!(
+                    "CA:{}{}{}",
+                    if bc.ca { "TRUE" } else { "FALSE" },
+                    bc.path_len
+                        .map(|n| format!(", pathlen:{n}"))
+                        .unwrap_or_default(),
+                    if bc.critical { " (critical)" } else { "" }
+                ),
+            )?,
+            None => field(out, "basic constraints", "(none)")?,
+        }
+        if let Some(ski) = &c.subject_key_id {
+            field(out, "subject key id", ski)?;
+        }
+        if let Some(aki) = &c.authority_key_id {
+            let mut parts = Vec::new();
+            if let Some(k) = &aki.key_id {
+                parts.push(k.clone());
+            }
+            if !aki.issuer.is_empty() {
+                parts.push(format!("issuer {}", aki.issuer.join(", ")));
+            }
+            if let Some(s) = &aki.serial {
+                parts.push(format!("serial {s}"));
+            }
+            field(out, "authority key id", parts.join("; "))?;
+        }
+        for cdp in &c.crl_distribution_points {
+            field(out, "CRL dist. point", cdp)?;
+        }
+        if let Some(aia) = &c.authority_info_access {
+            for u in &aia.ocsp {
+                field(out, "OCSP", u)?;
+            }
+            for u in &aia.ca_issuers {
+                field(out, "CA issuers", u)?;
+            }
+            for u in &aia.other {
+                field(out, "AIA", u)?;
+            }
+        }
+        for p in &c.extension_problems {
+            field(out, "extension problem", &p.problem)?;
+        }
+        field(out, "SHA-1", &c.sha1)?;
+        field(out, "SHA-256", &c.sha256)?;
+        field(
+            out,
+            "SPKI SHA-1",
+            format!("{} (IKEv2 CERTREQ value)", c.spki_sha1),
+        )?;
+        writeln!(out)?;
+    }
+    write_problems(out, "input problems", inputs)?;
+    let found: usize = inputs.iter().map(|i| i.certs.len()).sum();
+    writeln!(
+        out,
+        "{} certificate(s) found in {} input(s), {} unique",
+        found,
+        inputs.len(),
+        subjects.len()
+    )
+}
+
+/// `rules` in text.
+pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<()> {
+    for r in RULES
+        .iter()
+        .filter(|r| profile.is_none_or(|p| r.in_profile(p)))
+    {
+        let st = severity_style(r.severity);
+        writeln!(
+            out,
+            "{BOLD}{}{BOLD:#}  {st}{}{st:#}  [{}]",
+            r.id,
+            r.severity.as_str(),
+            match r.scope {
+                crate::audit::rules::Scope::EndEntity => "end-entity",
+                crate::audit::rules::Scope::Ca => "CA",
+                crate::audit::rules::Scope::Any => "any certificate",
+            }
+        )?;
+        writeln!(out, "    {}", r.summary)?;
+        let profiles: Vec<&str> = if r.profiles.is_empty() {
+            vec!["all profiles"]
+        } else {
+            r.profiles.iter().map(|p| p.name()).collect()
+        };
+        writeln!(out, "    {DIM}profiles: {}{DIM:#}", profiles.join(", "))?;
+        for c in r.citations {
+            match c.url() {
+                Some(u) => writeln!(out, "    {DIM}see {} <{u}>{DIM:#}", c.text())?,
+                None => writeln!(out, "    {DIM}see {}{DIM:#}", c.text())?,
+            }
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "{BOLD}profiles{BOLD:#}")?;
+    for p in Profile::ALL {
+        writeln!(out, "  {:<18} {}", p.name(), p.description())?;
+    }
+    Ok(())
+}

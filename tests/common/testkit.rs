@@ -1,0 +1,309 @@
+//! A tiny PKI testkit over rcgen, shared by the unit tests (as
+//! `crate::testkit`), the integration tests and the fixture generator.
+//!
+//! ```ignore
+//! let root = Issued::root("Example Root CA");
+//! let ca = root.issue(CertSpec::ca("Example Issuing CA"));
+//! let leaf = ca.issue(CertSpec::leaf("vpn.example.com").san_dns(&["vpn.example.com"]));
+//! ```
+#![allow(dead_code)]
+
+use rcgen::{
+    BasicConstraints, CertificateParams, CustomExtension, DnType, ExtendedKeyUsagePurpose, IsCa,
+    Issuer, KeyPair, KeyUsagePurpose, SanType, SerialNumber,
+};
+use time::OffsetDateTime;
+
+/// RSA keys cannot be generated with ring; these were made once with
+/// `openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048`.
+const RSA_LEAF_KEY: &str = include_str!("../../fixtures/keys/rsa-2048-leaf.pem");
+const RSA_CA_KEY: &str = include_str!("../../fixtures/keys/rsa-2048-ca.pem");
+
+/// The subject key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key {
+    P256,
+    P384,
+    Ed25519,
+    /// RSA 2048 (a fixed test key).
+    Rsa,
+    /// Another fixed RSA 2048 key, for RSA CAs.
+    RsaCa,
+}
+
+impl Key {
+    pub fn generate(self) -> KeyPair {
+        let made = match self {
+            Key::P256 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256),
+            Key::P384 => KeyPair::generate_for(&rcgen::PKCS_ECDSA_P384_SHA384),
+            Key::Ed25519 => KeyPair::generate_for(&rcgen::PKCS_ED25519),
+            Key::Rsa => KeyPair::from_pem(RSA_LEAF_KEY),
+            Key::RsaCa => KeyPair::from_pem(RSA_CA_KEY),
+        };
+        made.expect("test key")
+    }
+}
+
+/// `(2026, 1, 31)` → midnight UTC.
+pub fn ymd((y, m, d): (i32, u8, u8)) -> OffsetDateTime {
+    rcgen::date_time_ymd(y, m, d)
+}
+
+/// What to put in a certificate.
+#[derive(Debug, Clone)]
+pub struct CertSpec {
+    pub cn: Option<String>,
+    pub org: Option<String>,
+    pub sans: Vec<SanType>,
+    pub ku: Vec<KeyUsagePurpose>,
+    pub eku: Vec<ExtendedKeyUsagePurpose>,
+    pub ca: IsCa,
+    pub not_before: OffsetDateTime,
+    pub not_after: OffsetDateTime,
+    pub key: Key,
+    pub serial: Option<Vec<u8>>,
+    pub cdp: Vec<String>,
+    pub custom: Vec<CustomExtension>,
+}
+
+impl CertSpec {
+    /// An end-entity certificate: no KU/EKU/SAN unless added, valid
+    /// 2025-01-01 to 2035-01-01, P-256.
+    pub fn leaf(cn: &str) -> Self {
+        CertSpec {
+            cn: Some(cn.to_string()),
+            org: Some("Example VPN".into()),
+            sans: Vec::new(),
+            ku: Vec::new(),
+            eku: Vec::new(),
+            ca: IsCa::NoCa,
+            not_before: ymd((2025, 1, 1)),
+            not_after: ymd((2035, 1, 1)),
+            key: Key::P256,
+            serial: None,
+            cdp: Vec::new(),
+            custom: Vec::new(),
+        }
+    }
+
+    /// A leaf with no subject CN at all.
+    pub fn leaf_without_cn() -> Self {
+        CertSpec {
+            cn: None,
+            ..Self::leaf("unused")
+        }
+    }
+
+    /// A CA: basicConstraints cA=TRUE, KU keyCertSign + cRLSign, P-256,
+    /// valid 2024-01-01 to 2040-01-01.
+    pub fn ca(cn: &str) -> Self {
+        CertSpec {
+            ca: IsCa::Ca(BasicConstraints::Unconstrained),
+            ku: vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign],
+            not_before: ymd((2024, 1, 1)),
+            not_after: ymd((2040, 1, 1)),
+            ..Self::leaf(cn)
+        }
+    }
+
+    pub fn san_dns(mut self, names: &[&str]) -> Self {
+        for n in names {
+            self.sans.push(SanType::DnsName(
+                (*n).to_string().try_into().expect("ia5 name"),
+            ));
+        }
+        self
+    }
+
+    pub fn san_ip(mut self, ips: &[&str]) -> Self {
+        for ip in ips {
+            self.sans
+                .push(SanType::IpAddress(ip.parse().expect("test IP address")));
+        }
+        self
+    }
+
+    pub fn san_email(mut self, email: &str) -> Self {
+        self.sans.push(SanType::Rfc822Name(
+            email.to_string().try_into().expect("ia5 email"),
+        ));
+        self
+    }
+
+    pub fn ku(mut self, ku: &[KeyUsagePurpose]) -> Self {
+        self.ku = ku.to_vec();
+        self
+    }
+
+    pub fn eku(mut self, eku: &[ExtendedKeyUsagePurpose]) -> Self {
+        self.eku = eku.to_vec();
+        self
+    }
+
+    /// EKU by dotted OIDs.
+    pub fn eku_oids(mut self, oids: &[&str]) -> Self {
+        self.eku = oids
+            .iter()
+            .map(|o| ExtendedKeyUsagePurpose::Other(parse_oid(o)))
+            .collect();
+        self
+    }
+
+    pub fn valid(mut self, from: OffsetDateTime, to: OffsetDateTime) -> Self {
+        self.not_before = from;
+        self.not_after = to;
+        self
+    }
+
+    pub fn key(mut self, key: Key) -> Self {
+        self.key = key;
+        self
+    }
+
+    pub fn serial(mut self, bytes: &[u8]) -> Self {
+        self.serial = Some(bytes.to_vec());
+        self
+    }
+
+    pub fn path_len(mut self, n: u8) -> Self {
+        self.ca = IsCa::Ca(BasicConstraints::Constrained(n));
+        self
+    }
+
+    /// basicConstraints cA=FALSE, present.
+    pub fn explicit_not_ca(mut self) -> Self {
+        self.ca = IsCa::ExplicitNoCa;
+        self
+    }
+
+    pub fn cdp(mut self, uri: &str) -> Self {
+        self.cdp.push(uri.to_string());
+        self
+    }
+
+    pub fn org(mut self, org: Option<&str>) -> Self {
+        self.org = org.map(str::to_string);
+        self
+    }
+
+    /// An empty-valued (NULL) extension with the given OID.
+    pub fn custom_extension(self, oid: &[u64], critical: bool) -> Self {
+        self.raw_extension(oid, critical, vec![0x05, 0x00])
+    }
+
+    /// An extension with the given DER value.
+    pub fn raw_extension(mut self, oid: &[u64], critical: bool, value: Vec<u8>) -> Self {
+        let mut ext = CustomExtension::from_oid_content(oid, value);
+        ext.set_criticality(critical);
+        self.custom.push(ext);
+        self
+    }
+
+    fn params(&self) -> CertificateParams {
+        let mut p = CertificateParams::default();
+        p.distinguished_name = rcgen::DistinguishedName::new();
+        if let Some(org) = &self.org {
+            p.distinguished_name
+                .push(DnType::OrganizationName, org.as_str());
+        }
+        if let Some(cn) = &self.cn {
+            p.distinguished_name.push(DnType::CommonName, cn.as_str());
+        }
+        p.subject_alt_names = self.sans.clone();
+        p.key_usages = self.ku.clone();
+        p.extended_key_usages = self.eku.clone();
+        p.is_ca = self.ca;
+        p.not_before = self.not_before;
+        p.not_after = self.not_after;
+        p.serial_number = self.serial.as_deref().map(SerialNumber::from_slice);
+        p.crl_distribution_points = if self.cdp.is_empty() {
+            Vec::new()
+        } else {
+            vec![rcgen::CrlDistributionPoint {
+                uris: self.cdp.clone(),
+            }]
+        };
+        p.custom_extensions = self.custom.clone();
+        p.use_authority_key_identifier_extension = true;
+        p
+    }
+}
+
+pub fn parse_oid(dotted: &str) -> Vec<u64> {
+    dotted
+        .split('.')
+        .map(|n| n.parse().expect("numeric OID arc"))
+        .collect()
+}
+
+/// A certificate with its key, able to issue more.
+pub struct Issued {
+    pub params: CertificateParams,
+    pub key: KeyPair,
+    pub cert: rcgen::Certificate,
+}
+
+impl Issued {
+    /// A self-signed root CA.
+    pub fn root(cn: &str) -> Issued {
+        Self::self_signed(CertSpec::ca(cn))
+    }
+
+    pub fn self_signed(spec: CertSpec) -> Issued {
+        let key = spec.key.generate();
+        let mut params = spec.params();
+        params.use_authority_key_identifier_extension = false;
+        let cert = params.self_signed(&key).expect("self-signed certificate");
+        Issued { params, key, cert }
+    }
+
+    /// Issue a certificate signed by this one.
+    pub fn issue(&self, spec: CertSpec) -> Issued {
+        let key = spec.key.generate();
+        let params = spec.params();
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer).expect("issued certificate");
+        Issued { params, key, cert }
+    }
+
+    pub fn der(&self) -> Vec<u8> {
+        self.cert.der().to_vec()
+    }
+
+    pub fn pem(&self) -> String {
+        self.cert.pem()
+    }
+}
+
+/// A degenerate PKCS#7 SignedData (certs-only, as `.p7b` exports are), DER.
+pub fn p7b(certs: &[Vec<u8>]) -> Vec<u8> {
+    use yasna::models::ObjectIdentifier;
+    use yasna::Tag;
+    let signed_data = ObjectIdentifier::from_slice(&[1, 2, 840, 113549, 1, 7, 2]);
+    let data = ObjectIdentifier::from_slice(&[1, 2, 840, 113549, 1, 7, 1]);
+    yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            w.next().write_oid(&signed_data);
+            w.next().write_tagged(Tag::context(0), |w| {
+                w.write_sequence(|w| {
+                    w.next().write_u8(1);
+                    w.next().write_set_of(|_| {});
+                    w.next().write_sequence(|w| w.next().write_oid(&data));
+                    w.next().write_tagged_implicit(Tag::context(0), |w| {
+                        w.write_set_of(|w| {
+                            for c in certs {
+                                w.next().write_der(c);
+                            }
+                        })
+                    });
+                    w.next().write_set_of(|_| {});
+                })
+            });
+        })
+    })
+}
+
+/// PEM-armour DER with the given label (64-column base64).
+pub fn pem_block(label: &str, der: &[u8]) -> String {
+    pem::encode(&pem::Pem::new(label, der.to_vec()))
+}
