@@ -4,8 +4,7 @@
 use serde::Serialize;
 
 /// The peer whose acceptance is being checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, clap::ValueEnum)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
 pub enum Profile {
     /// Any IKEv2 peer (RFC 4945 §5.1.3.2, IOS validation logic).
     Ikev2,
@@ -65,6 +64,12 @@ impl Profile {
             Profile::FlexVpnClient => "FlexVPN client certificate: EKU must include clientAuth",
             Profile::EapServer => "EAP headend authenticating with a certificate: EKU must include serverAuth",
         }
+    }
+}
+
+impl Serialize for Profile {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
     }
 }
 
