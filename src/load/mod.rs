@@ -352,6 +352,34 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
         );
         return input;
     }
+    // Notepad's "Unicode" is UTF-16 with a byte-order mark: decode it and
+    // read the text as usual.
+    if let Some(text) = decode_utf16(bytes) {
+        input.problem(
+            ProblemLevel::Note,
+            None,
+            None,
+            "input is UTF-16 text; decoded before reading",
+        );
+        let mut inner = load_bytes(name, text.as_bytes());
+        inner.bytes = input.bytes;
+        inner.problems.splice(0..0, input.problems);
+        return inner;
+    }
+    // DER first when it parses: a binary certificate could contain the
+    // bytes of a PEM marker, text cannot start with a valid DER structure.
+    if bytes.first() == Some(&0x30) {
+        if Certificate::from_der_prefix(bytes).is_ok() {
+            input.format = Some("der");
+            input.add_der(bytes, Container::Der, None, None, false);
+            return input;
+        }
+        if let Ok(bundle) = pkcs7::certificates(bytes) {
+            input.format = Some("pkcs7");
+            pkcs7::add_bundle(&mut input, &bundle, Container::Pkcs7, None);
+            return input;
+        }
+    }
     if pem::looks_like_pem(bytes) {
         input.format = Some("pem");
         pem::load(&mut input, bytes);
@@ -384,6 +412,26 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
          DER/BER PKCS#7 (does not start with an ASN.1 SEQUENCE), and bare base64",
     );
     input
+}
+
+/// UTF-16 text with a byte-order mark, as Windows editors save "Unicode".
+fn decode_utf16(bytes: &[u8]) -> Option<String> {
+    let (rest, little) = match bytes {
+        [0xff, 0xfe, rest @ ..] => (rest, true),
+        [0xfe, 0xff, rest @ ..] => (rest, false),
+        _ => return None,
+    };
+    let units = rest.chunks_exact(2).map(|c| {
+        if little {
+            u16::from_le_bytes([c[0], c[1]])
+        } else {
+            u16::from_be_bytes([c[0], c[1]])
+        }
+    });
+    char::decode_utf16(units)
+        .map(|r| r.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect::<String>()
+        .into()
 }
 
 /// A DER blob: a certificate, or a PKCS#7 bundle of them.
@@ -438,4 +486,78 @@ fn decode_bare_base64(bytes: &[u8]) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD
         .decode(&compact)
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testkit::{CertSpec, Issued};
+
+    #[test]
+    fn utf16_pem_from_notepad_is_read() {
+        let cert = Issued::root("UTF-16 CA");
+        let text = format!("certificate:\r\n{}", cert.pem().replace('\n', "\r\n"));
+        for little in [true, false] {
+            let mut bytes = if little {
+                vec![0xff, 0xfe]
+            } else {
+                vec![0xfe, 0xff]
+            };
+            for unit in text.encode_utf16() {
+                bytes.extend(if little {
+                    unit.to_le_bytes()
+                } else {
+                    unit.to_be_bytes()
+                });
+            }
+            let input = load_bytes("notepad.txt", &bytes);
+            assert_eq!(input.certs.len(), 1, "{:?}", input.problems);
+            assert_eq!(input.certs[0].provenance.line, Some(2));
+            assert_eq!(input.problems.len(), 1);
+            assert_eq!(input.problems[0].level, ProblemLevel::Note);
+            assert_eq!(input.bytes, bytes.len() as u64);
+        }
+    }
+
+    #[test]
+    fn der_is_preferred_over_a_pem_marker_inside_it() {
+        let ca = Issued::root("Marker CA");
+        // an otherName-free way to put text in a certificate: the CN
+        let leaf = ca.issue(CertSpec::leaf("-----BEGIN CERTIFICATE----- trap"));
+        let input = load_bytes("leaf.der", &leaf.der());
+        assert_eq!(input.format, Some("der"));
+        assert_eq!(input.certs.len(), 1);
+        assert!(input.problems.is_empty(), "{:?}", input.problems);
+    }
+
+    #[test]
+    fn pem_pkcs7_and_der_pkcs7_agree() {
+        let root = Issued::root("P7 Root");
+        let leaf = root.issue(CertSpec::leaf("p7 leaf"));
+        let bundle = crate::testkit::p7b(&[leaf.der(), root.der()]);
+        let der = load_bytes("b.p7b", &bundle);
+        let pem = load_bytes(
+            "b.pem",
+            crate::testkit::pem_block("PKCS7", &bundle).as_bytes(),
+        );
+        assert_eq!(der.format, Some("pkcs7"));
+        assert_eq!(pem.format, Some("pem"));
+        let hashes = |i: &LoadedInput| {
+            let mut v: Vec<String> = i.certs.iter().map(|c| c.cert.sha256.clone()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(hashes(&der), hashes(&pem));
+        assert_eq!(der.certs.len(), 2);
+        assert!(der
+            .certs
+            .iter()
+            .all(|c| c.provenance.container == Container::Pkcs7));
+        assert!(
+            pem.certs
+                .iter()
+                .all(|c| c.provenance.container == Container::PemPkcs7
+                    && c.provenance.line == Some(1))
+        );
+    }
 }

@@ -141,6 +141,17 @@ pub(super) fn add_bundle(
             Err(e) => input.problem(ProblemLevel::Error, line, item, e.clone()),
         }
     }
+    if bundle.signers > 0 {
+        input.problem(
+            ProblemLevel::Note,
+            line,
+            None,
+            format!(
+                "PKCS#7 is a signed message with {} signer(s); only its certificates are read, the signature is not checked",
+                bundle.signers
+            ),
+        );
+    }
     if bundle.crls > 0 {
         input.problem(
             ProblemLevel::Note,
