@@ -337,7 +337,14 @@ fn profiles_give_the_verdicts_the_field_guide_states() {
 #[test]
 fn allow_expired_downgrades_expiry_to_a_warning() {
     let path = fixture("headend/expired.pem");
-    let base = ["check", "--format", "json", "--at", AT, path.to_str().unwrap()];
+    let base = [
+        "check",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        path.to_str().unwrap(),
+    ];
     let out = pkiaudit(&[&base[..], &["--allow-expired"]].concat());
     let doc = json(&out);
     assert_eq!(code(&out), 0);
@@ -363,7 +370,14 @@ fn warn_days_and_at_decide_expiring() {
     assert_eq!(rules_of(&doc, "soon"), set(&["validity.expiring"]));
     assert_eq!(doc["certificates"][0]["days_left"], 19);
     let doc = json(&pkiaudit(&[
-        "check", "--format", "json", "--at", AT, "--warn-days", "10", p,
+        "check",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        "--warn-days",
+        "10",
+        p,
     ]));
     assert_eq!(rules_of(&doc, "soon"), set(&[]));
     let doc = json(&pkiaudit(&[
@@ -400,7 +414,10 @@ fn input_errors_exit_2_and_the_rest_is_still_audited() {
     let bad_block = &inputs[0]["problems"][0];
     assert_eq!(bad_block["level"], "error");
     assert!(bad_block["line"].as_i64().unwrap() > 1);
-    assert!(bad_block["message"].as_str().unwrap().contains("not base64"));
+    assert!(bad_block["message"]
+        .as_str()
+        .unwrap()
+        .contains("not base64"));
     assert!(inputs[3]["problems"][0]["message"]
         .as_str()
         .unwrap()
@@ -471,10 +488,20 @@ fn usage_errors_exit_2_with_a_message() {
     let file = fixture("client/alice.pem");
     let f = file.to_str().unwrap();
     for (args, needle) in [
-        (vec!["check", "--host", "vpn.example.com", f], "server profiles"),
+        (
+            vec!["check", "--host", "vpn.example.com", f],
+            "server profiles",
+        ),
         (vec!["check", "--at", "yesterday", f], "RFC 3339"),
         (
-            vec!["check", "--profile", "anyconnect-server", "--host", "bad host", f],
+            vec![
+                "check",
+                "--profile",
+                "anyconnect-server",
+                "--host",
+                "bad host",
+                f,
+            ],
             "--host",
         ),
         (vec!["check", "--profile", "nope", f], "nope"),
@@ -536,13 +563,25 @@ fn inspect_reports_fields_and_digests_computed_independently() {
             .serial(&[0x00, 0x9a, 0x0b])
             .key(Key::Rsa)
             .ku(&[K::DigitalSignature, K::KeyEncipherment])
-            .eku_oids(&["1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.17", "1.3.6.1.5.5.8.2.2", "1.2.3.4.5"])
+            .eku_oids(&[
+                "1.3.6.1.5.5.7.3.1",
+                "1.3.6.1.5.5.7.3.17",
+                "1.3.6.1.5.5.8.2.2",
+                "1.2.3.4.5",
+            ])
             .cdp("ldap:///CN=Example,CN=CDP,DC=example,DC=com?certificateRevocationList?base"),
     );
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("leaf.der");
     std::fs::write(&path, leaf.der()).unwrap();
-    let out = pkiaudit(&["inspect", "--format", "json", "--at", AT, path.to_str().unwrap()]);
+    let out = pkiaudit(&[
+        "inspect",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        path.to_str().unwrap(),
+    ]);
     assert_eq!(code(&out), 0);
     let doc = json(&out);
     let c = &doc["certificates"][0];
@@ -600,7 +639,12 @@ fn inspect_reports_fields_and_digests_computed_independently() {
 #[test]
 fn inspect_reads_pkcs7_in_der_and_pem_and_directories() {
     for file in ["bundles/chain.p7b", "bundles/chain-p7b.pem"] {
-        let out = pkiaudit(&["inspect", "--format", "json", fixture(file).to_str().unwrap()]);
+        let out = pkiaudit(&[
+            "inspect",
+            "--format",
+            "json",
+            fixture(file).to_str().unwrap(),
+        ]);
         assert_eq!(code(&out), 0, "{file}");
         let doc = json(&out);
         let certs = doc["certificates"].as_array().unwrap();
@@ -611,7 +655,12 @@ fn inspect_reads_pkcs7_in_der_and_pem_and_directories() {
             .collect();
         assert_eq!(items, [1, 2, 3].into_iter().collect(), "{file}");
     }
-    let out = pkiaudit(&["inspect", "--format", "json", fixture("client").to_str().unwrap()]);
+    let out = pkiaudit(&[
+        "inspect",
+        "--format",
+        "json",
+        fixture("client").to_str().unwrap(),
+    ]);
     assert_eq!(code(&out), 0);
     assert_eq!(json(&out)["inputs"].as_array().unwrap().len(), 3);
 }
@@ -621,7 +670,10 @@ fn inspect_text_lists_the_certreq_hash() {
     let out = pkiaudit(&["inspect", fixture("pki/root-ca.pem").to_str().unwrap()]);
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("(IKEv2 CERTREQ value)"), "{text}");
-    assert!(text.contains("Example VPN Root CA  [CA, basicConstraints cA=TRUE]"), "{text}");
+    assert!(
+        text.contains("Example VPN Root CA  [CA, basicConstraints cA=TRUE]"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -642,4 +694,31 @@ fn rules_text_and_profile_filter() {
     assert!(text.contains("validity.expired"));
     assert!(!text.contains("eku.anyconnect.server"));
     assert!(text.contains("https://www.rfc-editor.org/rfc/rfc4945#section-5.1.3.2"));
+}
+
+#[test]
+fn huge_input_is_refused_and_the_rest_still_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    let huge = dir.path().join("huge.pem");
+    // sparse: costs no disk, reads as zeros
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(pkiaudit::load::MAX_INPUT_BYTES + 1)
+        .unwrap();
+    let out = pkiaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        huge.to_str().unwrap(),
+        fixture("client/alice.pem").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2);
+    let doc = json(&out);
+    assert!(doc["inputs"][0]["problems"][0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("64 MiB limit"));
+    assert_eq!(doc["certificates"].as_array().unwrap().len(), 1);
 }
