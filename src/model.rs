@@ -250,16 +250,30 @@ impl Name {
             .unwrap_or_else(|_| format!("<undecodable name, {} bytes>", name.as_raw().len()));
         let common_names = name
             .iter_common_name()
-            .map(|cn| match cn.as_str() {
-                Ok(s) => s.to_string(),
-                Err(_) => String::from_utf8_lossy(cn.as_slice()).into_owned(),
-            })
+            .map(|cn| attribute_text(cn.attr_value()))
             .collect();
         Name {
             text,
             common_names,
             raw: name.as_raw().to_vec(),
         }
+    }
+}
+
+/// The text of a directory string, whatever its ASN.1 string type: AD CS
+/// and older CAs write BMPString (UTF-16) names, some UniversalString.
+fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
+    use x509_parser::asn1_rs::{BmpString, Tag, UniversalString};
+    match value.tag() {
+        Tag::BmpString => BmpString::try_from(value.clone())
+            .map(|s| s.string())
+            .unwrap_or_else(|_| String::from_utf8_lossy(value.data).into_owned()),
+        Tag::UniversalString => UniversalString::try_from(value.clone())
+            .map(|s| s.string())
+            .unwrap_or_else(|_| String::from_utf8_lossy(value.data).into_owned()),
+        // UTF8String, PrintableString, IA5String, T61String (read as
+        // Latin-1-ish bytes), VisibleString...
+        _ => String::from_utf8_lossy(value.data).into_owned(),
     }
 }
 
@@ -341,7 +355,7 @@ impl Certificate {
             not_before: to_utc(tbs.validity.not_before.timestamp()),
             not_after: to_utc(tbs.validity.not_after.timestamp()),
             key: key_info(cert),
-            signature_algorithm: signature_algorithm(&cert.signature_algorithm.algorithm),
+            signature_algorithm: signature_algorithm(&cert.signature_algorithm),
             key_usage: None,
             extended_key_usage: None,
             subject_alt_name: None,
@@ -566,10 +580,13 @@ fn key_info(cert: &X509Certificate<'_>) -> KeyInfo {
             _ => KeyInfo::Rsa { bits: 0 },
         },
         oids::KEY_EC => {
+            // namedCurve is an OID; explicit (specifiedCurve) parameters are a
+            // SEQUENCE, which asn1-rs would happily misread as an OID.
             let curve_oid = spki
                 .algorithm
                 .parameters
                 .as_ref()
+                .filter(|p| p.tag() == x509_parser::asn1_rs::Tag::Oid)
                 .and_then(|p| p.as_oid().ok())
                 .map(|o| o.to_id_string());
             let curve = curve_oid
@@ -611,8 +628,33 @@ fn dsa_bits(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> u32 {
     }
 }
 
-fn signature_algorithm(oid: &Oid<'_>) -> SignatureAlgorithm {
-    let oid = oid.to_id_string();
+fn signature_algorithm(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
+    let oid = alg.algorithm.to_id_string();
+    if oid == oids::KEY_RSA_PSS {
+        // RSASSA-PSS names its hash in the parameters; absent means SHA-1
+        // (RFC 4055 §3.1), which the weak-hash rules must see.
+        let hash = alg
+            .parameters
+            .as_ref()
+            .and_then(|p| x509_parser::signature_algorithm::RsaSsaPssParams::try_from(p).ok())
+            .map(|p| oids::hash_algorithm(&p.hash_algorithm_oid().to_id_string()))
+            .unwrap_or(SigHash::Sha1);
+        let hash_name = match hash {
+            SigHash::Md2 => "MD2",
+            SigHash::Md5 => "MD5",
+            SigHash::Sha1 => "SHA-1",
+            SigHash::Sha224 => "SHA-224",
+            SigHash::Sha256 => "SHA-256",
+            SigHash::Sha384 => "SHA-384",
+            SigHash::Sha512 => "SHA-512",
+            SigHash::None => "unknown hash",
+        };
+        return SignatureAlgorithm {
+            name: format!("rsassaPss ({hash_name})"),
+            oid,
+            hash,
+        };
+    }
     let (name, hash) = oids::signature_algorithm(&oid)
         .map(|(n, h)| (n.to_string(), h))
         .unwrap_or_else(|| (oid.clone(), SigHash::None));

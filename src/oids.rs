@@ -84,9 +84,6 @@ const SIGNATURE_ALGORITHMS: &[(&str, &str, SigHash)] = &[
         "sha512WithRSAEncryption",
         SigHash::Sha512,
     ),
-    // RSASSA-PSS carries its hash in the parameters; SHA-256 or better in
-    // practice, and the weak-hash rules do not fire on it.
-    ("1.2.840.113549.1.1.10", "rsassaPss", SigHash::None),
     ("1.2.840.10045.4.1", "ecdsa-with-SHA1", SigHash::Sha1),
     ("1.2.840.10045.4.3.1", "ecdsa-with-SHA224", SigHash::Sha224),
     ("1.2.840.10045.4.3.2", "ecdsa-with-SHA256", SigHash::Sha256),
@@ -104,6 +101,20 @@ pub fn signature_algorithm(oid: &str) -> Option<(&'static str, SigHash)> {
         .iter()
         .find(|(o, _, _)| *o == oid)
         .map(|(_, n, h)| (*n, *h))
+}
+
+/// The hash of a hash algorithm OID (as RSASSA-PSS parameters name it).
+pub fn hash_algorithm(oid: &str) -> SigHash {
+    match oid {
+        "1.2.840.113549.2.2" => SigHash::Md2,
+        "1.2.840.113549.2.5" => SigHash::Md5,
+        "1.3.14.3.2.26" => SigHash::Sha1,
+        "2.16.840.1.101.3.4.2.4" => SigHash::Sha224,
+        "2.16.840.1.101.3.4.2.1" => SigHash::Sha256,
+        "2.16.840.1.101.3.4.2.2" => SigHash::Sha384,
+        "2.16.840.1.101.3.4.2.3" => SigHash::Sha512,
+        _ => SigHash::None,
+    }
 }
 
 /// Named curves: (OID, name, bits).
