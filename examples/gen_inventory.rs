@@ -21,13 +21,24 @@ fn main() {
     std::fs::create_dir_all(&dir).expect("mkdir");
     let root = Issued::root("Bench Root CA");
     let ca = root.issue(CertSpec::ca("Bench Issuing CA"));
-    std::fs::write(format!("{dir}/../ca.pem"), format!("{}{}", ca.pem(), root.pem()))
-        .expect("write CA");
+    std::fs::write(
+        format!("{dir}/../ca.pem"),
+        format!("{}{}", ca.pem(), root.pem()),
+    )
+    .expect("write CA");
     for i in 0..n {
         let name = format!("vpn{i}.example.com");
         // every 10th expires within 30 days of 2026-06-01, every 25th has the wrong EKU
-        let not_after = if i % 10 == 0 { ymd((2026, 6, 20)) } else { ymd((2030, 1, 1)) };
-        let eku = if i % 25 == 0 { E::ClientAuth } else { E::ServerAuth };
+        let not_after = if i % 10 == 0 {
+            ymd((2026, 6, 20))
+        } else {
+            ymd((2030, 1, 1))
+        };
+        let eku = if i % 25 == 0 {
+            E::ClientAuth
+        } else {
+            E::ServerAuth
+        };
         let leaf = ca.issue(
             CertSpec::leaf(&name)
                 .san_dns(&[&name])

@@ -304,8 +304,7 @@ pub struct Certificate {
     /// CRL distribution point locations (URIs and other names, as text).
     pub crl_distribution_points: Vec<String>,
     pub authority_info_access: Option<AuthorityInfoAccess>,
-    /// Extensions that could not be parsed, were duplicated, or are critical
-    /// and unknown to pkiaudit.
+    /// Extensions that could not be parsed or were duplicated.
     pub extension_problems: Vec<ExtensionProblem>,
     /// OIDs of critical extensions x509-parser does not understand.
     pub unknown_critical_extensions: Vec<String>,

@@ -33,8 +33,12 @@ fn list(check: &NameCheck) -> String {
         .join(", ")
 }
 
-fn checked(ctx: &Ctx<'_>) -> Option<NameCheck> {
-    ctx.opts.host.as_ref().map(|h| names::verify(ctx.cert, h))
+/// The host and the outcome of verifying it, when `--host` was given.
+fn checked(ctx: &Ctx<'_>) -> Option<(String, NameCheck)> {
+    ctx.opts
+        .host
+        .as_ref()
+        .map(|h| (h.to_string(), names::verify(ctx.cert, h)))
 }
 
 pub static HOST_MISMATCH: Rule = Rule {
@@ -45,19 +49,13 @@ pub static HOST_MISMATCH: Rule = Rule {
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     check: |ctx: &Ctx<'_>| {
-        let Some(check) = checked(ctx) else {
+        let Some((host, check)) = checked(ctx) else {
             return vec![];
         };
         if check.matched() || check.comparisons.is_empty() {
             // No names at all is `name.host.no-name`.
             return vec![];
         }
-        let host = ctx
-            .opts
-            .host
-            .as_ref()
-            .map(|h| h.to_string())
-            .unwrap_or_default();
         vec![format!(
             "host {host} matches none of: {}; {}",
             list(&check),
@@ -74,18 +72,12 @@ pub static HOST_MATCH: Rule = Rule {
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     check: |ctx: &Ctx<'_>| {
-        let Some(check) = checked(ctx) else {
+        let Some((host, check)) = checked(ctx) else {
             return vec![];
         };
         let Some(hit) = check.comparisons.iter().find(|c| c.matched) else {
             return vec![];
         };
-        let host = ctx
-            .opts
-            .host
-            .as_ref()
-            .map(|h| h.to_string())
-            .unwrap_or_default();
         vec![format!(
             "host {host} matches {} ({})",
             hit.name,
