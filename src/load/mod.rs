@@ -24,6 +24,13 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 /// an input error rather than read.
 pub const MAX_CERTS_PER_INPUT: usize = 100_000;
 
+/// The most problems listed for one input; further ones are counted in one
+/// closing problem, so a hostile input cannot grow the report without bound.
+pub const MAX_PROBLEMS_PER_INPUT: usize = 1_000;
+
+/// The longest problem message kept, in characters.
+const MAX_MESSAGE_CHARS: usize = 512;
+
 /// The most files read from one directory tree given on the command line.
 pub const MAX_FILES_PER_DIRECTORY: usize = 100_000;
 
@@ -143,6 +150,9 @@ pub struct LoadedInput {
     pub problems: Vec<InputProblem>,
     /// Set once [`MAX_CERTS_PER_INPUT`] was reached.
     capped: bool,
+    /// Problems beyond [`MAX_PROBLEMS_PER_INPUT`]: how many, and the worst.
+    unlisted: usize,
+    unlisted_level: ProblemLevel,
 }
 
 impl LoadedInput {
@@ -154,6 +164,8 @@ impl LoadedInput {
             certs: Vec::new(),
             problems: Vec::new(),
             capped: false,
+            unlisted: 0,
+            unlisted_level: ProblemLevel::Note,
         }
     }
 
@@ -168,13 +180,49 @@ impl LoadedInput {
         bundle_index: Option<usize>,
         message: impl Into<String>,
     ) {
+        if self.problems.len() >= MAX_PROBLEMS_PER_INPUT {
+            self.unlisted += 1;
+            self.unlisted_level = self.unlisted_level.max(level);
+            return;
+        }
+        let mut message = message.into();
+        if message.chars().count() > MAX_MESSAGE_CHARS {
+            message = message.chars().take(MAX_MESSAGE_CHARS).collect::<String>() + "…";
+        }
         self.problems.push(InputProblem {
             file: self.file.clone(),
             line,
             bundle_index,
             level,
-            message: message.into(),
+            message,
         });
+    }
+
+    /// Close the input: count what was not listed, and make sure an input
+    /// that gave no certificate says so as an error.
+    fn finish(mut self) -> Self {
+        if self.unlisted > 0 {
+            self.problems.push(InputProblem {
+                file: self.file.clone(),
+                line: None,
+                bundle_index: None,
+                level: self.unlisted_level,
+                message: format!(
+                    "{} more problems in this input are not listed (at most {MAX_PROBLEMS_PER_INPUT} are)",
+                    self.unlisted
+                ),
+            });
+            self.unlisted = 0;
+        }
+        if self.certs.is_empty() && !self.has_errors() {
+            let message = if self.problems.is_empty() {
+                "no certificate found".to_string()
+            } else {
+                "no certificate found: the input holds only what is reported above".to_string()
+            };
+            self.problem(ProblemLevel::Error, None, None, message);
+        }
+        self
     }
 
     /// Parse one DER certificate found at (`line`, `bundle_index`) and keep
@@ -213,20 +261,30 @@ impl LoadedInput {
                         ),
                     );
                 }
-                let index = self.certs.len() + 1;
-                self.certs.push(LoadedCert {
-                    provenance: Provenance {
-                        file: self.file.clone(),
-                        index,
-                        line,
-                        bundle_index,
-                        container,
-                    },
-                    cert,
-                });
+                self.push(cert, container, line, bundle_index);
             }
             Err(e) => self.problem(ProblemLevel::Error, line, bundle_index, e.0),
         }
+    }
+
+    fn push(
+        &mut self,
+        cert: Certificate,
+        container: Container,
+        line: Option<usize>,
+        bundle_index: Option<usize>,
+    ) {
+        let index = self.certs.len() + 1;
+        self.certs.push(LoadedCert {
+            provenance: Provenance {
+                file: self.file.clone(),
+                index,
+                line,
+                bundle_index,
+                container,
+            },
+            cert,
+        });
     }
 }
 
@@ -302,7 +360,16 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String
 pub fn load_file(path: &Path) -> LoadedInput {
     let name = path.display().to_string();
     match fs::File::open(path) {
-        Ok(f) => load_reader(&name, f),
+        Ok(f) => {
+            // Refuse a regular file over the limit before reading any of it.
+            let len = f.metadata().map(|m| m.len()).unwrap_or(0);
+            if len > MAX_INPUT_BYTES {
+                let mut input = LoadedInput::new(&name, len);
+                input.problem(ProblemLevel::Error, None, None, too_large());
+                return input;
+            }
+            load_reader(&name, f)
+        }
         Err(e) => {
             let mut input = LoadedInput::new(&name, 0);
             input.problem(ProblemLevel::Error, None, None, format!("cannot open: {e}"));
@@ -322,23 +389,27 @@ pub fn load_reader(name: &str, reader: impl Read) -> LoadedInput {
     }
     if bytes.len() as u64 > MAX_INPUT_BYTES {
         let mut input = LoadedInput::new(name, bytes.len() as u64);
-        input.problem(
-            ProblemLevel::Error,
-            None,
-            None,
-            format!(
-                "input is larger than the {} MiB limit; not read",
-                MAX_INPUT_BYTES / (1024 * 1024)
-            ),
-        );
+        input.problem(ProblemLevel::Error, None, None, too_large());
         return input;
     }
     load_bytes(name, &bytes)
 }
 
+fn too_large() -> String {
+    format!(
+        "input is larger than the {} MiB limit; not read",
+        MAX_INPUT_BYTES / (1024 * 1024)
+    )
+}
+
 /// Sniff the format of `bytes` and load every certificate in them.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
     let mut input = LoadedInput::new(name, bytes.len() as u64);
+    sniff_and_load(&mut input, bytes);
+    input.finish()
+}
+
+fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8]) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         input.problem(
             ProblemLevel::Error,
@@ -350,7 +421,7 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
                 "input holds only white space"
             },
         );
-        return input;
+        return;
     }
     // Notepad's "Unicode" is UTF-16 with a byte-order mark: decode it and
     // read the text as usual.
@@ -361,47 +432,30 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
             None,
             "input is UTF-16 text; decoded before reading",
         );
-        let mut inner = load_bytes(name, text.as_bytes());
-        inner.bytes = input.bytes;
-        inner.problems.splice(0..0, input.problems);
-        return inner;
+        return sniff_and_load(input, text.as_bytes());
     }
     // DER first when it parses: a binary certificate could contain the
     // bytes of a PEM marker, text cannot start with a valid DER structure.
-    if bytes.first() == Some(&0x30) {
-        if Certificate::from_der_prefix(bytes).is_ok() {
-            input.format = Some("der");
-            input.add_der(bytes, Container::Der, None, None, false);
-            return input;
-        }
-        if let Ok(bundle) = pkcs7::certificates(bytes) {
-            input.format = Some("pkcs7");
-            pkcs7::add_bundle(&mut input, &bundle, Container::Pkcs7, None);
-            return input;
-        }
+    if bytes.first() == Some(&0x30)
+        && (Certificate::from_der_prefix(bytes).is_ok() || pkcs7::certificates(bytes).is_ok())
+    {
+        load_der(input, bytes, Container::Der);
+        return;
     }
     if pem::looks_like_pem(bytes) {
         input.format = Some("pem");
-        pem::load(&mut input, bytes);
-        if input.certs.is_empty() && input.problems.is_empty() {
-            input.problem(
-                ProblemLevel::Error,
-                None,
-                None,
-                "no certificate found: the PEM text holds no CERTIFICATE or PKCS7 block",
-            );
-        }
-        return input;
+        pem::load(input, bytes);
+        return;
     }
     if bytes.first() == Some(&0x30) {
-        load_der(&mut input, bytes, Container::Der);
-        return input;
+        load_der(input, bytes, Container::Der);
+        return;
     }
     if let Some(der) = decode_bare_base64(bytes) {
         if der.first() == Some(&0x30) {
             input.format = Some("base64");
-            load_der(&mut input, &der, Container::Base64);
-            return input;
+            load_der(input, &der, Container::Base64);
+            return;
         }
     }
     input.problem(
@@ -411,7 +465,6 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
         "no certificate found: tried PEM (no -----BEGIN line), DER certificate and \
          DER/BER PKCS#7 (does not start with an ASN.1 SEQUENCE), and bare base64",
     );
-    input
 }
 
 /// UTF-16 text with a byte-order mark, as Windows editors save "Unicode".
@@ -434,36 +487,74 @@ fn decode_utf16(bytes: &[u8]) -> Option<String> {
         .into()
 }
 
-/// A DER blob: a certificate, or a PKCS#7 bundle of them.
-fn load_der(input: &mut LoadedInput, der: &[u8], container: Container) {
-    let as_cert = Certificate::from_der_prefix(der);
-    if as_cert.is_ok() {
-        input.format.get_or_insert("der");
-        input.add_der(der, container, None, None, false);
-        return;
-    }
-    match pkcs7::certificates(der) {
-        Ok(bundle) => {
-            input.format.get_or_insert("pkcs7");
-            let container = if container == Container::Base64 {
-                Container::Base64
-            } else {
-                Container::Pkcs7
-            };
-            pkcs7::add_bundle(input, &bundle, container, None);
-        }
-        Err(p7_error) => {
-            let cert_error = as_cert.err().map(|e| e.0).unwrap_or_default();
+/// DER: one certificate or PKCS#7 bundle, or several concatenated
+/// (`cat a.der b.der`, `cat bundle.p7b leaf.der`). Each object is read in
+/// turn; bytes that are neither are reported, never dropped in silence.
+fn load_der(input: &mut LoadedInput, bytes: &[u8], container: Container) {
+    let mut offset = 0;
+    let mut objects = 0;
+    while offset < bytes.len() {
+        let rest = &bytes[offset..];
+        if objects > 0 && rest.iter().all(|b| *b == 0 || b.is_ascii_whitespace()) {
             input.problem(
-                ProblemLevel::Error,
+                ProblemLevel::Warning,
                 None,
                 None,
                 format!(
-                    "no certificate found: as a DER certificate: {cert_error}; \
-                     as a PKCS#7 bundle: {p7_error}"
+                    "{} bytes of padding after the last object were ignored",
+                    rest.len()
                 ),
             );
+            return;
         }
+        let as_cert = Certificate::from_der_prefix(rest);
+        let used = match as_cert {
+            Ok((cert, trailing)) => {
+                input.format.get_or_insert("der");
+                input.push(cert, container, None, None);
+                rest.len() - trailing
+            }
+            Err(cert_error) => match pkcs7::certificates(rest) {
+                Ok(bundle) => {
+                    input.format = Some("pkcs7");
+                    let c = if container == Container::Base64 {
+                        Container::Base64
+                    } else {
+                        Container::Pkcs7
+                    };
+                    pkcs7::add_bundle(input, &bundle, c, None);
+                    rest.len() - bundle.trailing()
+                }
+                Err(p7_error) if objects == 0 => {
+                    input.problem(
+                        ProblemLevel::Error,
+                        None,
+                        None,
+                        format!(
+                            "no certificate found: as a DER certificate: {}; as a PKCS#7 \
+                             bundle: {p7_error}",
+                            cert_error.0
+                        ),
+                    );
+                    return;
+                }
+                Err(_) => {
+                    input.problem(
+                        ProblemLevel::Warning,
+                        None,
+                        None,
+                        format!(
+                            "the {} bytes from offset {offset} are neither a certificate nor a \
+                             PKCS#7 bundle: not read",
+                            rest.len()
+                        ),
+                    );
+                    return;
+                }
+            },
+        };
+        objects += 1;
+        offset += used.max(1);
     }
 }
 

@@ -35,12 +35,86 @@ struct Block<'a> {
     body: Vec<(usize, &'a [u8])>,
 }
 
+/// Lines ending in LF, CRLF or a lone CR (classic Mac), without the ending.
+fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(bytes);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        match text.iter().position(|b| *b == b'\n' || *b == b'\r') {
+            Some(i) => {
+                let skip = if text[i] == b'\r' && text.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
+                rest = Some(&text[i + skip..]);
+                Some(&text[..i])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
+/// A line that looks like part of a PEM body: long and all base64.
+fn looks_like_body(line: &[u8]) -> bool {
+    line.len() >= 40
+        && line
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+}
+
+/// Base64 lines met outside any block: a body whose BEGIN (and maybe END)
+/// line was damaged. Reported, never dropped in silence.
+#[derive(Default)]
+struct Orphan {
+    first: usize,
+    last: usize,
+    lines: usize,
+}
+
+impl Orphan {
+    fn see(&mut self, line_no: usize, line: &[u8]) -> bool {
+        if looks_like_body(line) {
+            if self.lines == 0 {
+                self.first = line_no;
+            }
+            self.last = line_no;
+            self.lines += 1;
+            true
+        } else {
+            false
+        }
+    }
+
+    /// Report a run of at least three body lines, then forget it.
+    fn flush(&mut self, input: &mut LoadedInput) {
+        if self.lines >= 3 {
+            input.problem(
+                ProblemLevel::Error,
+                Some(self.first),
+                None,
+                format!(
+                    "lines {}-{} look like a PEM body without its BEGIN and END lines \
+                     (damaged markers?): not read",
+                    self.first, self.last
+                ),
+            );
+        }
+        *self = Orphan::default();
+    }
+}
+
 pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
     let mut open: Option<Block<'_>> = None;
-    for (i, raw_line) in bytes.split(|b| *b == b'\n').enumerate() {
+    let mut orphan = Orphan::default();
+    for (i, raw_line) in lines(bytes).enumerate() {
         let line_no = i + 1;
         let line = raw_line.trim_ascii();
         if let Some(label) = marker(line, BEGIN) {
+            orphan.flush(input);
             if let Some(block) = open.take() {
                 input.problem(
                     ProblemLevel::Error,
@@ -70,6 +144,21 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
                         lossy(label)
                     ),
                 ),
+                None if orphan.lines > 0 => {
+                    input.problem(
+                        ProblemLevel::Error,
+                        Some(line_no),
+                        None,
+                        format!(
+                            "END '{}' without a BEGIN line: the PEM body at lines {}-{} \
+                             before it was not read (damaged BEGIN line?)",
+                            lossy(label),
+                            orphan.first,
+                            orphan.last
+                        ),
+                    );
+                    orphan = Orphan::default();
+                }
                 None => input.problem(
                     ProblemLevel::Warning,
                     Some(line_no),
@@ -81,8 +170,11 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
             if !line.is_empty() {
                 block.body.push((line_no, line));
             }
+        } else if !orphan.see(line_no, line) {
+            orphan.flush(input);
         }
     }
+    orphan.flush(input);
     if let Some(block) = open {
         input.problem(
             ProblemLevel::Error,
@@ -216,7 +308,20 @@ fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
     }
     if is_pkcs7 {
         match pkcs7::certificates(&der) {
-            Ok(bundle) => pkcs7::add_bundle(input, &bundle, Container::PemPkcs7, line),
+            Ok(bundle) => {
+                pkcs7::add_bundle(input, &bundle, Container::PemPkcs7, line);
+                if bundle.trailing() > 0 {
+                    input.problem(
+                        ProblemLevel::Warning,
+                        line,
+                        None,
+                        format!(
+                            "{} bytes after the PKCS#7 bundle in this block were not read",
+                            bundle.trailing()
+                        ),
+                    );
+                }
+            }
             Err(e) => input.problem(
                 ProblemLevel::Error,
                 line,

@@ -5,7 +5,8 @@
 //! `x509-parser`), which accepts the indefinite lengths some exporters use.
 //! Only the structure around the certificates is walked; each certificate
 //! is parsed by `x509-parser` on its own, so one bad entry does not hide the
-//! others.
+//! others. The certificates SET is walked lazily: a bundle of millions of
+//! tiny entries costs no more memory than its problems, which are capped.
 
 use x509_parser::asn1_rs::{Any, Class, FromBer, Oid, Tag};
 
@@ -14,53 +15,85 @@ use super::{Container, LoadedInput, ProblemLevel};
 /// id-signedData (1.2.840.113549.1.7.2).
 const SIGNED_DATA: &str = "1.2.840.113549.1.7.2";
 
-/// One entry of the `certificates` SET.
-pub(super) enum Entry<'a> {
-    /// A `Certificate` (SEQUENCE): its full encoding.
-    Certificate(&'a [u8]),
-    /// Another CertificateChoices alternative (attribute certificates,
-    /// extended certificates, other formats), by its context tag.
-    Other(u32),
-}
-
 /// What a bundle holds.
 pub(super) struct Bundle<'a> {
-    pub entries: Vec<Result<Entry<'a>, String>>,
-    pub crls: usize,
-    pub signers: usize,
+    /// The content of the `[0] IMPLICIT SET OF CertificateChoices`, if any.
+    certificates: Option<&'a [u8]>,
+    crls: usize,
+    signers: usize,
+    /// Bytes after the ContentInfo.
+    trailing: usize,
+}
+
+impl Bundle<'_> {
+    /// Bytes after the ContentInfo.
+    pub(super) fn trailing(&self) -> usize {
+        self.trailing
+    }
 }
 
 fn err(what: &str, e: impl std::fmt::Display) -> String {
     format!("{what}: {e}")
 }
 
-/// Split `der` into the encodings of its elements.
-fn elements(mut data: &[u8]) -> Result<Vec<(Any<'_>, &[u8])>, String> {
-    let mut out = Vec::new();
-    while !data.is_empty() {
-        let (rest, any) = Any::from_ber(data).map_err(|e| err("bad element", e))?;
-        let used = data.len() - rest.len();
-        out.push((any, &data[..used]));
-        data = rest;
-    }
-    Ok(out)
+/// The elements of a constructed value's content, one at a time, each with
+/// its full encoding. Stops at the first element that cannot be read.
+struct Elements<'a> {
+    data: &'a [u8],
+    failed: bool,
 }
 
-/// Read the certificates of a PKCS#7 SignedData ContentInfo.
+impl<'a> Iterator for Elements<'a> {
+    type Item = Result<(Any<'a>, &'a [u8]), String>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.data.is_empty() || self.failed {
+            return None;
+        }
+        match Any::from_ber(self.data) {
+            Ok((rest, any)) => {
+                let raw = &self.data[..self.data.len() - rest.len()];
+                self.data = rest;
+                Some(Ok((any, raw)))
+            }
+            Err(e) => {
+                self.failed = true;
+                Some(Err(format!(
+                    "cannot be read ({e}); the {} bytes from here to the end of the SET are lost",
+                    self.data.len()
+                )))
+            }
+        }
+    }
+}
+
+fn elements(data: &[u8]) -> Elements<'_> {
+    Elements {
+        data,
+        failed: false,
+    }
+}
+
+/// Read the structure of a PKCS#7 SignedData ContentInfo.
 pub(super) fn certificates(der: &[u8]) -> Result<Bundle<'_>, String> {
-    let (_, content_info) = Any::from_ber(der).map_err(|e| err("not an ASN.1 structure", e))?;
+    let (rest, content_info) = Any::from_ber(der).map_err(|e| err("not an ASN.1 structure", e))?;
     if content_info.tag() != Tag::Sequence {
         return Err("ContentInfo is not a SEQUENCE".into());
     }
-    let (rest, content_type) =
-        Oid::from_ber(content_info.data).map_err(|e| err("no contentType OID", e))?;
-    let content_type = content_type.to_id_string();
+    let (rest_ci, content_type) = match Any::from_ber(content_info.data) {
+        Ok((r, any)) if any.tag() == Tag::Oid => {
+            let oid = Oid::new(std::borrow::Cow::Borrowed(any.data));
+            (r, oid.to_id_string())
+        }
+        _ => return Err("ContentInfo does not start with a contentType OID".into()),
+    };
     if content_type != SIGNED_DATA {
         return Err(format!(
-            "contentType is {content_type}, not signedData ({SIGNED_DATA})"
+            "contentType is {}, not signedData ({SIGNED_DATA})",
+            truncate(&content_type, 64)
         ));
     }
-    let (_, explicit) = Any::from_ber(rest).map_err(|e| err("no [0] content", e))?;
+    let (_, explicit) = Any::from_ber(rest_ci).map_err(|e| err("no [0] content", e))?;
     if explicit.class() != Class::ContextSpecific || explicit.tag() != Tag(0) {
         return Err("signedData content is not tagged [0]".into());
     }
@@ -71,36 +104,22 @@ pub(super) fn certificates(der: &[u8]) -> Result<Bundle<'_>, String> {
     }
     // version, digestAlgorithms, encapContentInfo, [0] certificates,
     // [1] crls, signerInfos.
-    let fields = elements(signed_data.data)?;
     let mut bundle = Bundle {
-        entries: Vec::new(),
+        certificates: None,
         crls: 0,
         signers: 0,
+        trailing: rest.len(),
     };
     let mut saw_version = false;
-    for (any, _) in fields {
+    for field in elements(signed_data.data) {
+        let (any, _) = field.map_err(|e| format!("SignedData field {e}"))?;
         match (any.class(), any.tag()) {
             (Class::Universal, Tag::Integer) => saw_version = true,
-            (Class::ContextSpecific, Tag(0)) => {
-                bundle.entries = match elements(any.data) {
-                    Ok(list) => list
-                        .into_iter()
-                        .map(|(item, raw)| {
-                            Ok(match (item.class(), item.tag()) {
-                                (Class::Universal, Tag::Sequence) => Entry::Certificate(raw),
-                                (_, Tag(t)) => Entry::Other(t),
-                            })
-                        })
-                        .collect(),
-                    Err(e) => vec![Err(format!("certificates SET is damaged: {e}"))],
-                }
-            }
-            (Class::ContextSpecific, Tag(1)) => {
-                bundle.crls = elements(any.data).map(|l| l.len()).unwrap_or(0)
-            }
+            (Class::ContextSpecific, Tag(0)) => bundle.certificates = Some(any.data),
+            (Class::ContextSpecific, Tag(1)) => bundle.crls = elements(any.data).count(),
             (Class::Universal, Tag::Set) if saw_version => {
                 // The first SET is digestAlgorithms; signerInfos is the last.
-                bundle.signers = elements(any.data).map(|l| l.len()).unwrap_or(0);
+                bundle.signers = elements(any.data).count();
             }
             _ => {}
         }
@@ -111,6 +130,14 @@ pub(super) fn certificates(der: &[u8]) -> Result<Bundle<'_>, String> {
     Ok(bundle)
 }
 
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        format!("{}…", s.chars().take(max).collect::<String>())
+    }
+}
+
 /// Add a bundle's certificates to `input`, reporting everything else in it.
 pub(super) fn add_bundle(
     input: &mut LoadedInput,
@@ -118,28 +145,44 @@ pub(super) fn add_bundle(
     container: Container,
     line: Option<usize>,
 ) {
-    if bundle.entries.is_empty() {
+    let mut entries = 0;
+    for (i, entry) in elements(bundle.certificates.unwrap_or(&[])).enumerate() {
+        entries += 1;
+        let item = Some(i + 1);
+        match entry {
+            Ok((any, raw)) => match (any.class(), any.tag()) {
+                (Class::Universal, Tag::Sequence) => {
+                    input.add_der(raw, container, line, item, false)
+                }
+                (Class::ContextSpecific, Tag(t)) => input.problem(
+                    ProblemLevel::Note,
+                    line,
+                    item,
+                    format!(
+                        "PKCS#7 entry [{t}] is not an X.509 certificate (attribute or other \
+                         certificate format): skipped"
+                    ),
+                ),
+                (class, Tag(t)) => input.problem(
+                    ProblemLevel::Error,
+                    line,
+                    item,
+                    format!(
+                        "PKCS#7 entry is damaged: a {class:?} tag {t} where a certificate \
+                         (SEQUENCE) belongs"
+                    ),
+                ),
+            },
+            Err(e) => input.problem(ProblemLevel::Error, line, item, format!("PKCS#7 entry {e}")),
+        }
+    }
+    if entries == 0 {
         input.problem(
             ProblemLevel::Error,
             line,
             None,
             "PKCS#7 bundle holds no certificates",
         );
-    }
-    for (i, entry) in bundle.entries.iter().enumerate() {
-        let item = Some(i + 1);
-        match entry {
-            Ok(Entry::Certificate(der)) => input.add_der(der, container, line, item, false),
-            Ok(Entry::Other(tag)) => input.problem(
-                ProblemLevel::Note,
-                line,
-                item,
-                format!(
-                    "PKCS#7 entry [{tag}] is not an X.509 certificate (attribute or other certificate format): skipped"
-                ),
-            ),
-            Err(e) => input.problem(ProblemLevel::Error, line, item, e.clone()),
-        }
     }
     if bundle.signers > 0 {
         input.problem(
