@@ -289,7 +289,8 @@ impl LoadedInput {
 }
 
 /// Load every input named on the command line. `-` is standard input; a
-/// directory is read recursively, its files in sorted order.
+/// directory is read recursively, its files in sorted order (hidden files
+/// and symbolic links to directories are skipped).
 pub fn load_paths(paths: &[PathBuf]) -> Vec<LoadedInput> {
     let mut out = Vec::new();
     for path in paths {
@@ -342,6 +343,8 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String
         let path = entry.path();
         match entry.file_type() {
             Ok(t) if t.is_dir() => collect_files(&path, files, error),
+            // Symbolic links to directories are not followed (no loops).
+            Ok(t) if t.is_symlink() && path.is_dir() => {}
             Ok(_) => {
                 let hidden = path
                     .file_name()
