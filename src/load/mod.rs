@@ -519,10 +519,10 @@ fn load_der(input: &mut LoadedInput, bytes: &[u8], container: Container) {
             }
             Err(cert_error) => match pkcs7::certificates(rest) {
                 Ok(bundle) => {
-                    input.format = Some("pkcs7");
                     let c = if container == Container::Base64 {
                         Container::Base64
                     } else {
+                        input.format = Some("pkcs7");
                         Container::Pkcs7
                     };
                     pkcs7::add_bundle(input, &bundle, c, None);

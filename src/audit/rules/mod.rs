@@ -208,11 +208,6 @@ pub static RULES: &[&Rule] = &[
     &structure::SERIAL,
 ];
 
-/// Look a rule up by id.
-pub fn rule(id: &str) -> Option<&'static Rule> {
-    RULES.iter().copied().find(|r| r.id == id)
-}
-
 #[cfg(test)]
 pub(crate) mod testing {
     //! Run one rule on a certificate made by the testkit.
