@@ -51,7 +51,7 @@ fn main() {
         CertSpec::ca("Example VPN Issuing CA")
             .path_len(0)
             .serial(&[0x10, 0x01])
-            .valid(ymd((2024, 1, 1)), ymd((2034, 1, 1)))
+            .valid(ymd((2024, 1, 1)), ymd((2038, 1, 1)))
             .cdp("http://pki.example.com/crl/issuing.crl"),
     );
     write("pki/root-ca.pem", root.pem());

@@ -9,6 +9,7 @@
 
 pub mod audit;
 pub mod cli;
+pub mod conformance;
 pub mod load;
 pub mod model;
 pub mod oids;

@@ -308,6 +308,8 @@ pub struct Certificate {
     pub extension_problems: Vec<ExtensionProblem>,
     /// OIDs of critical extensions x509-parser does not understand.
     pub unknown_critical_extensions: Vec<String>,
+    /// The certificate carries a nameConstraints extension.
+    pub has_name_constraints: bool,
     pub sha1: String,
     pub sha256: String,
     /// SHA-1 of the DER SubjectPublicKeyInfo: the value an IKEv2 CERTREQ
@@ -365,6 +367,7 @@ impl Certificate {
             authority_info_access: None,
             extension_problems: Vec::new(),
             unknown_critical_extensions: Vec::new(),
+            has_name_constraints: false,
             sha1: hex_lower(
                 ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
             ),
@@ -484,6 +487,7 @@ impl Certificate {
                     }
                     self.authority_info_access = Some(info);
                 }
+                ParsedExtension::NameConstraints(_) => self.has_name_constraints = true,
                 ParsedExtension::ParseError { error } => {
                     self.extension_problems.push(ExtensionProblem {
                         oid: oid.clone(),

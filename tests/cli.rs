@@ -103,6 +103,8 @@ fn good_headend_passes_anyconnect_with_its_chain() {
         AT,
         "--format",
         "json",
+        "--trust",
+        fixture("pki/root-ca.pem").to_str().unwrap(),
         fixture("headend/vpn-example-com.pem").to_str().unwrap(),
     ]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
@@ -120,14 +122,25 @@ fn good_headend_passes_anyconnect_with_its_chain() {
     assert_eq!(leaf["source"]["line"], 1);
     assert_eq!(leaf["source"]["index"], 1);
     assert_eq!(leaf["source"]["container"], "pem");
-    // the match is reported as info
+    // the name match, the verified path and the root sent along: info only
     let infos: Vec<&str> = leaf["findings"]
         .as_array()
         .unwrap()
         .iter()
         .map(|f| f["rule"].as_str().unwrap())
         .collect();
-    assert_eq!(infos, ["name.host.match"]);
+    assert_eq!(
+        infos,
+        ["name.host.match", "chain.verified", "chain.sent.root"]
+    );
+    assert_eq!(leaf["chain"]["status"], "verified");
+    let path: Vec<&str> = leaf["chain"]["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["origin"].as_str().unwrap())
+        .collect();
+    assert_eq!(path, ["leaf", "sent", "anchor"]);
     // CA certificates get CA rules only, never the leaf profile's
     for ca in &certs[1..] {
         assert_eq!(ca["role"], "ca");

@@ -1651,7 +1651,7 @@ fn fuzz_regressions_replay() {
         for profile in Profile::ALL {
             let opts = Options::new(profile, AuditTime::given(at));
             let report = catch_unwind(AssertUnwindSafe(|| {
-                let report = audit(vec![input.clone()], vec![], &opts);
+                let report = audit(vec![input.clone()], Default::default(), &opts);
                 text::write_check(&mut std::io::sink(), &report).expect("text");
                 json::write_check(&mut std::io::sink(), &report).expect("json");
             }));

@@ -19,7 +19,7 @@ fuzz_target!(|data: &[u8]| {
     if profile.verifies_host_name() {
         opts.host = Host::parse("vpn.example.com").ok();
     }
-    let report = audit(vec![input], vec![], &opts);
+    let report = audit(vec![input], Default::default(), &opts);
     text::write_check(&mut std::io::sink(), &report).expect("text report to a sink");
     json::write_check(&mut std::io::sink(), &report).expect("JSON report to a sink");
 });

@@ -6,6 +6,7 @@
 //! entity. End entities get the profile's rules, CAs the CA rules, and every
 //! certificate the common ones.
 
+pub mod chain;
 pub mod names;
 pub mod profile;
 pub mod rules;
@@ -17,6 +18,7 @@ use serde::Serialize;
 use crate::load::{LoadedInput, ProblemLevel, Provenance};
 use crate::model::Certificate;
 use crate::time::AuditTime;
+use chain::{ChainReport, EkuPolicy, PoolCert, TrustStore};
 use names::Host;
 use profile::Profile;
 use rules::{Ctx, Rule, Severity};
@@ -31,6 +33,8 @@ pub struct Options {
     pub warn_days: i64,
     /// IOS `match certificate ... allow expired-certificates`.
     pub allow_expired: bool,
+    /// SHA-1 SPKI hashes from the peer's CERTREQ (`--certreq`), lower-case hex.
+    pub certreq: Option<Vec<String>>,
 }
 
 impl Options {
@@ -41,6 +45,17 @@ impl Options {
             time,
             warn_days: 30,
             allow_expired: false,
+            certreq: None,
+        }
+    }
+
+    /// The EKU the profile needs along the whole path, as webpki (and
+    /// Windows' chain engine) enforce it on intermediates too.
+    pub fn chain_eku(&self) -> EkuPolicy {
+        match self.profile {
+            Profile::FlexVpnServer | Profile::EapServer => EkuPolicy::ServerAuth,
+            Profile::FlexVpnClient => EkuPolicy::ClientAuth,
+            Profile::Ikev2 | Profile::Rfc4945 | Profile::AnyConnectServer => EkuPolicy::Any,
         }
     }
 
@@ -140,6 +155,41 @@ pub struct AuditedCert {
     pub subject: Subject,
     pub findings: Vec<Finding>,
     pub verdict: Verdict,
+    /// The chain analysis, for end-entity certificates.
+    pub chain: Option<ChainReport>,
+}
+
+/// Where chains may be built to, besides the inputs themselves.
+#[derive(Debug, Clone, Default)]
+pub struct Trust {
+    /// `--trust` inputs: their certificates are trust anchors.
+    pub anchors: Vec<LoadedInput>,
+    /// `--untrusted` inputs: extra intermediates.
+    pub untrusted: Vec<LoadedInput>,
+    /// `--system-trust`: the operating system's roots.
+    pub system: Vec<PoolCert>,
+}
+
+impl Trust {
+    fn store(&self) -> TrustStore {
+        fn pool(inputs: &[LoadedInput]) -> Vec<PoolCert> {
+            let mut seen = std::collections::HashSet::new();
+            inputs
+                .iter()
+                .flat_map(|i| i.certs.iter())
+                .filter(|c| seen.insert(c.cert.sha256.clone()))
+                .map(|c| PoolCert {
+                    cert: c.cert.clone(),
+                    source: c.provenance.to_string(),
+                })
+                .collect()
+        }
+        TrustStore {
+            anchors: pool(&self.anchors),
+            system: self.system.clone(),
+            untrusted: pool(&self.untrusted),
+        }
+    }
 }
 
 /// Counts that add up: every certificate found is either unique or a
@@ -165,6 +215,9 @@ pub struct Report {
     pub options: Options,
     pub inputs: Vec<LoadedInput>,
     pub trust: Vec<LoadedInput>,
+    pub untrusted: Vec<LoadedInput>,
+    /// How many system roots were used (`--system-trust`).
+    pub system_anchors: usize,
     pub certificates: Vec<AuditedCert>,
     pub summary: Summary,
     pub verdict: Verdict,
@@ -254,12 +307,14 @@ fn role_of(cert: &Certificate, all: &[Subject]) -> (Role, String) {
     }
 }
 
-/// Run every rule that applies.
-pub fn audit_subject(subject: Subject, opts: &Options) -> AuditedCert {
+/// Run every rule that applies. `chain` is the chain analysis of an
+/// end-entity certificate (see [`chain::analyze`]).
+pub fn audit_subject(subject: Subject, chain: Option<ChainReport>, opts: &Options) -> AuditedCert {
     let ctx = Ctx {
         cert: &subject.cert,
         role: subject.role,
         opts,
+        chain: chain.as_ref(),
     };
     let mut findings = Vec::new();
     for rule in rules::RULES {
@@ -279,16 +334,66 @@ pub fn audit_subject(subject: Subject, opts: &Options) -> AuditedCert {
         subject,
         findings,
         verdict,
+        chain,
     }
 }
 
-/// Audit everything loaded. `trust` inputs are read and reported, not
-/// audited (chains come with trust-anchor support).
-pub fn audit(inputs: Vec<LoadedInput>, trust: Vec<LoadedInput>, opts: &Options) -> Report {
+/// Every place a subject was seen in `file`, as positions among the
+/// certificates of that file.
+fn position_in(s: &Subject, file: &str) -> Option<usize> {
+    std::iter::once(&s.provenance)
+        .chain(&s.duplicates)
+        .filter(|p| p.file == file)
+        .map(|p| p.index)
+        .min()
+}
+
+/// The chain of one end-entity subject: the other certificates of its input
+/// are what it is sent with.
+fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) -> ChainReport {
+    let leaf = &subjects[i];
+    let file = leaf.provenance.file.as_str();
+    let mut sent: Vec<(usize, &Subject)> = subjects
+        .iter()
+        .enumerate()
+        .filter(|(j, _)| *j != i)
+        .filter_map(|(_, s)| position_in(s, file).map(|p| (p, s)))
+        .collect();
+    sent.sort_by_key(|(p, _)| *p);
+    let input = chain::ChainInput {
+        leaf: &leaf.cert,
+        leaf_source: &leaf.provenance.to_string(),
+        leaf_position: leaf.provenance.index,
+        sent_positions: sent.iter().map(|(p, _)| *p).collect(),
+        sent: sent
+            .iter()
+            .map(|(_, s)| (&s.cert, s.provenance.to_string()))
+            .collect(),
+    };
+    let chain_opts = chain::ChainOptions {
+        time: opts.time.instant,
+        eku: opts.chain_eku(),
+        warn_days: opts.warn_days,
+        crls: &[],
+        certreq: opts.certreq.as_deref(),
+    };
+    chain::analyze(&input, store, &chain_opts)
+}
+
+/// Audit everything loaded. The certificates of `trust` are not audited
+/// themselves: they are what chains are built to.
+pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
     let subjects = assemble(&inputs);
+    let store = trust.store();
+    let chains: Vec<Option<ChainReport>> = (0..subjects.len())
+        .map(|i| {
+            (subjects[i].role == Role::EndEntity).then(|| chain_of(i, &subjects, &store, opts))
+        })
+        .collect();
     let certificates: Vec<AuditedCert> = subjects
         .into_iter()
-        .map(|s| audit_subject(s, opts))
+        .zip(chains)
+        .map(|(s, c)| audit_subject(s, c, opts))
         .collect();
     let mut summary = Summary {
         inputs: inputs.len(),
@@ -321,7 +426,11 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Vec<LoadedInput>, opts: &Options) 
     }
     // An input that could not be read fails the run: a script that reads
     // only `verdict` must not see "pass" for a file nobody looked into.
-    let unreadable = inputs.iter().chain(&trust).any(LoadedInput::has_errors);
+    let unreadable = inputs
+        .iter()
+        .chain(&trust.anchors)
+        .chain(&trust.untrusted)
+        .any(LoadedInput::has_errors);
     let verdict = certificates
         .iter()
         .map(|c| c.verdict)
@@ -331,7 +440,9 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Vec<LoadedInput>, opts: &Options) 
     Report {
         options: opts.clone(),
         inputs,
-        trust,
+        system_anchors: trust.system.len(),
+        trust: trust.anchors,
+        untrusted: trust.untrusted,
         certificates,
         summary,
         verdict,

@@ -62,8 +62,24 @@ pub enum Command {
     /// Show what is in certificates: names, validity, keys, extensions, fingerprints.
     #[command(after_help = AFTER_HELP)]
     Inspect(InspectArgs),
+    /// List trust anchors with the SHA-1 SPKI hash an IKEv2 CERTREQ carries
+    /// for each, and which of them a peer's CERTREQ asks for.
+    #[command(after_help = AFTER_HELP)]
+    Trust(TrustArgs),
     /// List the rules (and profiles) with their ids, severities and citations.
     Rules(RulesArgs),
+    /// Run the x509-limbo conformance suite (JSON) and write a LimboResult.
+    #[command(hide = true)]
+    Limbo(LimboArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct LimboArgs {
+    /// The suite, uncompressed (`xz -dk limbo.json.xz`), or '-' for stdin.
+    pub suite: PathBuf,
+    /// Where to write the LimboResult (default: standard output).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -95,10 +111,22 @@ pub struct CheckArgs {
     /// `match certificate MAP allow expired-certificates`.
     #[arg(long)]
     pub allow_expired: bool,
-    /// Trust anchors (PEM/DER/PKCS#7 files or directories). Read and checked
-    /// for readability; chain building against them comes in a later release.
+    /// Trust anchors: PEM/DER/PKCS#7 files or directories of them. Chains
+    /// are built and verified (rustls-webpki) against these.
     #[arg(long, value_name = "PATH")]
     pub trust: Vec<PathBuf>,
+    /// Extra intermediates that may be used to build chains (certificates in
+    /// the same input as a leaf are its "sent chain" and are used anyway).
+    #[arg(long, value_name = "PATH")]
+    pub untrusted: Vec<PathBuf>,
+    /// Also trust the operating system's root store (off by default: VPN
+    /// PKIs are private).
+    #[arg(long)]
+    pub system_trust: bool,
+    /// The peer's CERTREQ: SHA-1 hashes of the SubjectPublicKeyInfo of the
+    /// CAs it accepts (40 hex digits each; commas, spaces and colons allowed).
+    #[arg(long, value_name = "HEX[,HEX...]")]
+    pub certreq: Vec<String>,
     /// Exit 1 when a finding of this severity or worse is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -126,6 +154,23 @@ pub struct InspectArgs {
     /// Certificate files, directories, or '-' for standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    #[command(flatten)]
+    pub time: TimeArgs,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct TrustArgs {
+    /// Trust anchor files, directories, or '-' for standard input.
+    #[arg(required_unless_present = "system_trust", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// List the operating system's roots too.
+    #[arg(long)]
+    pub system_trust: bool,
+    /// Mark the anchors a peer's CERTREQ asks for (hex SHA-1 SPKI hashes).
+    #[arg(long, value_name = "HEX[,HEX...]")]
+    pub certreq: Vec<String>,
     #[command(flatten)]
     pub time: TimeArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -172,7 +217,9 @@ where
     let result = match cli.command {
         Command::Check(args) => check(args, &mut stdout),
         Command::Inspect(args) => inspect(args, &mut stdout),
+        Command::Trust(args) => trust(args, &mut stdout),
         Command::Rules(args) => rules(args, &mut stdout),
+        Command::Limbo(args) => limbo(args, &mut stdout),
     };
     let _ = stdout.flush();
     match result {
@@ -237,11 +284,21 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         time: audit_time(&args.time)?,
         warn_days: i64::from(args.warn_days),
         allow_expired: args.allow_expired,
+        certreq: certreq(&args.certreq)?,
     };
     let inputs = load::load_paths(&args.files);
-    let trust = load::load_paths(&args.trust);
+    let trust = audit::Trust {
+        anchors: load::load_paths(&args.trust),
+        untrusted: load::load_paths(&args.untrusted),
+        system: if args.system_trust {
+            system_roots()?
+        } else {
+            Vec::new()
+        },
+    };
     report_input_errors(&inputs);
-    report_input_errors(&trust);
+    report_input_errors(&trust.anchors);
+    report_input_errors(&trust.untrusted);
     let report = audit::audit(inputs, trust, &opts);
     match args.format {
         Format::Text => report::text::write_check(out, &report)?,
@@ -259,6 +316,79 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     })
 }
 
+/// `--certreq` values, or None when not given.
+fn certreq(values: &[String]) -> anyhow::Result<Option<Vec<String>>> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for v in values {
+        out.extend(audit::chain::parse_certreq(v).map_err(|e| anyhow::anyhow!("--certreq: {e}"))?);
+    }
+    Ok(Some(out))
+}
+
+/// The operating system's roots (rustls-native-certs).
+fn system_roots() -> anyhow::Result<Vec<audit::chain::PoolCert>> {
+    let found = rustls_native_certs::load_native_certs();
+    let mut out = Vec::new();
+    for der in found.certs {
+        if let Ok(cert) = crate::model::Certificate::from_der(der.as_ref()) {
+            out.push(audit::chain::PoolCert {
+                cert,
+                source: "system trust store".into(),
+            });
+        }
+    }
+    if out.is_empty() {
+        let why: Vec<String> = found.errors.iter().map(|e| e.to_string()).collect();
+        anyhow::bail!(
+            "--system-trust: no roots found in the system store{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        );
+    }
+    Ok(out)
+}
+
+fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    let time = audit_time(&args.time)?;
+    let requested = certreq(&args.certreq)?;
+    let inputs = load::load_paths(&args.files);
+    report_input_errors(&inputs);
+    let mut anchors: Vec<audit::chain::PoolCert> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for c in inputs.iter().flat_map(|i| i.certs.iter()) {
+        if seen.insert(c.cert.sha256.clone()) {
+            anchors.push(audit::chain::PoolCert {
+                cert: c.cert.clone(),
+                source: c.provenance.to_string(),
+            });
+        }
+    }
+    if args.system_trust {
+        for p in system_roots()? {
+            if seen.insert(p.cert.sha256.clone()) {
+                anchors.push(p);
+            }
+        }
+    }
+    let listing = report::TrustListing {
+        time,
+        anchors: &anchors,
+        certreq: requested.as_deref(),
+    };
+    match args.format {
+        Format::Text => report::text::write_trust(out, &inputs, &listing)?,
+        Format::Json => report::json::write_trust(out, &inputs, &listing)?,
+    }
+    let errors = inputs.iter().any(|i| i.has_errors());
+    Ok(if errors { exit::ERROR } else { exit::OK })
+}
+
 fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let time = audit_time(&args.time)?;
     let inputs = load::load_paths(&args.files);
@@ -273,6 +403,42 @@ fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     } else {
         exit::OK
     })
+}
+
+fn limbo(args: LimboArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    use anyhow::Context;
+    let text = if args.suite.as_os_str() == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)?;
+        s
+    } else {
+        std::fs::read_to_string(&args.suite)
+            .with_context(|| format!("cannot read {}", args.suite.display()))?
+    };
+    let suite: crate::conformance::Limbo =
+        serde_json::from_str(&text).context("not an x509-limbo suite")?;
+    let result = crate::conformance::run(&suite);
+    let json = serde_json::to_string_pretty(&result)?;
+    match &args.output {
+        Some(path) => std::fs::write(path, json + "\n")
+            .with_context(|| format!("cannot write {}", path.display()))?,
+        None => writeln!(out, "{json}")?,
+    }
+    let mut matched = 0;
+    let mut skipped = 0;
+    for (case, r) in suite.testcases.iter().zip(&result.results) {
+        if r.actual_result == "SKIPPED" {
+            skipped += 1;
+        } else if r.actual_result == case.expected_result {
+            matched += 1;
+        }
+    }
+    eprintln!(
+        "x509-limbo: {} cases, {matched} as expected, {} not, {skipped} skipped",
+        suite.testcases.len(),
+        suite.testcases.len() - matched - skipped
+    );
+    Ok(exit::OK)
 }
 
 fn rules(args: RulesArgs, out: &mut dyn Write) -> anyhow::Result<i32> {

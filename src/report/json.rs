@@ -128,6 +128,9 @@ struct CertJson<'a> {
     verdict: Option<Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
     findings: Option<&'a [Finding]>,
+    /// End-entity certificates in `check`: the chain analysis.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    chain: Option<&'a crate::audit::chain::ChainReport>,
 }
 
 fn cert_json<'a>(
@@ -182,6 +185,7 @@ fn cert_json<'a>(
         self_signed: c.is_self_signed(),
         verdict: audited.map(|a| a.verdict),
         findings: audited.map(|a| a.findings.as_slice()),
+        chain: audited.and_then(|a| a.chain.as_ref()),
     }
 }
 
@@ -199,6 +203,9 @@ struct CheckJson<'a> {
     summary: &'a Summary,
     inputs: Vec<InputJson<'a>>,
     trust: Vec<InputJson<'a>>,
+    untrusted: Vec<InputJson<'a>>,
+    system_anchors: usize,
+    certreq: Option<&'a [String]>,
     certificates: Vec<CertJson<'a>>,
 }
 
@@ -218,6 +225,9 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         summary: &report.summary,
         inputs: report.inputs.iter().map(InputJson::from).collect(),
         trust: report.trust.iter().map(InputJson::from).collect(),
+        untrusted: report.untrusted.iter().map(InputJson::from).collect(),
+        system_anchors: report.system_anchors,
+        certreq: report.options.certreq.as_deref(),
         certificates: report
             .certificates
             .iter()
@@ -294,6 +304,76 @@ pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<
             .copied()
             .filter(|r| profile.is_none_or(|p| r.in_profile(p)))
             .collect(),
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}
+
+#[derive(Serialize)]
+struct AnchorJson<'a> {
+    source: &'a str,
+    subject: &'a str,
+    issuer: &'a str,
+    serial: &'a str,
+    not_after: String,
+    days_left: i64,
+    key: &'a KeyInfo,
+    self_signed: bool,
+    ca: bool,
+    sha256: &'a str,
+    /// The value an IKEv2 CERTREQ carries for this CA.
+    spki_sha1: &'a str,
+    /// Whether `--certreq` asks for it (absent without `--certreq`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    requested: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct TrustJson<'a> {
+    schema_version: u32,
+    tool: Tool,
+    command: &'static str,
+    time: TimeJson,
+    inputs: Vec<InputJson<'a>>,
+    anchors: Vec<AnchorJson<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certreq: Option<&'a [String]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certreq_unknown: Option<Vec<&'a str>>,
+}
+
+/// `trust --format json`.
+pub fn write_trust(
+    out: &mut dyn Write,
+    inputs: &[LoadedInput],
+    listing: &super::TrustListing<'_>,
+) -> io::Result<()> {
+    let doc = TrustJson {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: "trust",
+        time: TimeJson::from(&listing.time),
+        inputs: inputs.iter().map(InputJson::from).collect(),
+        anchors: listing
+            .anchors
+            .iter()
+            .map(|a| AnchorJson {
+                source: &a.source,
+                subject: &a.cert.subject.text,
+                issuer: &a.cert.issuer.text,
+                serial: &a.cert.serial,
+                not_after: ts(a.cert.not_after),
+                days_left: a.cert.days_left(listing.time.instant),
+                key: &a.cert.key,
+                self_signed: a.cert.is_self_signed(),
+                ca: a.cert.asserts_ca(),
+                sha256: &a.cert.sha256,
+                spki_sha1: &a.cert.spki_sha1,
+                requested: listing.requested(&a.cert.spki_sha1),
+            })
+            .collect(),
+        certreq: listing.certreq,
+        certreq_unknown: listing.certreq.map(|_| listing.unknown_hashes()),
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

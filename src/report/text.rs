@@ -155,12 +155,14 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     }
     write_problems(out, "input problems", &report.inputs)?;
     write_problems(out, "trust store problems", &report.trust)?;
-    if !report.trust.is_empty() {
-        let n: usize = report.trust.iter().map(|t| t.certs.len()).sum();
+    write_problems(out, "untrusted store problems", &report.untrusted)?;
+    let anchors: usize = report.trust.iter().map(|t| t.certs.len()).sum();
+    let untrusted: usize = report.untrusted.iter().map(|t| t.certs.len()).sum();
+    if anchors + report.system_anchors + untrusted > 0 {
         writeln!(
             out,
-            "{DIM}trust: {n} certificate(s) read from {} input(s); chain building against them is not implemented yet{DIM:#}",
-            report.trust.len()
+            "{DIM}trust: {anchors} anchor(s) from --trust, {} from the system store, {untrusted} intermediate(s) from --untrusted{DIM:#}",
+            report.system_anchors
         )?;
     }
     let sm = &report.summary;
@@ -368,4 +370,62 @@ pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<
         writeln!(out, "  {:<18} {}", p.name(), p.description())?;
     }
     Ok(())
+}
+
+/// `trust` in text.
+pub fn write_trust(
+    out: &mut dyn Write,
+    inputs: &[LoadedInput],
+    listing: &super::TrustListing<'_>,
+) -> io::Result<()> {
+    for a in listing.anchors {
+        let c = &a.cert;
+        let mark = match listing.requested(&c.spki_sha1) {
+            Some(true) => format!("  {GREEN}◀ in CERTREQ{GREEN:#}"),
+            _ => String::new(),
+        };
+        writeln!(out, "{BOLD}{}{BOLD:#}{mark}", label(c))?;
+        writeln!(out, "      {DIM}from {}{DIM:#}", a.source)?;
+        field(out, "subject", &c.subject.text)?;
+        if !c.self_issued {
+            field(out, "issuer", &c.issuer.text)?;
+        }
+        field(
+            out,
+            "not after",
+            format!(
+                "{} ({})",
+                ts(c.not_after),
+                days(c.days_left(listing.time.instant))
+            ),
+        )?;
+        field(out, "key", &c.key)?;
+        field(out, "SHA-256", &c.sha256)?;
+        field(out, "CERTREQ (SPKI SHA-1)", &c.spki_sha1)?;
+        if !c.asserts_ca() {
+            field(
+                out,
+                "note",
+                "not a CA certificate (no basicConstraints cA=TRUE)",
+            )?;
+        }
+        writeln!(out)?;
+    }
+    write_problems(out, "input problems", inputs)?;
+    if let Some(hashes) = listing.certreq {
+        let unknown = listing.unknown_hashes();
+        writeln!(
+            out,
+            "CERTREQ: {} hash(es), {} match a listed anchor, {} unknown{}",
+            hashes.len(),
+            hashes.len() - unknown.len(),
+            unknown.len(),
+            if unknown.is_empty() {
+                String::new()
+            } else {
+                format!(": {}", unknown.join(", "))
+            }
+        )?;
+    }
+    writeln!(out, "{} trust anchor(s)", listing.anchors.len())
 }

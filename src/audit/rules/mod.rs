@@ -7,6 +7,7 @@
 //! one line to [`RULES`], and update the `rules --format json` snapshot.
 
 mod ca;
+pub(crate) mod chain;
 mod crypto;
 mod eku;
 mod ku;
@@ -16,6 +17,9 @@ mod validity;
 
 use serde::Serialize;
 
+pub(crate) use validity::span;
+
+use super::chain::ChainReport;
 use super::profile::Profile;
 use super::{Options, Role};
 use crate::model::Certificate;
@@ -112,6 +116,8 @@ pub struct Ctx<'a> {
     pub cert: &'a Certificate,
     pub role: Role,
     pub opts: &'a Options,
+    /// The chain analysis of an end-entity certificate.
+    pub chain: Option<&'a ChainReport>,
 }
 
 /// A rule.
@@ -188,6 +194,30 @@ pub static RULES: &[&Rule] = &[
     &names::HOST_NOT_GIVEN,
     &names::NO_NAME,
     &names::INVALID_NAME,
+    &chain::VERIFIED_RULE,
+    &chain::NOT_VERIFIED_RULE,
+    &chain::ISSUER_MISSING_RULE,
+    &chain::ANCHOR_MISSING_RULE,
+    &chain::SIGNATURE_INVALID_RULE,
+    &chain::SIGNATURE_UNSUPPORTED_RULE,
+    &chain::LEGACY_RULE,
+    &chain::CA_EXPIRED_RULE,
+    &chain::CA_NOT_CA_RULE,
+    &chain::CA_KEY_CERT_SIGN_RULE,
+    &chain::PATH_LEN_RULE,
+    &chain::NAME_CONSTRAINTS_RULE,
+    &chain::EKU_RULE,
+    &chain::LEAF_IS_CA_RULE,
+    &chain::INVALID_RULE,
+    &chain::ANCHOR_EXPIRED_RULE,
+    &chain::CA_EXPIRES_FIRST_RULE,
+    &chain::CA_EXPIRING_RULE,
+    &chain::SENT_INCOMPLETE_RULE,
+    &chain::SENT_UNRELATED_RULE,
+    &chain::SENT_ROOT_RULE,
+    &chain::SENT_ORDER_RULE,
+    &chain::CERTREQ_MATCH_RULE,
+    &chain::CERTREQ_MISMATCH_RULE,
     &validity::EXPIRED,
     &validity::EXPIRED_ALLOWED,
     &validity::NOT_YET_VALID,
@@ -220,6 +250,7 @@ pub(crate) mod testing {
             cert: &cert,
             role,
             opts,
+            chain: None,
         })
     }
 }
