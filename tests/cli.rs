@@ -735,3 +735,122 @@ fn huge_input_is_refused_and_the_rest_still_audited() {
         .contains("64 MiB limit"));
     assert_eq!(doc["certificates"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn trust_lists_anchors_with_their_certreq_hash() {
+    let root = fixture("pki/root-ca.pem");
+    let inspect = json(&pkiaudit(&[
+        "inspect",
+        "--format",
+        "json",
+        root.to_str().unwrap(),
+    ]));
+    let root_hash = inspect["certificates"][0]["spki_sha1"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let unknown = "ab".repeat(20);
+    let certreq = format!("{root_hash},{unknown}");
+    let out = pkiaudit(&[
+        "trust",
+        "--format",
+        "json",
+        "--certreq",
+        &certreq,
+        root.to_str().unwrap(),
+        fixture("pki/issuing-ca.pem").to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 0);
+    let doc = json(&out);
+    assert_eq!(doc["command"], "trust");
+    let anchors = doc["anchors"].as_array().unwrap();
+    assert_eq!(anchors.len(), 2);
+    assert_eq!(anchors[0]["spki_sha1"], root_hash.as_str());
+    assert_eq!(anchors[0]["requested"], true);
+    assert_eq!(anchors[1]["requested"], false);
+    assert_eq!(doc["certreq_unknown"], serde_json::json!([unknown]));
+
+    let out = pkiaudit(&["trust", "--certreq", &certreq, root.to_str().unwrap()]);
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(&format!("CERTREQ (SPKI SHA-1) {root_hash}")),
+        "{text}"
+    );
+    assert!(text.contains("◀ in CERTREQ"), "{text}");
+    assert!(
+        text.contains("1 match a listed anchor, 1 unknown"),
+        "{text}"
+    );
+}
+
+#[test]
+fn check_with_trust_and_certreq_from_the_command_line() {
+    let root = fixture("pki/root-ca.pem");
+    let bundle = fixture("headend/vpn-example-com.pem");
+    let wrong = "cd".repeat(20);
+    let out = pkiaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        "--trust",
+        fixture("pki").to_str().unwrap(),
+        "--certreq",
+        &format!(
+            "{}",
+            wrong
+                .as_bytes()
+                .chunks(2)
+                .map(|c| std::str::from_utf8(c).unwrap())
+                .collect::<Vec<_>>()
+                .join(":")
+        ),
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 1, "the peer did not ask for this CA");
+    let doc = json(&out);
+    assert_eq!(
+        rules_of(&doc, "CN=vpn.example.com"),
+        set(&["chain.certreq.not-requested"])
+    );
+    assert_eq!(doc["certreq"], serde_json::json!([wrong]));
+    let out = pkiaudit(&[
+        "check",
+        "--certreq",
+        "12345",
+        "--trust",
+        root.to_str().unwrap(),
+        bundle.to_str().unwrap(),
+    ]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("40 digits"));
+}
+
+#[test]
+#[ignore = "needs the system CA store (ca-certificates)"]
+fn system_trust_reads_the_os_roots() {
+    let out = pkiaudit(&["trust", "--system-trust", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = json(&out);
+    let n = doc["anchors"].as_array().unwrap().len();
+    assert!(n > 50, "only {n} system roots");
+    assert!(doc["anchors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|a| a["source"] == "system trust store"));
+    // a private VPN root is not among them: the rollout bundle does not chain
+    let out = pkiaudit(&[
+        "check",
+        "--system-trust",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        fixture("client/alice.pem").to_str().unwrap(),
+    ]);
+    let doc = json(&out);
+    assert_eq!(doc["system_anchors"].as_u64().unwrap() as usize, n);
+    assert_eq!(rules_of(&doc, "alice"), set(&["chain.issuer.missing"]));
+}

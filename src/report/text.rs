@@ -184,7 +184,7 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 }
 
 fn field(out: &mut dyn Write, name: &str, value: impl std::fmt::Display) -> io::Result<()> {
-    writeln!(out, "  {DIM}{name:<20}{DIM:#}{value}")
+    writeln!(out, "  {DIM}{name:<20}{DIM:#} {value}")
 }
 
 /// `inspect` in text.

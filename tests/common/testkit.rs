@@ -64,6 +64,7 @@ pub struct CertSpec {
     pub serial: Option<Vec<u8>>,
     pub cdp: Vec<String>,
     pub custom: Vec<CustomExtension>,
+    pub permitted_dns: Vec<String>,
 }
 
 impl CertSpec {
@@ -83,6 +84,7 @@ impl CertSpec {
             serial: None,
             cdp: Vec::new(),
             custom: Vec::new(),
+            permitted_dns: Vec::new(),
         }
     }
 
@@ -181,6 +183,12 @@ impl CertSpec {
         self
     }
 
+    /// Name constraints: only these DNS subtrees are permitted.
+    pub fn permit_dns(mut self, domains: &[&str]) -> Self {
+        self.permitted_dns = domains.iter().map(|d| d.to_string()).collect();
+        self
+    }
+
     pub fn org(mut self, org: Option<&str>) -> Self {
         self.org = org.map(str::to_string);
         self
@@ -224,6 +232,16 @@ impl CertSpec {
             }]
         };
         p.custom_extensions = self.custom.clone();
+        if !self.permitted_dns.is_empty() {
+            p.name_constraints = Some(rcgen::NameConstraints {
+                permitted_subtrees: self
+                    .permitted_dns
+                    .iter()
+                    .map(|d| rcgen::GeneralSubtree::DnsName(d.clone()))
+                    .collect(),
+                excluded_subtrees: Vec::new(),
+            });
+        }
         p.use_authority_key_identifier_extension = true;
         p
     }

@@ -328,7 +328,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         Err(failure) => {
             report.status = Status::Failed;
             report.webpki_error = Some(format!("{:?}", failure.error));
-            explain_failure(&mut report, &failure, &best, opts);
+            explain_failure(&mut report, &failure, &best, &nodes, &anchors, opts);
             certreq(&mut report, &best.nodes, &nodes, &anchors, opts);
         }
     }
@@ -761,6 +761,11 @@ fn hop_problems(path: &[Node<'_>], opts: &ChainOptions<'_>) -> Vec<HopProblem> {
         if i > 0 && !child.cert.self_issued {
             cas_below += 1;
         }
+        // A self-signed certificate trusted as itself (pinned): it is not
+        // acting as a CA for anything else.
+        if issuer.cert.sha256 == child.cert.sha256 {
+            continue;
+        }
         let is_anchor = issuer.origin.is_anchor();
         let c = issuer.cert;
         if !is_anchor && (t < c.not_before || t > c.not_after) {
@@ -867,6 +872,8 @@ fn explain_failure(
     report: &mut ChainReport,
     failure: &Failure,
     best: &Candidate<'_>,
+    pool: &[Node<'_>],
+    anchors: &[Node<'_>],
     opts: &ChainOptions<'_>,
 ) {
     use webpki::Error as E;
@@ -897,14 +904,24 @@ fn explain_failure(
                     )],
                 )
             } else {
-                missing_issuer(best)
+                missing_issuer(best, pool, anchors)
             }
         }
         E::CertExpired { .. } | E::CertNotValidYet { .. } => {
             (ids::CA_EXPIRED, from_hops(ids::CA_EXPIRED))
         }
         E::InvalidSignatureForPublicKey => {
-            (ids::SIGNATURE_INVALID, from_hops(ids::SIGNATURE_INVALID))
+            let hops = from_hops(ids::SIGNATURE_INVALID);
+            if hops.is_empty() {
+                // webpki tried a certificate with the right name and the
+                // wrong key, which the AKI/SKI-aware builder skipped.
+                (
+                    ids::SIGNATURE_INVALID,
+                    missing_issuer(best, pool, anchors).1,
+                )
+            } else {
+                (ids::SIGNATURE_INVALID, hops)
+            }
         }
         E::UnsupportedSignatureAlgorithm
         | E::UnsupportedSignatureAlgorithmContext(_)
@@ -998,10 +1015,23 @@ fn hop_problems_rule_first(problems: &[HopProblem]) -> Option<(&'static str, Vec
     ))
 }
 
-fn missing_issuer(best: &Candidate<'_>) -> (&'static str, Vec<String>) {
+fn missing_issuer(
+    best: &Candidate<'_>,
+    pool: &[Node<'_>],
+    anchors: &[Node<'_>],
+) -> (&'static str, Vec<String>) {
     let Some(last) = best.nodes.last() else {
         return (ids::INVALID, Vec::new());
     };
+    if last.cert.self_issued && best.nodes.len() == 1 {
+        return (
+            ids::ANCHOR_MISSING,
+            vec![format!(
+                "the leaf {} is self-signed: no CA issued it, so a peer accepts it only if it                  trusts this very certificate (give it with --trust to check it that way)",
+                last.name()
+            )],
+        );
+    }
     if last.cert.self_issued && best.nodes.len() > 1 {
         return (
             ids::ANCHOR_MISSING,
@@ -1027,6 +1057,32 @@ fn missing_issuer(best: &Candidate<'_>) -> (&'static str, Vec<String>) {
         .and_then(|a| a.ca_issuers.first())
         .map(|u| format!("; its AIA says the issuer is at {u}"))
         .unwrap_or_default();
+    // Same name, other key: the certificate of another key of that CA (a
+    // re-keyed CA) or of another CA with the same name.
+    let namesakes: Vec<String> = pool
+        .iter()
+        .chain(anchors.iter())
+        .filter(|n| n.cert.subject.raw == last.cert.issuer.raw)
+        .map(|n| {
+            format!(
+                "{} ({}, key id {})",
+                n.name(),
+                n.origin.describe(),
+                n.cert.subject_key_id.as_deref().unwrap_or("none")
+            )
+        })
+        .collect();
+    if !namesakes.is_empty() {
+        return (
+            ids::ISSUER_MISSING,
+            vec![format!(
+                "{} was issued by '{}'{aki}, but the only certificates with that name have                  another key: {}; the issuing CA's certificate for the right key is missing                  (a re-keyed CA, or a different CA with the same name)",
+                last.name(),
+                last.cert.issuer.text,
+                namesakes.join(", ")
+            )],
+        );
+    }
     (
         ids::ISSUER_MISSING,
         vec![format!(
@@ -1191,12 +1247,14 @@ fn sent_chain(report: &mut ChainReport, input: &ChainInput<'_>, path: &[Node<'_>
         );
     }
     for (cert, source) in &input.sent {
-        if in_path(cert) {
-            continue;
-        }
-        let is_anchor_copy =
-            anchor.is_some_and(|a| a.origin.is_anchor() && same_key_and_name(a.cert, cert));
-        if is_anchor_copy {
+        // Related: in the path, a copy of a path certificate, or the issuer
+        // of one (a root sent above an intermediate that is itself trusted).
+        let related = in_path(cert)
+            || path.iter().any(|n| {
+                same_key_and_name(n.cert, cert)
+                    || (n.cert.sha256 != cert.sha256 && names_issuer(n.cert, cert))
+            });
+        if related {
             continue;
         }
         report.add(
