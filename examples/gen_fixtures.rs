@@ -76,6 +76,20 @@ fn main() {
         pem_chain(&[&good, &issuing, &root]),
     );
 
+    // The README chain demo: the headend still bundles the issuing CA's
+    // previous certificate (same name, old key, expired), so peers cannot
+    // verify the leaf.
+    let old_issuing = root.issue(
+        CertSpec::ca("Example VPN Issuing CA")
+            .path_len(0)
+            .serial(&[0x10, 0x00])
+            .valid(ymd((2019, 1, 1)), ymd((2025, 1, 1))),
+    );
+    write(
+        "headend/stale-intermediate-bundle.pem",
+        pem_chain(&[&good, &old_issuing]),
+    );
+
     // The README demo: a rollout bundle with the mistakes operators make.
     // Client-auth-only EKU (the wrong AD CS template), a SAN for the old
     // name, KU without keyEncipherment; mail text around the blocks.

@@ -199,8 +199,9 @@ fn wrong_intermediate_with_the_same_name() {
     let leaf = Run::new(&[&p.leaf, &other], &[&p.root]).leaf();
     assert_eq!(problems(&leaf), set(&["chain.signature.invalid"]));
     let m = message(&leaf, "chain.signature.invalid");
-    assert!(m.contains("another key"), "{m}");
+    assert!(m.contains("different key"), "{m}");
     assert!(m.contains("sent with the leaf"), "{m}");
+    assert!(m.contains("it names key id"), "{m}");
 }
 
 #[test]

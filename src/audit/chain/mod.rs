@@ -327,7 +327,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         }
         Err(failure) => {
             report.status = Status::Failed;
-            report.webpki_error = Some(format!("{:?}", failure.error));
+            report.webpki_error = Some(webpki_text(&failure.error));
             explain_failure(&mut report, &failure, &best, &nodes, &anchors, opts);
             certreq(&mut report, &best.nodes, &nodes, &anchors, opts);
         }
@@ -426,13 +426,25 @@ fn extend<'a>(
     if ended {
         return;
     }
-    let issuers: Vec<Node<'a>> = pool
+    let unused = |n: &&Node<'a>| !path.iter().any(|p| p.cert.sha256 == n.cert.sha256);
+    let mut issuers: Vec<Node<'a>> = pool
         .iter()
-        .filter(|n| {
-            names_issuer(last.cert, n.cert) && !path.iter().any(|p| p.cert.sha256 == n.cert.sha256)
-        })
+        .filter(|n| names_issuer(last.cert, n.cert))
+        .filter(unused)
         .copied()
         .collect();
+    if issuers.is_empty() && !(last.cert.self_issued && path.len() > 1) {
+        // Nothing with the right name and key id: follow certificates with
+        // the right name only (another key of the CA, often an old
+        // certificate still bundled), so the diagnosis can name them.
+        issuers = pool
+            .iter()
+            .chain(anchors.iter())
+            .filter(|n| n.cert.subject.raw == last.cert.issuer.raw)
+            .filter(unused)
+            .copied()
+            .collect();
+    }
     if issuers.is_empty() || path.len() >= MAX_DEPTH || last.cert.self_issued && path.len() > 1 {
         out.push(Candidate {
             nodes: path.clone(),
@@ -442,7 +454,14 @@ fn extend<'a>(
     }
     for issuer in issuers {
         path.push(issuer);
-        extend(path, pool, anchors, out, steps);
+        if issuer.origin.is_anchor() {
+            out.push(Candidate {
+                nodes: path.clone(),
+                complete: true,
+            });
+        } else {
+            extend(path, pool, anchors, out, steps);
+        }
         path.pop();
     }
 }
@@ -738,16 +757,32 @@ fn hop_problems(path: &[Node<'_>], opts: &ChainOptions<'_>) -> Vec<HopProblem> {
     for (i, pair) in path.windows(2).enumerate() {
         let (child, issuer) = (pair[0], pair[1]);
         match signature_ok(child.cert, issuer.cert) {
-            Some(false) => out.push(HopProblem {
-                rule: ids::SIGNATURE_INVALID,
-                message: format!(
-                    "the signature on {} does not verify with the key of {} ({}): same name, \
-                     different key (a re-keyed CA, or a different CA with the same name)",
-                    child.name(),
-                    issuer.name(),
-                    issuer.origin.describe()
-                ),
-            }),
+            Some(false) => {
+                let ids = match (
+                    child
+                        .cert
+                        .authority_key_id
+                        .as_ref()
+                        .and_then(|a| a.key_id.as_deref()),
+                    issuer.cert.subject_key_id.as_deref(),
+                ) {
+                    (Some(aki), Some(ski)) if aki != ski => {
+                        format!("; it names key id {aki}, that certificate has {ski}")
+                    }
+                    _ => String::new(),
+                };
+                out.push(HopProblem {
+                    rule: ids::SIGNATURE_INVALID,
+                    message: format!(
+                        "the signature on {} does not verify with the key of {} ({}): same \
+                         name, different key (a re-keyed CA whose current certificate is \
+                         missing, or a different CA with the same name){ids}",
+                        child.name(),
+                        issuer.name(),
+                        issuer.origin.describe()
+                    ),
+                })
+            }
             None => out.push(HopProblem {
                 rule: ids::SIGNATURE_UNSUPPORTED,
                 message: format!(
@@ -889,7 +924,7 @@ fn explain_failure(
             .map(|p| p.message.clone())
             .collect()
     };
-    let webpki_text = format!("{:?}", failure.error);
+    let webpki_text = webpki_text(&failure.error);
     let (rule, mut messages): (&'static str, Vec<String>) = match &failure.error {
         E::UnknownIssuer => {
             let hops = hop_problems_rule_first(&problems);
@@ -999,6 +1034,24 @@ fn explain_failure(
     // Problems of other kinds on the same path are worth knowing too.
     for p in problems.iter().filter(|p| p.rule != rule) {
         report.add(p.rule, p.message.clone());
+    }
+}
+
+/// webpki's error for people: its name, with times as RFC 3339.
+fn webpki_text(e: &webpki::Error) -> String {
+    let at = |t: &UnixTime| {
+        DateTime::<Utc>::from_timestamp(t.as_secs() as i64, 0)
+            .map(ts)
+            .unwrap_or_default()
+    };
+    match e {
+        webpki::Error::CertExpired { time, not_after } => {
+            format!("CertExpired: notAfter {} < {}", at(not_after), at(time))
+        }
+        webpki::Error::CertNotValidYet { time, not_before } => {
+            format!("CertNotValidYet: notBefore {} > {}", at(not_before), at(time))
+        }
+        other => format!("{other:?}"),
     }
 }
 
