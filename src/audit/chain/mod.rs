@@ -1049,7 +1049,11 @@ fn webpki_text(e: &webpki::Error) -> String {
             format!("CertExpired: notAfter {} < {}", at(not_after), at(time))
         }
         webpki::Error::CertNotValidYet { time, not_before } => {
-            format!("CertNotValidYet: notBefore {} > {}", at(not_before), at(time))
+            format!(
+                "CertNotValidYet: notBefore {} > {}",
+                at(not_before),
+                at(time)
+            )
         }
         other => format!("{other:?}"),
     }
