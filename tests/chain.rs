@@ -78,11 +78,18 @@ impl<'a> Run<'a> {
 
     /// The audited leaf (the first end-entity certificate).
     fn leaf(&self) -> AuditedCert {
-        self.report()
+        let leaf = self
+            .report()
             .certificates
             .into_iter()
             .find(|c| c.subject.role == Role::EndEntity)
-            .expect("an end-entity certificate")
+            .expect("an end-entity certificate");
+        // Messages are printed as written: no runs of blanks from a string
+        // literal broken over lines.
+        for f in &leaf.findings {
+            assert!(!f.message.contains("  "), "{}: {:?}", f.rule.id, f.message);
+        }
+        leaf
     }
 }
 
@@ -242,7 +249,9 @@ fn ca_without_key_cert_sign_fails_although_webpki_accepts_it() {
     let leaf = ca.issue(CertSpec::leaf("vpn.example.com"));
     let audited = Run::new(&[&leaf, &ca], &[&root]).leaf();
     assert_eq!(problems(&audited), set(&["chain.ca.key-cert-sign"]));
-    assert_eq!(audited.chain.as_ref().unwrap().status, Status::Verified);
+    let chain = audited.chain.as_ref().unwrap();
+    assert_eq!(chain.status, Status::Failed);
+    assert!(chain.webpki_verified, "webpki alone accepts it");
     assert!(message(&audited, "chain.ca.key-cert-sign").contains("CN=Signing-Only CA"));
 }
 
@@ -344,6 +353,7 @@ fn expired_trust_anchor() {
     let audited = Run::new(&[&leaf], &[&root]).leaf();
     assert_eq!(problems(&audited), set(&["chain.anchor.expired"]));
     assert!(message(&audited, "chain.anchor.expired").contains("CN=Old Root CA"));
+    assert_eq!(audited.chain.as_ref().unwrap().status, Status::Failed);
 }
 
 #[test]

@@ -155,7 +155,8 @@ pub enum Status {
     Verified,
     /// Verified, but only with legacy algorithms (SHA-1, RSA under 2048 bits).
     VerifiedLegacy,
-    /// No path verifies.
+    /// No path verifies, or the one webpki verified fails a check webpki
+    /// leaves out (keyCertSign on a CA, an expired anchor).
     Failed,
     /// No trust anchors were given: nothing to verify against.
     NotVerified,
@@ -167,6 +168,9 @@ pub struct ChainReport {
     pub status: Status,
     /// The verified path, or the best candidate when none verified; leaf first.
     pub path: Vec<Hop>,
+    /// rustls-webpki verified the path (it does not check everything: a
+    /// path it accepts can still fail pkiaudit's checks, e.g. keyCertSign).
+    pub webpki_verified: bool,
     /// webpki's error, when the path did not verify.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webpki_error: Option<String>,
@@ -274,6 +278,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
     let mut report = ChainReport {
         status: Status::NotVerified,
         path: best.nodes.iter().map(Node::hop).collect(),
+        webpki_verified: false,
         webpki_error: None,
         findings: Vec::new(),
     };
@@ -321,7 +326,16 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
             if v.legacy {
                 legacy_findings(&mut report, &path);
             }
+            report.webpki_verified = true;
             after_verification(&mut report, &path, opts);
+            // What webpki leaves out but peers check fails the path too.
+            if report
+                .findings
+                .iter()
+                .any(|(id, _)| [ids::CA_KEY_CERT_SIGN, ids::ANCHOR_EXPIRED].contains(id))
+            {
+                report.status = Status::Failed;
+            }
             sent_chain(&mut report, input, &path);
             certreq(&mut report, &path, &nodes, &anchors, opts);
         }
@@ -1084,7 +1098,7 @@ fn missing_issuer(
         return (
             ids::ANCHOR_MISSING,
             vec![format!(
-                "the leaf {} is self-signed: no CA issued it, so a peer accepts it only if it                  trusts this very certificate (give it with --trust to check it that way)",
+                "the leaf {} is self-signed: no CA issued it, so a peer accepts it only if it trusts this very certificate (give it with --trust to check it that way)",
                 last.name()
             )],
         );
@@ -1133,7 +1147,7 @@ fn missing_issuer(
         return (
             ids::ISSUER_MISSING,
             vec![format!(
-                "{} was issued by '{}'{aki}, but the only certificates with that name have                  another key: {}; the issuing CA's certificate for the right key is missing                  (a re-keyed CA, or a different CA with the same name)",
+                "{} was issued by '{}'{aki}, but the only certificates with that name have another key: {}; the issuing CA's certificate for the right key is missing (a re-keyed CA, or a different CA with the same name)",
                 last.name(),
                 last.cert.issuer.text,
                 namesakes.join(", ")
