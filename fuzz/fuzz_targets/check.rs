@@ -1,15 +1,19 @@
 //! The whole `check` pipeline on arbitrary bytes: load, assemble, audit with
 //! every profile in turn (picked by the input length, so each input is
-//! reproducible), then both reports.
+//! reproducible) against a fixed trust anchor and a CERTREQ (so chain
+//! building, rustls-webpki and the chain diagnostics run), then both reports.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
 use pkiaudit::audit::names::Host;
 use pkiaudit::audit::profile::Profile;
-use pkiaudit::audit::{audit, Options};
+use pkiaudit::audit::{audit, Options, Trust};
 use pkiaudit::load::load_bytes;
 use pkiaudit::report::{json, text};
 use pkiaudit::time::{parse_at, AuditTime};
+
+const ROOT: &[u8] = include_bytes!("../../fixtures/pki/root-ca.pem");
+const ISSUING: &[u8] = include_bytes!("../../fixtures/pki/issuing-ca.pem");
 
 fuzz_target!(|data: &[u8]| {
     let input = load_bytes("fuzz", data);
@@ -19,7 +23,17 @@ fuzz_target!(|data: &[u8]| {
     if profile.verifies_host_name() {
         opts.host = Host::parse("vpn.example.com").ok();
     }
-    let report = audit(vec![input], Default::default(), &opts);
+    opts.certreq = Some(vec!["f48313fdce675ef77fbdf60b7e0795041678a5dc".into()]);
+    let trust = Trust {
+        anchors: vec![load_bytes("root.pem", ROOT)],
+        untrusted: if data.len() % 2 == 0 {
+            vec![load_bytes("issuing.pem", ISSUING)]
+        } else {
+            Vec::new()
+        },
+        system: Vec::new(),
+    };
+    let report = audit(vec![input], trust, &opts);
     text::write_check(&mut std::io::sink(), &report).expect("text report to a sink");
     json::write_check(&mut std::io::sink(), &report).expect("JSON report to a sink");
 });
