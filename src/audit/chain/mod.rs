@@ -78,12 +78,6 @@ pub struct TrustStore {
     pub untrusted: Vec<PoolCert>,
 }
 
-impl TrustStore {
-    pub fn has_anchors(&self) -> bool {
-        !self.anchors.is_empty() || !self.system.is_empty()
-    }
-}
-
 /// Which extended key usage the path must allow, as webpki enforces it on
 /// the leaf and every intermediate.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -223,7 +217,7 @@ pub struct ChainInput<'a> {
     pub leaf: &'a Certificate,
     pub leaf_source: &'a str,
     /// The other certificates of the leaf's input, in input order, with
-    /// their sources, and whether each came before the leaf.
+    /// their sources.
     pub sent: Vec<(&'a Certificate, String)>,
     /// The leaf's position among the certificates of its input (1-based).
     pub leaf_position: usize,
