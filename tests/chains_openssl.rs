@@ -12,6 +12,10 @@
 //! same way (keys, and so the bytes, change on every run; names, serials,
 //! dates and extensions do not).
 
+#[path = "common/run.rs"]
+mod run;
+
+use run::{pkiaudit_json, Run};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -82,38 +86,19 @@ fn chain_files(dir: &Path) -> BTreeSet<String> {
 // ---------------------------------------------------------------------------
 
 /// The result of one `pkiaudit check` run.
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
 fn check(dir: &Path, file: &str, trust: &str, untrusted: Option<&str>) -> Run {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
-    cmd.arg("check")
-        .arg(dir.join(file))
-        .arg("--trust")
-        .arg(dir.join(trust));
+    let mut args: Vec<std::ffi::OsString> = vec![
+        "check".into(),
+        dir.join(file).into(),
+        "--trust".into(),
+        dir.join(trust).into(),
+    ];
     if let Some(u) = untrusted {
-        cmd.arg("--untrusted").arg(dir.join(u));
+        args.push("--untrusted".into());
+        args.push(dir.join(u).into());
     }
-    let out = cmd
-        .args(["--profile", PROFILE, "--at", AT, "--format", "json"])
-        .args(["--color", "never"])
-        .output()
-        .expect("run pkiaudit");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "pkiaudit check {file} did not write JSON ({e}); stdout:\n{}\nstderr:\n{stderr}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    Run {
-        code: out.status.code().expect("pkiaudit exited normally"),
-        json,
-        stderr,
-    }
+    args.extend(["--profile", PROFILE, "--at", AT, "--format", "json"].map(Into::into));
+    pkiaudit_json(args)
 }
 
 fn certificates(run: &Run) -> Vec<Value> {

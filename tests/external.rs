@@ -8,6 +8,10 @@
 //! keyed by serial number, which the scripts fix (keys, and so the bytes,
 //! change on every run).
 
+#[path = "common/run.rs"]
+mod run;
+
+use run::{pkiaudit_json, Run};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,33 +25,16 @@ fn committed() -> PathBuf {
 }
 
 /// The result of one `pkiaudit check` run.
-struct Run {
-    code: i32,
-    json: Value,
-    stderr: String,
-}
-
 fn check(files: &[PathBuf], profile: &str, args: &[&str]) -> Run {
-    let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
-        .arg("check")
-        .args(files)
-        .args(["--profile", profile, "--at", AT, "--format", "json"])
-        .args(["--color", "never"])
-        .args(args)
-        .output()
-        .expect("run pkiaudit");
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "pkiaudit check {files:?} did not write JSON ({e}); stdout:\n{}\nstderr:\n{stderr}",
-            String::from_utf8_lossy(&out.stdout)
-        )
-    });
-    Run {
-        code: out.status.code().expect("pkiaudit exited normally"),
-        json,
-        stderr,
-    }
+    let mut all: Vec<std::ffi::OsString> = vec!["check".into()];
+    all.extend(files.iter().map(|f| f.as_os_str().to_owned()));
+    all.extend(
+        ["--profile", profile, "--at", AT, "--format", "json"]
+            .iter()
+            .chain(args)
+            .map(|a| a.into()),
+    );
+    pkiaudit_json(all)
 }
 
 /// `check` of one committed file under the ikev2 profile, for the field tests.

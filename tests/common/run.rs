@@ -1,0 +1,41 @@
+//! Run the `pkiaudit` binary and read its JSON, for the integration tests.
+#![allow(dead_code)]
+
+use std::ffi::OsStr;
+use std::process::Command;
+
+use serde_json::Value;
+
+/// What one `pkiaudit ... --format json` run gave.
+pub struct Run {
+    pub code: i32,
+    pub json: Value,
+    pub stderr: String,
+}
+
+/// Run `pkiaudit` with `args` (which must ask for `--format json`), without
+/// colour, and parse standard output.
+pub fn pkiaudit_json<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
+    let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+        .args(["--color", "never"])
+        .args(&args)
+        .output()
+        .expect("run pkiaudit");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    let json = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "pkiaudit {args:?} did not write JSON ({e}); stdout:\n{}\nstderr:\n{stderr}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    });
+    Run {
+        code: out.status.code().expect("pkiaudit exited normally"),
+        json,
+        stderr,
+    }
+}
