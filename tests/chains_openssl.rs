@@ -410,22 +410,7 @@ fn verify(dir: &Path, case: &Case) -> Vec<String> {
             .unwrap_or_default()
     );
     let run = check(dir, case.file, case.trust, case.untrusted);
-    let mut bad = Vec::new();
-    if run.code != case.exit {
-        bad.push(format!(
-            "{what}: exit {} (expected {}); stderr: {}",
-            run.code, case.exit, run.stderr
-        ));
-    }
-    if run.json["verdict"] != case.verdict {
-        bad.push(format!(
-            "{what}: verdict {} (expected {})",
-            run.json["verdict"], case.verdict
-        ));
-    }
-    if run.json["summary"]["input_errors"] != 0 {
-        bad.push(format!("{what}: input errors: {}", run.json["inputs"]));
-    }
+    let mut bad = run.run_level_problems(&what, case.exit, case.verdict);
     let certs = certificates(&run);
     let end_entities: Vec<&str> = certs
         .iter()

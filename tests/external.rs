@@ -592,22 +592,7 @@ fn verify(dir: &Path, case: &Case) -> Vec<String> {
         case.args.join(" ")
     );
     let run = check(&[dir.join(case.file)], case.profile, case.args);
-    let mut bad = Vec::new();
-    if run.code != case.exit {
-        bad.push(format!(
-            "{what}: exit {} (expected {}); stderr: {}",
-            run.code, case.exit, run.stderr
-        ));
-    }
-    if run.json["verdict"] != case.verdict {
-        bad.push(format!(
-            "{what}: verdict {} (expected {})",
-            run.json["verdict"], case.verdict
-        ));
-    }
-    if run.json["summary"]["input_errors"] != 0 {
-        bad.push(format!("{what}: input errors: {}", run.json["inputs"]));
-    }
+    let mut bad = run.run_level_problems(&what, case.exit, case.verdict);
     let certs = run.json["certificates"]
         .as_array()
         .cloned()

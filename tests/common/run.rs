@@ -39,3 +39,27 @@ where
         stderr,
     }
 }
+
+impl Run {
+    /// What is wrong with the run as a whole: the exit code, the top-level
+    /// verdict, and any input error (the fixture itself must read cleanly).
+    pub fn run_level_problems(&self, what: &str, exit: i32, verdict: &str) -> Vec<String> {
+        let mut bad = Vec::new();
+        if self.code != exit {
+            bad.push(format!(
+                "{what}: exit {} (expected {exit}); stderr: {}",
+                self.code, self.stderr
+            ));
+        }
+        if self.json["verdict"] != verdict {
+            bad.push(format!(
+                "{what}: verdict {} (expected {verdict})",
+                self.json["verdict"]
+            ));
+        }
+        if self.json["summary"]["input_errors"] != 0 {
+            bad.push(format!("{what}: input errors: {}", self.json["inputs"]));
+        }
+        bad
+    }
+}
