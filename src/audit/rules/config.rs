@@ -1,0 +1,214 @@
+//! Rules about records read from Cisco device output and about the device's
+//! PKI configuration.
+//!
+//! `record.*` rules concern partial records (`show` output). `config.peer.*`
+//! rules judge a peer certificate against a running-config given with
+//! `--config` (which IKEv2 profile it selects, under which trustpoint
+//! policy). The `config.*` rules of scope [`Scope::Config`] judge the
+//! configuration itself; `crate::ios::audit` produces their findings.
+
+use super::{Citation, Ctx, Rule, Scope, Severity};
+
+const GUIDE_ENROLL: Citation = Citation::FieldGuide {
+    section: "Trustpoint Configuration and Enrollment Logic",
+};
+const GUIDE_MAPS: Citation = Citation::FieldGuide {
+    section: "Matching Peers with Certificate Maps",
+};
+const GUIDE_SELECTION: Citation = Citation::FieldGuide {
+    section: "Trustpoint Selection Strategy",
+};
+const GUIDE_TRUSTPOINT: Citation = Citation::FieldGuide {
+    section: "Trustpoint Configuration",
+};
+const GUIDE_REVOCATION: Citation = Citation::FieldGuide {
+    section: "Certificate Revocation Checks",
+};
+const GUIDE_EXPIRY: Citation = Citation::FieldGuide {
+    section: "Handling Certificate Expiry",
+};
+const GUIDE_AUTH: Citation = Citation::FieldGuide {
+    section: "Understanding IKEv2 Authentication in IPsec VPNs",
+};
+const GUIDE_KU: Citation = Citation::FieldGuide {
+    section: "Key Usage Validation Logic",
+};
+const CISCO_CERT_MAP: Citation = Citation::Doc {
+    title: "Cisco IOS Security Command Reference: crypto pki certificate map",
+    url: "https://www.cisco.com/c/en/us/td/docs/ios-xml/ios/security/d1/sec-d1-cr-book/sec-cr-c4.html",
+};
+
+/// Findings of these rules are made by the audit itself, not by a check.
+fn made_elsewhere(_: &Ctx<'_>) -> Vec<String> {
+    Vec::new()
+}
+
+pub static NOT_CHECKABLE: Rule = Rule {
+    id: "record.not-checkable",
+    severity: Severity::Info,
+    summary: "Rules that could not run because the input (show output) lacks what they read",
+    citations: &[GUIDE_AUTH],
+    scope: Scope::Any,
+    profiles: &[],
+    needs: &[],
+    check: made_elsewhere,
+};
+
+pub static SHOW_MISMATCH: Rule = Rule {
+    id: "record.show-mismatch",
+    severity: Severity::Warning,
+    summary: "The device's show output disagrees with the certificate it describes",
+    citations: &[GUIDE_AUTH],
+    scope: Scope::Any,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| ctx.cross_check.to_vec(),
+};
+
+pub static PEER_PROFILE: Rule = Rule {
+    id: "config.peer.profile",
+    severity: Severity::Info,
+    summary: "The IKEv2 profile and trustpoints the peer certificate selects on the device",
+    citations: &[GUIDE_MAPS, GUIDE_AUTH],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| ctx.peer.map(|p| p.selected_messages()).unwrap_or_default(),
+};
+
+pub static PEER_NO_PROFILE: Rule = Rule {
+    id: "config.peer.no-profile",
+    severity: Severity::Error,
+    summary: "No IKEv2 profile's match statements select the peer certificate",
+    citations: &[GUIDE_MAPS, CISCO_CERT_MAP],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        ctx.peer
+            .map(|p| p.no_profile_messages())
+            .unwrap_or_default()
+    },
+};
+
+pub static PEER_AMBIGUOUS: Rule = Rule {
+    id: "config.peer.ambiguous-profile",
+    severity: Severity::Warning,
+    summary: "More than one IKEv2 profile matches the peer certificate",
+    citations: &[GUIDE_SELECTION],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| ctx.peer.map(|p| p.ambiguous_messages()).unwrap_or_default(),
+};
+
+pub static PEER_TRUSTPOINT_POLICY: Rule = Rule {
+    id: "config.peer.trustpoint-policy",
+    severity: Severity::Warning,
+    summary: "The verifying trustpoint does not check revocation or accepts expired certificates",
+    citations: &[GUIDE_REVOCATION, GUIDE_EXPIRY],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| ctx.peer.map(|p| p.policy_messages()).unwrap_or_default(),
+};
+
+macro_rules! config_rule {
+    ($name:ident, $id:expr, $sev:ident, $summary:expr, [$($cite:expr),+ $(,)?]) => {
+        pub static $name: Rule = Rule {
+            id: $id,
+            severity: Severity::$sev,
+            summary: $summary,
+            citations: &[$($cite),+],
+            scope: Scope::Config,
+            profiles: &[],
+            needs: &[],
+            check: made_elsewhere,
+        };
+    };
+}
+
+config_rule!(
+    TRUSTPOINT_UNDEFINED,
+    "config.ikev2.trustpoint-undefined",
+    Error,
+    "An IKEv2 profile names a trustpoint that is not configured",
+    [GUIDE_ENROLL]
+);
+config_rule!(
+    TRUSTPOINT_NOT_ENROLLED,
+    "config.ikev2.trustpoint-not-enrolled",
+    Error,
+    "An IKEv2 profile signs with a trustpoint that holds no identity certificate",
+    [GUIDE_ENROLL]
+);
+config_rule!(
+    NO_TRUSTPOINT,
+    "config.ikev2.no-trustpoint",
+    Error,
+    "An IKEv2 profile authenticates with certificates but names no trustpoint",
+    [GUIDE_ENROLL, GUIDE_TRUSTPOINT]
+);
+config_rule!(
+    TRUSTPOINT_NO_CA,
+    "config.ikev2.trustpoint-no-ca",
+    Error,
+    "An IKEv2 profile verifies peers with a trustpoint that holds no CA certificate",
+    [GUIDE_AUTH, GUIDE_TRUSTPOINT]
+);
+config_rule!(
+    NO_CERTIFICATE_MAP,
+    "config.ikev2.no-certificate-map",
+    Error,
+    "An IKEv2 profile authenticates peers with certificates but has no match certificate",
+    [GUIDE_MAPS]
+);
+config_rule!(
+    CERTIFICATE_MAP_UNDEFINED,
+    "config.ikev2.certificate-map-undefined",
+    Error,
+    "A match certificate statement names a certificate map that is not configured",
+    [GUIDE_MAPS, CISCO_CERT_MAP]
+);
+config_rule!(
+    PROFILES_OVERLAP,
+    "config.ikev2.profiles-overlap",
+    Warning,
+    "Two IKEv2 profiles' certificate maps can match the same peer certificate",
+    [GUIDE_SELECTION]
+);
+config_rule!(
+    REVOCATION_NONE,
+    "config.trustpoint.revocation-none",
+    Warning,
+    "A trustpoint (or the trustpool policy) does not check revocation",
+    [GUIDE_REVOCATION]
+);
+config_rule!(
+    ALLOW_EXPIRED,
+    "config.trustpoint.allow-expired",
+    Warning,
+    "A trustpoint accepts expired peer certificates",
+    [GUIDE_EXPIRY]
+);
+config_rule!(
+    IDENTITY_EXPIRED,
+    "config.identity.expired",
+    Error,
+    "An IKEv2 profile signs with an identity certificate outside its validity",
+    [GUIDE_EXPIRY]
+);
+config_rule!(
+    IDENTITY_EXPIRING,
+    "config.identity.expiring",
+    Warning,
+    "An IKEv2 profile signs with an identity certificate that expires soon",
+    [GUIDE_EXPIRY]
+);
+config_rule!(
+    IDENTITY_USAGE,
+    "config.identity.usage",
+    Error,
+    "An IKEv2 profile signs with an identity certificate whose KU/EKU peers reject",
+    [GUIDE_KU, GUIDE_AUTH]
+);

@@ -1,0 +1,718 @@
+//! The PKI configuration audit of an IOS running-config, and the view of a
+//! peer certificate from that configuration (which IKEv2 profile it
+//! selects, which trustpoints verify it, under which policy).
+//!
+//! Every finding carries a `config.*` rule (see
+//! `crate::audit::rules::config`) and the configuration line it is about.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use super::config::{AuthMethod, IosConfig, RevocationMethod, Trustpoint, TrustpointUsage};
+use super::select;
+use crate::audit::chain::PoolCert;
+use crate::audit::profile::Profile;
+use crate::audit::rules::{self, config as r, Ctx, Rule, Severity};
+use crate::audit::{Options, Role};
+use crate::load::{IosRole, LoadedCert, LoadedInput};
+use crate::model::Certificate;
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// One finding about a configuration.
+#[derive(Debug, Clone)]
+pub struct ConfigFinding {
+    pub rule: &'static Rule,
+    /// The 1-based configuration line the finding is about.
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl ConfigFinding {
+    pub fn severity(&self) -> Severity {
+        self.rule.severity
+    }
+}
+
+impl Serialize for ConfigFinding {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("ConfigFinding", 6)?;
+        st.serialize_field("rule", self.rule.id)?;
+        st.serialize_field("severity", &self.rule.severity)?;
+        st.serialize_field("line", &self.line)?;
+        st.serialize_field("message", &self.message)?;
+        st.serialize_field("summary", self.rule.summary)?;
+        st.serialize_field("citations", self.rule.citations)?;
+        st.end()
+    }
+}
+
+/// A trustpoint as the audit sees it: configuration plus enrolled
+/// certificates.
+#[derive(Debug, Clone, Serialize)]
+pub struct TrustpointSummary {
+    pub name: String,
+    pub line: usize,
+    /// Identity certificates in its chain (`certificate <serial>`).
+    pub identity: Vec<CertRef>,
+    /// CA certificates in its chain (`certificate ca <serial>`).
+    pub ca: Vec<CertRef>,
+    /// The revocation methods in order; IOS checks CRLs when none is set.
+    pub revocation_check: Vec<&'static str>,
+    /// Certificate maps whose matching peers are accepted expired.
+    pub allow_expired_maps: Vec<String>,
+}
+
+/// A certificate of a trustpoint's chain.
+#[derive(Debug, Clone, Serialize)]
+pub struct CertRef {
+    pub serial: String,
+    pub subject: String,
+    pub not_after: String,
+    pub line: Option<usize>,
+}
+
+/// An IKEv2 profile as the audit sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ProfileSummary {
+    pub name: String,
+    pub line: usize,
+    pub match_certificate: Vec<String>,
+    pub match_identity: Vec<String>,
+    pub authentication_local: Vec<String>,
+    pub authentication_remote: Vec<String>,
+    pub sign_trustpoints: Vec<String>,
+    pub verify_trustpoints: Vec<String>,
+}
+
+/// The audit of one configuration.
+#[derive(Debug, Clone, Serialize)]
+pub struct ConfigReport {
+    pub file: String,
+    pub trustpoints: Vec<TrustpointSummary>,
+    pub ikev2_profiles: Vec<ProfileSummary>,
+    pub certificate_maps: usize,
+    pub findings: Vec<ConfigFinding>,
+}
+
+impl ConfigReport {
+    pub fn max_severity(&self) -> Option<Severity> {
+        self.findings.iter().map(ConfigFinding::severity).max()
+    }
+}
+
+fn auth_name(a: &AuthMethod) -> String {
+    match a {
+        AuthMethod::RsaSig => "rsa-sig".into(),
+        AuthMethod::EcdsaSig => "ecdsa-sig".into(),
+        AuthMethod::PreShare => "pre-share".into(),
+        AuthMethod::Eap => "eap".into(),
+        AuthMethod::Other(o) => o.clone(),
+    }
+}
+
+fn is_cert_auth(methods: &[AuthMethod]) -> bool {
+    methods
+        .iter()
+        .any(|m| matches!(m, AuthMethod::RsaSig | AuthMethod::EcdsaSig))
+}
+
+fn revocation_names(methods: &[RevocationMethod]) -> Vec<&'static str> {
+    methods
+        .iter()
+        .map(|m| match m {
+            RevocationMethod::Crl => "crl",
+            RevocationMethod::Ocsp => "ocsp",
+            RevocationMethod::None => "none",
+        })
+        .collect()
+}
+
+/// The certificates of `input` that the running-config put on trustpoint
+/// `tp` with role `role`.
+fn on_trustpoint<'a>(
+    input: &'a LoadedInput,
+    tp: &'a str,
+    roles: &'a [IosRole],
+) -> impl Iterator<Item = &'a LoadedCert> + 'a {
+    input.certs.iter().filter(move |c| {
+        c.provenance.trustpoints.iter().any(|t| t == tp)
+            && c.provenance.ios_role.is_some_and(|r| roles.contains(&r))
+    })
+}
+
+fn cert_ref(c: &LoadedCert) -> CertRef {
+    CertRef {
+        serial: c.cert.serial.clone(),
+        subject: c.cert.subject.text.clone(),
+        not_after: ts(c.cert.not_after),
+        line: c.provenance.line,
+    }
+}
+
+/// The trustpoints a profile signs with (`pki trustpoint X sign` or no
+/// keyword) and verifies with (`verify` or no keyword).
+fn profile_trustpoints(
+    p: &super::config::Ikev2Profile,
+    usage: TrustpointUsage,
+) -> impl Iterator<Item = &super::config::PkiTrustpointRef> {
+    p.pki_trustpoints
+        .iter()
+        .filter(move |t| t.usage == usage || t.usage == TrustpointUsage::Both)
+}
+
+/// Audit the configuration of `input` (a running-config) at `opts.time`.
+pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport> {
+    let cfg = input.ios_config.as_deref()?;
+    let mut findings = Vec::new();
+    let mut find = |rule: &'static Rule, line: Option<usize>, message: String| {
+        findings.push(ConfigFinding {
+            rule,
+            line,
+            message,
+        })
+    };
+    let trustpoint = |name: &str| cfg.trustpoints.iter().find(|t| t.name == name);
+
+    for p in &cfg.ikev2_profiles {
+        let signs = is_cert_auth(&p.authentication_local);
+        let verifies = is_cert_auth(&p.authentication_remote);
+        for t in &p.pki_trustpoints {
+            if trustpoint(&t.name).is_none() {
+                find(
+                    &r::TRUSTPOINT_UNDEFINED,
+                    Some(t.line),
+                    format!(
+                        "IKEv2 profile {} names trustpoint {}, which is not configured: \
+                         certificate authentication with this profile fails",
+                        p.name, t.name
+                    ),
+                );
+            }
+        }
+        if (signs || verifies) && p.pki_trustpoints.is_empty() {
+            find(
+                &r::NO_TRUSTPOINT,
+                Some(p.line),
+                format!(
+                    "IKEv2 profile {} authenticates with certificates ({}) but has no `pki \
+                     trustpoint`",
+                    p.name,
+                    if signs { "local" } else { "remote" }
+                ),
+            );
+        }
+        if signs {
+            for t in profile_trustpoints(p, TrustpointUsage::Sign) {
+                if trustpoint(&t.name).is_none() {
+                    continue;
+                }
+                let ids: Vec<&LoadedCert> =
+                    on_trustpoint(input, &t.name, &[IosRole::Identity, IosRole::SelfSigned])
+                        .collect();
+                if ids.is_empty() {
+                    find(
+                        &r::TRUSTPOINT_NOT_ENROLLED,
+                        Some(t.line),
+                        format!(
+                            "IKEv2 profile {} signs its AUTH payload with trustpoint {}, which \
+                             holds no identity certificate (not enrolled: no `certificate \
+                             <serial>` in `crypto pki certificate chain {}`)",
+                            p.name, t.name, t.name
+                        ),
+                    );
+                }
+                for id in ids {
+                    identity_findings(&mut find, p.name.as_str(), &t.name, id, opts);
+                }
+            }
+        }
+        if verifies {
+            for t in profile_trustpoints(p, TrustpointUsage::Verify) {
+                if trustpoint(&t.name).is_none() {
+                    continue;
+                }
+                let cas =
+                    on_trustpoint(input, &t.name, &[IosRole::Ca, IosRole::SelfSigned]).count();
+                if cas == 0 {
+                    find(
+                        &r::TRUSTPOINT_NO_CA,
+                        Some(t.line),
+                        format!(
+                            "IKEv2 profile {} verifies peers with trustpoint {}, which holds no \
+                             CA certificate: no peer certificate can be verified with it",
+                            p.name, t.name
+                        ),
+                    );
+                }
+            }
+            if p.match_certificate.is_empty() {
+                find(
+                    &r::NO_CERTIFICATE_MAP,
+                    Some(p.line),
+                    format!(
+                        "IKEv2 profile {} authenticates peers with {} but has no `match \
+                         certificate`: the peer's certificate is not associated with the \
+                         profile{}",
+                        p.name,
+                        p.authentication_remote
+                            .iter()
+                            .map(auth_name)
+                            .collect::<Vec<_>>()
+                            .join("/"),
+                        if p.match_identity.is_empty() {
+                            String::new()
+                        } else {
+                            " (only `match identity` selects it)".into()
+                        }
+                    ),
+                );
+            }
+        }
+        for (map, line) in &p.match_certificate {
+            if !cfg.certificate_maps.iter().any(|m| &m.label == map) {
+                find(
+                    &r::CERTIFICATE_MAP_UNDEFINED,
+                    Some(*line),
+                    format!(
+                        "IKEv2 profile {} matches certificate map {map}, which is not \
+                         configured: no certificate matches it",
+                        p.name
+                    ),
+                );
+            }
+        }
+    }
+    for o in select::overlapping_profiles(cfg) {
+        find(
+            &r::PROFILES_OVERLAP,
+            Some(o.b.line),
+            format!(
+                "IKEv2 profiles {} and {} can both match one peer certificate ({}): which \
+                 profile a peer gets is then not under your control",
+                o.a.name, o.b.name, o.reason
+            ),
+        );
+    }
+    for t in &cfg.trustpoints {
+        revocation_findings(
+            &mut find,
+            &format!("trustpoint {}", t.name),
+            t.line,
+            &t.revocation_check,
+        );
+        for m in t.match_certificate.iter().filter(|m| m.allow_expired) {
+            find(
+                &r::ALLOW_EXPIRED,
+                Some(m.line),
+                format!(
+                    "trustpoint {} accepts expired peer certificates that match map {} (`match \
+                     certificate {} allow expired-certificate`)",
+                    t.name, m.map, m.map
+                ),
+            );
+        }
+    }
+    if let Some(pool) = &cfg.trustpool_policy {
+        revocation_findings(
+            &mut find,
+            "the trustpool policy",
+            pool.line,
+            &pool.revocation_check,
+        );
+        for m in pool.match_certificate.iter().filter(|m| m.allow_expired) {
+            find(
+                &r::ALLOW_EXPIRED,
+                Some(m.line),
+                format!(
+                    "the trustpool policy accepts expired peer certificates that match map {}",
+                    m.map
+                ),
+            );
+        }
+    }
+    findings.sort_by_key(|f| (std::cmp::Reverse(f.severity()), f.line));
+    Some(ConfigReport {
+        file: input.file.clone(),
+        trustpoints: cfg
+            .trustpoints
+            .iter()
+            .map(|t| summarize_trustpoint(input, t))
+            .collect(),
+        ikev2_profiles: cfg
+            .ikev2_profiles
+            .iter()
+            .map(|p| ProfileSummary {
+                name: p.name.clone(),
+                line: p.line,
+                match_certificate: p.match_certificate.iter().map(|(m, _)| m.clone()).collect(),
+                match_identity: p.match_identity.iter().map(|(m, _)| m.clone()).collect(),
+                authentication_local: p.authentication_local.iter().map(auth_name).collect(),
+                authentication_remote: p.authentication_remote.iter().map(auth_name).collect(),
+                sign_trustpoints: profile_trustpoints(p, TrustpointUsage::Sign)
+                    .map(|t| t.name.clone())
+                    .collect(),
+                verify_trustpoints: profile_trustpoints(p, TrustpointUsage::Verify)
+                    .map(|t| t.name.clone())
+                    .collect(),
+            })
+            .collect(),
+        certificate_maps: cfg.certificate_maps.len(),
+        findings,
+    })
+}
+
+fn summarize_trustpoint(input: &LoadedInput, t: &Trustpoint) -> TrustpointSummary {
+    TrustpointSummary {
+        name: t.name.clone(),
+        line: t.line,
+        identity: on_trustpoint(input, &t.name, &[IosRole::Identity, IosRole::SelfSigned])
+            .map(cert_ref)
+            .collect(),
+        ca: on_trustpoint(input, &t.name, &[IosRole::Ca])
+            .map(cert_ref)
+            .collect(),
+        revocation_check: if t.revocation_check.is_empty() {
+            vec!["crl"]
+        } else {
+            revocation_names(&t.revocation_check)
+        },
+        allow_expired_maps: t
+            .match_certificate
+            .iter()
+            .filter(|m| m.allow_expired)
+            .map(|m| m.map.clone())
+            .collect(),
+    }
+}
+
+fn revocation_findings(
+    find: &mut impl FnMut(&'static Rule, Option<usize>, String),
+    what: &str,
+    line: usize,
+    methods: &[RevocationMethod],
+) {
+    match methods {
+        [RevocationMethod::None] => find(
+            &r::REVOCATION_NONE,
+            Some(line),
+            format!("{what} has `revocation-check none`: a revoked peer certificate is accepted"),
+        ),
+        [.., RevocationMethod::None] if methods.len() > 1 => find(
+            &r::REVOCATION_NONE,
+            Some(line),
+            format!(
+                "{what} has `revocation-check {}`: when the {} cannot be reached the peer is \
+                 accepted unchecked",
+                revocation_names(methods).join(" "),
+                revocation_names(&methods[..methods.len() - 1]).join("/")
+            ),
+        ),
+        _ => {}
+    }
+}
+
+/// The identity certificate a profile signs with: validity at the audit
+/// time, and the profile's KU/EKU rules.
+fn identity_findings(
+    find: &mut impl FnMut(&'static Rule, Option<usize>, String),
+    profile: &str,
+    tp: &str,
+    id: &LoadedCert,
+    opts: &Options,
+) {
+    let c = &id.cert;
+    let now = opts.time.instant;
+    let what = format!(
+        "IKEv2 profile {profile} signs with trustpoint {tp}, whose identity certificate {} ({})",
+        c.serial, c.subject.text
+    );
+    if c.not_after < now {
+        find(
+            &r::IDENTITY_EXPIRED,
+            id.provenance.line,
+            format!(
+                "{what} expired {} ({} before the audit time): peers reject the AUTH payload",
+                ts(c.not_after),
+                rules::span(c.not_after, now)
+            ),
+        );
+    } else if c.not_before > now {
+        find(
+            &r::IDENTITY_EXPIRED,
+            id.provenance.line,
+            format!("{what} is not valid before {}", ts(c.not_before)),
+        );
+    } else if c.days_left(now) < opts.warn_days {
+        find(
+            &r::IDENTITY_EXPIRING,
+            id.provenance.line,
+            format!(
+                "{what} expires {} (in {})",
+                ts(c.not_after),
+                rules::span(now, c.not_after)
+            ),
+        );
+    }
+    // The device's own certificate is judged as its peers judge it: with
+    // the profile's rules when the profile is about a headend, else as any
+    // IKEv2 peer does (a --profile flexvpn-client run is about the clients).
+    let profile = match opts.profile {
+        Profile::FlexVpnClient => Profile::Ikev2,
+        p => p,
+    };
+    let device_opts = Options {
+        profile,
+        host: None,
+        ..opts.clone()
+    };
+    let ctx = Ctx {
+        cert: c,
+        role: Role::EndEntity,
+        opts: &device_opts,
+        chain: None,
+        cross_check: &[],
+        peer: None,
+    };
+    for rule in rules::RULES.iter().filter(|r| {
+        (r.id.starts_with("ku.") || r.id.starts_with("eku."))
+            && r.severity == Severity::Error
+            && r.applies(profile, Role::EndEntity)
+    }) {
+        for m in (rule.check)(&ctx) {
+            find(
+                &r::IDENTITY_USAGE,
+                id.provenance.line,
+                format!("{what}: {m} ({}, profile {})", rule.id, profile.name()),
+            );
+        }
+    }
+}
+
+/// A profile that does or does not match a peer certificate, and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Candidate {
+    pub profile: String,
+    pub line: usize,
+    pub reason: String,
+}
+
+/// How a device configured by a running-config sees one peer certificate.
+#[derive(Debug, Clone, Serialize)]
+pub struct PeerSelection {
+    /// The configuration file (`--config`).
+    pub config: String,
+    /// The IKEv2 profile the certificate selects; `None` when no profile
+    /// matches or several do.
+    pub selected: Option<String>,
+    pub matching: Vec<Candidate>,
+    pub not_matching: Vec<Candidate>,
+    /// Profiles selected by `match identity` only, which a certificate
+    /// alone cannot decide.
+    pub undecidable: Vec<Candidate>,
+    /// The profile whose trustpoints the certificate is audited under.
+    pub audited_under: Option<String>,
+    /// Its verifying trustpoints.
+    pub verify_trustpoints: Vec<String>,
+    /// The CA certificates of those trustpoints (the device's anchors).
+    pub anchors: Vec<String>,
+    #[serde(skip)]
+    pub anchor_certs: Vec<PoolCert>,
+    /// Per trustpoint: revocation methods.
+    pub revocation: Vec<(String, Vec<&'static str>)>,
+    /// `allow expired-certificate` applies to this certificate.
+    pub allow_expired: Option<String>,
+}
+
+impl PeerSelection {
+    pub(crate) fn selected_messages(&self) -> Vec<String> {
+        let Some(profile) = &self.audited_under else {
+            return Vec::new();
+        };
+        let how = self
+            .matching
+            .iter()
+            .find(|c| &c.profile == profile)
+            .map(|c| c.reason.as_str())
+            .unwrap_or("");
+        vec![format!(
+            "{} IKEv2 profile {profile} ({how}); verified by trustpoint{} {} with anchor{} [{}]",
+            if self.selected.is_some() {
+                "selects"
+            } else {
+                "is audited under"
+            },
+            if self.verify_trustpoints.len() == 1 {
+                ""
+            } else {
+                "s"
+            },
+            if self.verify_trustpoints.is_empty() {
+                "(none)".to_string()
+            } else {
+                self.verify_trustpoints.join(", ")
+            },
+            if self.anchors.len() == 1 { "" } else { "s" },
+            self.anchors.join("; ")
+        )]
+    }
+
+    pub(crate) fn no_profile_messages(&self) -> Vec<String> {
+        if !self.matching.is_empty() {
+            return Vec::new();
+        }
+        let mut why: Vec<String> = self
+            .not_matching
+            .iter()
+            .map(|c| format!("{}: {}", c.profile, c.reason))
+            .collect();
+        why.extend(self.undecidable.iter().map(|c| {
+            format!(
+                "{} (only by identity, not decidable from the certificate): {}",
+                c.profile, c.reason
+            )
+        }));
+        vec![format!(
+            "no IKEv2 profile in {} matches this certificate, so the device cannot associate \
+             the peer with a profile and authentication fails: {}",
+            self.config,
+            if why.is_empty() {
+                "the configuration has no IKEv2 profile".to_string()
+            } else {
+                why.join("; ")
+            }
+        )]
+    }
+
+    pub(crate) fn ambiguous_messages(&self) -> Vec<String> {
+        if self.matching.len() < 2 {
+            return Vec::new();
+        }
+        vec![format!(
+            "{} IKEv2 profiles match this certificate: {}; which one the device picks is not \
+             set by the configuration (audited under {})",
+            self.matching.len(),
+            self.matching
+                .iter()
+                .map(|c| format!("{} ({})", c.profile, c.reason))
+                .collect::<Vec<_>>()
+                .join(", "),
+            self.audited_under.as_deref().unwrap_or("none")
+        )]
+    }
+
+    pub(crate) fn policy_messages(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for (tp, methods) in &self.revocation {
+            if methods.contains(&"none") {
+                out.push(format!(
+                    "trustpoint {tp} has `revocation-check {}`: the device {} whether this \
+                     certificate is revoked",
+                    methods.join(" "),
+                    if methods == &["none"] {
+                        "never checks"
+                    } else {
+                        "may not check"
+                    }
+                ));
+            }
+        }
+        if let Some(why) = &self.allow_expired {
+            out.push(format!(
+                "the device accepts this certificate even when expired: {why}"
+            ));
+        }
+        out
+    }
+}
+
+/// How the device configured by `device` (a loaded running-config) sees
+/// `cert`: the profile it selects and that profile's verifying trustpoints.
+pub fn select_peer(device: &LoadedInput, cert: &Certificate) -> Option<PeerSelection> {
+    let cfg: &IosConfig = device.ios_config.as_deref()?;
+    let sel = select::select(cfg, cert);
+    let matching: Vec<Candidate> = sel
+        .matching
+        .iter()
+        .map(|c| Candidate {
+            profile: c.profile.name.clone(),
+            line: c.profile.line,
+            reason: c.matched_by.clone(),
+        })
+        .collect();
+    let not_matching = sel
+        .not_matching
+        .iter()
+        .map(|(p, why)| Candidate {
+            profile: p.name.clone(),
+            line: p.line,
+            reason: why.clone(),
+        })
+        .collect();
+    let undecidable = sel
+        .undecidable
+        .iter()
+        .map(|(p, why)| Candidate {
+            profile: p.name.clone(),
+            line: p.line,
+            reason: why.clone(),
+        })
+        .collect();
+    let audited = sel.matching.first().map(|c| c.profile);
+    let verify: Vec<String> = audited
+        .map(|p| {
+            profile_trustpoints(p, TrustpointUsage::Verify)
+                .map(|t| t.name.clone())
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut anchor_certs = Vec::new();
+    let mut revocation = Vec::new();
+    let mut allow_expired = None;
+    for tp in &verify {
+        for c in on_trustpoint(device, tp, &[IosRole::Ca, IosRole::SelfSigned]) {
+            anchor_certs.push(PoolCert {
+                cert: c.cert.clone(),
+                source: format!("{} (trustpoint {tp})", c.provenance),
+            });
+        }
+        if let Some(t) = cfg.trustpoints.iter().find(|t| &t.name == tp) {
+            revocation.push((
+                tp.clone(),
+                if t.revocation_check.is_empty() {
+                    vec!["crl"]
+                } else {
+                    revocation_names(&t.revocation_check)
+                },
+            ));
+            for m in t.match_certificate.iter().filter(|m| m.allow_expired) {
+                if super::certmap::map_matches(cfg, &m.map, cert).matched() {
+                    allow_expired.get_or_insert(format!(
+                        "trustpoint {tp} has `match certificate {} allow expired-certificate` \
+                         (line {}) and the certificate matches map {}",
+                        m.map, m.line, m.map
+                    ));
+                }
+            }
+        }
+    }
+    Some(PeerSelection {
+        config: device.file.clone(),
+        selected: (sel.matching.len() == 1).then(|| matching[0].profile.clone()),
+        audited_under: audited.map(|p| p.name.clone()),
+        matching,
+        not_matching,
+        undecidable,
+        verify_trustpoints: verify,
+        anchors: anchor_certs
+            .iter()
+            .map(|a| a.cert.subject.text.clone())
+            .collect(),
+        anchor_certs,
+        revocation,
+        allow_expired,
+    })
+}
