@@ -145,6 +145,7 @@ pub fn run_case(case: &Case) -> CaseResult {
     let store = TrustStore {
         anchors: pool(anchors, "trusted_certs"),
         system: Vec::new(),
+        device: Vec::new(),
         untrusted: pool(intermediates, "untrusted_intermediates"),
     };
     let eku = if case.extended_key_usage.iter().any(|e| e == "serverAuth") {
@@ -211,6 +212,8 @@ pub fn run_case(case: &Case) -> CaseResult {
             role,
             opts: &opts,
             chain: None,
+            cross_check: &[],
+            peer: None,
         };
         for rule in RULES.iter().filter(|r| {
             r.severity == Severity::Error

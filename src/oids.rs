@@ -95,6 +95,14 @@ const SIGNATURE_ALGORITHMS: &[(&str, &str, SigHash)] = &[
     ("1.3.101.113", "Ed448", SigHash::None),
 ];
 
+/// The OID of a signature algorithm by its name in [`SIGNATURE_ALGORITHMS`].
+pub fn signature_algorithm_oid(name: &str) -> Option<&'static str> {
+    SIGNATURE_ALGORITHMS
+        .iter()
+        .find(|(_, n, _)| *n == name)
+        .map(|(o, _, _)| *o)
+}
+
 /// Name and hash of a signature algorithm OID.
 pub fn signature_algorithm(oid: &str) -> Option<(&'static str, SigHash)> {
     SIGNATURE_ALGORITHMS
@@ -178,4 +186,32 @@ pub fn is_understood_extension(oid: &str) -> bool {
     // freshestCRL is processed by revocation checking; ocspNoCheck is a
     // marker with no content.
     matches!(oid, "2.5.29.46" | "1.3.6.1.5.5.7.48.1.5")
+}
+
+/// The attribute name IOS uses for a distinguished-name attribute in `show
+/// crypto pki certificates` output and in certificate maps; the dotted OID
+/// for attributes IOS has no name for.
+pub fn ios_attribute(oid: &str) -> String {
+    match oid {
+        "2.5.4.3" => "cn",
+        "2.5.4.10" => "o",
+        "2.5.4.11" => "ou",
+        "2.5.4.6" => "c",
+        "2.5.4.8" => "st",
+        "2.5.4.7" => "l",
+        "2.5.4.5" => "serialNumber",
+        "2.5.4.4" => "sn",
+        "2.5.4.42" => "gn",
+        "2.5.4.12" => "title",
+        "2.5.4.9" => "street",
+        "2.5.4.17" => "postalcode",
+        "2.5.4.46" => "dnq",
+        "0.9.2342.19200300.100.1.25" => "dc",
+        "0.9.2342.19200300.100.1.1" => "uid",
+        "1.2.840.113549.1.9.1" => "ea",
+        "1.2.840.113549.1.9.2" => "hostname",
+        "1.2.840.113549.1.9.8" => "ipaddress",
+        other => return other.to_string(),
+    }
+    .to_string()
 }

@@ -71,6 +71,7 @@ impl<'a> Run<'a> {
                 anchors: loaded("root.pem", &self.trust),
                 untrusted: loaded("intermediates.pem", &self.untrusted),
                 system: Vec::new(),
+                device: None,
             },
             &opts,
         )

@@ -15,7 +15,9 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
-use crate::load::{LoadedInput, ProblemLevel, Provenance};
+use crate::ios::audit::{ConfigReport, PeerSelection};
+use crate::load::{LoadedInput, LoadedPartial, ProblemLevel, Provenance};
+use crate::model::partial::{issuer_serial_key, Known, Need, ShowEntry, ShowKind};
 use crate::model::Certificate;
 use crate::time::AuditTime;
 use chain::{ChainReport, EkuPolicy, PoolCert, TrustStore};
@@ -94,7 +96,7 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    fn from_severity(s: Option<Severity>) -> Verdict {
+    pub fn from_severity(s: Option<Severity>) -> Verdict {
         match s {
             Some(Severity::Error) => Verdict::Fail,
             Some(Severity::Warning) => Verdict::Warn,
@@ -137,16 +139,50 @@ impl Serialize for Finding {
     }
 }
 
+/// What a subject was read from.
+#[derive(Debug, Clone)]
+pub enum Record {
+    /// The certificate itself (DER): everything is known.
+    Full,
+    /// What a device printed about it (`show` output): only what [`Known`]
+    /// says is known; no signature.
+    Partial {
+        kind: ShowKind,
+        show: Box<ShowEntry>,
+    },
+}
+
 /// A unique certificate of the run: where it was seen and what it is.
 #[derive(Debug, Clone)]
 pub struct Subject {
     pub provenance: Provenance,
-    /// Other places the same certificate (same SHA-256) was seen.
+    /// Other places the same certificate was seen: the same SHA-256, or a
+    /// `show` entry with its SHA-1 fingerprint or its issuer and serial.
     pub duplicates: Vec<Provenance>,
+    /// The certificate; for a partial record, the parts [`Subject::known`]
+    /// names (the rest are placeholders the rule engine never reads).
     pub cert: Certificate,
+    pub record: Record,
+    pub known: Known,
     pub role: Role,
     /// Why it got its role, in words.
     pub role_reason: String,
+    /// Where `show` output describing this certificate disagrees with it.
+    pub cross_check: Vec<String>,
+}
+
+impl Subject {
+    pub fn is_partial(&self) -> bool {
+        matches!(self.record, Record::Partial { .. })
+    }
+
+    /// The `show` entry of a partial record.
+    pub fn show(&self) -> Option<&ShowEntry> {
+        match &self.record {
+            Record::Partial { show, .. } => Some(show),
+            Record::Full => None,
+        }
+    }
 }
 
 /// A certificate with its findings.
@@ -157,6 +193,8 @@ pub struct AuditedCert {
     pub verdict: Verdict,
     /// The chain analysis, for end-entity certificates.
     pub chain: Option<ChainReport>,
+    /// With `--config`: the IKEv2 profile the certificate selects.
+    pub peer: Option<PeerSelection>,
 }
 
 /// Where chains may be built to, besides the inputs themselves.
@@ -168,6 +206,10 @@ pub struct Trust {
     pub untrusted: Vec<LoadedInput>,
     /// `--system-trust`: the operating system's roots.
     pub system: Vec<PoolCert>,
+    /// `--config`: the running-config of the device that judges the peer
+    /// certificates (its IKEv2 profiles select them, its trustpoints'
+    /// CA certificates anchor them).
+    pub device: Option<LoadedInput>,
 }
 
 impl Trust {
@@ -188,6 +230,7 @@ impl Trust {
             anchors: pool(&self.anchors),
             system: self.system.clone(),
             untrusted: pool(&self.untrusted),
+            device: Vec::new(),
         }
     }
 }
@@ -207,6 +250,10 @@ pub struct Summary {
     pub pass: usize,
     pub warn: usize,
     pub fail: usize,
+    /// Unique certificates known only from `show` output (partial records).
+    pub partial: usize,
+    /// Findings about running-configurations.
+    pub config_findings: usize,
 }
 
 /// The result of `check`.
@@ -219,6 +266,10 @@ pub struct Report {
     /// How many system roots were used (`--system-trust`).
     pub system_anchors: usize,
     pub certificates: Vec<AuditedCert>,
+    /// The audits of every running-config read (inputs and `--config`).
+    pub configs: Vec<ConfigReport>,
+    /// The `--config` input.
+    pub device: Option<LoadedInput>,
     pub summary: Summary,
     pub verdict: Verdict,
 }
@@ -232,11 +283,12 @@ impl Report {
             .any(|i| i.has_errors())
     }
 
-    /// The most severe finding of the run.
+    /// The most severe finding of the run (certificates and configurations).
     pub fn max_severity(&self) -> Option<Severity> {
         self.certificates
             .iter()
             .flat_map(|c| c.findings.iter().map(Finding::severity))
+            .chain(self.configs.iter().filter_map(ConfigReport::max_severity))
             .max()
     }
 }
@@ -256,14 +308,17 @@ pub fn assemble(inputs: &[LoadedInput]) -> Vec<Subject> {
             provenance: loaded.provenance.clone(),
             duplicates: Vec::new(),
             cert: loaded.cert.clone(),
+            record: Record::Full,
+            known: Known::FULL,
             role: Role::EndEntity,
             role_reason: String::new(),
+            cross_check: Vec::new(),
         });
     }
-    let roles: Vec<(Role, String)> = subjects
-        .iter()
-        .map(|s| role_of(&s.cert, &subjects))
-        .collect();
+    for loaded in inputs.iter().flat_map(|i| i.partials.iter()) {
+        merge_partial(&mut subjects, loaded);
+    }
+    let roles: Vec<(Role, String)> = subjects.iter().map(|s| role_of(s, &subjects)).collect();
     for (s, (role, reason)) in subjects.iter_mut().zip(roles) {
         s.role = role;
         s.role_reason = reason;
@@ -271,11 +326,69 @@ pub fn assemble(inputs: &[LoadedInput]) -> Vec<Subject> {
     subjects
 }
 
-fn role_of(cert: &Certificate, all: &[Subject]) -> (Role, String) {
+/// A partial record joins the subject it describes (the full certificate
+/// wins, and the two are cross-checked), or an earlier record of the same
+/// certificate, or becomes a subject of its own.
+fn merge_partial(subjects: &mut Vec<Subject>, loaded: &LoadedPartial) {
+    let p = &loaded.partial;
+    let key = p.issuer_serial_key();
+    let sha1 = p.show.sha1.as_deref().filter(|s| !s.is_empty());
+    let same = subjects.iter().position(|s| {
+        let by_sha1 = sha1.is_some_and(|f| s.cert.sha1 == f);
+        let by_name = !p.view.serial.is_empty() && issuer_serial_key(&s.cert) == key;
+        by_sha1 || by_name
+    });
+    match same {
+        Some(i) => {
+            let s = &mut subjects[i];
+            s.duplicates.push(loaded.provenance.clone());
+            for tp in &loaded.provenance.trustpoints {
+                if !s.provenance.trustpoints.contains(tp) {
+                    s.provenance.trustpoints.push(tp.clone());
+                }
+            }
+            let mut found = crate::ios::crosscheck::compare(&s.cert, s.known, p);
+            for m in &mut found {
+                *m = format!("{}: {m}", loaded.provenance);
+            }
+            s.cross_check.extend(found);
+        }
+        None => subjects.push(Subject {
+            provenance: loaded.provenance.clone(),
+            duplicates: Vec::new(),
+            cert: p.view.clone(),
+            record: Record::Partial {
+                kind: p.kind,
+                show: Box::new(p.show.clone()),
+            },
+            known: p.known,
+            role: Role::EndEntity,
+            role_reason: String::new(),
+            cross_check: Vec::new(),
+        }),
+    }
+}
+
+fn role_of(subject: &Subject, all: &[Subject]) -> (Role, String) {
+    let cert = &subject.cert;
+    if let Record::Partial { kind, .. } = &subject.record {
+        return match kind {
+            ShowKind::CaCertificate => (Role::Ca, "printed as a CA Certificate".into()),
+            _ if subject.known.extensions && cert.asserts_ca() => {
+                (Role::Ca, "basicConstraints CA: TRUE (verbose)".into())
+            }
+            ShowKind::SelfSigned => (
+                Role::EndEntity,
+                "printed as a Router Self-Signed Certificate".into(),
+            ),
+            ShowKind::RaCertificate => (Role::EndEntity, "printed as an RA certificate".into()),
+            ShowKind::Certificate => (Role::EndEntity, "printed as a Certificate".into()),
+        };
+    }
     if cert.asserts_ca() {
         return (Role::Ca, "basicConstraints cA=TRUE".into());
     }
-    let issued = all.iter().find(|other| {
+    let issued = all.iter().filter(|o| !o.is_partial()).find(|other| {
         let o = &other.cert;
         o.sha256 != cert.sha256
             && o.issuer.raw == cert.subject.raw
@@ -309,16 +422,32 @@ fn role_of(cert: &Certificate, all: &[Subject]) -> (Role, String) {
 
 /// Run every rule that applies. `chain` is the chain analysis of an
 /// end-entity certificate (see [`chain::analyze`]).
-pub fn audit_subject(subject: Subject, chain: Option<ChainReport>, opts: &Options) -> AuditedCert {
+pub fn audit_subject(
+    subject: Subject,
+    chain: Option<ChainReport>,
+    peer: Option<PeerSelection>,
+    opts: &Options,
+) -> AuditedCert {
     let ctx = Ctx {
         cert: &subject.cert,
         role: subject.role,
         opts,
         chain: chain.as_ref(),
+        cross_check: &subject.cross_check,
+        peer: peer.as_ref(),
     };
     let mut findings = Vec::new();
+    // Rules a partial record cannot feed, grouped by what is missing.
+    let mut not_checkable: Vec<(Need, Vec<&'static str>)> = Vec::new();
     for rule in rules::RULES {
         if !rule.applies(opts.profile, subject.role) {
+            continue;
+        }
+        if let Some(need) = rule.needs.iter().find(|n| !subject.known.has(**n)) {
+            match not_checkable.iter_mut().find(|(n, _)| n == need) {
+                Some((_, ids)) => ids.push(rule.id),
+                None => not_checkable.push((*need, vec![rule.id])),
+            }
             continue;
         }
         findings.extend(
@@ -326,6 +455,30 @@ pub fn audit_subject(subject: Subject, chain: Option<ChainReport>, opts: &Option
                 .into_iter()
                 .map(|message| Finding { rule, message }),
         );
+    }
+    for (need, ids) in not_checkable {
+        let what = if need == Need::Der {
+            let chain = ids.iter().filter(|i| i.starts_with("chain.")).count();
+            let other: Vec<&str> = ids
+                .iter()
+                .copied()
+                .filter(|i| !i.starts_with("chain."))
+                .collect();
+            let mut parts = Vec::new();
+            if chain > 0 {
+                parts.push(format!("the chain ({chain} chain.* rules)"));
+            }
+            if !other.is_empty() {
+                parts.push(other.join(", "));
+            }
+            parts.join(" and ")
+        } else {
+            ids.join(", ")
+        };
+        findings.push(Finding {
+            rule: &rules::config::NOT_CHECKABLE,
+            message: format!("not checkable from this input: {what}; {}", need.describe()),
+        });
     }
     // Most severe first; rule order within a severity.
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity()));
@@ -335,6 +488,7 @@ pub fn audit_subject(subject: Subject, chain: Option<ChainReport>, opts: &Option
         findings,
         verdict,
         chain,
+        peer,
     }
 }
 
@@ -356,7 +510,7 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
     let mut sent: Vec<(usize, &Subject)> = subjects
         .iter()
         .enumerate()
-        .filter(|(j, _)| *j != i)
+        .filter(|(j, s)| *j != i && !s.is_partial())
         .filter_map(|(_, s)| position_in(s, file).map(|p| (p, s)))
         .collect();
     sent.sort_by_key(|(p, _)| *p);
@@ -385,22 +539,53 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
 pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
     let subjects = assemble(&inputs);
     let store = trust.store();
-    let chains: Vec<Option<ChainReport>> = (0..subjects.len())
-        .map(|i| {
-            (subjects[i].role == Role::EndEntity).then(|| chain_of(i, &subjects, &store, opts))
-        })
-        .collect();
+    let mut per_subject = Vec::with_capacity(subjects.len());
+    for (i, s) in subjects.iter().enumerate() {
+        let peer = match (&trust.device, s.role) {
+            (Some(device), Role::EndEntity) => crate::ios::audit::select_peer(device, &s.cert),
+            _ => None,
+        };
+        // The device judges its peer: anchored at the verifying
+        // trustpoints' CA certificates, accepting expired certificates
+        // where its trustpoint says so.
+        let mut subject_opts = opts.clone();
+        let mut subject_store = None;
+        if let Some(p) = &peer {
+            if p.allow_expired.is_some() {
+                subject_opts.allow_expired = true;
+            }
+            if !p.anchor_certs.is_empty() {
+                let mut st = store.clone();
+                st.device.extend(p.anchor_certs.iter().cloned());
+                subject_store = Some(st);
+            }
+        }
+        let chain = (s.role == Role::EndEntity && s.known.der).then(|| {
+            chain_of(
+                i,
+                &subjects,
+                subject_store.as_ref().unwrap_or(&store),
+                &subject_opts,
+            )
+        });
+        per_subject.push((chain, peer, subject_opts));
+    }
     let certificates: Vec<AuditedCert> = subjects
         .into_iter()
-        .zip(chains)
-        .map(|(s, c)| audit_subject(s, c, opts))
+        .zip(per_subject)
+        .map(|(s, (c, p, o))| audit_subject(s, c, p, &o))
+        .collect();
+    let configs: Vec<ConfigReport> = inputs
+        .iter()
+        .chain(trust.device.as_ref())
+        .filter_map(|i| crate::ios::audit::audit_config(i, opts))
         .collect();
     let mut summary = Summary {
         inputs: inputs.len(),
         ..Summary::default()
     };
     for input in &inputs {
-        summary.certificates_found += input.certs.len();
+        summary.certificates_found += input.certs.len() + input.partials.len();
         let errors = input
             .problems
             .iter()
@@ -423,17 +608,27 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
             Verdict::Warn => summary.warn += 1,
             Verdict::Fail => summary.fail += 1,
         }
+        if c.subject.is_partial() {
+            summary.partial += 1;
+        }
     }
+    summary.config_findings = configs.iter().map(|c| c.findings.len()).sum();
     // An input that could not be read fails the run: a script that reads
     // only `verdict` must not see "pass" for a file nobody looked into.
     let unreadable = inputs
         .iter()
         .chain(&trust.anchors)
         .chain(&trust.untrusted)
+        .chain(trust.device.as_ref())
         .any(LoadedInput::has_errors);
     let verdict = certificates
         .iter()
         .map(|c| c.verdict)
+        .chain(
+            configs
+                .iter()
+                .map(|c| Verdict::from_severity(c.max_severity())),
+        )
         .chain(unreadable.then_some(Verdict::Fail))
         .max()
         .unwrap_or(Verdict::Pass);
@@ -444,6 +639,8 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
         trust: trust.anchors,
         untrusted: trust.untrusted,
         certificates,
+        configs,
+        device: trust.device,
         summary,
         verdict,
     }

@@ -108,7 +108,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: u32,
     /// Report expired certificates as warnings, as IOS does with
-    /// `match certificate MAP allow expired-certificates`.
+    /// `match certificate MAP allow expired-certificate`.
     #[arg(long)]
     pub allow_expired: bool,
     /// Trust anchors: PEM/DER/PKCS#7 files or directories of them. Chains
@@ -127,6 +127,17 @@ pub struct CheckArgs {
     /// CAs it accepts (40 hex digits each; commas, spaces and colons allowed).
     #[arg(long, value_name = "HEX[,HEX...]")]
     pub certreq: Vec<String>,
+    /// The running-config of the device that judges these certificates
+    /// (IOS `show running-config`): each end-entity certificate is matched
+    /// against its certificate maps and IKEv2 profiles and audited under the
+    /// selected profile's trustpoints (their CA certificates are anchors;
+    /// `allow expired-certificate` applies); the configuration is audited too.
+    #[arg(long, value_name = "RUNNING_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The UTC offset of a time zone label in `show` output dates
+    /// (repeatable), e.g. `--device-tz IST=+05:30`.
+    #[arg(long, value_name = "LABEL=+HH:MM")]
+    pub device_tz: Vec<String>,
     /// Exit 1 when a finding of this severity or worse is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -156,6 +167,10 @@ pub struct InspectArgs {
     pub files: Vec<PathBuf>,
     #[command(flatten)]
     pub time: TimeArgs,
+    /// The UTC offset of a time zone label in `show` output dates
+    /// (repeatable), e.g. `--device-tz IST=+05:30`.
+    #[arg(long, value_name = "LABEL=+HH:MM")]
+    pub device_tz: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -286,19 +301,45 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         allow_expired: args.allow_expired,
         certreq: certreq(&args.certreq)?,
     };
-    let inputs = load::load_paths(&args.files);
-    let trust = audit::Trust {
-        anchors: load::load_paths(&args.trust),
-        untrusted: load::load_paths(&args.untrusted),
+    let load_opts = load_options(&args.device_tz)?;
+    let inputs = load::load_paths_with(&args.files, &load_opts);
+    let device = match &args.config {
+        Some(path) => {
+            let device = load::load_file_with(path, &load_opts);
+            if device.ios_config.is_none() {
+                anyhow::bail!(
+                    "--config {}: not an IOS running-config (no `crypto pki` or `crypto                      ikev2` section found){}",
+                    path.display(),
+                    device
+                        .problems
+                        .first()
+                        .map(|p| format!("; {}", p.message))
+                        .unwrap_or_default()
+                );
+            }
+            Some(device)
+        }
+        None => None,
+    };
+    let mut trust = audit::Trust {
+        anchors: load::load_paths_with(&args.trust, &load_opts),
+        untrusted: load::load_paths_with(&args.untrusted, &load_opts),
         system: if args.system_trust {
             system_roots()?
         } else {
             Vec::new()
         },
+        device,
     };
+    for t in trust.anchors.iter_mut().chain(trust.untrusted.iter_mut()) {
+        t.refuse_partials_as_trust();
+    }
     report_input_errors(&inputs);
     report_input_errors(&trust.anchors);
     report_input_errors(&trust.untrusted);
+    if let Some(d) = &trust.device {
+        report_input_errors(std::slice::from_ref(d));
+    }
     let report = audit::audit(inputs, trust, &opts);
     match args.format {
         Format::Text => report::text::write_check(out, &report)?,
@@ -389,9 +430,19 @@ fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     Ok(if errors { exit::ERROR } else { exit::OK })
 }
 
+/// `--device-tz` values.
+fn load_options(device_tz: &[String]) -> anyhow::Result<load::LoadOptions> {
+    let mut opts = load::LoadOptions::default();
+    for v in device_tz {
+        opts.device_tz
+            .push(load::parse_device_tz(v).map_err(|e| anyhow::anyhow!("--device-tz {e}"))?);
+    }
+    Ok(opts)
+}
+
 fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let time = audit_time(&args.time)?;
-    let inputs = load::load_paths(&args.files);
+    let inputs = load::load_paths_with(&args.files, &load_options(&args.device_tz)?);
     report_input_errors(&inputs);
     let subjects = audit::assemble(&inputs);
     match args.format {

@@ -5,6 +5,8 @@
 //! [`InputProblem`] naming the file and line (or the position inside a
 //! PKCS#7 bundle), and the certificates beside it are still returned.
 
+mod ios_config;
+mod ios_show;
 mod pem;
 mod pkcs7;
 
@@ -14,6 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::model::partial::PartialCertificate;
 use crate::model::Certificate;
 
 /// The largest input pkiaudit reads (64 MiB). Larger inputs are refused
@@ -48,6 +51,11 @@ pub enum Container {
     PemPkcs7,
     /// Bare base64 of a DER certificate or bundle (no PEM armour).
     Base64,
+    /// An entry of `show crypto pki certificates` / `show crypto ca
+    /// certificates` output: a partial record, not the certificate itself.
+    IosShow,
+    /// A `crypto pki certificate chain` block of a running-config.
+    RunningConfig,
 }
 
 impl Container {
@@ -58,8 +66,27 @@ impl Container {
             Container::Pkcs7 => "pkcs7",
             Container::PemPkcs7 => "pem-pkcs7",
             Container::Base64 => "base64",
+            Container::IosShow => "show",
+            Container::RunningConfig => "running-config",
         }
     }
+}
+
+/// What an IOS running-config or `show` output says a certificate is to
+/// its trustpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IosRole {
+    /// The device's own certificate (`certificate <serial>`).
+    Identity,
+    /// A CA certificate (`certificate ca <serial>`).
+    Ca,
+    /// `certificate self-signed <serial>`.
+    SelfSigned,
+    /// A shadow certificate waiting for rollover (`certificate rollover`).
+    Rollover,
+    /// A SCEP RA certificate.
+    Ra,
 }
 
 /// The provenance of one certificate.
@@ -76,6 +103,28 @@ pub struct Provenance {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bundle_index: Option<usize>,
     pub container: Container,
+    /// The IOS/ASA trustpoints the certificate belongs to (running-config
+    /// chain, `Associated Trustpoints:`, `show ... pem` header).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub trustpoints: Vec<String>,
+    /// What the certificate is to its trustpoint.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ios_role: Option<IosRole>,
+}
+
+impl Provenance {
+    /// Where the certificate came from, as the JSON `origin` field says it:
+    /// `pem`, `der`, `pkcs7`, `base64`, `show`, `running-config`.
+    pub fn origin(&self) -> &'static str {
+        match self.container {
+            Container::Pem => "pem",
+            Container::Der => "der",
+            Container::Pkcs7 | Container::PemPkcs7 => "pkcs7",
+            Container::Base64 => "base64",
+            Container::IosShow => "show",
+            Container::RunningConfig => "running-config",
+        }
+    }
 }
 
 impl std::fmt::Display for Provenance {
@@ -139,6 +188,53 @@ pub struct LoadedCert {
     pub cert: Certificate,
 }
 
+/// A partial record (what a device printed) and where it was found.
+#[derive(Debug, Clone)]
+pub struct LoadedPartial {
+    pub provenance: Provenance,
+    pub partial: PartialCertificate,
+}
+
+/// How inputs are read.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// `--device-tz LABEL=+HH:MM`: the UTC offset of a device's time zone
+    /// label, in seconds east of UTC.
+    pub device_tz: Vec<(String, i32)>,
+}
+
+/// Parse `LABEL=+HH:MM` (or `-HH:MM`, `+H`, `UTC+2`-free forms only).
+pub fn parse_device_tz(text: &str) -> Result<(String, i32), String> {
+    let (label, offset) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}`: expected LABEL=+HH:MM"))?;
+    let label = label.trim();
+    if label.is_empty()
+        || !label
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_+".contains(c))
+    {
+        return Err(format!("`{label}` is not a time zone label"));
+    }
+    let offset = offset.trim();
+    let (sign, rest) = match offset.as_bytes().first() {
+        Some(b'+') => (1, &offset[1..]),
+        Some(b'-') => (-1, &offset[1..]),
+        _ => {
+            return Err(format!(
+                "`{offset}`: the offset needs a sign (+HH:MM or -HH:MM)"
+            ))
+        }
+    };
+    let (h, m) = rest.split_once(':').unwrap_or((rest, "0"));
+    let h: i32 = h.parse().map_err(|_| format!("`{offset}` is not +HH:MM"))?;
+    let m: i32 = m.parse().map_err(|_| format!("`{offset}` is not +HH:MM"))?;
+    if h > 14 || m > 59 || (h == 14 && m > 0) {
+        return Err(format!("`{offset}` is not a UTC offset (at most ±14:00)"));
+    }
+    Ok((label.to_string(), sign * (h * 3600 + m * 60)))
+}
+
 /// Everything read from one input.
 #[derive(Debug, Clone)]
 pub struct LoadedInput {
@@ -147,6 +243,10 @@ pub struct LoadedInput {
     pub format: Option<&'static str>,
     pub bytes: u64,
     pub certs: Vec<LoadedCert>,
+    /// Partial records (`show` output entries).
+    pub partials: Vec<LoadedPartial>,
+    /// The PKI/IKEv2 configuration, when the input is a running-config.
+    pub ios_config: Option<Box<crate::ios::config::IosConfig>>,
     pub problems: Vec<InputProblem>,
     /// Set once [`MAX_CERTS_PER_INPUT`] was reached.
     capped: bool,
@@ -162,6 +262,8 @@ impl LoadedInput {
             format: None,
             bytes,
             certs: Vec::new(),
+            partials: Vec::new(),
+            ios_config: None,
             problems: Vec::new(),
             capped: false,
             unlisted: 0,
@@ -198,6 +300,23 @@ impl LoadedInput {
         });
     }
 
+    /// A trust input: records known only from `show` output carry no key,
+    /// so they cannot anchor or link a chain. Say so, once per input.
+    pub fn refuse_partials_as_trust(&mut self) {
+        if !self.partials.is_empty() {
+            let n = self.partials.len();
+            self.problem(
+                ProblemLevel::Warning,
+                None,
+                None,
+                format!(
+                    "{n} certificate{} known only from `show` output cannot be used to build                      chains (no public key); give the certificates themselves (PEM, or the                      running-config chain)",
+                    if n == 1 { "" } else { "s" }
+                ),
+            );
+        }
+    }
+
     /// Close the input: count what was not listed, and make sure an input
     /// that gave no certificate says so as an error.
     fn finish(mut self) -> Self {
@@ -214,7 +333,19 @@ impl LoadedInput {
             });
             self.unlisted = 0;
         }
-        if self.certs.is_empty() && !self.has_errors() {
+        if self.certs.is_empty() && self.partials.is_empty() && !self.has_errors() {
+            if self.format == Some("show-trustpoints") {
+                return self;
+            }
+            if self.ios_config.is_some() {
+                self.problem(
+                    ProblemLevel::Note,
+                    None,
+                    None,
+                    "running-config holds no certificate chain; its PKI configuration is audited",
+                );
+                return self;
+            }
             let message = if self.problems.is_empty() {
                 "no certificate found".to_string()
             } else {
@@ -235,7 +366,7 @@ impl LoadedInput {
         bundle_index: Option<usize>,
         allow_trailing: bool,
     ) {
-        if self.certs.len() >= MAX_CERTS_PER_INPUT {
+        if self.found() >= MAX_CERTS_PER_INPUT {
             if !self.capped {
                 self.capped = true;
                 self.problem(
@@ -267,6 +398,29 @@ impl LoadedInput {
         }
     }
 
+    /// Certificates and partial records found so far; the next one's
+    /// 1-based index is one more.
+    fn found(&self) -> usize {
+        self.certs.len() + self.partials.len()
+    }
+
+    fn provenance(
+        &self,
+        container: Container,
+        line: Option<usize>,
+        bundle_index: Option<usize>,
+    ) -> Provenance {
+        Provenance {
+            file: self.file.clone(),
+            index: self.found() + 1,
+            line,
+            bundle_index,
+            container,
+            trustpoints: Vec::new(),
+            ios_role: None,
+        }
+    }
+
     fn push(
         &mut self,
         cert: Certificate,
@@ -274,16 +428,41 @@ impl LoadedInput {
         line: Option<usize>,
         bundle_index: Option<usize>,
     ) {
-        let index = self.certs.len() + 1;
-        self.certs.push(LoadedCert {
-            provenance: Provenance {
-                file: self.file.clone(),
-                index,
-                line,
-                bundle_index,
-                container,
-            },
-            cert,
+        let provenance = self.provenance(container, line, bundle_index);
+        self.certs.push(LoadedCert { provenance, cert });
+    }
+
+    pub(crate) fn push_partial(
+        &mut self,
+        partial: PartialCertificate,
+        container: Container,
+        line: Option<usize>,
+    ) {
+        if self.found() >= MAX_CERTS_PER_INPUT {
+            if !self.capped {
+                self.capped = true;
+                self.problem(
+                    ProblemLevel::Error,
+                    line,
+                    None,
+                    format!(
+                        "more than {MAX_CERTS_PER_INPUT} certificates in one input; the rest are not read"
+                    ),
+                );
+            }
+            return;
+        }
+        let mut provenance = self.provenance(container, line, None);
+        provenance.trustpoints = partial.show.trustpoints.clone();
+        provenance.ios_role = Some(match partial.kind {
+            crate::model::partial::ShowKind::Certificate => IosRole::Identity,
+            crate::model::partial::ShowKind::CaCertificate => IosRole::Ca,
+            crate::model::partial::ShowKind::SelfSigned => IosRole::SelfSigned,
+            crate::model::partial::ShowKind::RaCertificate => IosRole::Ra,
+        });
+        self.partials.push(LoadedPartial {
+            provenance,
+            partial,
         });
     }
 }
@@ -292,10 +471,15 @@ impl LoadedInput {
 /// directory is read recursively, its files in sorted order (hidden files
 /// and symbolic links to directories are skipped).
 pub fn load_paths(paths: &[PathBuf]) -> Vec<LoadedInput> {
+    load_paths_with(paths, &LoadOptions::default())
+}
+
+/// [`load_paths`] with options.
+pub fn load_paths_with(paths: &[PathBuf], opts: &LoadOptions) -> Vec<LoadedInput> {
     let mut out = Vec::new();
     for path in paths {
         if path.as_os_str() == "-" {
-            out.push(load_reader("-", io::stdin().lock()));
+            out.push(load_reader_with("-", io::stdin().lock(), opts));
         } else if path.is_dir() {
             let mut files = Vec::new();
             let mut error = None;
@@ -316,9 +500,9 @@ pub fn load_paths(paths: &[PathBuf]) -> Vec<LoadedInput> {
                 out.push(input);
             }
             files.sort();
-            out.extend(files.iter().map(|f| load_file(f)));
+            out.extend(files.iter().map(|f| load_file_with(f, opts)));
         } else {
-            out.push(load_file(path));
+            out.push(load_file_with(path, opts));
         }
     }
     out
@@ -361,6 +545,11 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String
 
 /// Load one file.
 pub fn load_file(path: &Path) -> LoadedInput {
+    load_file_with(path, &LoadOptions::default())
+}
+
+/// [`load_file`] with options.
+pub fn load_file_with(path: &Path, opts: &LoadOptions) -> LoadedInput {
     let name = path.display().to_string();
     match fs::File::open(path) {
         Ok(f) => {
@@ -371,7 +560,7 @@ pub fn load_file(path: &Path) -> LoadedInput {
                 input.problem(ProblemLevel::Error, None, None, too_large());
                 return input;
             }
-            load_reader(&name, f)
+            load_reader_with(&name, f, opts)
         }
         Err(e) => {
             let mut input = LoadedInput::new(&name, 0);
@@ -383,6 +572,11 @@ pub fn load_file(path: &Path) -> LoadedInput {
 
 /// Load from any reader, refusing more than [`MAX_INPUT_BYTES`].
 pub fn load_reader(name: &str, reader: impl Read) -> LoadedInput {
+    load_reader_with(name, reader, &LoadOptions::default())
+}
+
+/// [`load_reader`] with options.
+pub fn load_reader_with(name: &str, reader: impl Read, opts: &LoadOptions) -> LoadedInput {
     let mut bytes = Vec::new();
     let mut limited = reader.take(MAX_INPUT_BYTES + 1);
     if let Err(e) = limited.read_to_end(&mut bytes) {
@@ -395,7 +589,7 @@ pub fn load_reader(name: &str, reader: impl Read) -> LoadedInput {
         input.problem(ProblemLevel::Error, None, None, too_large());
         return input;
     }
-    load_bytes(name, &bytes)
+    load_bytes_with(name, &bytes, opts)
 }
 
 fn too_large() -> String {
@@ -407,12 +601,17 @@ fn too_large() -> String {
 
 /// Sniff the format of `bytes` and load every certificate in them.
 pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
+    load_bytes_with(name, bytes, &LoadOptions::default())
+}
+
+/// [`load_bytes`] with options.
+pub fn load_bytes_with(name: &str, bytes: &[u8], opts: &LoadOptions) -> LoadedInput {
     let mut input = LoadedInput::new(name, bytes.len() as u64);
-    sniff_and_load(&mut input, bytes);
+    sniff_and_load(&mut input, bytes, opts);
     input.finish()
 }
 
-fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8]) {
+fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         input.problem(
             ProblemLevel::Error,
@@ -435,7 +634,7 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8]) {
             None,
             "input is UTF-16 text; decoded before reading",
         );
-        return sniff_and_load(input, text.as_bytes());
+        return sniff_and_load(input, text.as_bytes(), opts);
     }
     // DER first when it parses: a binary certificate could contain the
     // bytes of a PEM marker, text cannot start with a valid DER structure.
@@ -445,9 +644,36 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8]) {
         load_der(input, bytes, Container::Der);
         return;
     }
+    // Cisco text: a running-config (certificate chains as hex), then
+    // `show` output; either may carry PEM blocks too (`show crypto pki
+    // certificates pem`, a ticket with both).
+    let text = String::from_utf8_lossy(bytes);
+    if crate::ios::config::looks_like_config(&text) {
+        input.format = Some("running-config");
+        ios_config::load(input, &text);
+        if pem::looks_like_pem(bytes) {
+            pem::load(input, bytes);
+        }
+        return;
+    }
+    if ios_show::looks_like_show(&text) {
+        input.format = Some("show");
+        ios_show::load(input, &text, opts);
+        if pem::looks_like_pem(bytes) {
+            pem::load(input, bytes);
+            ios_show::tag_pem_trustpoints(input, &text);
+        }
+        return;
+    }
     if pem::looks_like_pem(bytes) {
         input.format = Some("pem");
         pem::load(input, bytes);
+        ios_show::tag_pem_trustpoints(input, &text);
+        return;
+    }
+    if ios_show::looks_like_trustpoints(&text) {
+        input.format = Some("show-trustpoints");
+        ios_show::load_trustpoints(input, &text);
         return;
     }
     if bytes.first() == Some(&0x30) {

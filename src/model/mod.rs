@@ -18,6 +18,8 @@ use x509_parser::public_key::PublicKey;
 
 use crate::oids;
 
+pub mod partial;
+
 /// Why a DER blob could not be read as a certificate.
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{0}")]
@@ -241,9 +243,60 @@ pub struct Name {
     pub text: String,
     pub common_names: Vec<String>,
     pub raw: Vec<u8>,
+    /// The relative distinguished names in certificate order, each a list of
+    /// `(attribute, value)` with the attribute named as IOS prints it
+    /// (`cn`, `o`, `ou`, `ea`, `hostname`, ...; see [`oids::ios_attribute`]).
+    /// A multi-valued RDN (`cn=a+ou=b`) is one inner list.
+    pub rdns: Vec<Vec<(String, String)>>,
 }
 
 impl Name {
+    pub(crate) fn empty() -> Name {
+        Name {
+            text: String::new(),
+            common_names: Vec::new(),
+            raw: Vec::new(),
+            rdns: Vec::new(),
+        }
+    }
+
+    /// Build a name from `(attribute, value)` RDNs in the order IOS prints
+    /// them (most specific first, as RFC 4514 strings are); no DER.
+    pub fn from_ios_rdns(mut rdns: Vec<Vec<(String, String)>>) -> Name {
+        rdns.reverse();
+        let common_names = rdns
+            .iter()
+            .flatten()
+            .filter(|(a, _)| a.eq_ignore_ascii_case("cn"))
+            .map(|(_, v)| v.clone())
+            .collect();
+        let mut name = Name {
+            text: String::new(),
+            common_names,
+            raw: Vec::new(),
+            rdns,
+        };
+        name.text = name.ios_text();
+        name
+    }
+
+    /// The name as IOS prints and matches it: `cn=vpn,ou=VPN,o=Example`,
+    /// RDNs joined by `,` most specific first (the reverse of certificate
+    /// order, as in RFC 4514 strings), multi-valued RDNs by `+`.
+    pub fn ios_text(&self) -> String {
+        self.rdns
+            .iter()
+            .rev()
+            .map(|rdn| {
+                rdn.iter()
+                    .map(|(a, v)| format!("{a}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("+")
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+
     fn from_x509(name: &X509Name<'_>) -> Name {
         let text = name
             .to_string_with_registry(x509_parser::objects::oid_registry())
@@ -252,10 +305,24 @@ impl Name {
             .iter_common_name()
             .map(|cn| attribute_text(cn.attr_value()))
             .collect();
+        let rdns = name
+            .iter()
+            .map(|rdn| {
+                rdn.iter()
+                    .map(|atv| {
+                        (
+                            oids::ios_attribute(&atv.attr_type().to_id_string()),
+                            attribute_text(atv.attr_value()),
+                        )
+                    })
+                    .collect()
+            })
+            .collect();
         Name {
             text,
             common_names,
             raw: name.as_raw().to_vec(),
+            rdns,
         }
     }
 }
@@ -324,6 +391,45 @@ pub struct Certificate {
 }
 
 impl Certificate {
+    /// A certificate with every field empty, for records that are built up
+    /// from what a device printed ([`partial::PartialCertificate`]).
+    pub(crate) fn placeholder() -> Certificate {
+        Certificate {
+            der: Vec::new(),
+            version: 0,
+            subject: Name::empty(),
+            issuer: Name::empty(),
+            serial: String::new(),
+            serial_raw: Vec::new(),
+            not_before: DateTime::<Utc>::UNIX_EPOCH,
+            not_after: DateTime::<Utc>::UNIX_EPOCH,
+            key: KeyInfo::Unknown {
+                oid: "unknown".into(),
+            },
+            signature_algorithm: SignatureAlgorithm {
+                name: "unknown".into(),
+                oid: String::new(),
+                hash: SigHash::None,
+            },
+            key_usage: None,
+            extended_key_usage: None,
+            subject_alt_name: None,
+            basic_constraints: None,
+            subject_key_id: None,
+            authority_key_id: None,
+            crl_distribution_points: Vec::new(),
+            authority_info_access: None,
+            extension_problems: Vec::new(),
+            unknown_critical_extensions: Vec::new(),
+            has_name_constraints: false,
+            sha1: String::new(),
+            sha256: String::new(),
+            spki_sha1: String::new(),
+            self_issued: false,
+            self_signature_valid: None,
+        }
+    }
+
     /// Parse one certificate. Returns it and the bytes that followed it.
     pub fn from_der_prefix(input: &[u8]) -> Result<(Certificate, usize), ParseError> {
         let (rest, cert) = X509Certificate::from_der(input)

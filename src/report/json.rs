@@ -9,7 +9,9 @@ use serde::Serialize;
 use crate::audit::profile::Profile;
 use crate::audit::rules::{Rule, RULES};
 use crate::audit::{AuditedCert, Finding, Report, Role, Subject, Summary, Verdict};
+use crate::ios::audit::{ConfigReport, PeerSelection};
 use crate::load::{InputProblem, LoadedInput, Provenance};
+use crate::model::partial::{Known, ShowEntry};
 use crate::model::{
     AuthorityInfoAccess, AuthorityKeyId, BasicConstraints, ExtensionProblem, KeyInfo, SanEntry,
     SignatureAlgorithm,
@@ -54,7 +56,10 @@ struct InputJson<'a> {
     file: &'a str,
     format: Option<&'static str>,
     bytes: u64,
+    /// Certificates and partial records found.
     certificates: usize,
+    /// Of those, partial records (`show` output entries).
+    partial_records: usize,
     problems: &'a [InputProblem],
 }
 
@@ -64,7 +69,8 @@ impl<'a> From<&'a LoadedInput> for InputJson<'a> {
             file: &i.file,
             format: i.format,
             bytes: i.bytes,
-            certificates: i.certs.len(),
+            certificates: i.certs.len() + i.partials.len(),
+            partial_records: i.partials.len(),
             problems: &i.problems,
         }
     }
@@ -94,22 +100,35 @@ struct SanJson<'a> {
     entries: &'a [SanEntry],
 }
 
-/// One certificate, as `inspect` and `check` write it.
+/// One certificate, as `inspect` and `check` write it. For a partial record
+/// (`record: "partial"`) the fields its `known` mask does not cover are null.
 #[derive(Serialize)]
 struct CertJson<'a> {
     source: &'a Provenance,
+    /// Where it came from: `pem`, `der`, `pkcs7`, `base64`, `show`,
+    /// `running-config`.
+    origin: &'static str,
+    /// The IOS/ASA trustpoints it belongs to.
+    trustpoints: &'a [String],
     duplicates: &'a [Provenance],
+    /// `full` (read from DER) or `partial` (read from `show` output).
+    record: &'static str,
+    known: Known,
     role: Role,
     role_reason: &'a str,
     subject: &'a str,
     issuer: &'a str,
+    /// The subject as IOS prints and certificate maps match it
+    /// (`cn=vpn.example.com,o=Example VPN`, most specific first).
+    subject_ios: String,
+    issuer_ios: String,
     serial: &'a str,
-    version: u32,
-    not_before: String,
-    not_after: String,
-    days_left: i64,
-    key: &'a KeyInfo,
-    signature_algorithm: &'a SignatureAlgorithm,
+    version: Option<u32>,
+    not_before: Option<String>,
+    not_after: Option<String>,
+    days_left: Option<i64>,
+    key: Option<&'a KeyInfo>,
+    signature_algorithm: Option<&'a SignatureAlgorithm>,
     key_usage: Option<KeyUsageJson>,
     extended_key_usage: Option<EkuJson>,
     subject_alt_name: Option<SanJson<'a>>,
@@ -119,11 +138,17 @@ struct CertJson<'a> {
     crl_distribution_points: &'a [String],
     authority_info_access: Option<&'a AuthorityInfoAccess>,
     extension_problems: &'a [ExtensionProblem],
-    sha1: &'a str,
-    sha256: &'a str,
-    spki_sha1: &'a str,
+    sha1: Option<&'a str>,
+    sha256: Option<&'a str>,
+    spki_sha1: Option<&'a str>,
     self_issued: bool,
-    self_signed: bool,
+    self_signed: Option<bool>,
+    /// For a partial record: everything the `show` entry printed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    show: Option<&'a ShowEntry>,
+    /// Where `show` output describing this certificate disagrees with it.
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    show_mismatch: &'a [String],
     #[serde(skip_serializing_if = "Option::is_none")]
     verdict: Option<Verdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,6 +156,9 @@ struct CertJson<'a> {
     /// End-entity certificates in `check`: the chain analysis.
     #[serde(skip_serializing_if = "Option::is_none")]
     chain: Option<&'a crate::audit::chain::ChainReport>,
+    /// With `--config`: the IKEv2 profile the certificate selects.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ios: Option<&'a PeerSelection>,
 }
 
 fn cert_json<'a>(
@@ -139,21 +167,29 @@ fn cert_json<'a>(
     audited: Option<&'a AuditedCert>,
 ) -> CertJson<'a> {
     let c = &s.cert;
+    let k = s.known;
+    let ext = k.extensions;
     CertJson {
         source: &s.provenance,
+        origin: s.provenance.origin(),
+        trustpoints: &s.provenance.trustpoints,
         duplicates: &s.duplicates,
+        record: if s.is_partial() { "partial" } else { "full" },
+        known: k,
         role: s.role,
         role_reason: &s.role_reason,
         subject: &c.subject.text,
         issuer: &c.issuer.text,
+        subject_ios: c.subject.ios_text(),
+        issuer_ios: c.issuer.ios_text(),
         serial: &c.serial,
-        version: c.version,
-        not_before: ts(c.not_before),
-        not_after: ts(c.not_after),
-        days_left: c.days_left(at),
-        key: &c.key,
-        signature_algorithm: &c.signature_algorithm,
-        key_usage: c.key_usage.map(|ku| KeyUsageJson {
+        version: (c.version > 0).then_some(c.version),
+        not_before: k.validity.then(|| ts(c.not_before)),
+        not_after: k.validity.then(|| ts(c.not_after)),
+        days_left: k.validity.then(|| c.days_left(at)),
+        key: k.key.then_some(&c.key),
+        signature_algorithm: k.signature_algorithm.then_some(&c.signature_algorithm),
+        key_usage: c.key_usage.filter(|_| ext).map(|ku| KeyUsageJson {
             critical: ku.critical,
             usages: ku.names(),
         }),
@@ -178,14 +214,17 @@ fn cert_json<'a>(
         crl_distribution_points: &c.crl_distribution_points,
         authority_info_access: c.authority_info_access.as_ref(),
         extension_problems: &c.extension_problems,
-        sha1: &c.sha1,
-        sha256: &c.sha256,
-        spki_sha1: &c.spki_sha1,
+        sha1: (!c.sha1.is_empty()).then_some(c.sha1.as_str()),
+        sha256: k.der.then_some(c.sha256.as_str()),
+        spki_sha1: k.der.then_some(c.spki_sha1.as_str()),
         self_issued: c.self_issued,
-        self_signed: c.is_self_signed(),
+        self_signed: k.der.then(|| c.is_self_signed()),
+        show: s.show(),
+        show_mismatch: &s.cross_check,
         verdict: audited.map(|a| a.verdict),
         findings: audited.map(|a| a.findings.as_slice()),
         chain: audited.and_then(|a| a.chain.as_ref()),
+        ios: audited.and_then(|a| a.peer.as_ref()),
     }
 }
 
@@ -206,7 +245,11 @@ struct CheckJson<'a> {
     untrusted: Vec<InputJson<'a>>,
     system_anchors: usize,
     certreq: Option<&'a [String]>,
+    /// `--config`: the running-config that judges the peer certificates.
+    config: Option<InputJson<'a>>,
     certificates: Vec<CertJson<'a>>,
+    /// The audit of every running-config read.
+    configurations: &'a [ConfigReport],
 }
 
 /// `check --format json`.
@@ -228,11 +271,13 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         untrusted: report.untrusted.iter().map(InputJson::from).collect(),
         system_anchors: report.system_anchors,
         certreq: report.options.certreq.as_deref(),
+        config: report.device.as_ref().map(InputJson::from),
         certificates: report
             .certificates
             .iter()
             .map(|c| cert_json(&c.subject, at, Some(c)))
             .collect(),
+        configurations: &report.configs,
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)

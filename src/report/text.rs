@@ -77,12 +77,120 @@ fn days(n: i64) -> String {
     }
 }
 
+/// ` · running-config · trustpoint HUB-TP (identity)`.
+fn origin(p: &crate::load::Provenance) -> String {
+    let mut s = String::new();
+    if !matches!(p.origin(), "pem" | "der") {
+        s.push_str(&format!(" · {}", p.origin()));
+    }
+    if !p.trustpoints.is_empty() {
+        s.push_str(&format!(
+            " · trustpoint{} {}",
+            if p.trustpoints.len() == 1 { "" } else { "s" },
+            p.trustpoints.join(", ")
+        ));
+    }
+    if let Some(role) = p.ios_role {
+        s.push_str(match role {
+            crate::load::IosRole::Identity => " (identity)",
+            crate::load::IosRole::Ca => " (CA)",
+            crate::load::IosRole::SelfSigned => " (self-signed)",
+            crate::load::IosRole::Rollover => " (rollover)",
+            crate::load::IosRole::Ra => " (RA)",
+        });
+    }
+    s
+}
+
 fn write_sources(out: &mut dyn Write, s: &Subject) -> io::Result<()> {
-    writeln!(out, "      {DIM}from {}{DIM:#}", s.provenance)?;
+    writeln!(
+        out,
+        "      {DIM}from {}{}{DIM:#}",
+        s.provenance,
+        origin(&s.provenance)
+    )?;
     for d in &s.duplicates {
-        writeln!(out, "      {DIM}also {d} (duplicate){DIM:#}")?;
+        writeln!(out, "      {DIM}also {d}{} (duplicate){DIM:#}", origin(d))?;
+    }
+    if s.is_partial() {
+        writeln!(
+            out,
+            "      {DIM}partial record: only what the device printed is known{DIM:#}"
+        )?;
     }
     Ok(())
+}
+
+/// The validity window, or the raw `show` dates when they cannot be judged.
+fn validity(s: &Subject, at: DateTime<Utc>) -> String {
+    let c = &s.cert;
+    if s.known.validity {
+        return format!(
+            "valid {} to {} ({})",
+            ts(c.not_before),
+            ts(c.not_after),
+            days(c.days_left(at))
+        );
+    }
+    let raw = |d: Option<&crate::model::partial::ShowDate>| {
+        d.map(|d| d.raw.clone()).unwrap_or_else(|| "?".into())
+    };
+    match s.show() {
+        Some(show) => format!(
+            "printed validity {} to {} (not judged)",
+            raw(show.not_before.as_ref()),
+            raw(show.not_after.as_ref())
+        ),
+        None => "validity unknown".into(),
+    }
+}
+
+fn key_text(s: &Subject) -> String {
+    if s.known.key {
+        s.cert.key.to_string()
+    } else {
+        "key not printed".into()
+    }
+}
+
+/// A configuration audit in text.
+fn write_config(out: &mut dyn Write, c: &crate::ios::audit::ConfigReport) -> io::Result<()> {
+    let v = Verdict::from_severity(c.max_severity());
+    let (vs, vt) = verdict_style(v);
+    writeln!(
+        out,
+        "{vs}{vt}{vs:#}  {BOLD}configuration {}{BOLD:#}  [{} trustpoint(s), {} IKEv2 profile(s), {} certificate map entr{}]",
+        c.file,
+        c.trustpoints.len(),
+        c.ikev2_profiles.len(),
+        c.certificate_maps,
+        if c.certificate_maps == 1 { "y" } else { "ies" }
+    )?;
+    for p in &c.ikev2_profiles {
+        writeln!(
+            out,
+            "      {DIM}profile {} (line {}): match certificate [{}], sign with [{}], verify with [{}]{DIM:#}",
+            p.name,
+            p.line,
+            p.match_certificate.join(", "),
+            p.sign_trustpoints.join(", "),
+            p.verify_trustpoints.join(", ")
+        )?;
+    }
+    for f in &c.findings {
+        let st = severity_style(f.severity());
+        writeln!(
+            out,
+            "  {st}{:<8}{st:#} {BOLD}{}{BOLD:#}{}",
+            f.severity().as_str(),
+            f.rule.id,
+            f.line.map(|l| format!("  (line {l})")).unwrap_or_default()
+        )?;
+        writeln!(out, "           {}", f.message)?;
+        let cites: Vec<String> = f.rule.citations.iter().map(|c| c.text()).collect();
+        writeln!(out, "           {DIM}see {}{DIM:#}", cites.join("; "))?;
+    }
+    writeln!(out)
 }
 
 fn write_problems(out: &mut dyn Write, heading: &str, inputs: &[LoadedInput]) -> io::Result<()> {
@@ -123,20 +231,23 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         let (vs, vt) = verdict_style(c.verdict);
         writeln!(
             out,
-            "{vs}{vt}{vs:#}  {BOLD}{}{BOLD:#}  [{}]",
+            "{vs}{vt}{vs:#}  {BOLD}{}{BOLD:#}  [{}{}]",
             label(cert),
-            role_name(s.role)
+            role_name(s.role),
+            if s.is_partial() {
+                ", partial record"
+            } else {
+                ""
+            }
         )?;
         writeln!(out, "      subject {}", cert.subject.text)?;
         writeln!(out, "      issuer  {}", cert.issuer.text)?;
         writeln!(
             out,
-            "      serial {} · {} · valid {} to {} ({})",
+            "      serial {} · {} · {}",
             cert.serial,
-            cert.key,
-            ts(cert.not_before),
-            ts(cert.not_after),
-            days(cert.days_left(o.time.instant))
+            key_text(s),
+            validity(s, o.time.instant)
         )?;
         write_sources(out, s)?;
         for f in &c.findings {
@@ -153,7 +264,13 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         }
         writeln!(out)?;
     }
+    for c in &report.configs {
+        write_config(out, c)?;
+    }
     write_problems(out, "input problems", &report.inputs)?;
+    if let Some(d) = &report.device {
+        write_problems(out, "--config problems", std::slice::from_ref(d))?;
+    }
     write_problems(out, "trust store problems", &report.trust)?;
     write_problems(out, "untrusted store problems", &report.untrusted)?;
     let anchors: usize = report.trust.iter().map(|t| t.certs.len()).sum();
@@ -168,16 +285,30 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let sm = &report.summary;
     writeln!(
         out,
-        "{} certificate(s) ({} end-entity, {} CA) from {} input(s), {} duplicate(s) merged · {} fail, {} warn, {} pass · {} input error(s)",
+        "{} certificate(s) ({} end-entity, {} CA{}) from {} input(s), {} duplicate(s) merged · {} fail, {} warn, {} pass · {} input error(s){}",
         sm.certificates,
         sm.end_entities,
         sm.cas,
+        if sm.partial > 0 {
+            format!("; {} known only from show output", sm.partial)
+        } else {
+            String::new()
+        },
         sm.inputs,
         sm.duplicates,
         sm.fail,
         sm.warn,
         sm.pass,
-        sm.input_errors
+        sm.input_errors,
+        if report.configs.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " · {} configuration finding(s) in {} configuration(s)",
+                sm.config_findings,
+                report.configs.len()
+            )
+        }
     )?;
     let (vs, vt) = verdict_style(report.verdict);
     writeln!(out, "verdict: {vs}{vt}{vs:#}")
@@ -185,6 +316,31 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
 
 fn field(out: &mut dyn Write, name: &str, value: impl std::fmt::Display) -> io::Result<()> {
     writeln!(out, "  {DIM}{name:<20}{DIM:#} {value}")
+}
+
+fn write_show_fields(
+    out: &mut dyn Write,
+    show: &crate::model::partial::ShowEntry,
+) -> io::Result<()> {
+    if let Some(st) = &show.status {
+        field(out, "status", st)?;
+    }
+    if let Some(u) = &show.usage {
+        field(out, "usage", u)?;
+    }
+    for (k, v) in &show.subject_summary {
+        field(out, &format!("subject {}", k.to_lowercase()), v)?;
+    }
+    if let Some(r) = &show.renew {
+        field(out, "renew date", &r.raw)?;
+    }
+    if let Some(st) = &show.storage {
+        field(out, "storage", st)?;
+    }
+    if let Some(md5) = &show.md5 {
+        field(out, "MD5", md5)?;
+    }
+    Ok(())
 }
 
 /// `inspect` in text.
@@ -207,93 +363,114 @@ pub fn write_inspect(
         field(out, "subject", &c.subject.text)?;
         field(out, "issuer", &c.issuer.text)?;
         field(out, "serial", &c.serial)?;
-        field(out, "version", c.version)?;
-        field(out, "not before", ts(c.not_before))?;
-        field(
-            out,
-            "not after",
-            format!("{} ({})", ts(c.not_after), days(c.days_left(time.instant))),
-        )?;
-        field(out, "key", &c.key)?;
-        field(
-            out,
-            "signature",
-            format!(
-                "{} ({})",
-                c.signature_algorithm.name, c.signature_algorithm.oid
-            ),
-        )?;
-        match &c.key_usage {
-            Some(ku) => field(
-                out,
-                "key usage",
-                format!(
-                    "{}{}",
-                    ku.names().join(", "),
-                    if ku.critical { " (critical)" } else { "" }
-                ),
-            )?,
-            None => field(out, "key usage", "(none)")?,
+        if let Some(show) = s.show() {
+            write_show_fields(out, show)?;
+        } else {
+            field(out, "version", c.version)?;
         }
-        match &c.extended_key_usage {
-            Some(eku) => {
-                let list: Vec<String> = eku
-                    .purposes
-                    .iter()
-                    .map(|p| match crate::oids::eku_name(p) {
-                        Some(n) => format!("{n} ({p})"),
-                        None => p.clone(),
-                    })
-                    .collect();
-                field(
+        if s.known.validity {
+            field(out, "not before", ts(c.not_before))?;
+            field(
+                out,
+                "not after",
+                format!("{} ({})", ts(c.not_after), days(c.days_left(time.instant))),
+            )?;
+        } else {
+            field(out, "validity", validity(s, time.instant))?;
+        }
+        field(out, "key", key_text(s))?;
+        if s.known.signature_algorithm {
+            field(
+                out,
+                "signature",
+                format!(
+                    "{} ({})",
+                    c.signature_algorithm.name, c.signature_algorithm.oid
+                ),
+            )?;
+        } else {
+            field(out, "signature", "not printed")?;
+        }
+        if !s.known.extensions {
+            field(
+                out,
+                "extensions",
+                "not printed (the `verbose` form prints them)",
+            )?;
+        }
+        if s.known.extensions {
+            match &c.key_usage {
+                Some(ku) => field(
                     out,
-                    "extended key usage",
+                    "key usage",
                     format!(
                         "{}{}",
-                        list.join(", "),
-                        if eku.critical { " (critical)" } else { "" }
+                        ku.names().join(", "),
+                        if ku.critical { " (critical)" } else { "" }
                     ),
-                )?
+                )?,
+                None => field(out, "key usage", "(none)")?,
             }
-            None => field(out, "extended key usage", "(none)")?,
-        }
-        match &c.subject_alt_name {
-            Some(san) => {
-                let list: Vec<String> = san.entries.iter().map(|e| e.to_string()).collect();
-                field(out, "subject alt name", list.join(", "))?
+            match &c.extended_key_usage {
+                Some(eku) => {
+                    let list: Vec<String> = eku
+                        .purposes
+                        .iter()
+                        .map(|p| match crate::oids::eku_name(p) {
+                            Some(n) => format!("{n} ({p})"),
+                            None => p.clone(),
+                        })
+                        .collect();
+                    field(
+                        out,
+                        "extended key usage",
+                        format!(
+                            "{}{}",
+                            list.join(", "),
+                            if eku.critical { " (critical)" } else { "" }
+                        ),
+                    )?
+                }
+                None => field(out, "extended key usage", "(none)")?,
             }
-            None => field(out, "subject alt name", "(none)")?,
-        }
-        match &c.basic_constraints {
-            Some(bc) => field(
-                out,
-                "basic constraints",
-                format!(
-                    "CA:{}{}{}",
-                    if bc.ca { "TRUE" } else { "FALSE" },
-                    bc.path_len
-                        .map(|n| format!(", pathlen:{n}"))
-                        .unwrap_or_default(),
-                    if bc.critical { " (critical)" } else { "" }
-                ),
-            )?,
-            None => field(out, "basic constraints", "(none)")?,
-        }
-        if let Some(ski) = &c.subject_key_id {
-            field(out, "subject key id", ski)?;
-        }
-        if let Some(aki) = &c.authority_key_id {
-            let mut parts = Vec::new();
-            if let Some(k) = &aki.key_id {
-                parts.push(k.clone());
+            match &c.subject_alt_name {
+                Some(san) => {
+                    let list: Vec<String> = san.entries.iter().map(|e| e.to_string()).collect();
+                    field(out, "subject alt name", list.join(", "))?
+                }
+                None => field(out, "subject alt name", "(none)")?,
             }
-            if !aki.issuer.is_empty() {
-                parts.push(format!("issuer {}", aki.issuer.join(", ")));
+            match &c.basic_constraints {
+                Some(bc) => field(
+                    out,
+                    "basic constraints",
+                    format!(
+                        "CA:{}{}{}",
+                        if bc.ca { "TRUE" } else { "FALSE" },
+                        bc.path_len
+                            .map(|n| format!(", pathlen:{n}"))
+                            .unwrap_or_default(),
+                        if bc.critical { " (critical)" } else { "" }
+                    ),
+                )?,
+                None => field(out, "basic constraints", "(none)")?,
             }
-            if let Some(s) = &aki.serial {
-                parts.push(format!("serial {s}"));
+            if let Some(ski) = &c.subject_key_id {
+                field(out, "subject key id", ski)?;
             }
-            field(out, "authority key id", parts.join("; "))?;
+            if let Some(aki) = &c.authority_key_id {
+                let mut parts = Vec::new();
+                if let Some(k) = &aki.key_id {
+                    parts.push(k.clone());
+                }
+                if !aki.issuer.is_empty() {
+                    parts.push(format!("issuer {}", aki.issuer.join(", ")));
+                }
+                if let Some(s) = &aki.serial {
+                    parts.push(format!("serial {s}"));
+                }
+                field(out, "authority key id", parts.join("; "))?;
+            }
         }
         for cdp in &c.crl_distribution_points {
             field(out, "CRL dist. point", cdp)?;
@@ -312,17 +489,27 @@ pub fn write_inspect(
         for p in &c.extension_problems {
             field(out, "extension problem", &p.problem)?;
         }
-        field(out, "SHA-1", &c.sha1)?;
-        field(out, "SHA-256", &c.sha256)?;
-        field(
-            out,
-            "SPKI SHA-1",
-            format!("{} (IKEv2 CERTREQ value)", c.spki_sha1),
-        )?;
+        if !c.sha1.is_empty() {
+            field(out, "SHA-1", &c.sha1)?;
+        }
+        if s.known.der {
+            field(out, "SHA-256", &c.sha256)?;
+            field(
+                out,
+                "SPKI SHA-1",
+                format!("{} (IKEv2 CERTREQ value)", c.spki_sha1),
+            )?;
+        }
+        for m in &s.cross_check {
+            field(out, "show disagrees", m)?;
+        }
         writeln!(out)?;
     }
     write_problems(out, "input problems", inputs)?;
-    let found: usize = inputs.iter().map(|i| i.certs.len()).sum();
+    let found: usize = inputs
+        .iter()
+        .map(|i| i.certs.len() + i.partials.len())
+        .sum();
     writeln!(
         out,
         "{} certificate(s) found in {} input(s), {} unique",
@@ -348,6 +535,7 @@ pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<
                 crate::audit::rules::Scope::EndEntity => "end-entity",
                 crate::audit::rules::Scope::Ca => "CA",
                 crate::audit::rules::Scope::Any => "any certificate",
+                crate::audit::rules::Scope::Config => "configuration",
             }
         )?;
         writeln!(out, "    {}", r.summary)?;

@@ -41,11 +41,16 @@ pub enum Origin {
     Anchor,
     /// A trust anchor from the operating system (`--system-trust`).
     SystemAnchor,
+    /// A CA certificate of a verifying trustpoint of the `--config` device.
+    DeviceAnchor,
 }
 
 impl Origin {
     fn is_anchor(self) -> bool {
-        matches!(self, Origin::Anchor | Origin::SystemAnchor)
+        matches!(
+            self,
+            Origin::Anchor | Origin::SystemAnchor | Origin::DeviceAnchor
+        )
     }
 
     fn describe(self) -> &'static str {
@@ -55,6 +60,7 @@ impl Origin {
             Origin::Untrusted => "from --untrusted",
             Origin::Anchor => "trust anchor from --trust",
             Origin::SystemAnchor => "trust anchor from the system store",
+            Origin::DeviceAnchor => "trust anchor: CA certificate of the device's trustpoint",
         }
     }
 }
@@ -74,6 +80,8 @@ pub struct TrustStore {
     pub anchors: Vec<PoolCert>,
     /// `--system-trust` anchors.
     pub system: Vec<PoolCert>,
+    /// `--config`: the CA certificates of the verifying trustpoints.
+    pub device: Vec<PoolCert>,
     /// `--untrusted` intermediates.
     pub untrusted: Vec<PoolCert>,
 }
@@ -260,6 +268,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         .iter()
         .map(|p| (p, Origin::Anchor))
         .chain(store.system.iter().map(|p| (p, Origin::SystemAnchor)))
+        .chain(store.device.iter().map(|p| (p, Origin::DeviceAnchor)))
         .map(|(p, origin)| Node {
             cert: &p.cert,
             origin,
@@ -281,7 +290,8 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         report.add(
             ids::NOT_VERIFIED,
             format!(
-                "no trust anchors given (--trust, --system-trust): the chain was not verified; \
+                "no trust anchors given (--trust, --system-trust, --config trustpoint): the chain \
+                 was not verified; \
                  built from names and key identifiers: {}",
                 describe_path(&best.nodes, best.complete)
             ),

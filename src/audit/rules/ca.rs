@@ -1,7 +1,7 @@
 //! Rules for CA certificates in the input: a CA that cannot sign
 //! certificates breaks every chain through it.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::model::KeyUsageBit;
 
 const RFC5280_BC: Citation = Citation::Rfc {
@@ -20,6 +20,7 @@ pub static BASIC_CONSTRAINTS: Rule = Rule {
     citations: &[RFC5280_BC],
     scope: Scope::Ca,
     profiles: &[],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| match ctx.cert.basic_constraints {
         Some(bc) if bc.ca => vec![],
         Some(_) => vec![
@@ -42,6 +43,7 @@ pub static KEY_CERT_SIGN: Rule = Rule {
     citations: &[RFC5280_KU],
     scope: Scope::Ca,
     profiles: &[],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| match ctx.cert.key_usage {
         Some(ku) if !ku.has(KeyUsageBit::KeyCertSign) => vec![format!(
             "Key Usage is [{}] without keyCertSign: certificates it signed are rejected",
@@ -58,6 +60,7 @@ pub static KEY_USAGE_MISSING: Rule = Rule {
     citations: &[RFC5280_KU],
     scope: Scope::Ca,
     profiles: &[],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         if ctx.cert.key_usage.is_none() {
             vec![
@@ -78,6 +81,7 @@ pub static BASIC_CONSTRAINTS_NOT_CRITICAL: Rule = Rule {
     citations: &[RFC5280_BC],
     scope: Scope::Ca,
     profiles: &[],
+    needs: &[Need::Der],
     check: |ctx: &Ctx<'_>| match ctx.cert.basic_constraints {
         Some(bc) if bc.ca && !bc.critical => {
             vec!["basicConstraints is not marked critical, as RFC 5280 requires for CAs".into()]

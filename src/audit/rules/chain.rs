@@ -2,7 +2,7 @@
 //! `audit::chain::analyze`, which tags each finding with one of the ids
 //! below; each rule here only carries the metadata and picks its messages.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 
 pub(crate) const VERIFIED: &str = "chain.verified";
 pub(crate) const NOT_VERIFIED: &str = "chain.not-verified";
@@ -54,6 +54,7 @@ macro_rules! chain_rule {
             citations: &[$($cite),+],
             scope: Scope::EndEntity,
             profiles: &[],
+            needs: &[Need::Der],
             check: |ctx: &Ctx<'_>| messages(ctx, $id),
         };
     };

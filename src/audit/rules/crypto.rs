@@ -1,6 +1,6 @@
 //! Key and signature algorithm hygiene.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::Role;
 use crate::model::{KeyInfo, SigHash};
 
@@ -22,6 +22,7 @@ pub static RSA_SMALL: Rule = Rule {
     ],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Key],
     check: |ctx: &Ctx<'_>| match ctx.cert.key {
         KeyInfo::Rsa { bits } if bits < 2048 => vec![format!(
             "RSA key of {bits} bits: keys below 2048 bits are disallowed for signatures \
@@ -41,6 +42,7 @@ pub static EC_CURVE: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Key],
     check: |ctx: &Ctx<'_>| match &ctx.cert.key {
         KeyInfo::Ec { curve, .. } if !matches!(curve.as_str(), "P-256" | "P-384" | "P-521") => {
             vec![format!(
@@ -62,6 +64,7 @@ pub static DSA_KEY: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Key],
     check: |ctx: &Ctx<'_>| match ctx.cert.key {
         KeyInfo::Dsa { bits } => vec![format!(
             "DSA key ({bits} bits): DSA is no longer approved for signatures; use RSA or ECDSA"
@@ -86,6 +89,7 @@ pub static SIG_MD5: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::SignatureAlgorithm],
     check: |ctx: &Ctx<'_>| {
         let alg = &ctx.cert.signature_algorithm;
         if matches!(alg.hash, SigHash::Md5 | SigHash::Md2) && signature_matters(ctx) {
@@ -113,6 +117,7 @@ pub static SIG_SHA1: Rule = Rule {
     ],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::SignatureAlgorithm],
     check: |ctx: &Ctx<'_>| {
         let alg = &ctx.cert.signature_algorithm;
         if alg.hash == SigHash::Sha1 && signature_matters(ctx) {

@@ -1,6 +1,6 @@
 //! Extended Key Usage rules for the end-entity certificate.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::profile::Profile;
 use crate::oids::{EKU_ANY, EKU_CLIENT_AUTH, EKU_IKE_INTERMEDIATE, EKU_IPSEC_IKE, EKU_SERVER_AUTH};
 
@@ -39,6 +39,7 @@ pub static IKEV2_IPSEC_IKE: Rule = Rule {
     citations: &[RFC4945_EKU],
     scope: Scope::EndEntity,
     profiles: &[Profile::Ikev2],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         ipsec_ike_missing(ctx)
             .map(|m| {
@@ -59,6 +60,7 @@ pub static RFC4945_IPSEC_IKE: Rule = Rule {
     citations: &[RFC4945_EKU],
     scope: Scope::EndEntity,
     profiles: &[Profile::Rfc4945],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         ipsec_ike_missing(ctx)
             .map(|m| format!("{m}: an RFC 4945 peer that processes EKU rejects the certificate"))
@@ -74,6 +76,7 @@ pub static ANYCONNECT_SERVER: Rule = Rule {
     citations: &[GUIDE_ANYCONNECT],
     scope: Scope::EndEntity,
     profiles: &[Profile::AnyConnectServer],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let Some(eku) = ctx.cert.extended_key_usage.as_ref() else {
             return vec![];
@@ -110,6 +113,7 @@ pub static FLEXVPN_SERVER_AUTH: Rule = Rule {
     citations: &[GUIDE_FLEXVPN],
     scope: Scope::EndEntity,
     profiles: &[Profile::FlexVpnServer],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         require(
             ctx,
@@ -127,6 +131,7 @@ pub static FLEXVPN_CLIENT_AUTH: Rule = Rule {
     citations: &[GUIDE_FLEXVPN],
     scope: Scope::EndEntity,
     profiles: &[Profile::FlexVpnClient],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         require(
             ctx,
@@ -144,6 +149,7 @@ pub static EAP_SERVER_AUTH: Rule = Rule {
     citations: &[GUIDE_EAP],
     scope: Scope::EndEntity,
     profiles: &[Profile::EapServer],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         require(
             ctx,

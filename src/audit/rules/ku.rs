@@ -1,6 +1,6 @@
 //! Key Usage rules for the end-entity certificate.
 
-use super::{Citation, Ctx, Rule, Scope, Severity, IKEV2_FAMILY};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity, IKEV2_FAMILY};
 use crate::audit::profile::Profile;
 use crate::model::KeyUsageBit::{DigitalSignature, KeyAgreement, KeyEncipherment, NonRepudiation};
 
@@ -21,6 +21,7 @@ pub static IKEV2_SIGNING_BIT: Rule = Rule {
     citations: &[RFC4945_KU, GUIDE_KU],
     scope: Scope::EndEntity,
     profiles: IKEV2_FAMILY,
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let Some(ku) = ctx.cert.key_usage else {
             return vec![];
@@ -56,6 +57,7 @@ pub static IKEV2_IOS_DEFAULT_PAIR: Rule = Rule {
     ],
     scope: Scope::EndEntity,
     profiles: IKEV2_FAMILY,
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let Some(ku) = ctx.cert.key_usage else {
             return vec![];
@@ -94,6 +96,7 @@ pub static ANYCONNECT_SERVER: Rule = Rule {
     }],
     scope: Scope::EndEntity,
     profiles: &[Profile::AnyConnectServer],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let Some(ku) = ctx.cert.key_usage else {
             return vec![];

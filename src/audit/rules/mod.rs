@@ -8,6 +8,7 @@
 
 mod ca;
 pub(crate) mod chain;
+pub(crate) mod config;
 mod crypto;
 mod eku;
 mod ku;
@@ -22,6 +23,7 @@ pub(crate) use validity::span;
 use super::chain::ChainReport;
 use super::profile::Profile;
 use super::{Options, Role};
+pub use crate::model::partial::Need;
 use crate::model::Certificate;
 
 /// How bad a finding is.
@@ -100,6 +102,9 @@ pub enum Scope {
     Ca,
     /// Every certificate.
     Any,
+    /// A device configuration (an IOS running-config): the findings belong
+    /// to the configuration, not to a certificate.
+    Config,
 }
 
 impl Scope {
@@ -118,6 +123,10 @@ pub struct Ctx<'a> {
     pub opts: &'a Options,
     /// The chain analysis of an end-entity certificate.
     pub chain: Option<&'a ChainReport>,
+    /// Where a device's `show` output disagrees with this certificate.
+    pub cross_check: &'a [String],
+    /// The IKEv2 profile selection for a peer certificate (`--config`).
+    pub peer: Option<&'a crate::ios::audit::PeerSelection>,
 }
 
 /// A rule.
@@ -130,6 +139,10 @@ pub struct Rule {
     pub scope: Scope,
     /// The profiles the rule belongs to; empty means every profile.
     pub profiles: &'static [Profile],
+    /// The parts of a certificate the check reads. On a partial record
+    /// (`show` output) that lacks one, the rule is reported as not
+    /// checkable instead of being run.
+    pub needs: &'static [Need],
     /// One message per problem; empty when the certificate passes.
     pub check: fn(&Ctx<'_>) -> Vec<String>,
 }
@@ -158,12 +171,13 @@ impl Serialize for Rule {
         } else {
             self.profiles.iter().map(|p| p.name()).collect()
         };
-        let mut st = s.serialize_struct("Rule", 6)?;
+        let mut st = s.serialize_struct("Rule", 7)?;
         st.serialize_field("id", self.id)?;
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("summary", self.summary)?;
         st.serialize_field("scope", &self.scope)?;
         st.serialize_field("profiles", &profiles)?;
+        st.serialize_field("needs", self.needs)?;
         st.serialize_field("citations", self.citations)?;
         st.end()
     }
@@ -236,6 +250,24 @@ pub static RULES: &[&Rule] = &[
     &structure::UNKNOWN_CRITICAL,
     &structure::SAN_INVALID_ENTRY,
     &structure::SERIAL,
+    &config::NOT_CHECKABLE,
+    &config::SHOW_MISMATCH,
+    &config::PEER_PROFILE,
+    &config::PEER_NO_PROFILE,
+    &config::PEER_AMBIGUOUS,
+    &config::PEER_TRUSTPOINT_POLICY,
+    &config::TRUSTPOINT_UNDEFINED,
+    &config::TRUSTPOINT_NOT_ENROLLED,
+    &config::NO_TRUSTPOINT,
+    &config::TRUSTPOINT_NO_CA,
+    &config::NO_CERTIFICATE_MAP,
+    &config::CERTIFICATE_MAP_UNDEFINED,
+    &config::PROFILES_OVERLAP,
+    &config::REVOCATION_NONE,
+    &config::ALLOW_EXPIRED,
+    &config::IDENTITY_EXPIRED,
+    &config::IDENTITY_EXPIRING,
+    &config::IDENTITY_USAGE,
 ];
 
 #[cfg(test)]
@@ -251,6 +283,8 @@ pub(crate) mod testing {
             role,
             opts,
             chain: None,
+            cross_check: &[],
+            peer: None,
         })
     }
 }

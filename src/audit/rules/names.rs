@@ -1,7 +1,7 @@
 //! Name rules: will the client accept the name on the headend certificate?
 //! The matching itself lives in `audit::names`.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::names::{self, NameCheck, NameSource};
 use crate::audit::profile::Profile;
 use crate::model::{Certificate, SanEntry};
@@ -48,6 +48,7 @@ pub static HOST_MISMATCH: Rule = Rule {
     citations: &[GUIDE_NAMES, RFC6125],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let Some((host, check)) = checked(ctx) else {
             return vec![];
@@ -71,6 +72,7 @@ pub static HOST_MATCH: Rule = Rule {
     citations: &[GUIDE_NAMES],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let Some((host, check)) = checked(ctx) else {
             return vec![];
@@ -113,6 +115,7 @@ pub static HOST_NOT_GIVEN: Rule = Rule {
     citations: &[GUIDE_NAMES],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
+    needs: &[],
     check: |ctx: &Ctx<'_>| {
         if ctx.opts.host.is_some() {
             return vec![];
@@ -140,6 +143,7 @@ pub static NO_NAME: Rule = Rule {
     citations: &[GUIDE_NAMES],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         if names_compared(ctx.cert).1.is_empty() {
             vec![
@@ -160,6 +164,7 @@ pub static INVALID_NAME: Rule = Rule {
     citations: &[GUIDE_NAMES, RFC6125],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         let cert = ctx.cert;
         let san = cert.san_dns_ip();

@@ -1,7 +1,7 @@
 //! Structural rules: what x509-parser could read but a strict peer would
 //! refuse.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::model::SanEntry;
 
 pub static EXTENSION_PROBLEM: Rule = Rule {
@@ -14,6 +14,7 @@ pub static EXTENSION_PROBLEM: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Der],
     check: |ctx: &Ctx<'_>| {
         ctx.cert
             .extension_problems
@@ -40,6 +41,7 @@ pub static UNKNOWN_CRITICAL: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Der],
     check: |ctx: &Ctx<'_>| {
         ctx.cert
             .unknown_critical_extensions
@@ -67,6 +69,7 @@ pub static SAN_INVALID_ENTRY: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
         ctx.cert
             .subject_alt_name
@@ -90,6 +93,7 @@ pub static SERIAL: Rule = Rule {
     }],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Der],
     check: |ctx: &Ctx<'_>| {
         let raw = &ctx.cert.serial_raw;
         let mut out = Vec::new();

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, SecondsFormat, Utc};
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::Role;
 
 const RFC5280_VALIDITY: Citation = Citation::Rfc {
@@ -61,6 +61,7 @@ pub static EXPIRED: Rule = Rule {
     citations: &[RFC5280_VALIDITY, GUIDE_EXPIRY],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Validity],
     check: |ctx: &Ctx<'_>| {
         if ctx.opts.allow_expired {
             return vec![];
@@ -76,6 +77,7 @@ pub static EXPIRED_ALLOWED: Rule = Rule {
     citations: &[GUIDE_EXPIRY],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Validity],
     check: |ctx: &Ctx<'_>| {
         if !ctx.opts.allow_expired {
             return vec![];
@@ -99,6 +101,7 @@ pub static NOT_YET_VALID: Rule = Rule {
     citations: &[RFC5280_VALIDITY, GUIDE_EXPIRY],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Validity],
     check: |ctx: &Ctx<'_>| {
         let now = ctx.opts.time.instant;
         let c = ctx.cert;
@@ -122,6 +125,7 @@ pub static EXPIRING: Rule = Rule {
     citations: &[RFC5280_VALIDITY],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Validity],
     check: |ctx: &Ctx<'_>| {
         let now = ctx.opts.time.instant;
         let c = ctx.cert;
@@ -149,6 +153,7 @@ pub static INVERTED: Rule = Rule {
     citations: &[RFC5280_VALIDITY],
     scope: Scope::Any,
     profiles: &[],
+    needs: &[Need::Validity],
     check: |ctx: &Ctx<'_>| {
         let c = ctx.cert;
         if c.not_after >= c.not_before {
