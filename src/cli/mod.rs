@@ -308,7 +308,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             let device = load::load_file_with(path, &load_opts);
             if device.ios_config.is_none() {
                 anyhow::bail!(
-                    "--config {}: not an IOS running-config (no `crypto pki` or `crypto                      ikev2` section found){}",
+                    "--config {}: not an IOS running-config (no `crypto pki` or `crypto ikev2` section found){}",
                     path.display(),
                     device
                         .problems

@@ -716,3 +716,277 @@ pub fn select_peer(device: &LoadedInput, cert: &Certificate) -> Option<PeerSelec
         allow_expired,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::load_bytes;
+    use crate::testkit::{ymd, CertSpec, Issued};
+    use rcgen::KeyUsagePurpose as K;
+
+    /// A `crypto pki certificate chain` block as IOS writes it.
+    fn chain(tp: &str, certs: &[(&str, &[u8])]) -> String {
+        let mut s = format!("crypto pki certificate chain {tp}\n");
+        for (kind, der) in certs {
+            s.push_str(&format!(" {kind} 01\n"));
+            for line in der.chunks(32) {
+                let groups: Vec<String> = line
+                    .chunks(4)
+                    .map(|g| g.iter().map(|b| format!("{b:02X}")).collect())
+                    .collect();
+                s.push_str(&format!("  {}\n", groups.join(" ")));
+            }
+            s.push_str("  \tquit\n");
+        }
+        s
+    }
+
+    struct Pki {
+        ca: Issued,
+        id: Issued,
+    }
+
+    fn pki(leaf: CertSpec) -> Pki {
+        let ca = Issued::root("Example VPN CA");
+        let id = ca.issue(leaf);
+        Pki { ca, id }
+    }
+
+    fn good_id() -> CertSpec {
+        CertSpec::leaf("hub.example.com").ku(&[K::DigitalSignature, K::KeyEncipherment])
+    }
+
+    /// Audit `text` (a running-config) at 2026-01-01: `(rule id, line)`.
+    fn findings(text: &str) -> Vec<(&'static str, Option<usize>, String)> {
+        let input = load_bytes("running-config", text.as_bytes());
+        assert!(input.ios_config.is_some(), "{:?}", input.problems);
+        audit_config(&input, &Options::test())
+            .expect("a running-config")
+            .findings
+            .into_iter()
+            .map(|f| (f.rule.id, f.line, f.message))
+            .collect()
+    }
+
+    fn ids(text: &str) -> Vec<&'static str> {
+        let mut v: Vec<&str> = findings(text).into_iter().map(|f| f.0).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// A hub with one profile that signs and verifies with HUB-TP.
+    fn hub(p: &Pki, tp_extra: &str, profile_extra: &str, maps: &str) -> String {
+        format!(
+            "hub#show running-config\n!\ncrypto pki trustpoint HUB-TP\n enrollment terminal\n \
+             revocation-check crl\n{tp_extra}!\n{maps}!\n{}!\ncrypto ikev2 profile HUB-PROF\n{profile_extra} \
+             authentication remote rsa-sig\n authentication local rsa-sig\n pki trustpoint HUB-TP\n!\nend\n",
+            chain(
+                "HUB-TP",
+                &[("certificate", &p.id.der()), ("certificate ca", &p.ca.der())]
+            )
+        )
+    }
+
+    const SPOKES: &str = "crypto pki certificate map SPOKES 10\n subject-name co o = example vpn\n";
+
+    #[test]
+    fn a_sound_hub_has_no_findings() {
+        let p = pki(good_id());
+        let cfg = hub(&p, "", " match certificate SPOKES\n", SPOKES);
+        assert_eq!(findings(&cfg), vec![]);
+    }
+
+    #[test]
+    fn undefined_trustpoint_and_map() {
+        let p = pki(good_id());
+        let cfg = hub(
+            &p,
+            "",
+            " match certificate NOPE\n pki trustpoint GONE-TP verify\n",
+            SPOKES,
+        );
+        let f = findings(&cfg);
+        assert_eq!(
+            ids(&cfg),
+            [
+                "config.ikev2.certificate-map-undefined",
+                "config.ikev2.trustpoint-undefined"
+            ]
+        );
+        let undefined = f
+            .iter()
+            .find(|f| f.0 == "config.ikev2.trustpoint-undefined")
+            .unwrap();
+        assert!(undefined.2.contains("GONE-TP"), "{}", undefined.2);
+        // the line of the `pki trustpoint GONE-TP` statement
+        let line = cfg
+            .lines()
+            .position(|l| l.contains("GONE-TP"))
+            .map(|i| i + 1);
+        assert_eq!(undefined.1, line);
+    }
+
+    #[test]
+    fn signing_trustpoint_without_identity_is_not_enrolled() {
+        let p = pki(good_id());
+        let cfg = format!(
+            "crypto pki trustpoint NEW-TP\n enrollment url http://192.0.2.5:80\n!\n{}\
+             crypto ikev2 profile P\n match certificate SPOKES\n authentication local rsa-sig\n \
+             authentication remote rsa-sig\n pki trustpoint NEW-TP\n!\n{SPOKES}",
+            chain("NEW-TP", &[("certificate ca", &p.ca.der())])
+        );
+        assert_eq!(ids(&cfg), ["config.ikev2.trustpoint-not-enrolled"]);
+        // verify-only use needs no identity certificate
+        let verify_only = cfg.replace(
+            " pki trustpoint NEW-TP\n",
+            " pki trustpoint NEW-TP verify\n",
+        );
+        let verify_only = verify_only.replace(
+            "authentication local rsa-sig",
+            "authentication local pre-share",
+        );
+        assert_eq!(ids(&verify_only), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn certificate_auth_without_trustpoint_or_map() {
+        let cfg = "crypto ikev2 profile P\n match identity remote fqdn spoke.example.com\n \
+                   authentication remote rsa-sig\n authentication local pre-share\n!\n";
+        assert_eq!(
+            ids(cfg),
+            [
+                "config.ikev2.no-certificate-map",
+                "config.ikev2.no-trustpoint"
+            ]
+        );
+        // pre-shared keys both ways need neither
+        let psk = cfg.replace("remote rsa-sig", "remote pre-share");
+        assert_eq!(ids(&psk), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn verifying_trustpoint_without_ca() {
+        let p = pki(good_id());
+        let cfg = format!(
+            "crypto pki trustpoint ID-ONLY\n enrollment terminal\n!\n{}\
+             crypto ikev2 profile P\n match certificate SPOKES\n authentication local rsa-sig\n \
+             authentication remote rsa-sig\n pki trustpoint ID-ONLY\n!\n{SPOKES}",
+            chain("ID-ONLY", &[("certificate", &p.id.der())])
+        );
+        assert_eq!(ids(&cfg), ["config.ikev2.trustpoint-no-ca"]);
+    }
+
+    #[test]
+    fn overlapping_profiles_and_disjoint_ones() {
+        let p = pki(good_id());
+        let two = |a: &str, b: &str| {
+            format!(
+                "{}crypto pki certificate map A 10\n subject-name {a}\n!\n\
+                 crypto pki certificate map B 10\n subject-name {b}\n!\n\
+                 crypto ikev2 profile PB\n match certificate B\n authentication remote rsa-sig\n \
+                 authentication local rsa-sig\n pki trustpoint HUB-TP\n!\n",
+                hub(&p, "", " match certificate A\n", "")
+            )
+        };
+        let overlap = two("co o = example vpn", "eq cn = alice, o = example vpn");
+        assert_eq!(ids(&overlap), ["config.ikev2.profiles-overlap"]);
+        let f = findings(&overlap);
+        assert!(
+            f[0].2.contains("HUB-PROF") && f[0].2.contains("PB"),
+            "{}",
+            f[0].2
+        );
+        let disjoint = two("eq cn = alice", "eq cn = bob");
+        assert_eq!(ids(&disjoint), Vec::<&str>::new());
+    }
+
+    #[test]
+    fn revocation_none_and_soft_fail_and_allow_expired() {
+        let p = pki(good_id());
+        let none = hub(
+            &p,
+            " revocation-check none\n",
+            " match certificate SPOKES\n",
+            SPOKES,
+        );
+        // the later `revocation-check` replaces the earlier one, as IOS does
+        let f = findings(&none);
+        assert_eq!(ids(&none), ["config.trustpoint.revocation-none"], "{f:?}");
+        assert!(f[0].2.contains("a revoked peer certificate is accepted"));
+        let soft = hub(
+            &p,
+            " revocation-check crl none\n",
+            " match certificate SPOKES\n",
+            SPOKES,
+        );
+        let f = findings(&soft);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(f[0].2.contains("cannot be reached"), "{}", f[0].2);
+        let allow = hub(
+            &p,
+            " match certificate SPOKES allow expired-certificate\n",
+            " match certificate SPOKES\n",
+            SPOKES,
+        );
+        assert_eq!(ids(&allow), ["config.trustpoint.allow-expired"]);
+    }
+
+    #[test]
+    fn identity_certificate_expired_expiring_and_usage() {
+        let expired = pki(good_id().valid(ymd((2024, 1, 1)), ymd((2025, 6, 1))));
+        let cfg = hub(&expired, "", " match certificate SPOKES\n", SPOKES);
+        let f = findings(&cfg);
+        assert_eq!(ids(&cfg), ["config.identity.expired"], "{f:?}");
+        assert!(
+            f[0].2.contains("HUB-PROF") && f[0].2.contains("HUB-TP"),
+            "{}",
+            f[0].2
+        );
+        let soon = pki(good_id().valid(ymd((2025, 1, 1)), ymd((2026, 1, 20))));
+        let cfg = hub(&soon, "", " match certificate SPOKES\n", SPOKES);
+        assert_eq!(ids(&cfg), ["config.identity.expiring"]);
+        let keyenc = pki(CertSpec::leaf("hub.example.com").ku(&[K::KeyEncipherment]));
+        let cfg = hub(&keyenc, "", " match certificate SPOKES\n", SPOKES);
+        let f = findings(&cfg);
+        assert_eq!(ids(&cfg), ["config.identity.usage"], "{f:?}");
+        assert!(f[0].2.contains("ku.ikev2.signing-bit"), "{}", f[0].2);
+    }
+
+    #[test]
+    fn peer_view_selects_profile_anchors_and_allow_expired() {
+        let p = pki(good_id());
+        let cfg = hub(
+            &p,
+            " match certificate SPOKES allow expired-certificate\n",
+            " match certificate SPOKES\n",
+            SPOKES,
+        );
+        let device = load_bytes("running-config", cfg.as_bytes());
+        let alice = p.ca.issue(CertSpec::leaf("alice"));
+        let alice = Certificate::from_der(&alice.der()).unwrap();
+        let view = select_peer(&device, &alice).expect("a config");
+        assert_eq!(view.selected.as_deref(), Some("HUB-PROF"));
+        assert_eq!(view.verify_trustpoints, ["HUB-TP"]);
+        assert_eq!(view.anchor_certs.len(), 1);
+        assert_eq!(
+            view.anchor_certs[0].cert.sha256,
+            Certificate::from_der(&p.ca.der()).unwrap().sha256
+        );
+        assert!(view.allow_expired.is_some());
+        assert!(view.no_profile_messages().is_empty());
+        // a peer outside the map selects nothing, and the reason names the map
+        let other =
+            Issued::root("Other CA").issue(CertSpec::leaf("mallory").org(Some("Evil Corp")));
+        let other = Certificate::from_der(&other.der()).unwrap();
+        let view = select_peer(&device, &other).unwrap();
+        assert_eq!(view.selected, None);
+        let m = view.no_profile_messages();
+        assert_eq!(m.len(), 1);
+        assert!(
+            m[0].contains("HUB-PROF") && m[0].contains("SPOKES"),
+            "{}",
+            m[0]
+        );
+        assert!(view.allow_expired.is_none());
+    }
+}
