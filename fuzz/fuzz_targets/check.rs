@@ -32,6 +32,7 @@ fuzz_target!(|data: &[u8]| {
             Vec::new()
         },
         system: Vec::new(),
+        device: None,
     };
     let report = audit(vec![input], trust, &opts);
     text::write_check(&mut std::io::sink(), &report).expect("text report to a sink");

@@ -12,7 +12,7 @@ fuzz_target!(|data: &[u8]| {
 
     // Something is always reported, and every problem says what it is.
     assert!(
-        !input.certs.is_empty() || !input.problems.is_empty(),
+        !input.certs.is_empty() || !input.partials.is_empty() || !input.problems.is_empty(),
         "nothing reported for a {}-byte input",
         data.len()
     );
@@ -71,6 +71,25 @@ fuzz_target!(|data: &[u8]| {
         let again = pkiaudit::model::Certificate::from_der(&c.der)
             .expect("a loaded certificate's own DER must parse again");
         assert_eq!(again.sha256, c.sha256);
+    }
+    // Partial records (`show` output): every field, and what they may claim.
+    for p in &input.partials {
+        let v = &p.partial.view;
+        assert!(v.der.is_empty(), "a partial record must not carry DER");
+        assert!(!p.partial.known.der, "a partial record cannot know the DER");
+        let _ = write!(
+            sink,
+            "{} {} {} {:?} {:?} {:?}",
+            v.subject.ios_text(),
+            v.issuer.ios_text(),
+            v.serial,
+            p.partial.known,
+            p.partial.show,
+            p.provenance
+        );
+    }
+    if let Some(cfg) = &input.ios_config {
+        let _ = write!(sink, "{}", serde_json::to_string(cfg).expect("config serialises"));
     }
     std::hint::black_box(sink);
 });

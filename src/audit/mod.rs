@@ -507,10 +507,14 @@ fn position_in(s: &Subject, file: &str) -> Option<usize> {
 fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) -> ChainReport {
     let leaf = &subjects[i];
     let file = leaf.provenance.file.as_str();
+    // A running-config holds what the router stores per trustpoint, not
+    // what it sends: its certificates are anchors (see
+    // `trustpoint_anchors`), not a sent chain.
+    let stored = leaf.provenance.container == crate::load::Container::RunningConfig;
     let mut sent: Vec<(usize, &Subject)> = subjects
         .iter()
         .enumerate()
-        .filter(|(j, s)| *j != i && !s.is_partial())
+        .filter(|(j, s)| *j != i && !s.is_partial() && !stored)
         .filter_map(|(_, s)| position_in(s, file).map(|p| (p, s)))
         .collect();
     sent.sort_by_key(|(p, _)| *p);
@@ -532,6 +536,29 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         certreq: opts.certreq.as_deref(),
     };
     chain::analyze(&input, store, &chain_opts)
+}
+
+/// For the identity certificate of a running-config trustpoint: the CA
+/// certificates of the same trustpoint in the same running-config.
+fn trustpoint_anchors(s: &Subject, inputs: &[LoadedInput]) -> Vec<PoolCert> {
+    use crate::load::{Container, IosRole};
+    let p = &s.provenance;
+    if p.container != Container::RunningConfig || p.ios_role != Some(IosRole::Identity) {
+        return Vec::new();
+    }
+    inputs
+        .iter()
+        .filter(|i| i.file == p.file)
+        .flat_map(|i| i.certs.iter())
+        .filter(|c| {
+            c.provenance.ios_role == Some(IosRole::Ca)
+                && c.provenance.trustpoints.iter().any(|t| p.trustpoints.contains(t))
+        })
+        .map(|c| PoolCert {
+            cert: c.cert.clone(),
+            source: format!("{} (trustpoint {})", c.provenance, c.provenance.trustpoints.join(", ")),
+        })
+        .collect()
 }
 
 /// Audit everything loaded. The certificates of `trust` are not audited
@@ -559,6 +586,14 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
                 st.device.extend(p.anchor_certs.iter().cloned());
                 subject_store = Some(st);
             }
+        }
+        // A router's own certificate in a running-config chains to the CA
+        // certificate of its trustpoint, which the router trusts as is.
+        let own = trustpoint_anchors(s, &inputs);
+        if !own.is_empty() {
+            let mut st = subject_store.take().unwrap_or_else(|| store.clone());
+            st.device.extend(own);
+            subject_store = Some(st);
         }
         let chain = (s.role == Role::EndEntity && s.known.der).then(|| {
             chain_of(
