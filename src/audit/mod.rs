@@ -300,7 +300,12 @@ pub fn assemble(inputs: &[LoadedInput]) -> Vec<Subject> {
     let mut by_hash: HashMap<&str, usize> = HashMap::new();
     for loaded in inputs.iter().flat_map(|i| i.certs.iter()) {
         if let Some(&i) = by_hash.get(loaded.cert.sha256.as_str()) {
-            subjects[i].duplicates.push(loaded.provenance.clone());
+            let s = &mut subjects[i];
+            s.duplicates.push(loaded.provenance.clone());
+            merge_trustpoints(
+                &mut s.provenance.trustpoints,
+                &loaded.provenance.trustpoints,
+            );
             continue;
         }
         by_hash.insert(loaded.cert.sha256.as_str(), subjects.len());
@@ -326,6 +331,15 @@ pub fn assemble(inputs: &[LoadedInput]) -> Vec<Subject> {
     subjects
 }
 
+/// The trustpoints of every place a certificate was seen, in order.
+fn merge_trustpoints(into: &mut Vec<String>, from: &[String]) {
+    for tp in from {
+        if !into.contains(tp) {
+            into.push(tp.clone());
+        }
+    }
+}
+
 /// A partial record joins the subject it describes (the full certificate
 /// wins, and the two are cross-checked), or an earlier record of the same
 /// certificate, or becomes a subject of its own.
@@ -342,11 +356,10 @@ fn merge_partial(subjects: &mut Vec<Subject>, loaded: &LoadedPartial) {
         Some(i) => {
             let s = &mut subjects[i];
             s.duplicates.push(loaded.provenance.clone());
-            for tp in &loaded.provenance.trustpoints {
-                if !s.provenance.trustpoints.contains(tp) {
-                    s.provenance.trustpoints.push(tp.clone());
-                }
-            }
+            merge_trustpoints(
+                &mut s.provenance.trustpoints,
+                &loaded.provenance.trustpoints,
+            );
             let mut found = crate::ios::crosscheck::compare(&s.cert, s.known, p);
             for m in &mut found {
                 *m = format!("{}: {m}", loaded.provenance);
@@ -552,11 +565,18 @@ fn trustpoint_anchors(s: &Subject, inputs: &[LoadedInput]) -> Vec<PoolCert> {
         .flat_map(|i| i.certs.iter())
         .filter(|c| {
             c.provenance.ios_role == Some(IosRole::Ca)
-                && c.provenance.trustpoints.iter().any(|t| p.trustpoints.contains(t))
+                && c.provenance
+                    .trustpoints
+                    .iter()
+                    .any(|t| p.trustpoints.contains(t))
         })
         .map(|c| PoolCert {
             cert: c.cert.clone(),
-            source: format!("{} (trustpoint {})", c.provenance, c.provenance.trustpoints.join(", ")),
+            source: format!(
+                "{} (trustpoint {})",
+                c.provenance,
+                c.provenance.trustpoints.join(", ")
+            ),
         })
         .collect()
 }

@@ -40,8 +40,34 @@ pub(super) fn load(input: &mut LoadedInput, text: &str) {
                     continue;
                 }
             };
+            match crate::model::Certificate::from_der_prefix(der) {
+                Err(e) => {
+                    input.problem(
+                        ProblemLevel::Error,
+                        Some(c.line),
+                        None,
+                        format!(
+                            "certificate {} of chain {}: {e}",
+                            c.serial, chain.trustpoint
+                        ),
+                    );
+                    continue;
+                }
+                Ok((_, trailing)) if trailing > 0 => input.problem(
+                    ProblemLevel::Error,
+                    Some(c.line),
+                    None,
+                    format!(
+                        "certificate {} of chain {}: {trailing} bytes of hex after the \
+                         certificate (a `quit` and the next `certificate` line missing?); \
+                         they are not read",
+                        c.serial, chain.trustpoint
+                    ),
+                ),
+                Ok(_) => {}
+            }
             let before = input.certs.len();
-            input.add_der(der, Container::RunningConfig, Some(c.line), None, false);
+            input.add_der(der, Container::RunningConfig, Some(c.line), None, true);
             if let Some(loaded) = input.certs.get_mut(before) {
                 loaded.provenance.trustpoints = vec![chain.trustpoint.clone()];
                 loaded.provenance.ios_role = Some(match c.kind {

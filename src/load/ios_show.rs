@@ -884,7 +884,17 @@ fn build(input: &mut LoadedInput, d: Draft) -> PartialCertificate {
             .collect::<String>()
             .to_ascii_uppercase();
         if hex.chars().all(|c| c.is_ascii_hexdigit()) && !hex.is_empty() {
-            view.serial = hex;
+            // IOS prints the INTEGER's content octets, DER sign octet
+            // included (`00FF...`); the model drops that one octet.
+            let sign_octet = hex.len() > 2
+                && hex.len().is_multiple_of(2)
+                && hex.starts_with("00")
+                && hex[2..3].chars().all(|c| "89ABCDEF".contains(c));
+            view.serial = if sign_octet {
+                hex[2..].to_string()
+            } else {
+                hex
+            };
         } else {
             input.problem(
                 ProblemLevel::Warning,
@@ -953,7 +963,20 @@ fn build(input: &mut LoadedInput, d: Draft) -> PartialCertificate {
             ),
         }
     }
-    if d.entry.verbose {
+    // Every entry ends with its `Associated Trustpoint(s)` line (ASA:
+    // before `Storage`); one without it was cut off, and what it did not
+    // print cannot count as absent.
+    let complete = !d.entry.trustpoints.is_empty();
+    if !complete {
+        input.problem(
+            ProblemLevel::Warning,
+            Some(d.line),
+            None,
+            "entry has no `Associated Trustpoints` line: the output looks cut off, so \
+             extensions it does not show are not taken as absent",
+        );
+    }
+    if d.entry.verbose && complete {
         known.extensions = true;
         if let Some(mask) = &d.entry.key_usage_mask {
             match ku_from_mask(mask) {

@@ -44,7 +44,10 @@ impl Need {
                 "need the extensions (KU, EKU, SAN, basic constraints): run `show crypto pki \
                  certificates verbose`"
             }
-            Need::Key => "need the public key algorithm and size: run the `verbose` form",
+            Need::Key => {
+                "need the public key algorithm and size (IOS prints them only in the `verbose` \
+                 form, and never an EC key's curve): give the certificate itself for EC keys"
+            }
             Need::SignatureAlgorithm => "need the signature algorithm: run the `verbose` form",
         }
     }
