@@ -634,32 +634,25 @@ impl PeerSelection {
 pub fn select_peer(device: &LoadedInput, cert: &Certificate) -> Option<PeerSelection> {
     let cfg: &IosConfig = device.ios_config.as_deref()?;
     let sel = select::select(cfg, cert);
+    let candidate = |p: &super::config::Ikev2Profile, reason: &str| Candidate {
+        profile: p.name.clone(),
+        line: p.line,
+        reason: reason.to_string(),
+    };
     let matching: Vec<Candidate> = sel
         .matching
         .iter()
-        .map(|c| Candidate {
-            profile: c.profile.name.clone(),
-            line: c.profile.line,
-            reason: c.matched_by.clone(),
-        })
+        .map(|c| candidate(c.profile, &c.matched_by))
         .collect();
     let not_matching = sel
         .not_matching
         .iter()
-        .map(|(p, why)| Candidate {
-            profile: p.name.clone(),
-            line: p.line,
-            reason: why.clone(),
-        })
+        .map(|(p, why)| candidate(p, why))
         .collect();
     let undecidable = sel
         .undecidable
         .iter()
-        .map(|(p, why)| Candidate {
-            profile: p.name.clone(),
-            line: p.line,
-            reason: why.clone(),
-        })
+        .map(|(p, why)| candidate(p, why))
         .collect();
     let audited = sel.matching.first().map(|c| c.profile);
     let verify: Vec<String> = audited

@@ -40,31 +40,30 @@ pub(super) fn load(input: &mut LoadedInput, text: &str) {
                     continue;
                 }
             };
-            match crate::model::Certificate::from_der_prefix(der) {
-                Err(e) => {
-                    input.problem(
-                        ProblemLevel::Error,
-                        Some(c.line),
-                        None,
-                        format!(
-                            "certificate {} of chain {}: {e}",
-                            c.serial, chain.trustpoint
-                        ),
-                    );
-                    continue;
-                }
-                Ok((_, trailing)) if trailing > 0 => input.problem(
+            let damage = match crate::model::Certificate::from_der_prefix(der) {
+                Err(e) => Some((e.to_string(), true)),
+                Ok((_, 0)) => None,
+                Ok((_, trailing)) => Some((
+                    format!(
+                        "{trailing} bytes of hex after the certificate (a `quit` and the next \
+                         `certificate` line missing?); they are not read"
+                    ),
+                    false,
+                )),
+            };
+            if let Some((what, fatal)) = damage {
+                input.problem(
                     ProblemLevel::Error,
                     Some(c.line),
                     None,
                     format!(
-                        "certificate {} of chain {}: {trailing} bytes of hex after the \
-                         certificate (a `quit` and the next `certificate` line missing?); \
-                         they are not read",
+                        "certificate {} of chain {}: {what}",
                         c.serial, chain.trustpoint
                     ),
-                ),
-                Ok(_) => {}
+                );
+                if fatal {
+                    continue;
+                }
             }
             let before = input.certs.len();
             input.add_der(der, Container::RunningConfig, Some(c.line), None, true);

@@ -563,6 +563,14 @@ fn compact_hex(v: &str) -> String {
 /// One RDN line (`cn=vpn`, `cn=a+ou=b`); a line without `=` continues the
 /// previous value (IOS wraps long values), which is said in a note.
 fn add_rdn_line(input: &mut LoadedInput, rdns: &mut Vec<Vec<(String, String)>>, t: &str, n: usize) {
+    if t.chars().any(|c| c.is_control() && c != '\t') {
+        input.problem(
+            ProblemLevel::Warning,
+            Some(n),
+            None,
+            "name line holds control characters (damaged paste?); kept as printed",
+        );
+    }
     let Some(eq) = t.find('=') else {
         match rdns.last_mut().and_then(|r| r.last_mut()) {
             Some((attr, value)) => {
@@ -689,7 +697,13 @@ fn parse_date(value: &str, opts: &LoadOptions) -> Result<ShowDate, String> {
     let parts: Vec<&str> = value.split_whitespace().collect();
     let (time, zone, rest) = match parts.as_slice() {
         [time, zone, mon, day, year] => (*time, *zone, [*mon, *day, *year]),
-        [time, mon, day, year] => (*time, "", [*mon, *day, *year]),
+        [time, mon, day, year]
+            if MONTHS
+                .iter()
+                .any(|m| mon.to_ascii_lowercase().starts_with(m)) =>
+        {
+            (*time, "", [*mon, *day, *year])
+        }
         _ => return Err("expected `HH:MM:SS ZONE Mon D YYYY`".into()),
     };
     let time = time.trim_start_matches('*').trim_start_matches('.');
@@ -1287,6 +1301,9 @@ mod tests {
         assert!(parse_date("08:00:00 UTC Foo 1 2026", &none).is_err());
         assert!(parse_date("08:00:00 UTC Feb 30 2026", &none).is_err());
         assert!(parse_date("yesterday", &none).is_err());
+        // a date that lost its year says what is expected, not "CET is not a month"
+        let e = parse_date("07:07:08 CET Feb 29", &none).unwrap_err();
+        assert!(e.contains("expected"), "{e}");
     }
 
     #[test]

@@ -366,18 +366,7 @@ impl LoadedInput {
         bundle_index: Option<usize>,
         allow_trailing: bool,
     ) {
-        if self.found() >= MAX_CERTS_PER_INPUT {
-            if !self.capped {
-                self.capped = true;
-                self.problem(
-                    ProblemLevel::Error,
-                    line,
-                    bundle_index,
-                    format!(
-                        "more than {MAX_CERTS_PER_INPUT} certificates in one input; the rest are not read"
-                    ),
-                );
-            }
+        if self.at_cap(line, bundle_index) {
             return;
         }
         match Certificate::from_der_prefix(der) {
@@ -396,6 +385,24 @@ impl LoadedInput {
             }
             Err(e) => self.problem(ProblemLevel::Error, line, bundle_index, e.0),
         }
+    }
+
+    /// True once [`MAX_CERTS_PER_INPUT`] certificates were taken; says so
+    /// once.
+    fn at_cap(&mut self, line: Option<usize>, bundle_index: Option<usize>) -> bool {
+        if self.found() < MAX_CERTS_PER_INPUT {
+            return false;
+        }
+        if !self.capped {
+            self.capped = true;
+            self.problem(
+                ProblemLevel::Error,
+                line,
+                bundle_index,
+                format!("more than {MAX_CERTS_PER_INPUT} certificates in one input; the rest are not read"),
+            );
+        }
+        true
     }
 
     /// Certificates and partial records found so far; the next one's
@@ -438,18 +445,7 @@ impl LoadedInput {
         container: Container,
         line: Option<usize>,
     ) {
-        if self.found() >= MAX_CERTS_PER_INPUT {
-            if !self.capped {
-                self.capped = true;
-                self.problem(
-                    ProblemLevel::Error,
-                    line,
-                    None,
-                    format!(
-                        "more than {MAX_CERTS_PER_INPUT} certificates in one input; the rest are not read"
-                    ),
-                );
-            }
+        if self.at_cap(line, None) {
             return;
         }
         let mut provenance = self.provenance(container, line, None);

@@ -463,17 +463,6 @@ impl Certificate {
             not_after: to_utc(tbs.validity.not_after.timestamp()),
             key: key_info(cert),
             signature_algorithm: signature_algorithm(&cert.signature_algorithm),
-            key_usage: None,
-            extended_key_usage: None,
-            subject_alt_name: None,
-            basic_constraints: None,
-            subject_key_id: None,
-            authority_key_id: None,
-            crl_distribution_points: Vec::new(),
-            authority_info_access: None,
-            extension_problems: Vec::new(),
-            unknown_critical_extensions: Vec::new(),
-            has_name_constraints: false,
             sha1: hex_lower(
                 ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
             ),
@@ -483,7 +472,7 @@ impl Certificate {
                     .as_ref(),
             ),
             self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
-            self_signature_valid: None,
+            ..Certificate::placeholder()
         };
         if out.self_issued {
             out.self_signature_valid = match cert.verify_signature(None) {
