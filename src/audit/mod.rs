@@ -320,8 +320,14 @@ pub fn assemble(inputs: &[LoadedInput]) -> Vec<Subject> {
             cross_check: Vec::new(),
         });
     }
-    for loaded in inputs.iter().flat_map(|i| i.partials.iter()) {
-        merge_partial(&mut subjects, loaded);
+    if inputs.iter().any(|i| !i.partials.is_empty()) {
+        let mut index = PartialIndex::default();
+        for (i, s) in subjects.iter().enumerate() {
+            index.add(i, &s.cert);
+        }
+        for loaded in inputs.iter().flat_map(|i| i.partials.iter()) {
+            merge_partial(&mut subjects, &mut index, loaded);
+        }
     }
     let roles: Vec<(Role, String)> = subjects.iter().map(|s| role_of(s, &subjects)).collect();
     for (s, (role, reason)) in subjects.iter_mut().zip(roles) {
@@ -343,15 +349,17 @@ fn merge_trustpoints(into: &mut Vec<String>, from: &[String]) {
 /// A partial record joins the subject it describes (the full certificate
 /// wins, and the two are cross-checked), or an earlier record of the same
 /// certificate, or becomes a subject of its own.
-fn merge_partial(subjects: &mut Vec<Subject>, loaded: &LoadedPartial) {
+fn merge_partial(subjects: &mut Vec<Subject>, index: &mut PartialIndex, loaded: &LoadedPartial) {
     let p = &loaded.partial;
-    let key = p.issuer_serial_key();
     let sha1 = p.show.sha1.as_deref().filter(|s| !s.is_empty());
-    let same = subjects.iter().position(|s| {
-        let by_sha1 = sha1.is_some_and(|f| s.cert.sha1 == f);
-        let by_name = !p.view.serial.is_empty() && issuer_serial_key(&s.cert) == key;
-        by_sha1 || by_name
-    });
+    let same = sha1
+        .and_then(|f| index.by_sha1.get(f))
+        .or_else(|| {
+            (!p.view.serial.is_empty())
+                .then(|| index.by_issuer_serial.get(&p.issuer_serial_key()))
+                .flatten()
+        })
+        .copied();
     match same {
         Some(i) => {
             let s = &mut subjects[i];
@@ -366,19 +374,43 @@ fn merge_partial(subjects: &mut Vec<Subject>, loaded: &LoadedPartial) {
             }
             s.cross_check.extend(found);
         }
-        None => subjects.push(Subject {
-            provenance: loaded.provenance.clone(),
-            duplicates: Vec::new(),
-            cert: p.view.clone(),
-            record: Record::Partial {
-                kind: p.kind,
-                show: Box::new(p.show.clone()),
-            },
-            known: p.known,
-            role: Role::EndEntity,
-            role_reason: String::new(),
-            cross_check: Vec::new(),
-        }),
+        None => {
+            index.add(subjects.len(), &p.view);
+            subjects.push(Subject {
+                provenance: loaded.provenance.clone(),
+                duplicates: Vec::new(),
+                cert: p.view.clone(),
+                record: Record::Partial {
+                    kind: p.kind,
+                    show: Box::new(p.show.clone()),
+                },
+                known: p.known,
+                role: Role::EndEntity,
+                role_reason: String::new(),
+                cross_check: Vec::new(),
+            })
+        }
+    }
+}
+
+/// Where a partial record's certificate may already be: by SHA-1
+/// fingerprint and by issuer + serial (first subject wins).
+#[derive(Default)]
+struct PartialIndex {
+    by_sha1: HashMap<String, usize>,
+    by_issuer_serial: HashMap<String, usize>,
+}
+
+impl PartialIndex {
+    fn add(&mut self, i: usize, cert: &Certificate) {
+        if !cert.sha1.is_empty() {
+            self.by_sha1.entry(cert.sha1.clone()).or_insert(i);
+        }
+        if !cert.serial.is_empty() {
+            self.by_issuer_serial
+                .entry(issuer_serial_key(cert))
+                .or_insert(i);
+        }
     }
 }
 
