@@ -539,10 +539,22 @@ pub fn audit_subject(
 
 /// Every place a subject was seen in `file`, as positions among the
 /// certificates of that file.
-fn position_in(s: &Subject, file: &str) -> Option<usize> {
+/// For a certificate sent in an IKE message, only the certificates of the
+/// same message count (a capture holds both peers' chains).
+fn position_in(s: &Subject, leaf: &Provenance) -> Option<usize> {
+    let same_message = |p: &Provenance| match (&leaf.ike, &p.ike) {
+        (None, _) => true,
+        (Some(a), Some(b)) => {
+            a.spi_i == b.spi_i
+                && a.message_id == b.message_id
+                && a.direction == b.direction
+                && leaf.frame == p.frame
+        }
+        (Some(_), None) => false,
+    };
     std::iter::once(&s.provenance)
         .chain(&s.duplicates)
-        .filter(|p| p.file == file)
+        .filter(|p| p.file == leaf.file && same_message(p))
         .map(|p| p.index)
         .min()
 }
@@ -551,7 +563,6 @@ fn position_in(s: &Subject, file: &str) -> Option<usize> {
 /// are what it is sent with.
 fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) -> ChainReport {
     let leaf = &subjects[i];
-    let file = leaf.provenance.file.as_str();
     // A running-config holds what the router stores per trustpoint, not
     // what it sends: its certificates are anchors (see
     // `trustpoint_anchors`), not a sent chain.
@@ -560,7 +571,7 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         .iter()
         .enumerate()
         .filter(|(j, s)| *j != i && !s.is_partial() && !stored)
-        .filter_map(|(_, s)| position_in(s, file).map(|p| (p, s)))
+        .filter_map(|(_, s)| position_in(s, &leaf.provenance).map(|p| (p, s)))
         .collect();
     sent.sort_by_key(|(p, _)| *p);
     let input = chain::ChainInput {
@@ -581,6 +592,17 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         certreq: opts.certreq.as_deref(),
     };
     chain::analyze(&input, store, &chain_opts)
+}
+
+/// The CERTREQ hashes the other side of the IKE SA sent, for a certificate
+/// read from a capture or dump.
+fn requested_in_capture(s: &Subject, inputs: &[LoadedInput]) -> Option<Vec<String>> {
+    let origin = s.provenance.ike.as_ref()?;
+    inputs
+        .iter()
+        .find(|i| i.file == s.provenance.file)
+        .and_then(|i| i.ike.as_deref())
+        .and_then(|report| report.requested_for(origin))
 }
 
 /// For the identity certificate of a running-config trustpoint: the CA
@@ -638,6 +660,11 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
                 st.device.extend(p.anchor_certs.iter().cloned());
                 subject_store = Some(st);
             }
+        }
+        // A certificate sent in IKE should chain to a CA the other peer
+        // asked for in its CERTREQ (unless --certreq says otherwise).
+        if subject_opts.certreq.is_none() {
+            subject_opts.certreq = requested_in_capture(s, &inputs);
         }
         // A router's own certificate in a running-config chains to the CA
         // certificate of its trustpoint, which the router trusts as is.

@@ -138,6 +138,11 @@ pub struct CheckArgs {
     /// (repeatable), e.g. `--device-tz IST=+05:30`.
     #[arg(long, value_name = "LABEL=+HH:MM")]
     pub device_tz: Vec<String>,
+    /// Keys to decrypt IKEv2 SK/SKF payloads in captures and dumps: a
+    /// Wireshark `ikev2_decryption_table` file, as strongSwan's `save-keys`
+    /// plugin writes it.
+    #[arg(long, value_name = "FILE")]
+    pub ike_keys: Option<PathBuf>,
     /// Exit 1 when a finding of this severity or worse is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -165,12 +170,20 @@ pub struct InspectArgs {
     /// Certificate files, directories, or '-' for standard input.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// CA certificates to name the hashes of IKE CERTREQ payloads with.
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
     #[command(flatten)]
     pub time: TimeArgs,
     /// The UTC offset of a time zone label in `show` output dates
     /// (repeatable), e.g. `--device-tz IST=+05:30`.
     #[arg(long, value_name = "LABEL=+HH:MM")]
     pub device_tz: Vec<String>,
+    /// Keys to decrypt IKEv2 SK/SKF payloads in captures and dumps: a
+    /// Wireshark `ikev2_decryption_table` file, as strongSwan's `save-keys`
+    /// plugin writes it.
+    #[arg(long, value_name = "FILE")]
+    pub ike_keys: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -301,7 +314,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         allow_expired: args.allow_expired,
         certreq: certreq(&args.certreq)?,
     };
-    let load_opts = load_options(&args.device_tz)?;
+    let load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let device = match &args.config {
         Some(path) => {
@@ -430,24 +443,51 @@ fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     Ok(if errors { exit::ERROR } else { exit::OK })
 }
 
-/// `--device-tz` values.
-fn load_options(device_tz: &[String]) -> anyhow::Result<load::LoadOptions> {
+/// `--device-tz` values and the `--ike-keys` table.
+fn load_options(
+    device_tz: &[String],
+    ike_keys: Option<&std::path::Path>,
+) -> anyhow::Result<load::LoadOptions> {
     let mut opts = load::LoadOptions::default();
     for v in device_tz {
         opts.device_tz
             .push(load::parse_device_tz(v).map_err(|e| anyhow::anyhow!("--device-tz {e}"))?);
     }
+    if let Some(path) = ike_keys {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("--ike-keys {}: {e}", path.display()))?;
+        let table = pkiaudit_ike_table(&text);
+        let mut stderr = std::io::stderr().lock();
+        for (line, problem) in &table.problems {
+            let _ = writeln!(
+                stderr,
+                "pkiaudit: {}:{line}: warning: {problem}",
+                path.display()
+            );
+        }
+        if table.entries.is_empty() {
+            anyhow::bail!("--ike-keys {}: no usable keys in the table", path.display());
+        }
+        opts.ike_keys = Some(std::sync::Arc::new(table));
+    }
     Ok(opts)
+}
+
+fn pkiaudit_ike_table(text: &str) -> crate::ike::decrypt::KeyTable {
+    crate::ike::decrypt::parse_table(text)
 }
 
 fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let time = audit_time(&args.time)?;
-    let inputs = load::load_paths_with(&args.files, &load_options(&args.device_tz)?);
+    let load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
+    let inputs = load::load_paths_with(&args.files, &load_opts);
+    let trust = load::load_paths_with(&args.trust, &load_opts);
     report_input_errors(&inputs);
+    report_input_errors(&trust);
     let subjects = audit::assemble(&inputs);
     match args.format {
-        Format::Text => report::text::write_inspect(out, &inputs, &subjects, &time)?,
-        Format::Json => report::json::write_inspect(out, &inputs, &subjects, &time)?,
+        Format::Text => report::text::write_inspect(out, &inputs, &trust, &subjects, &time)?,
+        Format::Json => report::json::write_inspect(out, &inputs, &trust, &subjects, &time)?,
     }
     Ok(if inputs.iter().any(|i| i.has_errors()) {
         exit::ERROR

@@ -1294,6 +1294,7 @@ mod tests {
         // ...unless the operator says what it is.
         let ist = LoadOptions {
             device_tz: vec![("IST".into(), 5 * 3600 + 1800)],
+            ..Default::default()
         };
         let d = parse_date("08:00:00 IST Mar 1 2026", &ist).unwrap();
         assert_eq!(d.utc.unwrap().to_rfc3339(), "2026-03-01T02:30:00+00:00");

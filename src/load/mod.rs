@@ -5,8 +5,11 @@
 //! [`InputProblem`] naming the file and line (or the position inside a
 //! PKCS#7 bundle), and the certificates beside it are still returned.
 
+mod hexdump;
+mod ike;
 mod ios_config;
 mod ios_show;
+mod pcap;
 mod pem;
 mod pkcs7;
 
@@ -56,6 +59,10 @@ pub enum Container {
     IosShow,
     /// A `crypto pki certificate chain` block of a running-config.
     RunningConfig,
+    /// A CERT payload of an IKE message (raw, hex dump or capture).
+    Ike,
+    /// A certificate given as a hex dump.
+    Hex,
 }
 
 impl Container {
@@ -68,6 +75,8 @@ impl Container {
             Container::Base64 => "base64",
             Container::IosShow => "show",
             Container::RunningConfig => "running-config",
+            Container::Ike => "ike",
+            Container::Hex => "hex",
         }
     }
 }
@@ -110,6 +119,12 @@ pub struct Provenance {
     /// What the certificate is to its trustpoint.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ios_role: Option<IosRole>,
+    /// 1-based frame of a packet capture.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<usize>,
+    /// The IKE message and CERT payload it was sent in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ike: Option<crate::ike::IkeOrigin>,
 }
 
 impl Provenance {
@@ -123,6 +138,8 @@ impl Provenance {
             Container::Base64 => "base64",
             Container::IosShow => "show",
             Container::RunningConfig => "running-config",
+            Container::Ike => "ike",
+            Container::Hex => "hex",
         }
     }
 }
@@ -130,6 +147,21 @@ impl Provenance {
 impl std::fmt::Display for Provenance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} #{}", self.file, self.index)?;
+        if let Some(ike) = &self.ike {
+            write!(
+                f,
+                " ({}{} {} message {}, sent by the {}, SPI {})",
+                self.frame
+                    .map(|fr| format!("frame {fr}, "))
+                    .unwrap_or_default(),
+                self.line.map(|l| format!("line {l}, ")).unwrap_or_default(),
+                ike.exchange,
+                ike.message_id,
+                ike.direction.as_str(),
+                ike.spi_i
+            )?;
+            return Ok(());
+        }
         match (self.line, self.bundle_index) {
             (Some(line), Some(i)) => write!(f, " (line {line}, PKCS#7 item {i})"),
             (Some(line), None) => write!(f, " (line {line})"),
@@ -201,6 +233,8 @@ pub struct LoadOptions {
     /// `--device-tz LABEL=+HH:MM`: the UTC offset of a device's time zone
     /// label, in seconds east of UTC.
     pub device_tz: Vec<(String, i32)>,
+    /// `--ike-keys`: keys to decrypt IKEv2 SK payloads.
+    pub ike_keys: Option<std::sync::Arc<crate::ike::decrypt::KeyTable>>,
 }
 
 /// Parse `LABEL=+HH:MM` (or `-HH:MM`, `+H`, `UTC+2`-free forms only).
@@ -247,6 +281,8 @@ pub struct LoadedInput {
     pub partials: Vec<LoadedPartial>,
     /// The PKI/IKEv2 configuration, when the input is a running-config.
     pub ios_config: Option<Box<crate::ios::config::IosConfig>>,
+    /// The IKE messages and SAs, when the input held IKE.
+    pub ike: Option<Box<crate::ike::IkeReport>>,
     pub problems: Vec<InputProblem>,
     /// Set once [`MAX_CERTS_PER_INPUT`] was reached.
     capped: bool,
@@ -264,6 +300,7 @@ impl LoadedInput {
             certs: Vec::new(),
             partials: Vec::new(),
             ios_config: None,
+            ike: None,
             problems: Vec::new(),
             capped: false,
             unlisted: 0,
@@ -334,7 +371,17 @@ impl LoadedInput {
             self.unlisted = 0;
         }
         if self.certs.is_empty() && self.partials.is_empty() && !self.has_errors() {
-            if self.format == Some("show-trustpoints") {
+            if self.format == Some("show-trustpoints") || self.format == Some("ike-payload") {
+                return self;
+            }
+            if self.ike.is_some() {
+                self.problem(
+                    ProblemLevel::Note,
+                    None,
+                    None,
+                    "IKE messages read, but no certificate was sent in them (see the SA \
+                     overview; encrypted payloads need --ike-keys)",
+                );
                 return self;
             }
             if self.ios_config.is_some() {
@@ -425,6 +472,8 @@ impl LoadedInput {
             container,
             trustpoints: Vec::new(),
             ios_role: None,
+            frame: None,
+            ike: None,
         }
     }
 
@@ -632,6 +681,24 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         );
         return sniff_and_load(input, text.as_bytes(), opts);
     }
+    if pcap::looks_like_capture(bytes) {
+        input.format = Some(if bytes.starts_with(&[0x0a, 0x0d, 0x0d, 0x0a]) {
+            "pcapng"
+        } else {
+            "pcap"
+        });
+        let mut reader = ike::IkeReader::new(opts);
+        pcap::load(input, bytes, &mut reader);
+        reader.finish(input);
+        return;
+    }
+    if let Some(message) = ike_message(bytes) {
+        input.format = Some("ike");
+        let mut reader = ike::IkeReader::new(opts);
+        read_ike_messages(input, message, None, &mut reader);
+        reader.finish(input);
+        return;
+    }
     // DER first when it parses: a binary certificate could contain the
     // bytes of a PEM marker, text cannot start with a valid DER structure.
     if bytes.first() == Some(&0x30)
@@ -672,8 +739,21 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         ios_show::load_trustpoints(input, &text);
         return;
     }
+    if let Some(blocks) = hexdump::blocks(&text) {
+        input.format = Some("hexdump");
+        let mut reader = ike::IkeReader::new(opts);
+        for b in blocks {
+            binary_object(input, &b.bytes, b.line, &mut reader);
+        }
+        reader.finish(input);
+        return;
+    }
     if bytes.first() == Some(&0x30) {
         load_der(input, bytes, Container::Der);
+        return;
+    }
+    if bytes.first().is_some_and(|b| matches!(b, 0 | 4)) && ike_payload(input, bytes, None) {
+        input.format = Some("ike-payload");
         return;
     }
     if let Some(der) = decode_bare_base64(bytes) {
@@ -690,6 +770,145 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         "no certificate found: tried PEM (no -----BEGIN line), DER certificate and \
          DER/BER PKCS#7 (does not start with an ASN.1 SEQUENCE), and bare base64",
     );
+}
+
+/// The IKE message(s) in `bytes`, after a NAT-T non-ESP marker if any.
+fn ike_message(bytes: &[u8]) -> Option<&[u8]> {
+    let body = match bytes {
+        [0, 0, 0, 0, rest @ ..] if crate::ike::message::looks_like_ike(rest) => rest,
+        _ => bytes,
+    };
+    crate::ike::message::looks_like_ike(body).then_some(body)
+}
+
+/// Concatenated IKE messages (a raw dump of several UDP payloads).
+fn read_ike_messages(
+    input: &mut LoadedInput,
+    mut bytes: &[u8],
+    line: Option<usize>,
+    reader: &mut ike::IkeReader<'_>,
+) {
+    while !bytes.is_empty() {
+        let len = bytes
+            .get(24..28)
+            .map(|l| u32::from_be_bytes([l[0], l[1], l[2], l[3]]) as usize)
+            .unwrap_or(bytes.len());
+        let (this, rest) = bytes.split_at(len.clamp(28, bytes.len()).min(bytes.len()));
+        reader.message(
+            input,
+            this,
+            crate::ike::At {
+                line,
+                ..Default::default()
+            },
+        );
+        bytes = match ike_message(rest) {
+            Some(next) => next,
+            None => {
+                if !rest.is_empty() {
+                    input.problem(
+                        ProblemLevel::Warning,
+                        line,
+                        None,
+                        format!(
+                            "{} bytes after the last IKE message are not an IKE message: not read",
+                            rest.len()
+                        ),
+                    );
+                }
+                break;
+            }
+        };
+    }
+}
+
+/// One object of a hex dump block: an IKE message, an IKE payload, a DER
+/// certificate or PKCS#7 bundle.
+fn binary_object(
+    input: &mut LoadedInput,
+    bytes: &[u8],
+    line: usize,
+    reader: &mut ike::IkeReader<'_>,
+) {
+    if let Some(message) = ike_message(bytes) {
+        read_ike_messages(input, message, Some(line), reader);
+        return;
+    }
+    if bytes.first() == Some(&0x30) {
+        let before = input.certs.len();
+        match Certificate::from_der_prefix(bytes) {
+            Ok(_) => input.add_der(bytes, Container::Hex, Some(line), None, false),
+            Err(e) => match pkcs7::certificates(bytes) {
+                Ok(bundle) => pkcs7::add_bundle(input, &bundle, Container::Hex, Some(line)),
+                Err(_) => input.problem(
+                    ProblemLevel::Error,
+                    Some(line),
+                    None,
+                    format!("hex block: {}", e.0),
+                ),
+            },
+        }
+        let _ = before;
+        return;
+    }
+    if !ike_payload(input, bytes, Some(line)) {
+        input.problem(
+            ProblemLevel::Error,
+            Some(line),
+            None,
+            format!(
+                "hex block of {} bytes is neither an IKE message, an IKE CERT/CERTREQ payload, \
+                 nor a DER certificate or PKCS#7 bundle",
+                bytes.len()
+            ),
+        );
+    }
+}
+
+/// A bare CERT or CERTREQ payload, with or without its 4-byte generic
+/// header. Returns false when `bytes` is neither.
+fn ike_payload(input: &mut LoadedInput, bytes: &[u8], line: Option<usize>) -> bool {
+    let body = match bytes {
+        [_, _, hi, lo, rest @ ..]
+            if usize::from(u16::from_be_bytes([*hi, *lo])) == bytes.len() && !rest.is_empty() =>
+        {
+            rest
+        }
+        _ => bytes,
+    };
+    let Some((&encoding, data)) = body.split_first() else {
+        return false;
+    };
+    if encoding == 4 && Certificate::from_der(data).is_ok() {
+        input.add_der(data, Container::Ike, line, None, false);
+        return true;
+    }
+    if encoding == 1 {
+        if let Ok(bundle) = pkcs7::certificates(data) {
+            pkcs7::add_bundle(input, &bundle, Container::Ike, line);
+            return true;
+        }
+    }
+    if encoding == 4 && data.len() % 20 == 0 {
+        let hashes: Vec<String> = data.chunks_exact(20).map(crate::model::hex_lower).collect();
+        input.problem(
+            ProblemLevel::Note,
+            line,
+            None,
+            if hashes.is_empty() {
+                "CERTREQ payload, empty (legal: any CA is accepted)".to_string()
+            } else {
+                format!(
+                    "CERTREQ payload: the peer accepts CAs whose SubjectPublicKeyInfo SHA-1 is {} \
+                     (check with --certreq {})",
+                    hashes.join(", "),
+                    hashes.join(",")
+                )
+            },
+        );
+        return true;
+    }
+    false
 }
 
 /// UTF-16 text with a byte-order mark, as Windows editors save "Unicode".

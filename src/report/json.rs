@@ -61,6 +61,9 @@ struct InputJson<'a> {
     /// Of those, partial records (`show` output entries).
     partial_records: usize,
     problems: &'a [InputProblem],
+    /// IKE messages and SAs, for captures and dumps.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ike: Option<IkeJson<'a>>,
 }
 
 impl<'a> From<&'a LoadedInput> for InputJson<'a> {
@@ -72,8 +75,96 @@ impl<'a> From<&'a LoadedInput> for InputJson<'a> {
             certificates: i.certs.len() + i.partials.len(),
             partial_records: i.partials.len(),
             problems: &i.problems,
+            ike: None,
         }
     }
+}
+
+/// A requested CA: the hash and, when some certificate of the run has that
+/// public key, its subject.
+#[derive(Serialize)]
+struct RequestedJson<'a> {
+    spki_sha1: &'a str,
+    name: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SideJson<'a> {
+    endpoint: Option<&'a str>,
+    certificates: usize,
+    sent_certreq: bool,
+    requested: Vec<RequestedJson<'a>>,
+    /// IKEv1 CR payloads: the CA names asked for.
+    requested_names: Vec<&'a str>,
+}
+
+#[derive(Serialize)]
+struct SaJson<'a> {
+    spi_i: &'a str,
+    spi_r: &'a str,
+    version: crate::ike::message::IkeVersion,
+    exchanges: &'a [String],
+    messages: usize,
+    initiator: SideJson<'a>,
+    responder: SideJson<'a>,
+}
+
+#[derive(Serialize)]
+struct IkeJson<'a> {
+    sas: Vec<SaJson<'a>>,
+    messages: &'a [crate::ike::MessageInfo],
+}
+
+fn ike_json<'a>(ike: &'a crate::ike::IkeReport, names: &crate::report::CaNames) -> IkeJson<'a> {
+    let side = |s: &'a crate::ike::Side| SideJson {
+        endpoint: s.endpoint.as_deref(),
+        certificates: s.certificates,
+        sent_certreq: s.sent_certreq,
+        requested: s
+            .certreq
+            .iter()
+            .flat_map(|c| c.spki_sha1.iter())
+            .map(|h| RequestedJson {
+                spki_sha1: h,
+                name: names.name(h).map(str::to_string),
+            })
+            .collect(),
+        requested_names: s
+            .certreq
+            .iter()
+            .filter_map(|c| c.ca_name.as_deref())
+            .collect(),
+    };
+    IkeJson {
+        sas: ike
+            .sas
+            .iter()
+            .map(|sa| SaJson {
+                spi_i: &sa.spi_i,
+                spi_r: &sa.spi_r,
+                version: sa.version,
+                exchanges: &sa.exchanges,
+                messages: sa.messages,
+                initiator: side(&sa.initiator),
+                responder: side(&sa.responder),
+            })
+            .collect(),
+        messages: &ike.messages,
+    }
+}
+
+/// The inputs, with their IKE overview named from `names`.
+fn inputs_json<'a>(
+    inputs: &'a [LoadedInput],
+    names: &crate::report::CaNames,
+) -> Vec<InputJson<'a>> {
+    inputs
+        .iter()
+        .map(|i| InputJson {
+            ike: i.ike.as_deref().map(|ike| ike_json(ike, names)),
+            ..InputJson::from(i)
+        })
+        .collect()
 }
 
 #[derive(Serialize)]
@@ -266,7 +357,10 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         allow_expired: report.options.allow_expired,
         verdict: report.verdict,
         summary: &report.summary,
-        inputs: report.inputs.iter().map(InputJson::from).collect(),
+        inputs: inputs_json(
+            &report.inputs,
+            &crate::report::CaNames::new(&[&report.trust, &report.untrusted, &report.inputs]),
+        ),
         trust: report.trust.iter().map(InputJson::from).collect(),
         untrusted: report.untrusted.iter().map(InputJson::from).collect(),
         system_anchors: report.system_anchors,
@@ -297,6 +391,7 @@ struct InspectJson<'a> {
 pub fn write_inspect(
     out: &mut dyn Write,
     inputs: &[LoadedInput],
+    trust: &[LoadedInput],
     subjects: &[Subject],
     time: &AuditTime,
 ) -> io::Result<()> {
@@ -305,7 +400,7 @@ pub fn write_inspect(
         tool: TOOL,
         command: "inspect",
         time: TimeJson::from(time),
-        inputs: inputs.iter().map(InputJson::from).collect(),
+        inputs: inputs_json(inputs, &crate::report::CaNames::new(&[trust, inputs])),
         certificates: subjects
             .iter()
             .map(|s| cert_json(s, time.instant, None))

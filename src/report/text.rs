@@ -153,6 +153,78 @@ fn key_text(s: &Subject) -> String {
     }
 }
 
+/// The IKE SAs of every input that held IKE.
+fn write_ike(
+    out: &mut dyn Write,
+    inputs: &[LoadedInput],
+    names: &crate::report::CaNames,
+) -> io::Result<()> {
+    for input in inputs {
+        let Some(ike) = input.ike.as_deref() else {
+            continue;
+        };
+        writeln!(
+            out,
+            "{BOLD}IKE in {}{BOLD:#}: {} message(s), {} IKE SA(s)",
+            input.file,
+            ike.messages.len(),
+            ike.sas.len()
+        )?;
+        for sa in &ike.sas {
+            writeln!(
+                out,
+                "  SA {}/{} ({:?}): {}",
+                sa.spi_i,
+                sa.spi_r,
+                sa.version,
+                sa.exchanges.join(", ")
+            )?;
+            for (who, side) in [("initiator", &sa.initiator), ("responder", &sa.responder)] {
+                let asked: Vec<String> = side
+                    .certreq
+                    .iter()
+                    .flat_map(|c| c.spki_sha1.iter().cloned())
+                    .collect();
+                let names_v1: Vec<&str> = side
+                    .certreq
+                    .iter()
+                    .filter_map(|c| c.ca_name.as_deref())
+                    .collect();
+                writeln!(
+                    out,
+                    "    {who} {}: sent {} certificate(s); {}",
+                    side.endpoint.as_deref().unwrap_or("(address unknown)"),
+                    side.certificates,
+                    if !side.sent_certreq {
+                        "sent no CERTREQ".to_string()
+                    } else if !names_v1.is_empty() {
+                        format!("asks for: {}", names_v1.join("; "))
+                    } else {
+                        format!("asks for: {}", names.describe(&asked))
+                    }
+                )?;
+            }
+        }
+        for m in &ike.messages {
+            writeln!(
+                out,
+                "    {DIM}{} {} {} ({}) [{}]{}{DIM:#}",
+                m.at,
+                m.exchange,
+                if m.response { "response" } else { "request" },
+                m.direction.as_str(),
+                m.payloads.join(" "),
+                m.encrypted
+                    .as_deref()
+                    .map(|e| format!(" · {e}"))
+                    .unwrap_or_default()
+            )?;
+        }
+        writeln!(out)?;
+    }
+    Ok(())
+}
+
 /// A configuration audit in text.
 fn write_config(out: &mut dyn Write, c: &crate::ios::audit::ConfigReport) -> io::Result<()> {
     let v = Verdict::from_severity(c.max_severity());
@@ -267,6 +339,11 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for c in &report.configs {
         write_config(out, c)?;
     }
+    write_ike(
+        out,
+        &report.inputs,
+        &crate::report::CaNames::new(&[&report.trust, &report.untrusted, &report.inputs]),
+    )?;
     write_problems(out, "input problems", &report.inputs)?;
     if let Some(d) = &report.device {
         write_problems(out, "--config problems", std::slice::from_ref(d))?;
@@ -347,6 +424,7 @@ fn write_show_fields(
 pub fn write_inspect(
     out: &mut dyn Write,
     inputs: &[LoadedInput],
+    trust: &[LoadedInput],
     subjects: &[Subject],
     time: &AuditTime,
 ) -> io::Result<()> {
@@ -505,6 +583,7 @@ pub fn write_inspect(
         }
         writeln!(out)?;
     }
+    write_ike(out, inputs, &crate::report::CaNames::new(&[trust, inputs]))?;
     write_problems(out, "input problems", inputs)?;
     let found: usize = inputs
         .iter()

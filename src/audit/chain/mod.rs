@@ -1402,6 +1402,10 @@ fn certreq(
     let Some(hashes) = opts.certreq else {
         return;
     };
+    // An empty CERTREQ is legal (RFC 7296 §3.7): any CA will do.
+    if hashes.is_empty() {
+        return;
+    }
     let known = |h: &str| -> Option<String> {
         anchors
             .iter()
