@@ -17,6 +17,7 @@ const ALICE: &[u8] = include_bytes!("../../fixtures/client/alice.pem");
 fuzz_target!(|data: &[u8]| {
     let load_opts = LoadOptions {
         device_tz: vec![("IST".into(), 19_800)],
+        ..Default::default()
     };
     let input = load_bytes_with("fuzz.txt", data, &load_opts);
     let at = parse_at("2026-03-01T12:00:00Z").expect("fixed audit time");

@@ -148,13 +148,14 @@ impl std::fmt::Display for Provenance {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} #{}", self.file, self.index)?;
         if let Some(ike) = &self.ike {
+            let at = match (self.frame, self.line) {
+                (Some(fr), _) => format!("frame {fr}, "),
+                (None, Some(l)) => format!("line {l}, "),
+                (None, None) => String::new(),
+            };
             write!(
                 f,
-                " ({}{} {} message {}, sent by the {}, SPI {})",
-                self.frame
-                    .map(|fr| format!("frame {fr}, "))
-                    .unwrap_or_default(),
-                self.line.map(|l| format!("line {l}, ")).unwrap_or_default(),
+                " ({at}{} message {}, sent by the {}, SPI {})",
                 ike.exchange,
                 ike.message_id,
                 ike.direction.as_str(),
