@@ -173,10 +173,13 @@ fn write_ike(
         for sa in &ike.sas {
             writeln!(
                 out,
-                "  SA {}/{} ({:?}): {}",
+                "  SA {}/{} ({}): {}",
                 sa.spi_i,
                 sa.spi_r,
-                sa.version,
+                match sa.version {
+                    crate::ike::message::IkeVersion::V1 => "IKEv1",
+                    crate::ike::message::IkeVersion::V2 => "IKEv2",
+                },
                 sa.exchanges.join(", ")
             )?;
             for (who, side) in [("initiator", &sa.initiator), ("responder", &sa.responder)] {
