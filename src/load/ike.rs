@@ -590,6 +590,97 @@ mod tests {
     }
 
     #[test]
+    fn every_cert_encoding_is_read_or_reported() {
+        let p = pki();
+        let with = |encoding: u8, data: &[u8]| {
+            let mut body = vec![encoding];
+            body.extend(data);
+            load_bytes("m.bin", &message(9, 37, 35, 0x08, 1, &payload(0, &body)))
+        };
+        // 1: PKCS #7 wrapped
+        let bundle = crate::testkit::p7b(&[p.leaf.der(), p.ca.der()]);
+        let input = with(1, &bundle);
+        assert_eq!(input.certs.len(), 2, "{:?}", input.problems);
+        assert!(input.certs.iter().all(|c| c.provenance.ike.is_some()));
+        // 12: hash and URL: reported with both, nothing fetched
+        let mut hu = vec![0x5a; 20];
+        hu.extend(b"http://pki.example.com/alice.cer");
+        let input = with(12, &hu);
+        assert!(input.certs.is_empty());
+        let note = input
+            .problems
+            .iter()
+            .find(|p| p.message.contains("hash and URL"))
+            .expect("reported");
+        assert!(note.message.contains("http://pki.example.com/alice.cer"));
+        assert!(note.message.contains(&"5a".repeat(20)));
+        // 11 raw RSA key and 7 CRL: reported, not audited
+        for (enc, what) in [(11, "raw RSA key"), (7, "revocation list")] {
+            let input = with(enc, &[1, 2, 3]);
+            assert!(input.certs.is_empty());
+            assert!(
+                input.problems.iter().any(|p| p.message.contains(what)),
+                "{:?}",
+                input.problems
+            );
+        }
+        // 4 with garbage: an error naming the message
+        let input = with(4, &[0x30, 0x03, 1, 2, 3]);
+        assert!(input.has_errors());
+        assert!(input
+            .problems
+            .iter()
+            .any(|p| p.message.contains("IKE_AUTH") || p.message.contains("certificate")));
+        // an empty CERTREQ is legal and said to be
+        let empty = load_bytes("r.bin", &message(9, 38, 34, 0x20, 0, &payload(0, &[4])));
+        assert!(empty
+            .problems
+            .iter()
+            .any(|p| p.message.contains("empty CERTREQ")));
+        let sa = &empty.ike.as_ref().unwrap().sas[0];
+        assert!(sa.responder.sent_certreq && sa.responder.certreq[0].spki_sha1.is_empty());
+    }
+
+    #[test]
+    fn ikev1_cert_and_cr_payloads_in_the_clear() {
+        let p = pki();
+        let name = x509_parser::parse_x509_certificate(&p.root.der())
+            .unwrap()
+            .1
+            .subject()
+            .as_raw()
+            .to_vec();
+        let mut cr = vec![4];
+        cr.extend(&name);
+        let mut chain = payload(6, &cr); // CR, next: CERT
+        let mut cert = vec![4];
+        cert.extend(p.leaf.der());
+        chain.extend(payload(0, &cert));
+        let mut m = message(0, 7, 4, 0, 0, &chain); // aggressive mode
+        m[17] = 0x10; // IKEv1
+        let input = load_bytes("v1.bin", &m);
+        assert_eq!(input.certs.len(), 1, "{:?}", input.problems);
+        let ike = input.ike.as_ref().unwrap();
+        assert_eq!(ike.messages[0].exchange, "Aggressive");
+        assert_eq!(ike.messages[0].direction, crate::ike::Direction::Unknown);
+        assert!(ike.messages[0].certreq[0]
+            .ca_name
+            .as_deref()
+            .unwrap()
+            .contains("IKE Root CA"));
+        // encrypted IKEv1 (main mode 5/6): said, not read
+        let mut enc = message(0, 5, 2, 0x01, 0, &payload(0, &[1, 2, 3, 4]));
+        enc[17] = 0x10;
+        let input = load_bytes("v1enc.bin", &enc);
+        let ike = input.ike.as_ref().unwrap();
+        assert!(ike.messages[0]
+            .encrypted
+            .as_deref()
+            .unwrap()
+            .contains("IKEv1"));
+    }
+
+    #[test]
     fn the_sent_chain_is_checked_against_the_peers_certreq() {
         let p = pki();
         let run = |asked: &Issued| {

@@ -261,3 +261,190 @@ fn pool_len(pool: &mut IpDefragPool<usize, ()>) -> usize {
     });
     n.get()
 }
+
+#[cfg(test)]
+mod tests {
+    use etherparse::{IpFragOffset, IpNumber, Ipv4Header, PacketBuilder, UdpHeader};
+
+    use crate::load::{load_bytes, ProblemLevel};
+    use crate::testkit::{CertSpec, Issued};
+
+    /// A cleartext IKEv2 IKE_AUTH request carrying `der` in a CERT payload.
+    fn ike_with_cert(der: &[u8]) -> Vec<u8> {
+        let mut body = vec![4];
+        body.extend(der);
+        let mut chain = vec![0, 0];
+        chain.extend(((body.len() + 4) as u16).to_be_bytes());
+        chain.extend(body);
+        let mut m = vec![
+            1, 2, 3, 4, 5, 6, 7, 8, 0, 0, 0, 0, 0, 0, 0, 9, 37, 0x20, 35, 0x08,
+        ];
+        m.extend(1u32.to_be_bytes());
+        m.extend(((chain.len() + 28) as u32).to_be_bytes());
+        m.extend(chain);
+        m
+    }
+
+    /// A legacy pcap file of `frames` with `linktype`.
+    fn pcap(linktype: u32, frames: &[Vec<u8>]) -> Vec<u8> {
+        let mut out = Vec::new();
+        out.extend(0xa1b2c3d4u32.to_le_bytes());
+        out.extend(2u16.to_le_bytes());
+        out.extend(4u16.to_le_bytes());
+        out.extend([0; 8]);
+        out.extend(65535u32.to_le_bytes());
+        out.extend(linktype.to_le_bytes());
+        for (i, f) in frames.iter().enumerate() {
+            out.extend((i as u32).to_le_bytes());
+            out.extend(0u32.to_le_bytes());
+            out.extend((f.len() as u32).to_le_bytes());
+            out.extend((f.len() as u32).to_le_bytes());
+            out.extend(f);
+        }
+        out
+    }
+
+    fn udp_ipv4(sport: u16, dport: u16, payload: &[u8]) -> Vec<u8> {
+        let mut v = Vec::new();
+        PacketBuilder::ipv4([192, 0, 2, 1], [192, 0, 2, 2], 64)
+            .udp(sport, dport)
+            .write(&mut v, payload)
+            .unwrap();
+        v
+    }
+
+    fn leaf() -> Vec<u8> {
+        Issued::root("Cap Root")
+            .issue(CertSpec::leaf("capture leaf"))
+            .der()
+    }
+
+    #[test]
+    fn every_link_layer_gives_the_certificate() {
+        let der = leaf();
+        let ike = ike_with_cert(&der);
+        let ip = udp_ipv4(500, 500, &ike);
+        let mut eth_vlan = Vec::new();
+        PacketBuilder::ethernet2([1; 6], [2; 6])
+            .single_vlan(etherparse::VlanId::try_new(7).unwrap())
+            .ipv4([192, 0, 2, 1], [192, 0, 2, 2], 64)
+            .udp(500, 500)
+            .write(&mut eth_vlan, &ike)
+            .unwrap();
+        let mut sll = vec![0, 0, 0, 1, 0, 6, 1, 1, 1, 1, 1, 1, 0, 0, 0x08, 0x00];
+        sll.extend(&ip);
+        let mut null = 2u32.to_le_bytes().to_vec();
+        null.extend(&ip);
+        let mut nat_t = vec![0, 0, 0, 0];
+        nat_t.extend(&ike);
+        let nat_t = udp_ipv4(4500, 4500, &nat_t);
+        for (name, linktype, frame) in [
+            ("ethernet+vlan", 1, eth_vlan),
+            ("raw ip", 101, ip.clone()),
+            ("linux cooked", 113, sll),
+            ("bsd loopback", 0, null),
+            ("nat-t 4500", 101, nat_t),
+        ] {
+            let input = load_bytes("c.pcap", &pcap(linktype, &[frame]));
+            assert_eq!(input.format, Some("pcap"), "{name}");
+            assert_eq!(input.certs.len(), 1, "{name}: {:?}", input.problems);
+            assert_eq!(input.certs[0].provenance.frame, Some(1), "{name}");
+            let at = &input.ike.as_ref().unwrap().messages[0].at;
+            assert!(
+                at.src.as_deref().unwrap().starts_with("192.0.2.1:"),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn esp_keepalives_and_other_udp_are_skipped() {
+        let frames = vec![
+            udp_ipv4(4500, 4500, &[0xff]), // NAT keepalive
+            udp_ipv4(4500, 4500, &[0x12, 0x34, 0x56, 0x78, 0, 0, 0, 1]), // ESP
+            udp_ipv4(53, 53, &[1, 2, 3]),  // DNS
+        ];
+        let input = load_bytes("c.pcap", &pcap(101, &frames));
+        assert!(input.certs.is_empty());
+        assert!(input.ike.is_none());
+        assert!(input
+            .problems
+            .iter()
+            .any(|p| p.message.contains("3 frames, none of them IKE")));
+    }
+
+    /// The UDP datagram split into IPv4 fragments of `chunk` bytes.
+    fn fragments(payload: &[u8], chunk: usize) -> Vec<Vec<u8>> {
+        let mut udp = UdpHeader::without_ipv4_checksum(500, 500, payload.len())
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        udp.extend(payload);
+        let mut out = Vec::new();
+        for (i, part) in udp.chunks(chunk).enumerate() {
+            let mut h = Ipv4Header::new(
+                part.len() as u16,
+                64,
+                IpNumber::UDP,
+                [192, 0, 2, 1],
+                [192, 0, 2, 2],
+            )
+            .unwrap();
+            h.identification = 0x4242;
+            h.more_fragments = (i + 1) * chunk < udp.len();
+            h.fragment_offset = IpFragOffset::try_new(((i * chunk) / 8) as u16).unwrap();
+            h.header_checksum = h.calc_header_checksum();
+            let mut f = h.to_bytes().to_vec();
+            f.extend(part);
+            out.push(f);
+        }
+        out
+    }
+
+    #[test]
+    fn ip_fragments_are_reassembled_and_lost_ones_reported() {
+        let ike = ike_with_cert(&leaf());
+        let frags = fragments(&ike, 200);
+        assert!(frags.len() >= 3);
+        let input = load_bytes("frag.pcap", &pcap(101, &frags));
+        assert_eq!(input.certs.len(), 1, "{:?}", input.problems);
+        assert_eq!(input.certs[0].provenance.frame, Some(frags.len()));
+        // out of order works too
+        let mut shuffled = frags.clone();
+        shuffled.reverse();
+        let input = load_bytes("frag.pcap", &pcap(101, &shuffled));
+        assert_eq!(input.certs.len(), 1, "{:?}", input.problems);
+        // one fragment dropped: no certificate, and it is said why
+        let mut lost = frags.clone();
+        lost.remove(1);
+        let input = load_bytes("lost.pcap", &pcap(101, &lost));
+        assert!(input.certs.is_empty());
+        assert!(input
+            .problems
+            .iter()
+            .any(|p| p.level == ProblemLevel::Warning && p.message.contains("never completed")));
+    }
+
+    #[test]
+    fn truncated_and_mutated_captures_never_panic() {
+        let ike = ike_with_cert(&leaf());
+        let file = pcap(101, &fragments(&ike, 300));
+        for cut in (0..file.len()).step_by(13) {
+            let input = load_bytes("cut.pcap", &file[..cut]);
+            assert!(input.certs.len() <= 1);
+        }
+        let mut x = 0x12345678u32;
+        for _ in 0..300 {
+            let mut m = file.clone();
+            for _ in 0..4 {
+                x ^= x << 13;
+                x ^= x >> 17;
+                x ^= x << 5;
+                let i = 24 + (x as usize) % (m.len() - 24);
+                m[i] ^= (x >> 8) as u8 | 1;
+            }
+            let input = load_bytes("mut.pcap", &m);
+            assert!(input.certs.len() <= 1);
+        }
+    }
+}
