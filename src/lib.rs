@@ -10,6 +10,7 @@
 pub mod audit;
 pub mod cli;
 pub mod conformance;
+pub mod fetch;
 pub mod ike;
 pub mod ios;
 pub mod load;

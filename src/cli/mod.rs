@@ -143,6 +143,11 @@ pub struct CheckArgs {
     /// plugin writes it.
     #[arg(long, value_name = "FILE")]
     pub ike_keys: Option<PathBuf>,
+    /// Fetch the certificates IKE hash-and-URL CERT payloads point to
+    /// (http only, checked against the SHA-1 the peer sent). Off by default:
+    /// pkiaudit touches the network only when told to.
+    #[arg(long)]
+    pub fetch: bool,
     /// Exit 1 when a finding of this severity or worse is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -184,6 +189,11 @@ pub struct InspectArgs {
     /// plugin writes it.
     #[arg(long, value_name = "FILE")]
     pub ike_keys: Option<PathBuf>,
+    /// Fetch the certificates IKE hash-and-URL CERT payloads point to
+    /// (http only, checked against the SHA-1 the peer sent). Off by default:
+    /// pkiaudit touches the network only when told to.
+    #[arg(long)]
+    pub fetch: bool,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -314,7 +324,8 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         allow_expired: args.allow_expired,
         certreq: certreq(&args.certreq)?,
     };
-    let load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
+    let mut load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
+    load_opts.fetch = args.fetch;
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let device = match &args.config {
         Some(path) => {
@@ -479,7 +490,8 @@ fn pkiaudit_ike_table(text: &str) -> crate::ike::decrypt::KeyTable {
 
 fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let time = audit_time(&args.time)?;
-    let load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
+    let mut load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
+    load_opts.fetch = args.fetch;
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let trust = load::load_paths_with(&args.trust, &load_opts);
     report_input_errors(&inputs);

@@ -242,20 +242,7 @@ impl<'o> IkeReader<'o> {
                     format!("{at}: PKCS #7 CERT payload: {e}"),
                 ),
             },
-            12 | 13 => {
-                let (hash, url) = data.split_at(data.len().min(20));
-                input.problem(
-                    ProblemLevel::Note,
-                    at.line,
-                    None,
-                    format!(
-                        "{at}: CERT payload is {} (RFC 7296 §3.6): SHA-1 {}, URL {}; not fetched",
-                        cert_encoding_name(encoding),
-                        crate::model::hex_lower(hash),
-                        String::from_utf8_lossy(url)
-                    ),
-                );
-            }
+            12 | 13 => self.hash_and_url(input, encoding, data, at),
             other => input.problem(
                 ProblemLevel::Note,
                 at.line,
@@ -270,6 +257,74 @@ impl<'o> IkeReader<'o> {
         for c in input.certs.iter_mut().skip(before) {
             c.provenance.frame = at.frame;
             c.provenance.ike = Some(origin.clone());
+        }
+    }
+
+    /// Hash and URL of a certificate (12) or bundle (13), RFC 7296 §3.6:
+    /// reported; with `--fetch`, fetched and checked against the hash.
+    fn hash_and_url(&mut self, input: &mut LoadedInput, encoding: u8, data: &[u8], at: &At) {
+        let (hash, url) = data.split_at(data.len().min(20));
+        let url = String::from_utf8_lossy(url).into_owned();
+        let what = format!(
+            "{at}: CERT payload is {} (RFC 7296 §3.6): SHA-1 {}, URL {url}",
+            cert_encoding_name(encoding),
+            crate::model::hex_lower(hash)
+        );
+        if !self.opts.fetch {
+            input.problem(
+                ProblemLevel::Note,
+                at.line,
+                None,
+                format!("{what}; not fetched (give --fetch)"),
+            );
+            return;
+        }
+        let body = match crate::fetch::get(&url) {
+            Ok(b) => b,
+            Err(e) => {
+                input.problem(ProblemLevel::Error, at.line, None, format!("{what}: {e}"));
+                return;
+            }
+        };
+        let got = ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, &body);
+        if got.as_ref() != hash {
+            input.problem(
+                ProblemLevel::Error,
+                at.line,
+                None,
+                format!(
+                    "{what}: fetched {} bytes whose SHA-1 is {}, not the hash the peer sent: \
+                     the peer would reject it",
+                    body.len(),
+                    crate::model::hex_lower(got.as_ref())
+                ),
+            );
+            return;
+        }
+        input.problem(
+            ProblemLevel::Note,
+            at.line,
+            None,
+            format!("{what}: fetched {} bytes, SHA-1 matches", body.len()),
+        );
+        if encoding == 12 {
+            input.add_der(&body, Container::Ike, at.line, None, false);
+            return;
+        }
+        // A CertBundle (RFC 4306 §3.6): SEQUENCE OF CHOICE { cert [0]
+        // Certificate, crl [1] CertificateList }, implicitly tagged.
+        match bundle_certificates(&body) {
+            Ok(certs) => {
+                for der in certs {
+                    input.add_der(&der, Container::Ike, at.line, None, false);
+                }
+            }
+            Err(e) => input.problem(
+                ProblemLevel::Error,
+                at.line,
+                None,
+                format!("{what}: the bundle is not a CertBundle: {e}"),
+            ),
         }
     }
 
@@ -392,6 +447,40 @@ impl<'o> IkeReader<'o> {
         self.report.build_sas();
         input.ike = Some(Box::new(self.report));
     }
+}
+
+/// The certificates of a DER CertBundle, each re-tagged as a SEQUENCE.
+fn bundle_certificates(body: &[u8]) -> Result<Vec<Vec<u8>>, String> {
+    use x509_parser::der_parser::asn1_rs::{Any, Class, FromDer};
+    let (rest, outer) = Any::from_der(body).map_err(|e| e.to_string())?;
+    if !rest.is_empty() {
+        return Err(format!("{} bytes after the bundle", rest.len()));
+    }
+    let mut items = outer.data;
+    let mut out = Vec::new();
+    while !items.is_empty() {
+        let (rest, item) = Any::from_der(items).map_err(|e| e.to_string())?;
+        if item.class() == Class::ContextSpecific && item.tag().0 == 0 {
+            // [0] IMPLICIT Certificate: the content of a SEQUENCE
+            let len = item.data.len();
+            let mut der = vec![0x30];
+            if len < 0x80 {
+                der.push(len as u8);
+            } else {
+                let bytes: Vec<u8> = len
+                    .to_be_bytes()
+                    .into_iter()
+                    .skip_while(|b| *b == 0)
+                    .collect();
+                der.push(0x80 | bytes.len() as u8);
+                der.extend(bytes);
+            }
+            der.extend(item.data);
+            out.push(der);
+        }
+        items = rest;
+    }
+    Ok(out)
 }
 
 /// A CERTREQ body: IKEv2 X.509 encodings carry concatenated 20-byte SHA-1

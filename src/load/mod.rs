@@ -236,6 +236,9 @@ pub struct LoadOptions {
     pub device_tz: Vec<(String, i32)>,
     /// `--ike-keys`: keys to decrypt IKEv2 SK payloads.
     pub ike_keys: Option<std::sync::Arc<crate::ike::decrypt::KeyTable>>,
+    /// `--fetch`: fetch hash-and-URL certificates (the only network I/O of
+    /// the loaders; off by default).
+    pub fetch: bool,
 }
 
 /// Parse `LABEL=+HH:MM` (or `-HH:MM`, `+H`, `UTC+2`-free forms only).
