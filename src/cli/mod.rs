@@ -501,7 +501,7 @@ fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         Format::Text => report::text::write_inspect(out, &inputs, &trust, &subjects, &time)?,
         Format::Json => report::json::write_inspect(out, &inputs, &trust, &subjects, &time)?,
     }
-    Ok(if inputs.iter().any(|i| i.has_errors()) {
+    Ok(if inputs.iter().chain(&trust).any(|i| i.has_errors()) {
         exit::ERROR
     } else {
         exit::OK
