@@ -255,21 +255,37 @@ const UNSUPPORTED_INTEGRITY: &[(&str, usize)] = &[
     ("ANY 256-bits of Authentication [No Checking]", 0),
 ];
 
+/// A Wireshark algorithm name (ASCII case ignored): one this module
+/// supports, one Wireshark knows and this module cannot use, or `None`.
+fn by_wireshark_name<T: Clone>(
+    name: &str,
+    supported: &[(&str, T)],
+    unsupported: &[(&str, usize)],
+    make_unsupported: fn(String) -> T,
+) -> Option<T> {
+    let name = name.trim();
+    supported
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, t)| t.clone())
+        .or_else(|| {
+            unsupported
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(n, _)| make_unsupported((*n).to_string()))
+        })
+}
+
 impl Encryption {
     /// Parses a Wireshark encryption name (ASCII case ignored). `None` for a name
     /// Wireshark would not know either.
     pub fn from_wireshark_name(name: &str) -> Option<Encryption> {
-        let name = name.trim();
-        ENCRYPTION_NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, e)| e.clone())
-            .or_else(|| {
-                UNSUPPORTED_ENCRYPTION
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(n, _)| Encryption::Unsupported((*n).to_string()))
-            })
+        by_wireshark_name(
+            name,
+            ENCRYPTION_NAMES,
+            UNSUPPORTED_ENCRYPTION,
+            Encryption::Unsupported,
+        )
     }
 
     /// The length SK_ei and SK_er must have: the AES key plus, for CTR and GCM,
@@ -324,17 +340,12 @@ impl Integrity {
     /// Parses a Wireshark integrity name (ASCII case ignored). `None` for a name
     /// Wireshark would not know either.
     pub fn from_wireshark_name(name: &str) -> Option<Integrity> {
-        let name = name.trim();
-        INTEGRITY_NAMES
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, i)| i.clone())
-            .or_else(|| {
-                UNSUPPORTED_INTEGRITY
-                    .iter()
-                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
-                    .map(|(n, _)| Integrity::Unsupported((*n).to_string()))
-            })
+        by_wireshark_name(
+            name,
+            INTEGRITY_NAMES,
+            UNSUPPORTED_INTEGRITY,
+            Integrity::Unsupported,
+        )
     }
 
     /// The length SK_ai and SK_ar must have (the HMAC key is as long as the hash
@@ -699,7 +710,7 @@ fn decode_hex(text: &str) -> Result<Vec<u8>, String> {
 }
 
 fn hex_string(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    crate::model::hex_lower(bytes)
 }
 
 /// Why an SK/SKF payload could not be decrypted.

@@ -225,5 +225,5 @@ impl IkeReport {
 
 /// Lower-case hex of an SPI.
 pub fn spi_hex(spi: &[u8; 8]) -> String {
-    spi.iter().map(|b| format!("{b:02x}")).collect()
+    crate::model::hex_lower(spi)
 }
