@@ -43,10 +43,10 @@ measure "pkiaudit inspect --ike-keys --format json" \
   "$BIN" inspect --format json --ike-keys "$KEYS" "$WORK/big.pcap"
 measure "pkiaudit check --ike-keys --trust root (every chain verified)" \
   "$BIN" check --format json --at 2026-06-01 --ike-keys "$KEYS" --trust fixtures/ike/pki/root-ca.pem "$WORK/big.pcap"
-measure "tshark -Y isakmp.cert (decrypting, fields)" \
-  env WIRESHARK_CONFIG_DIR="$WORK/wsconf" tshark -r "$WORK/big.pcap" -Y isakmp.cert -T fields -e frame.number
+measure "tshark -Y isakmp.cert.data (decrypting, fields)" \
+  env WIRESHARK_CONFIG_DIR="$WORK/wsconf" tshark -r "$WORK/big.pcap" -Y isakmp.cert.data -T fields -e frame.number
 measure "tshark -V (full decrypted dissection)" \
   env WIRESHARK_CONFIG_DIR="$WORK/wsconf" tshark -r "$WORK/big.pcap" -V
 # sanity: both saw the certificates
-echo "tshark frames with CERT: $(env WIRESHARK_CONFIG_DIR="$WORK/wsconf" tshark -r "$WORK/big.pcap" -Y isakmp.cert -T fields -e frame.number | wc -l)"
+echo "tshark frames with CERT: $(env WIRESHARK_CONFIG_DIR="$WORK/wsconf" tshark -r "$WORK/big.pcap" -Y isakmp.cert.data -T fields -e frame.number | wc -l)"
 echo "pkiaudit certificates found: $("$BIN" inspect --format json --ike-keys "$KEYS" "$WORK/big.pcap" | python3 -c 'import json,sys; print(json.load(sys.stdin)["inputs"][0]["certificates"])')"
