@@ -696,13 +696,6 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         reader.finish(input);
         return;
     }
-    if let Some(message) = ike_message(bytes) {
-        input.format = Some("ike");
-        let mut reader = ike::IkeReader::new(opts);
-        read_ike_messages(input, message, None, &mut reader);
-        reader.finish(input);
-        return;
-    }
     // DER first when it parses: a binary certificate could contain the
     // bytes of a PEM marker, text cannot start with a valid DER structure.
     if bytes.first() == Some(&0x30)
@@ -711,6 +704,17 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         load_der(input, bytes, Container::Der);
         return;
     }
+    // An IKE message after DER: a certificate can happen to look like an
+    // IKE header (version byte, length), an IKE message cannot parse as a
+    // certificate.
+    if let Some(message) = ike_message(bytes) {
+        input.format = Some("ike");
+        let mut reader = ike::IkeReader::new(opts);
+        read_ike_messages(input, message, None, &mut reader);
+        reader.finish(input);
+        return;
+    }
+
     // Cisco text: a running-config (certificate chains as hex), then
     // `show` output; either may carry PEM blocks too (`show crypto pki
     // certificates pem`, a ticket with both).
