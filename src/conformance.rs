@@ -214,6 +214,7 @@ pub fn run_case(case: &Case) -> CaseResult {
             chain: None,
             cross_check: &[],
             peer: None,
+            revocation: &[],
         };
         for rule in RULES.iter().filter(|r| {
             r.severity == Severity::Error

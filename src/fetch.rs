@@ -17,8 +17,13 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 #[error("{0}")]
 pub struct FetchError(pub String);
 
-/// GET `url` (http only) and return the body.
+/// GET `url` (http only) and return the body, at most [`MAX_BODY_BYTES`].
 pub fn get(url: &str) -> Result<Vec<u8>, FetchError> {
+    get_limited(url, MAX_BODY_BYTES)
+}
+
+/// GET with another cap on the body (CRLs can be tens of MB).
+pub fn get_limited(url: &str, max_body: u64) -> Result<Vec<u8>, FetchError> {
     if !url.starts_with("http://") {
         return Err(FetchError(format!(
             "only http:// URLs are fetched (RFC 7296 §3.6); not {url}"
@@ -45,13 +50,13 @@ pub fn get(url: &str) -> Result<Vec<u8>, FetchError> {
     }
     let mut body = Vec::new();
     response
-        .take(MAX_BODY_BYTES + 1)
+        .take(max_body + 1)
         .read_to_end(&mut body)
         .map_err(|e| FetchError(format!("GET {url}: reading the body: {e}")))?;
-    if body.len() as u64 > MAX_BODY_BYTES {
+    if body.len() as u64 > max_body {
         return Err(FetchError(format!(
             "GET {url}: the body is larger than {} MiB; not read",
-            MAX_BODY_BYTES / (1024 * 1024)
+            max_body / (1024 * 1024)
         )));
     }
     Ok(body)

@@ -9,6 +9,7 @@
 pub mod chain;
 pub mod names;
 pub mod profile;
+pub mod revocation;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -37,6 +38,8 @@ pub struct Options {
     pub allow_expired: bool,
     /// SHA-1 SPKI hashes from the peer's CERTREQ (`--certreq`), lower-case hex.
     pub certreq: Option<Vec<String>>,
+    /// Revocation checking (`--revocation`); `None` is off.
+    pub revocation: Option<std::sync::Arc<revocation::Revocation>>,
 }
 
 impl Options {
@@ -48,6 +51,7 @@ impl Options {
             warn_days: 30,
             allow_expired: false,
             certreq: None,
+            revocation: None,
         }
     }
 
@@ -195,6 +199,8 @@ pub struct AuditedCert {
     pub chain: Option<ChainReport>,
     /// With `--config`: the IKEv2 profile the certificate selects.
     pub peer: Option<PeerSelection>,
+    /// With `--revocation`: the status of each certificate of the path.
+    pub revocation: Vec<revocation::Check>,
 }
 
 /// Where chains may be built to, besides the inputs themselves.
@@ -471,6 +477,7 @@ pub fn audit_subject(
     subject: Subject,
     chain: Option<ChainReport>,
     peer: Option<PeerSelection>,
+    revocation: Vec<revocation::Check>,
     opts: &Options,
 ) -> AuditedCert {
     let ctx = Ctx {
@@ -480,6 +487,7 @@ pub fn audit_subject(
         chain: chain.as_ref(),
         cross_check: &subject.cross_check,
         peer: peer.as_ref(),
+        revocation: &revocation,
     };
     let mut findings = Vec::new();
     // Rules a partial record cannot feed, grouped by what is missing.
@@ -534,6 +542,7 @@ pub fn audit_subject(
         verdict,
         chain,
         peer,
+        revocation,
     }
 }
 
@@ -594,6 +603,28 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
     chain::analyze(&input, store, &chain_opts)
 }
 
+/// The revocation status of each certificate of a path below its last
+/// certificate (the anchor, or the end of an incomplete path).
+fn path_revocation(
+    rev: &revocation::Revocation,
+    chain: &ChainReport,
+    by_sha256: &HashMap<&str, &Certificate>,
+    opts: &Options,
+) -> Vec<revocation::Check> {
+    if rev.mode == revocation::Mode::Off {
+        return Vec::new();
+    }
+    chain
+        .path
+        .windows(2)
+        .filter_map(|pair| {
+            let cert = by_sha256.get(pair[0].sha256.as_str())?;
+            let issuer = by_sha256.get(pair[1].sha256.as_str())?;
+            Some(rev.check(cert, issuer, opts.time.instant))
+        })
+        .collect()
+}
+
 /// The CERTREQ hashes the other side of the IKE SA sent, for a certificate
 /// read from a capture or dump.
 fn requested_in_capture(s: &Subject, inputs: &[LoadedInput]) -> Option<Vec<String>> {
@@ -640,6 +671,26 @@ fn trustpoint_anchors(s: &Subject, inputs: &[LoadedInput]) -> Vec<PoolCert> {
 pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
     let subjects = assemble(&inputs);
     let store = trust.store();
+    // Every certificate a path can hold, by SHA-256, for the revocation
+    // checks of each hop.
+    let mut by_sha256: HashMap<&str, &Certificate> = HashMap::new();
+    for c in subjects
+        .iter()
+        .filter(|s| !s.is_partial())
+        .map(|s| &s.cert)
+        .chain(store.anchors.iter().map(|p| &p.cert))
+        .chain(store.untrusted.iter().map(|p| &p.cert))
+        .chain(store.system.iter().map(|p| &p.cert))
+        .chain(
+            trust
+                .device
+                .iter()
+                .flat_map(|d| d.certs.iter())
+                .map(|c| &c.cert),
+        )
+    {
+        by_sha256.entry(c.sha256.as_str()).or_insert(c);
+    }
     let mut per_subject = Vec::with_capacity(subjects.len());
     for (i, s) in subjects.iter().enumerate() {
         let peer = match (&trust.device, s.role) {
@@ -682,12 +733,16 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
                 &subject_opts,
             )
         });
-        per_subject.push((chain, peer, subject_opts));
+        let checks = match (&opts.revocation, &chain) {
+            (Some(rev), Some(chain)) => path_revocation(rev, chain, &by_sha256, opts),
+            _ => Vec::new(),
+        };
+        per_subject.push((chain, peer, checks, subject_opts));
     }
     let certificates: Vec<AuditedCert> = subjects
         .into_iter()
         .zip(per_subject)
-        .map(|(s, (c, p, o))| audit_subject(s, c, p, &o))
+        .map(|(s, (c, p, r, o))| audit_subject(s, c, p, r, &o))
         .collect();
     let configs: Vec<ConfigReport> = inputs
         .iter()

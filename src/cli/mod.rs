@@ -127,6 +127,25 @@ pub struct CheckArgs {
     /// CAs it accepts (40 hex digits each; commas, spaces and colons allowed).
     #[arg(long, value_name = "HEX[,HEX...]")]
     pub certreq: Vec<String>,
+    /// Check revocation of every certificate of each path: `crl` (`--crl`
+    /// files, then the certificates' http distribution points), `ocsp`
+    /// (`--ocsp-url`, then the certificates' AIA responders), or `both`.
+    #[arg(long, value_enum, default_value_t = RevocationMode::Off)]
+    pub revocation: RevocationMode,
+    /// What an unknown revocation status is: `soft` a warning, `hard` an
+    /// error. A revoked certificate is always an error.
+    #[arg(long, value_enum, default_value_t = RevocationPolicy::Soft)]
+    pub revocation_policy: RevocationPolicy,
+    /// A CRL to check against (PEM or DER; repeatable). Its signature is
+    /// verified with the issuing CA of the certificate it answers for.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// Ask this OCSP responder instead of the certificates' AIA URLs.
+    #[arg(long, value_name = "URL")]
+    pub ocsp_url: Option<String>,
+    /// No network I/O at all: revocation uses only `--crl` files.
+    #[arg(long)]
+    pub offline: bool,
     /// The running-config of the device that judges these certificates
     /// (IOS `show running-config`): each end-entity certificate is matched
     /// against its certificate maps and IKEv2 profiles and audited under the
@@ -154,6 +173,8 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
+
+use crate::audit::revocation::{Mode as RevocationMode, Policy as RevocationPolicy};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -323,6 +344,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         warn_days: i64::from(args.warn_days),
         allow_expired: args.allow_expired,
         certreq: certreq(&args.certreq)?,
+        revocation: revocation_options(&args)?,
     };
     let mut load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
     load_opts.fetch = args.fetch;
@@ -379,6 +401,32 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     } else {
         exit::OK
     })
+}
+
+/// `--revocation` and its companions; `None` when off.
+fn revocation_options(
+    args: &CheckArgs,
+) -> anyhow::Result<Option<std::sync::Arc<audit::revocation::Revocation>>> {
+    if args.revocation == RevocationMode::Off {
+        if !args.crl.is_empty() || args.ocsp_url.is_some() {
+            anyhow::bail!("--crl and --ocsp-url need --revocation crl|ocsp|both");
+        }
+        return Ok(None);
+    }
+    let mut rev = audit::revocation::Revocation::new(args.revocation, args.revocation_policy);
+    rev.offline = args.offline;
+    rev.ocsp_url = args.ocsp_url.clone();
+    if args.offline && args.ocsp_url.is_some() {
+        anyhow::bail!("--ocsp-url and --offline contradict each other");
+    }
+    for path in &args.crl {
+        let bytes =
+            std::fs::read(path).map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
+        let crl = audit::revocation::crl::Crl::from_pem_or_der(&bytes, &path.display().to_string())
+            .map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
+        rev.crls.push(std::sync::Arc::new(crl));
+    }
+    Ok(Some(std::sync::Arc::new(rev)))
 }
 
 /// `--certreq` values, or None when not given.

@@ -476,6 +476,7 @@ fn identity_findings(
         chain: None,
         cross_check: &[],
         peer: None,
+        revocation: &[],
     };
     for rule in rules::RULES.iter().filter(|r| {
         (r.id.starts_with("ku.") || r.id.starts_with("eku."))

@@ -250,6 +250,9 @@ struct CertJson<'a> {
     /// With `--config`: the IKEv2 profile the certificate selects.
     #[serde(skip_serializing_if = "Option::is_none")]
     ios: Option<&'a PeerSelection>,
+    /// With `--revocation`: each certificate of the path, leaf first.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    revocation: Option<&'a [crate::audit::revocation::Check]>,
 }
 
 fn cert_json<'a>(
@@ -316,7 +319,20 @@ fn cert_json<'a>(
         findings: audited.map(|a| a.findings.as_slice()),
         chain: audited.and_then(|a| a.chain.as_ref()),
         ios: audited.and_then(|a| a.peer.as_ref()),
+        revocation: audited
+            .filter(|a| !a.revocation.is_empty())
+            .map(|a| a.revocation.as_slice()),
     }
+}
+
+#[derive(Serialize)]
+struct RevocationJson {
+    mode: crate::audit::revocation::Mode,
+    policy: crate::audit::revocation::Policy,
+    offline: bool,
+    /// `--crl` files.
+    crls: Vec<String>,
+    ocsp_url: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -338,6 +354,8 @@ struct CheckJson<'a> {
     certreq: Option<&'a [String]>,
     /// `--config`: the running-config that judges the peer certificates.
     config: Option<InputJson<'a>>,
+    /// `--revocation` settings; null when off.
+    revocation: Option<RevocationJson>,
     certificates: Vec<CertJson<'a>>,
     /// The audit of every running-config read.
     configurations: &'a [ConfigReport],
@@ -366,6 +384,17 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         system_anchors: report.system_anchors,
         certreq: report.options.certreq.as_deref(),
         config: report.device.as_ref().map(InputJson::from),
+        revocation: report
+            .options
+            .revocation
+            .as_deref()
+            .map(|r| RevocationJson {
+                mode: r.mode,
+                policy: r.policy,
+                offline: r.offline,
+                crls: r.crls.iter().map(|c| c.source.clone()).collect(),
+                ocsp_url: r.ocsp_url.clone(),
+            }),
         certificates: report
             .certificates
             .iter()

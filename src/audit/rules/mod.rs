@@ -13,6 +13,7 @@ mod crypto;
 mod eku;
 mod ku;
 mod names;
+mod revocation;
 mod structure;
 mod validity;
 
@@ -127,6 +128,8 @@ pub struct Ctx<'a> {
     pub cross_check: &'a [String],
     /// The IKEv2 profile selection for a peer certificate (`--config`).
     pub peer: Option<&'a crate::ios::audit::PeerSelection>,
+    /// The revocation checks of the path of an end-entity certificate.
+    pub revocation: &'a [crate::audit::revocation::Check],
 }
 
 /// A rule.
@@ -232,6 +235,12 @@ pub static RULES: &[&Rule] = &[
     &chain::SENT_ORDER_RULE,
     &chain::CERTREQ_MATCH_RULE,
     &chain::CERTREQ_MISMATCH_RULE,
+    &revocation::REVOKED,
+    &revocation::UNKNOWN_HARD,
+    &revocation::NO_SOURCE_HARD,
+    &revocation::UNKNOWN,
+    &revocation::NO_SOURCE,
+    &revocation::GOOD,
     &validity::EXPIRED,
     &validity::EXPIRED_ALLOWED,
     &validity::NOT_YET_VALID,
@@ -285,6 +294,7 @@ pub(crate) mod testing {
             chain: None,
             cross_check: &[],
             peer: None,
+            revocation: &[],
         })
     }
 }

@@ -1,0 +1,328 @@
+//! Revocation: CRLs (`crl`) and OCSP (`ocsp`), and the status of each
+//! certificate of a path.
+//!
+//! Each certificate below the trust anchor gets `good`, `revoked` (time,
+//! reason, source) or `unknown` with a reason (unreachable, bad signature,
+//! stale, responder says unknown), or `no-source`. Sources are tried in
+//! order: OCSP (`--ocsp-url`, then the certificate's AIA) when the mode
+//! includes OCSP, then CRLs (`--crl` files, then the certificate's HTTP
+//! distribution points) when it includes CRLs; the first definite answer
+//! wins, and every attempt is kept for the report.
+
+pub mod crl;
+pub mod ocsp;
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::model::Certificate;
+
+/// Which sources to consult (`--revocation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Off,
+    Crl,
+    Ocsp,
+    Both,
+}
+
+/// What an unknown status means (`--revocation-policy`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Policy {
+    /// Unknown is a warning (what most VPN peers do when a CRL is down).
+    Soft,
+    /// Unknown is an error.
+    Hard,
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// The revocation status of one certificate.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "status", rename_all = "kebab-case")]
+pub enum Status {
+    Good {
+        source: String,
+        /// thisUpdate of the CRL or OCSP answer.
+        this_update: String,
+    },
+    Revoked {
+        source: String,
+        time: String,
+        reason: Option<String>,
+    },
+    Unknown {
+        reason: String,
+    },
+    /// The certificate names no source and none was given.
+    NoSource,
+}
+
+/// One source tried, and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Attempt {
+    pub source: String,
+    pub outcome: String,
+}
+
+/// The revocation check of one certificate of a path.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Check {
+    pub subject: String,
+    pub serial: String,
+    #[serde(flatten)]
+    pub status: Status,
+    pub attempts: Vec<Attempt>,
+}
+
+/// How revocation is checked in a run, with the CRLs fetched so far (each
+/// distribution point is fetched once per run).
+pub struct Revocation {
+    pub mode: Mode,
+    pub policy: Policy,
+    /// `--offline`: no network I/O; only `--crl` files.
+    pub offline: bool,
+    /// `--crl` files, parsed once.
+    pub crls: Vec<Arc<crl::Crl>>,
+    /// `--ocsp-url`: asked instead of the certificates' AIA.
+    pub ocsp_url: Option<String>,
+    fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
+}
+
+impl std::fmt::Debug for Revocation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Revocation")
+            .field("mode", &self.mode)
+            .field("policy", &self.policy)
+            .field("offline", &self.offline)
+            .field("crls", &self.crls.len())
+            .finish()
+    }
+}
+
+impl Revocation {
+    pub fn new(mode: Mode, policy: Policy) -> Self {
+        Revocation {
+            mode,
+            policy,
+            offline: false,
+            crls: Vec::new(),
+            ocsp_url: None,
+            fetched: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn uses_crl(&self) -> bool {
+        matches!(self.mode, Mode::Crl | Mode::Both)
+    }
+
+    fn uses_ocsp(&self) -> bool {
+        matches!(self.mode, Mode::Ocsp | Mode::Both)
+    }
+
+    /// The status of `cert`, issued by `issuer`, at `at`.
+    pub fn check(&self, cert: &Certificate, issuer: &Certificate, at: DateTime<Utc>) -> Check {
+        let mut attempts = Vec::new();
+        let mut status = None;
+        if self.uses_ocsp() {
+            status = self.by_ocsp(cert, issuer, at, &mut attempts);
+        }
+        if status.is_none() && self.uses_crl() {
+            status = self.by_crl(cert, issuer, at, &mut attempts);
+        }
+        let status = status.unwrap_or_else(|| {
+            if attempts.is_empty() {
+                Status::NoSource
+            } else {
+                Status::Unknown {
+                    reason: attempts
+                        .iter()
+                        .map(|a| format!("{}: {}", a.source, a.outcome))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                }
+            }
+        });
+        Check {
+            subject: cert.subject.text.clone(),
+            serial: cert.serial.clone(),
+            status,
+            attempts,
+        }
+    }
+
+    fn by_ocsp(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: DateTime<Utc>,
+        attempts: &mut Vec<Attempt>,
+    ) -> Option<Status> {
+        let urls: Vec<String> = match &self.ocsp_url {
+            Some(u) => vec![u.clone()],
+            None => cert
+                .authority_info_access
+                .as_ref()
+                .map(|a| a.ocsp.clone())
+                .unwrap_or_default(),
+        };
+        for url in urls {
+            if self.offline {
+                attempts.push(Attempt {
+                    source: url,
+                    outcome: "not asked (--offline)".into(),
+                });
+                continue;
+            }
+            let answer = ocsp::build_request(cert, issuer, true)
+                .and_then(|req| ocsp::query(&url, &req, cert, issuer, at));
+            match answer {
+                Ok(a) => match a.status {
+                    ocsp::CertStatus::Good => {
+                        attempts.push(Attempt {
+                            source: url.clone(),
+                            outcome: format!("good (signed by {})", a.responder),
+                        });
+                        return Some(Status::Good {
+                            source: url,
+                            this_update: ts(a.this_update),
+                        });
+                    }
+                    ocsp::CertStatus::Revoked { time, reason } => {
+                        attempts.push(Attempt {
+                            source: url.clone(),
+                            outcome: "revoked".into(),
+                        });
+                        return Some(Status::Revoked {
+                            source: url,
+                            time: ts(time),
+                            reason,
+                        });
+                    }
+                    ocsp::CertStatus::Unknown => attempts.push(Attempt {
+                        source: url,
+                        outcome: "the responder does not know the certificate".into(),
+                    }),
+                },
+                Err(e) => attempts.push(Attempt {
+                    source: url,
+                    outcome: e.to_string(),
+                }),
+            }
+        }
+        None
+    }
+
+    fn by_crl(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: DateTime<Utc>,
+        attempts: &mut Vec<Attempt>,
+    ) -> Option<Status> {
+        // Local CRLs of this issuer first, then the distribution points.
+        let mut candidates: Vec<(String, Result<Arc<crl::Crl>, String>)> = self
+            .crls
+            .iter()
+            .filter(|c| c.issuer_raw == cert.issuer.raw)
+            .map(|c| (c.source.clone(), Ok(c.clone())))
+            .collect();
+        for url in &cert.crl_distribution_points {
+            if !url.starts_with("http://") {
+                attempts.push(Attempt {
+                    source: url.clone(),
+                    outcome: "not fetched (only http:// distribution points so far)".into(),
+                });
+                continue;
+            }
+            if self.offline {
+                attempts.push(Attempt {
+                    source: url.clone(),
+                    outcome: "not fetched (--offline)".into(),
+                });
+                continue;
+            }
+            candidates.push((url.clone(), self.fetch(url)));
+        }
+        for (source, crl) in candidates {
+            let crl = match crl {
+                Ok(c) => c,
+                Err(e) => {
+                    attempts.push(Attempt { source, outcome: e });
+                    continue;
+                }
+            };
+            if let Err(e) = crl.verify(issuer) {
+                attempts.push(Attempt {
+                    source,
+                    outcome: format!("CRL not trusted: {e}"),
+                });
+                continue;
+            }
+            match crl.freshness(at) {
+                crl::Freshness::Stale { since } => {
+                    attempts.push(Attempt {
+                        source,
+                        outcome: format!("CRL stale: nextUpdate {} passed", ts(since)),
+                    });
+                    continue;
+                }
+                crl::Freshness::NotYetValid => {
+                    attempts.push(Attempt {
+                        source,
+                        outcome: format!("CRL not yet valid: thisUpdate {}", ts(crl.this_update)),
+                    });
+                    continue;
+                }
+                _ => {}
+            }
+            return Some(match crl.lookup(&cert.serial_raw) {
+                Some(r) => {
+                    attempts.push(Attempt {
+                        source: source.clone(),
+                        outcome: "listed".into(),
+                    });
+                    Status::Revoked {
+                        source,
+                        time: ts(r.time),
+                        reason: r.reason.map(|x| x.as_str().to_string()),
+                    }
+                }
+                None => {
+                    attempts.push(Attempt {
+                        source: source.clone(),
+                        outcome: format!("not listed ({} entries)", crl.entries),
+                    });
+                    Status::Good {
+                        source,
+                        this_update: ts(crl.this_update),
+                    }
+                }
+            });
+        }
+        None
+    }
+
+    fn fetch(&self, url: &str) -> Result<Arc<crl::Crl>, String> {
+        if let Ok(cache) = self.fetched.lock() {
+            if let Some(hit) = cache.get(url) {
+                return hit.clone();
+            }
+        }
+        let result = crate::fetch::get_limited(url, crl::MAX_CRL_BYTES as u64)
+            .map_err(|e| e.to_string())
+            .and_then(|body| crl::Crl::from_pem_or_der(&body, url).map_err(|e| e.to_string()))
+            .map(Arc::new);
+        if let Ok(mut cache) = self.fetched.lock() {
+            cache.insert(url.to_string(), result.clone());
+        }
+        result
+    }
+}

@@ -1,0 +1,167 @@
+//! Revocation rules. The checks run once per end-entity certificate, for
+//! every certificate of its path below the anchor (`audit::revocation`);
+//! these rules carry the metadata and turn the statuses into findings.
+
+use super::{Citation, Ctx, Rule, Scope, Severity};
+use crate::audit::revocation::{Policy, Status};
+
+const GUIDE_REVOCATION: Citation = Citation::FieldGuide {
+    section: "Certificate Revocation Checks",
+};
+const RFC5280_CRL: Citation = Citation::Rfc {
+    number: 5280,
+    section: "6.3",
+};
+const RFC6960: Citation = Citation::Rfc {
+    number: 6960,
+    section: "3.2",
+};
+
+fn policy(ctx: &Ctx<'_>) -> Option<Policy> {
+    ctx.opts.revocation.as_ref().map(|r| r.policy)
+}
+
+/// Messages for the checks whose status `pick` selects.
+fn messages(ctx: &Ctx<'_>, pick: fn(&Status) -> Option<String>) -> Vec<String> {
+    ctx.revocation
+        .iter()
+        .filter_map(|c| {
+            pick(&c.status).map(|m| format!("'{}' (serial {}): {m}", c.subject, c.serial))
+        })
+        .collect()
+}
+
+fn unknown(s: &Status) -> Option<String> {
+    match s {
+        Status::Unknown { reason } => Some(format!(
+            "revocation status unknown: {reason}; a peer that checks revocation may reject the \
+             tunnel or accept a revoked certificate"
+        )),
+        _ => None,
+    }
+}
+
+fn no_source(s: &Status) -> Option<String> {
+    matches!(s, Status::NoSource).then(|| {
+        "names no CRL distribution point or OCSP responder, and none was given (--crl, \
+         --ocsp-url): its revocation cannot be checked"
+            .to_string()
+    })
+}
+
+pub static REVOKED: Rule = Rule {
+    id: "revocation.revoked",
+    severity: Severity::Error,
+    summary: "A certificate of the path is revoked",
+    citations: &[GUIDE_REVOCATION, RFC5280_CRL, RFC6960],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        messages(ctx, |s| match s {
+            Status::Revoked {
+                source,
+                time,
+                reason,
+            } => Some(format!(
+                "revoked {time}{} according to {source}: peers that check revocation reject it",
+                reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            )),
+            _ => None,
+        })
+    },
+};
+
+pub static GOOD: Rule = Rule {
+    id: "revocation.good",
+    severity: Severity::Info,
+    summary: "A certificate of the path is not revoked, per a verified CRL or OCSP answer",
+    citations: &[GUIDE_REVOCATION],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        messages(ctx, |s| match s {
+            Status::Good {
+                source,
+                this_update,
+            } => Some(format!(
+                "not revoked according to {source} (issued {this_update})"
+            )),
+            _ => None,
+        })
+    },
+};
+
+pub static UNKNOWN: Rule = Rule {
+    id: "revocation.unknown",
+    severity: Severity::Warning,
+    summary:
+        "The revocation status of a certificate of the path could not be established (soft policy)",
+    citations: &[GUIDE_REVOCATION],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        if policy(ctx) == Some(Policy::Soft) {
+            messages(ctx, unknown)
+        } else {
+            Vec::new()
+        }
+    },
+};
+
+pub static UNKNOWN_HARD: Rule = Rule {
+    id: "revocation.unknown.hard-fail",
+    severity: Severity::Error,
+    summary:
+        "The revocation status of a certificate of the path could not be established (hard policy)",
+    citations: &[GUIDE_REVOCATION],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        if policy(ctx) == Some(Policy::Hard) {
+            messages(ctx, unknown)
+        } else {
+            Vec::new()
+        }
+    },
+};
+
+pub static NO_SOURCE: Rule = Rule {
+    id: "revocation.no-source",
+    severity: Severity::Info,
+    summary: "A certificate of the path names no revocation source (soft policy)",
+    citations: &[GUIDE_REVOCATION, RFC5280_CRL],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        if policy(ctx) == Some(Policy::Soft) {
+            messages(ctx, no_source)
+        } else {
+            Vec::new()
+        }
+    },
+};
+
+pub static NO_SOURCE_HARD: Rule = Rule {
+    id: "revocation.no-source.hard-fail",
+    severity: Severity::Error,
+    summary: "A certificate of the path names no revocation source (hard policy)",
+    citations: &[GUIDE_REVOCATION, RFC5280_CRL],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[],
+    check: |ctx| {
+        if policy(ctx) == Some(Policy::Hard) {
+            messages(ctx, no_source)
+        } else {
+            Vec::new()
+        }
+    },
+};

@@ -1,0 +1,283 @@
+//! CRL revocation through the binary, with CRLs served over real HTTP on
+//! loopback by a server the test starts (and the process ends): revoked,
+//! good, stale, signed by the wrong CA, unreachable (soft and hard policy),
+//! `--offline`, and `--crl` files.
+
+#[path = "common/run.rs"]
+mod run;
+#[path = "common/testkit.rs"]
+mod testkit;
+
+use std::collections::HashMap;
+use std::io::{BufRead, BufReader, Write};
+use std::net::TcpListener;
+use std::sync::{Arc, Mutex};
+
+use rcgen::{
+    CertificateRevocationListParams, Issuer, KeyIdMethod, RevocationReason, RevokedCertParams,
+    SerialNumber,
+};
+use run::pkiaudit_json;
+use serde_json::Value;
+use testkit::{ymd, CertSpec, Issued};
+
+/// An HTTP/1.1 server on 127.0.0.1 serving `files` by path; counts hits.
+fn serve(files: HashMap<String, Vec<u8>>) -> (String, Arc<Mutex<usize>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let hits = Arc::new(Mutex::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            *counter.lock().unwrap() += 1;
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut line = String::new();
+            let _ = reader.read_line(&mut line);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
+            let (status, body) = match files.get(&path) {
+                Some(b) => ("200 OK", b.clone()),
+                None => ("404 Not Found", Vec::new()),
+            };
+            let _ = write!(
+                stream,
+                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = stream.write_all(&body);
+        }
+    });
+    (base, hits)
+}
+
+/// A CRL of `ca` revoking `serials`, valid `from`..`to`.
+fn crl(ca: &Issued, serials: &[&[u8]], from: (i32, u8, u8), to: (i32, u8, u8)) -> Vec<u8> {
+    let params = CertificateRevocationListParams {
+        this_update: ymd(from),
+        next_update: ymd(to),
+        crl_number: SerialNumber::from(7u64),
+        issuing_distribution_point: None,
+        revoked_certs: serials
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(s),
+                revocation_time: ymd((2025, 6, 1)),
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    let issuer = Issuer::from_params(&ca.params, &ca.key);
+    params.signed_by(&issuer).unwrap().der().to_vec()
+}
+
+struct Setup {
+    _dir: tempfile::TempDir,
+    root: String,
+    leaf: String,
+    revoked_leaf: String,
+}
+
+/// root → leaf (serial 0x1001) and revoked leaf (serial 0x00a1, DER sign
+/// octet), both naming `cdp` as their CRL distribution point.
+fn setup(root: &Issued, cdp: &str) -> Setup {
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, pem: String| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, pem).unwrap();
+        p.display().to_string()
+    };
+    let leaf = root.issue(
+        CertSpec::leaf("good.example.com")
+            .serial(&[0x10, 0x01])
+            .cdp(cdp),
+    );
+    let bad = root.issue(
+        CertSpec::leaf("bad.example.com")
+            .serial(&[0x00, 0xa1])
+            .cdp(cdp),
+    );
+    Setup {
+        root: write("root.pem", root.pem()),
+        leaf: write("leaf.pem", leaf.pem()),
+        revoked_leaf: write("bad.pem", bad.pem()),
+        _dir: dir,
+    }
+}
+
+fn check(s: &Setup, file: &str, extra: &[&str]) -> run::Run {
+    let mut args = vec![
+        "check",
+        "--format",
+        "json",
+        "--at",
+        "2026-01-01",
+        "--trust",
+        &s.root,
+    ];
+    args.extend_from_slice(extra);
+    args.push(file);
+    pkiaudit_json(args)
+}
+
+fn leaf(r: &run::Run) -> &Value {
+    &r.json["certificates"][0]
+}
+
+fn rules(c: &Value) -> Vec<String> {
+    c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {}",
+                f["rule"].as_str().unwrap(),
+                f["message"].as_str().unwrap()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn revoked_and_good_from_a_crl_over_http() {
+    let root = Issued::root("Revocation Root");
+    // the CRL lists 0xA1 (the certificate's DER serial is 00 A1)
+    let body = crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1));
+    let (base, hits) = serve(HashMap::from([("/root.crl".to_string(), body)]));
+    let s = setup(&root, &format!("{base}/root.crl"));
+    let bad = check(&s, &s.revoked_leaf, &["--revocation", "crl"]);
+    assert_eq!(bad.code, 1, "{}", bad.stderr);
+    let c = leaf(&bad);
+    let r = rules(c);
+    assert!(
+        r.iter().any(|m| m.starts_with("revocation.revoked")
+            && m.contains("keyCompromise")
+            && m.contains("2025-06-01")),
+        "{r:?}"
+    );
+    assert_eq!(c["revocation"][0]["status"], "revoked");
+    assert_eq!(c["revocation"][0]["source"], format!("{base}/root.crl"));
+    let good = check(&s, &s.leaf, &["--revocation", "crl"]);
+    let c = leaf(&good);
+    assert_eq!(c["revocation"][0]["status"], "good", "{}", c["revocation"]);
+    assert!(rules(c).iter().any(|m| m.starts_with("revocation.good")));
+    assert_eq!(good.code, 0, "{:?}", rules(c));
+    // off by default: no request
+    let before = *hits.lock().unwrap();
+    let off = check(&s, &s.revoked_leaf, &[]);
+    assert_eq!(*hits.lock().unwrap(), before);
+    assert!(leaf(&off).get("revocation").is_none());
+}
+
+#[test]
+fn stale_wrongly_signed_unreachable_and_offline_are_unknown() {
+    let root = Issued::root("Revocation Root 2");
+    let other = Issued::root("Other Root");
+    let (base, _) = serve(HashMap::from([
+        (
+            "/stale.crl".to_string(),
+            crl(&root, &[], (2025, 1, 1), (2025, 2, 1)),
+        ),
+        (
+            "/forged.crl".to_string(),
+            crl(&other, &[], (2025, 12, 1), (2026, 2, 1)),
+        ),
+    ]));
+    for (path, why) in [
+        ("/stale.crl", "stale"),
+        ("/forged.crl", "not trusted"),
+        ("/missing.crl", "404"),
+    ] {
+        let s = setup(&root, &format!("{base}{path}"));
+        let soft = check(&s, &s.revoked_leaf, &["--revocation", "crl"]);
+        let c = leaf(&soft);
+        assert_eq!(
+            c["revocation"][0]["status"], "unknown",
+            "{path}: {}",
+            c["revocation"]
+        );
+        let r = rules(c);
+        assert!(
+            r.iter()
+                .any(|m| m.starts_with("revocation.unknown ") && m.contains(why)),
+            "{path}: {r:?}"
+        );
+        assert_eq!(soft.code, 0, "{path}: soft policy: a warning");
+        let hard = check(
+            &s,
+            &s.revoked_leaf,
+            &["--revocation", "crl", "--revocation-policy", "hard"],
+        );
+        assert!(rules(leaf(&hard))
+            .iter()
+            .any(|m| m.starts_with("revocation.unknown.hard-fail")));
+        assert_eq!(hard.code, 1, "{path}: hard policy: an error");
+    }
+    // nothing listening
+    let s = setup(&root, "http://127.0.0.1:9/root.crl");
+    let r = check(&s, &s.leaf, &["--revocation", "crl"]);
+    assert_eq!(leaf(&r)["revocation"][0]["status"], "unknown");
+    // --offline: not even tried
+    let s = setup(&root, &format!("{base}/stale.crl"));
+    let r = check(&s, &s.leaf, &["--revocation", "crl", "--offline"]);
+    let c = leaf(&r);
+    assert!(
+        c["revocation"][0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("--offline"),
+        "{}",
+        c["revocation"]
+    );
+}
+
+#[test]
+fn local_crl_files_and_no_source() {
+    let root = Issued::root("Revocation Root 3");
+    let dir = tempfile::tempdir().unwrap();
+    let crl_file = dir.path().join("root.crl");
+    std::fs::write(
+        &crl_file,
+        crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1)),
+    )
+    .unwrap();
+    // certificates without any distribution point
+    let root_pem = dir.path().join("root.pem");
+    std::fs::write(&root_pem, root.pem()).unwrap();
+    let bad = root.issue(CertSpec::leaf("bad.example.com").serial(&[0x00, 0xa1]));
+    let bad_pem = dir.path().join("bad.pem");
+    std::fs::write(&bad_pem, bad.pem()).unwrap();
+    let args = |extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            "--format",
+            "json",
+            "--at",
+            "2026-01-01",
+            "--trust",
+            root_pem.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        a.push(bad_pem.to_str().unwrap());
+        pkiaudit_json(a)
+    };
+    let r = args(&["--revocation", "crl", "--crl", crl_file.to_str().unwrap()]);
+    assert_eq!(leaf(&r)["revocation"][0]["status"], "revoked");
+    let none = args(&["--revocation", "crl"]);
+    let c = leaf(&none);
+    assert_eq!(c["revocation"][0]["status"], "no-source");
+    assert!(rules(c)
+        .iter()
+        .any(|m| m.starts_with("revocation.no-source ")));
+    assert_eq!(none.code, 0);
+    let hard = args(&["--revocation", "crl", "--revocation-policy", "hard"]);
+    assert_eq!(hard.code, 1);
+}
