@@ -1058,7 +1058,10 @@ mod tests {
                         if let Some(base) = spec.delta_of {
                             let b = yasna::construct_der(|w| w.write_u64(base));
                             ext(w.next(), &[2, 5, 29, 27], true, b);
-                            // Freshest CRL pointing at the delta location.
+                        }
+                        // Freshest CRL pointing at the delta location, on
+                        // bases and deltas alike (as AD CS publishes them).
+                        {
                             let f = yasna::construct_der(|w| {
                                 w.write_sequence(|w| {
                                     w.next().write_sequence(|w| {
@@ -1126,6 +1129,59 @@ mod tests {
             },
         );
         Crl::from_der(&der, "delta.crl").expect("delta parses")
+    }
+
+    /// The whole CRL path of `Revocation::check`: a base from `--crl`, its
+    /// delta from the base's Freshest CRL location (seeded in the per-run
+    /// cache, so no network), applied; without the delta the base decides
+    /// and the report says the answer may be out of date.
+    #[test]
+    fn revocation_applies_the_delta_a_base_names() {
+        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        use std::sync::Arc;
+        let (ca, base) = base_and_ca();
+        let held = ca.issue(crate::testkit::CertSpec::leaf("held").serial(&[0x05]));
+        let held = model(&held);
+        let at = chrono::DateTime::parse_from_rfc3339("2026-02-03T12:00:00Z")
+            .unwrap()
+            .with_timezone(&Utc);
+        let with = |delta: Option<Crl>, offline: bool| {
+            let mut rev = Revocation::new(Mode::Crl, Policy::Soft);
+            rev.offline = offline;
+            rev.crls.push(Arc::new(base.clone()));
+            if let Some(d) = delta {
+                rev.seed("http://pki.example.com/delta.crl", Arc::new(d));
+            }
+            rev.check(&held, &model(&ca), at)
+        };
+        // the delta releases the hold
+        let released = with(Some(delta(&ca, 11, 10, &[(&[0x05], Some(8))])), false);
+        match &released.status {
+            Status::Good { source, .. } => assert!(source.contains("+ delta"), "{source}"),
+            other => panic!("{other:?}"),
+        }
+        // offline: the base's hold stands, and it says the delta was not read
+        let offline = with(None, true);
+        assert!(
+            matches!(offline.status, Status::Revoked { .. }),
+            "{:?}",
+            offline.status
+        );
+        assert!(offline
+            .attempts
+            .iter()
+            .any(|a| a.outcome.contains("--offline") && a.outcome.contains("out of date")));
+        // a delta that does not fit the base is not applied, and said so
+        let wrong = with(Some(delta(&ca, 9, 12, &[(&[0x05], Some(8))])), false);
+        assert!(
+            matches!(wrong.status, Status::Revoked { .. }),
+            "{:?}",
+            wrong.status
+        );
+        assert!(wrong
+            .attempts
+            .iter()
+            .any(|a| a.outcome.contains("delta CRL not applied")));
     }
 
     #[test]
