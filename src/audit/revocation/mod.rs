@@ -10,6 +10,7 @@
 //! wins, and every attempt is kept for the report.
 
 pub mod crl;
+pub mod ldap;
 pub mod ocsp;
 
 use std::collections::HashMap;
