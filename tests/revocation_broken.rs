@@ -94,6 +94,7 @@ fn status_of(cdp: &str) -> serde_json::Value {
         "2026-01-01",
         "--revocation",
         "crl",
+        "--no-cache",
         "--trust",
         root_pem.to_str().unwrap(),
         leaf_pem.to_str().unwrap(),

@@ -122,6 +122,10 @@ fn check(s: &Setup, file: &str, extra: &[&str]) -> run::Run {
         "--trust",
         &s.root,
     ];
+    // the on-disk cache has its own test; the others fetch every time
+    if !extra.contains(&"--cache-dir") {
+        args.push("--no-cache");
+    }
     args.extend_from_slice(extra);
     args.push(file);
     pkiaudit_json(args)
@@ -262,6 +266,7 @@ fn local_crl_files_and_no_source() {
             "json",
             "--at",
             "2026-01-01",
+            "--no-cache",
             "--trust",
             root_pem.to_str().unwrap(),
         ];
@@ -280,4 +285,33 @@ fn local_crl_files_and_no_source() {
     assert_eq!(none.code, 0);
     let hard = args(&["--revocation", "crl", "--revocation-policy", "hard"]);
     assert_eq!(hard.code, 1);
+}
+
+#[test]
+fn fetched_crls_are_cached_on_disk_and_a_corrupt_entry_is_refetched() {
+    let root = Issued::root("Cache Root");
+    let body = crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1));
+    let (base, hits) = serve(HashMap::from([("/c.crl".to_string(), body)]));
+    let s = setup(&root, &format!("{base}/c.crl"));
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let run = |file: &str| {
+        let r = check(&s, file, &["--revocation", "crl", "--cache-dir", dir]);
+        leaf(&r)["revocation"][0]["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(run(&s.revoked_leaf), "revoked");
+    assert_eq!(*hits.lock().unwrap(), 1);
+    // a second process: served from the cache
+    assert_eq!(run(&s.leaf), "good");
+    assert_eq!(*hits.lock().unwrap(), 1, "fetched again despite the cache");
+    let entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    assert_eq!(entries.len(), 1);
+    // a corrupt entry is discarded and fetched again, never trusted
+    std::fs::write(entries[0].path(), b"garbage").unwrap();
+    assert_eq!(run(&s.revoked_leaf), "revoked");
+    assert_eq!(*hits.lock().unwrap(), 2);
+    assert_ne!(std::fs::read(entries[0].path()).unwrap(), b"garbage");
 }

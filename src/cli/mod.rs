@@ -146,6 +146,19 @@ pub struct CheckArgs {
     /// No network I/O at all: revocation uses only `--crl` files.
     #[arg(long)]
     pub offline: bool,
+    /// Where fetched CRLs are kept between runs (default: the user's cache
+    /// directory, `$XDG_CACHE_HOME/pkiaudit/crl` or `~/.cache/pkiaudit/crl`).
+    /// An entry is used while it verifies and is fresh, else fetched again.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the CRL cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+    /// The LDAP server (HOST[:PORT]) for host-less `ldap:///CN=...` CRL
+    /// distribution points, as Active Directory Certificate Services writes
+    /// them.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub ldap_server: Option<String>,
     /// The running-config of the device that judges these certificates
     /// (IOS `show running-config`): each end-entity certificate is matched
     /// against its certificate maps and IKEv2 profiles and audited under the
@@ -416,6 +429,17 @@ fn revocation_options(
     let mut rev = audit::revocation::Revocation::new(args.revocation, args.revocation_policy);
     rev.offline = args.offline;
     rev.ocsp_url = args.ocsp_url.clone();
+    rev.ldap_server = args.ldap_server.clone();
+    if !args.no_cache {
+        let dir = args.cache_dir.clone().or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|base| base.join("pkiaudit").join("crl"))
+        });
+        rev.cache = dir.map(audit::revocation::cache::DiskCache::new);
+    }
     if args.offline && args.ocsp_url.is_some() {
         anyhow::bail!("--ocsp-url and --offline contradict each other");
     }

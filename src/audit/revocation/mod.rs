@@ -9,6 +9,7 @@
 //! distribution points) when it includes CRLs; the first definite answer
 //! wins, and every attempt is kept for the report.
 
+pub mod cache;
 pub mod crl;
 pub mod ldap;
 pub mod ocsp;
@@ -94,6 +95,11 @@ pub struct Revocation {
     pub crls: Vec<Arc<crl::Crl>>,
     /// `--ocsp-url`: asked instead of the certificates' AIA.
     pub ocsp_url: Option<String>,
+    /// The on-disk CRL cache (`--cache-dir`); `None` with `--no-cache`.
+    pub cache: Option<cache::DiskCache>,
+    /// `--ldap-server HOST[:PORT]`: for host-less `ldap:///CN=...` URLs
+    /// (Active Directory Certificate Services writes them).
+    pub ldap_server: Option<String>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
 }
 
@@ -116,6 +122,8 @@ impl Revocation {
             offline: false,
             crls: Vec::new(),
             ocsp_url: None,
+            cache: None,
+            ldap_server: None,
             fetched: Mutex::new(HashMap::new()),
         }
     }
@@ -236,10 +244,10 @@ impl Revocation {
             .map(|c| (c.source.clone(), Ok(c.clone())))
             .collect();
         for url in &cert.crl_distribution_points {
-            if !url.starts_with("http://") {
+            if !(url.starts_with("http://") || url.starts_with("ldap://")) {
                 attempts.push(Attempt {
                     source: url.clone(),
-                    outcome: "not fetched (only http:// distribution points so far)".into(),
+                    outcome: "not fetched (only http:// and ldap:// distribution points)".into(),
                 });
                 continue;
             }
@@ -250,7 +258,7 @@ impl Revocation {
                 });
                 continue;
             }
-            candidates.push((url.clone(), self.fetch(url)));
+            candidates.push((url.clone(), self.fetch(url, issuer, at, attempts)));
         }
         for (source, crl) in candidates {
             let crl = match crl {
@@ -343,12 +351,12 @@ impl Revocation {
         attempts: &mut Vec<Attempt>,
     ) -> Option<Arc<crl::Crl>> {
         for url in &base.freshest {
-            let why = if !url.starts_with("http://") {
-                "not fetched (only http:// delta locations so far)".to_string()
+            let why = if !(url.starts_with("http://") || url.starts_with("ldap://")) {
+                "not fetched (only http:// and ldap:// delta locations)".to_string()
             } else if self.offline {
                 "not fetched (--offline)".to_string()
             } else {
-                match self.fetch(url) {
+                match self.fetch(url, issuer, at, attempts) {
                     Err(e) => e,
                     Ok(delta) => match delta.verify(issuer) {
                         Err(e) => format!("delta CRL not trusted: {e}"),
@@ -378,19 +386,70 @@ impl Revocation {
         }
     }
 
-    fn fetch(&self, url: &str) -> Result<Arc<crl::Crl>, String> {
-        if let Ok(cache) = self.fetched.lock() {
-            if let Some(hit) = cache.get(url) {
+    /// The CRL at `url`: from this run's memory, else from the disk cache
+    /// while it verifies with `issuer` and is fresh at `at`, else fetched
+    /// (and cached when it parses).
+    fn fetch(
+        &self,
+        url: &str,
+        issuer: &Certificate,
+        at: DateTime<Utc>,
+        attempts: &mut Vec<Attempt>,
+    ) -> Result<Arc<crl::Crl>, String> {
+        if let Ok(memory) = self.fetched.lock() {
+            if let Some(hit) = memory.get(url) {
                 return hit.clone();
             }
         }
-        let result = crate::fetch::get_limited(url, crl::MAX_CRL_BYTES as u64)
-            .map_err(|e| e.to_string())
-            .and_then(|body| crl::Crl::from_pem_or_der(&body, url).map_err(|e| e.to_string()))
-            .map(Arc::new);
-        if let Ok(mut cache) = self.fetched.lock() {
-            cache.insert(url.to_string(), result.clone());
+        if let Some(disk) = &self.cache {
+            if let Some(body) = disk.get(url) {
+                let usable = crl::Crl::from_pem_or_der(&body, url)
+                    .map_err(|e| e.to_string())
+                    .and_then(|c| c.verify(issuer).map(|()| c))
+                    .and_then(|c| match c.freshness(at) {
+                        crl::Freshness::Fresh | crl::Freshness::NoNextUpdate => Ok(c),
+                        _ => Err("past its nextUpdate".to_string()),
+                    });
+                match usable {
+                    Ok(c) => {
+                        let c = Arc::new(c);
+                        self.remember(url, Ok(c.clone()));
+                        return Ok(c);
+                    }
+                    Err(why) => {
+                        disk.discard(url);
+                        attempts.push(Attempt {
+                            source: url.to_string(),
+                            outcome: format!("cached copy discarded ({why}); fetched again"),
+                        });
+                    }
+                }
+            }
         }
-        result
+        let body = if url.starts_with("ldap://") {
+            ldap::fetch_crl(url, self.ldap_server.as_deref()).map_err(|e| e.to_string())
+        } else {
+            crate::fetch::get_limited(url, crl::MAX_CRL_BYTES as u64).map_err(|e| e.to_string())
+        };
+        let fetched = body.and_then(|body| {
+            let parsed = crl::Crl::from_pem_or_der(&body, url).map_err(|e| e.to_string())?;
+            if let Some(disk) = &self.cache {
+                if let Err(e) = disk.put(url, &body) {
+                    attempts.push(Attempt {
+                        source: url.to_string(),
+                        outcome: format!("not cached: {e}"),
+                    });
+                }
+            }
+            Ok(Arc::new(parsed))
+        });
+        self.remember(url, fetched.clone());
+        fetched
+    }
+
+    fn remember(&self, url: &str, result: Result<Arc<crl::Crl>, String>) {
+        if let Ok(mut memory) = self.fetched.lock() {
+            memory.insert(url.to_string(), result);
+        }
     }
 }
