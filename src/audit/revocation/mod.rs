@@ -101,6 +101,9 @@ pub struct Revocation {
     /// (Active Directory Certificate Services writes them).
     pub ldap_server: Option<String>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
+    /// Signature checks done, by (CRL source, thisUpdate, issuer SHA-256):
+    /// a 20 MB CRL is hashed once per run, not once per certificate.
+    verified: Mutex<HashMap<(String, i64, String), Result<(), String>>>,
 }
 
 impl std::fmt::Debug for Revocation {
@@ -125,6 +128,7 @@ impl Revocation {
             cache: None,
             ldap_server: None,
             fetched: Mutex::new(HashMap::new()),
+            verified: Mutex::new(HashMap::new()),
         }
     }
 
@@ -268,7 +272,7 @@ impl Revocation {
                     continue;
                 }
             };
-            if let Err(e) = crl.verify(issuer) {
+            if let Err(e) = self.verify_once(&crl, issuer) {
                 attempts.push(Attempt {
                     source,
                     outcome: format!("CRL not trusted: {e}"),
@@ -358,7 +362,7 @@ impl Revocation {
             } else {
                 match self.fetch(url, issuer, at, attempts) {
                     Err(e) => e,
-                    Ok(delta) => match delta.verify(issuer) {
+                    Ok(delta) => match self.verify_once(&delta, issuer) {
                         Err(e) => format!("delta CRL not trusted: {e}"),
                         Ok(()) => match delta.freshness(at) {
                             crl::Freshness::Stale { since } => {
@@ -405,7 +409,7 @@ impl Revocation {
             if let Some(body) = disk.get(url) {
                 let usable = crl::Crl::from_pem_or_der(&body, url)
                     .map_err(|e| e.to_string())
-                    .and_then(|c| c.verify(issuer).map(|()| c))
+                    .and_then(|c| self.verify_once(&c, issuer).map(|()| c))
                     .and_then(|c| match c.freshness(at) {
                         crl::Freshness::Fresh | crl::Freshness::NoNextUpdate => Ok(c),
                         _ => Err("past its nextUpdate".to_string()),
@@ -445,6 +449,24 @@ impl Revocation {
         });
         self.remember(url, fetched.clone());
         fetched
+    }
+
+    fn verify_once(&self, crl: &crl::Crl, issuer: &Certificate) -> Result<(), String> {
+        let key = (
+            crl.source.clone(),
+            crl.this_update.timestamp(),
+            issuer.sha256.clone(),
+        );
+        if let Ok(done) = self.verified.lock() {
+            if let Some(result) = done.get(&key) {
+                return result.clone();
+            }
+        }
+        let result = crl.verify(issuer);
+        if let Ok(mut done) = self.verified.lock() {
+            done.insert(key, result.clone());
+        }
+        result
     }
 
     fn remember(&self, url: &str, result: Result<Arc<crl::Crl>, String>) {
