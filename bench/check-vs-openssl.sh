@@ -16,17 +16,10 @@ cargo build --release --quiet --example gen_inventory --bin pkiaudit
 target/release/examples/gen_inventory "$WORK/inv" "$N"
 BIN=target/release/pkiaudit
 
-measure() { # name, command...
-  local name=$1; shift
-  /usr/bin/time -v -o "$WORK/time" "$@" >/dev/null 2>&1 || true
-  local wall rss
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time")
-  local secs
-  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  printf '%-58s %8.2f s %10.0f certs/s %8d KiB peak RSS\n' "$name" "$secs" \
-    "$(awk -v n="$N" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$rss"
-}
+# shellcheck source=bench/measure.sh
+. bench/measure.sh
+COUNT=$N
+UNIT=certs
 
 echo "inventory: $N certificates, one PEM file each ($(uname -m), $(nproc) cores)"
 measure "pkiaudit check --profile anyconnect-server (1 process)" \

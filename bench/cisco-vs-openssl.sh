@@ -57,16 +57,10 @@ open(os.path.join(work, "running-config.txt"), "w").write("\n".join(cfg + ["end"
 open(os.path.join(work, "show.txt"), "w").write("\n".join(show))
 PY
 
-measure() { # name, command...
-  local name=$1; shift
-  /usr/bin/time -v -o "$WORK/time" "$@" >/dev/null 2>&1 || true
-  local wall rss secs
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time")
-  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  printf '%-62s %8.2f s %10.0f certs/s %8d KiB peak RSS\n' "$name" "$secs" \
-    "$(awk -v n="$N" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$rss"
-}
+# shellcheck source=bench/measure.sh
+. bench/measure.sh
+COUNT=$N
+UNIT=certs
 
 echo "$N certificates ($(uname -m), $(nproc) cores); running-config $(wc -c <"$WORK/running-config.txt") bytes, show paste $(wc -c <"$WORK/show.txt") bytes"
 measure "pkiaudit inspect --format json running-config (1 process)" \

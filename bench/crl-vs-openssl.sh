@@ -22,16 +22,10 @@ target/release/examples/gen_crl_inventory "$WORK" "$N" "$ENTRIES" "http://127.0.
 BIN=target/release/pkiaudit
 openssl crl -inform der -in "$WORK/ca.crl" -out "$WORK/ca.crl.pem"
 
-measure() { # name, command...
-  local name=$1; shift
-  /usr/bin/time -v -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || true
-  local wall rss secs
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time")
-  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  printf '%-64s %8.2f s %10.0f certs/s %8d KiB peak RSS\n' "$name" "$secs" \
-    "$(awk -v n="$N" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$rss"
-}
+# shellcheck source=bench/measure.sh
+. bench/measure.sh
+COUNT=$N
+UNIT=certs
 
 echo "$N certificates, CRL of $ENTRIES entries ($(stat -c %s "$WORK/ca.crl") bytes), $(uname -m), $(nproc) cores"
 measure "pkiaudit check --revocation crl, cold cache (fetch + parse)" \

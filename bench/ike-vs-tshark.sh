@@ -27,16 +27,10 @@ KEYS=fixtures/ike/ikev2-rsa.keys
 mkdir -p "$WORK/wsconf"
 cp "$KEYS" "$WORK/wsconf/ikev2_decryption_table"
 
-measure() { # name, command...
-  local name=$1; shift
-  /usr/bin/time -v -o "$WORK/time" "$@" >"$WORK/out" 2>&1 || true
-  local wall rss secs
-  wall=$(awk -F': ' '/Elapsed \(wall clock\)/ {print $2}' "$WORK/time")
-  rss=$(awk -F': ' '/Maximum resident set size/ {print $2}' "$WORK/time")
-  secs=$(echo "$wall" | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
-  printf '%-66s %8.2f s %10.0f frames/s %8d KiB peak RSS\n' "$name" "$secs" \
-    "$(awk -v n="$((N * 12))" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$rss"
-}
+# shellcheck source=bench/measure.sh
+. bench/measure.sh
+COUNT=$((N * 12))
+UNIT=frames
 
 echo "$((N * 12)) frames, $((N * 4)) CERT payloads in $((N * 6)) IKE messages ($(uname -m), $(nproc) cores)"
 measure "pkiaudit inspect --ike-keys --format json" \
