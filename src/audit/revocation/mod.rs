@@ -84,6 +84,9 @@ pub struct Check {
     pub attempts: Vec<Attempt>,
 }
 
+/// A signature check: CRL source, its thisUpdate, the issuer's SHA-256.
+type VerifiedKey = (String, i64, String);
+
 /// How revocation is checked in a run, with the CRLs fetched so far (each
 /// distribution point is fetched once per run).
 pub struct Revocation {
@@ -103,7 +106,7 @@ pub struct Revocation {
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
     /// Signature checks done, by (CRL source, thisUpdate, issuer SHA-256):
     /// a 20 MB CRL is hashed once per run, not once per certificate.
-    verified: Mutex<HashMap<(String, i64, String), Result<(), String>>>,
+    verified: Mutex<HashMap<VerifiedKey, Result<(), String>>>,
 }
 
 impl std::fmt::Debug for Revocation {
