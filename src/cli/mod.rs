@@ -166,20 +166,8 @@ pub struct CheckArgs {
     /// `allow expired-certificate` applies); the configuration is audited too.
     #[arg(long, value_name = "RUNNING_CONFIG")]
     pub config: Option<PathBuf>,
-    /// The UTC offset of a time zone label in `show` output dates
-    /// (repeatable), e.g. `--device-tz IST=+05:30`.
-    #[arg(long, value_name = "LABEL=+HH:MM")]
-    pub device_tz: Vec<String>,
-    /// Keys to decrypt IKEv2 SK/SKF payloads in captures and dumps: a
-    /// Wireshark `ikev2_decryption_table` file, as strongSwan's `save-keys`
-    /// plugin writes it.
-    #[arg(long, value_name = "FILE")]
-    pub ike_keys: Option<PathBuf>,
-    /// Fetch the certificates IKE hash-and-URL CERT payloads point to
-    /// (http only, checked against the SHA-1 the peer sent). Off by default:
-    /// pkiaudit touches the network only when told to.
-    #[arg(long)]
-    pub fetch: bool,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Exit 1 when a finding of this severity or worse is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
@@ -204,16 +192,9 @@ impl FailOn {
     }
 }
 
+/// How inputs are read (`check` and `inspect`).
 #[derive(Debug, Args)]
-pub struct InspectArgs {
-    /// Certificate files, directories, or '-' for standard input.
-    #[arg(required = true, value_name = "FILE")]
-    pub files: Vec<PathBuf>,
-    /// CA certificates to name the hashes of IKE CERTREQ payloads with.
-    #[arg(long, value_name = "PATH")]
-    pub trust: Vec<PathBuf>,
-    #[command(flatten)]
-    pub time: TimeArgs,
+pub struct ReadArgs {
     /// The UTC offset of a time zone label in `show` output dates
     /// (repeatable), e.g. `--device-tz IST=+05:30`.
     #[arg(long, value_name = "LABEL=+HH:MM")]
@@ -228,6 +209,28 @@ pub struct InspectArgs {
     /// pkiaudit touches the network only when told to.
     #[arg(long)]
     pub fetch: bool,
+}
+
+impl ReadArgs {
+    fn load_options(&self) -> anyhow::Result<load::LoadOptions> {
+        let mut opts = load_options(&self.device_tz, self.ike_keys.as_deref())?;
+        opts.fetch = self.fetch;
+        Ok(opts)
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct InspectArgs {
+    /// Certificate files, directories, or '-' for standard input.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// CA certificates to name the hashes of IKE CERTREQ payloads with.
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    #[command(flatten)]
+    pub time: TimeArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
 }
@@ -359,8 +362,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         certreq: certreq(&args.certreq)?,
         revocation: revocation_options(&args)?,
     };
-    let mut load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
-    load_opts.fetch = args.fetch;
+    let load_opts = args.read.load_options()?;
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let device = match &args.config {
         Some(path) => {
@@ -562,8 +564,7 @@ fn pkiaudit_ike_table(text: &str) -> crate::ike::decrypt::KeyTable {
 
 fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let time = audit_time(&args.time)?;
-    let mut load_opts = load_options(&args.device_tz, args.ike_keys.as_deref())?;
-    load_opts.fetch = args.fetch;
+    let load_opts = args.read.load_options()?;
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let trust = load::load_paths_with(&args.trust, &load_opts);
     report_input_errors(&inputs);
