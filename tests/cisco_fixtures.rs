@@ -27,6 +27,13 @@ fn inspect(file: &str, extra: &[&str]) -> run::Run {
 /// The exit code of a run that is expected to stop before any report.
 fn exit_code(args: &[&str]) -> i32 {
     std::process::Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+        // Fixture certificates name http://pki.example.com/ distribution
+        // points: tests stay on this machine (and out of the user's cache).
+        .env("PKIAUDIT_OFFLINE", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
+        )
         .args(args)
         .output()
         .expect("run pkiaudit")

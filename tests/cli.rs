@@ -21,6 +21,13 @@ fn fixture(path: &str) -> PathBuf {
 
 fn pkiaudit(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+        // Fixture certificates name http://pki.example.com/ distribution
+        // points: tests stay on this machine (and out of the user's cache).
+        .env("PKIAUDIT_OFFLINE", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
+        )
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -29,6 +36,13 @@ fn pkiaudit(args: &[&str]) -> Output {
 
 fn pkiaudit_stdin(args: &[&str], input: &[u8]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+        // Fixture certificates name http://pki.example.com/ distribution
+        // points: tests stay on this machine (and out of the user's cache).
+        .env("PKIAUDIT_OFFLINE", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
+        )
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -105,6 +119,9 @@ fn good_headend_passes_anyconnect_with_its_chain() {
         "json",
         "--trust",
         fixture("pki/root-ca.pem").to_str().unwrap(),
+        // its CRL is on pki.example.com; revocation has its own tests
+        "--revocation",
+        "off",
         fixture("headend/vpn-example-com.pem").to_str().unwrap(),
     ]);
     assert_eq!(code(&out), 0, "{}", String::from_utf8_lossy(&out.stdout));
@@ -327,6 +344,8 @@ fn profiles_give_the_verdicts_the_field_guide_states() {
             "json",
             "--at",
             AT,
+            "--revocation",
+            "off",
             "--profile",
             c.profile,
             path.to_str().unwrap(),
@@ -796,6 +815,8 @@ fn check_with_trust_and_certreq_from_the_command_line() {
         AT,
         "--trust",
         fixture("pki").to_str().unwrap(),
+        "--revocation",
+        "off",
         "--certreq",
         // colon-separated bytes, as `show crypto pki` prints key hashes
         &wrong
@@ -851,4 +872,129 @@ fn system_trust_reads_the_os_roots() {
     let doc = json(&out);
     assert_eq!(doc["system_anchors"].as_u64().unwrap() as usize, n);
     assert_eq!(rules_of(&doc, "alice"), set(&["chain.issuer.missing"]));
+}
+
+/// Revocation is on by default. Offline (these tests set PKIAUDIT_OFFLINE),
+/// a certificate whose CRL is on the network is `unknown` — a warning under
+/// the default soft policy, an error under `--revocation-policy hard` — and
+/// one that names no source at all gets an info finding, so its verdict
+/// stands.
+#[test]
+fn revocation_is_on_by_default_and_offline_says_what_it_did_not_fetch() {
+    let trust = fixture("pki/root-ca.pem");
+    let good = fixture("headend/vpn-example-com.pem");
+    let base = |extra: &[&str]| {
+        let mut a = vec![
+            "check",
+            "--format",
+            "json",
+            "--at",
+            AT,
+            "--profile",
+            "anyconnect-server",
+            "--host",
+            "vpn.example.com",
+            "--trust",
+            trust.to_str().unwrap(),
+        ];
+        a.extend_from_slice(extra);
+        a.push(good.to_str().unwrap());
+        pkiaudit(&a)
+    };
+    let soft = base(&[]);
+    assert_eq!(code(&soft), 0, "soft: unknown is a warning");
+    let doc = json(&soft);
+    assert_eq!(doc["verdict"], "warn");
+    assert_eq!(doc["revocation"]["mode"], "both");
+    assert!(doc["revocation"]["offline"].as_bool().unwrap());
+    let leaf = &doc["certificates"][0];
+    assert_eq!(leaf["revocation"][0]["status"], "unknown");
+    let reason = leaf["revocation"][0]["reason"].as_str().unwrap();
+    assert!(
+        reason.contains("http://pki.example.com/crl/issuing.crl") && reason.contains("--offline"),
+        "{reason}"
+    );
+    assert_eq!(
+        rules_of(&doc, "vpn.example.com"),
+        set(&["revocation.unknown"])
+    );
+    let hard = base(&["--revocation-policy", "hard"]);
+    assert_eq!(code(&hard), 1);
+    assert_eq!(
+        rules_of(&json(&hard), "vpn.example.com"),
+        set(&["revocation.unknown.hard-fail"])
+    );
+    // the same with the flag instead of the environment
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
+    cmd.env_remove("PKIAUDIT_OFFLINE")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
+        )
+        .args(["check", "--format", "json", "--at", AT, "--offline"])
+        .arg("--trust")
+        .arg(&trust)
+        .arg(&good);
+    let flag = json(&cmd.output().unwrap());
+    assert_eq!(
+        flag["certificates"][0]["revocation"][0]["status"],
+        "unknown"
+    );
+    // the rollout leaf names no CRL or OCSP responder: info, verdict kept
+    let rollout = pkiaudit(&[
+        "check",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        "--trust",
+        trust.to_str().unwrap(),
+        fixture("headend/rollout-bundle.pem").to_str().unwrap(),
+    ]);
+    let doc = json(&rollout);
+    let leaf = doc["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["subject"].as_str().unwrap().contains("vpn.example.com"))
+        .unwrap();
+    assert_eq!(leaf["revocation"][0]["status"], "no-source");
+    assert!(leaf["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "revocation.no-source" && f["severity"] == "info"));
+}
+
+#[test]
+fn revocation_flags_that_contradict_are_usage_errors() {
+    let good = fixture("headend/vpn-example-com.pem");
+    let g = good.to_str().unwrap();
+    for (args, says) in [
+        (
+            vec!["check", "--revocation", "off", "--crl", g, g],
+            "--crl needs",
+        ),
+        (
+            vec![
+                "check",
+                "--revocation",
+                "crl",
+                "--ocsp-url",
+                "http://127.0.0.1:1/",
+                g,
+            ],
+            "--ocsp-url needs",
+        ),
+        (
+            vec!["check", "--ocsp-url", "http://127.0.0.1:1/", g],
+            "contradict",
+        ),
+        (vec!["check", "--fetch", g], "contradict"),
+    ] {
+        let out = pkiaudit(&args);
+        assert_eq!(code(&out), 2, "{args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains(says), "{args:?}: {err}");
+    }
 }

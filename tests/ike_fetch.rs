@@ -12,7 +12,7 @@ use std::net::TcpListener;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
-use run::pkiaudit_json;
+use run::pkiaudit_json_online as pkiaudit_json;
 use testkit::{CertSpec, Issued};
 
 /// A one-file HTTP/1.1 server on 127.0.0.1: GET /x → `body`, else 404.

@@ -40,6 +40,13 @@ struct Out {
 
 fn pkiaudit(args: &[String]) -> Out {
     let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+        // Fixture certificates name http://pki.example.com/ distribution
+        // points: tests stay on this machine (and out of the user's cache).
+        .env("PKIAUDIT_OFFLINE", "1")
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
+        )
         .args(["--color", "never"])
         .args(args)
         .output()

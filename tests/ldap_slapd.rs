@@ -266,6 +266,7 @@ fn check_reads_a_revocation_from_ldap_after_a_dead_server() {
     std::fs::write(&ca_pem, ca.pem()).unwrap();
     std::fs::write(&leaf_pem, leaf.pem()).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+        .env_remove("PKIAUDIT_OFFLINE")
         .args(["check", "--format", "json", "--at", "2026-01-15"])
         .args(["--revocation", "crl", "--no-cache"])
         .args(["--ldap-server", &format!("127.0.0.1:{}", slapd.port)])

@@ -386,6 +386,7 @@ fn check_reports_ocsp_status_through_the_binary() {
     let dir = pki.path();
     let run = |leaf: &str, extra: &[&str]| {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
+        cmd.env_remove("PKIAUDIT_OFFLINE");
         cmd.args(["check", "--format", "json", "--revocation", "ocsp"])
             .args(["--ocsp-url", &server.url])
             .arg("--trust")
@@ -412,4 +413,58 @@ fn check_reports_ocsp_status_through_the_binary() {
     assert_eq!(code, 0);
     let (code, _) = run("unknown", &["--revocation-policy", "hard"]);
     assert_eq!(code, 1);
+}
+
+/// A verified answer with a nextUpdate (`-nmin 5`) is kept in the cache
+/// and answers the next run while it is fresh: the responder here serves
+/// one request and exits, so the second run can only answer from the
+/// cache. Answers are verified again when read back.
+#[test]
+#[ignore = "needs openssl"]
+fn ocsp_answers_are_cached_until_next_update() {
+    let pki = Pki::new();
+    let server = start(&pki, "ocsp", &["-nrequest", "1"]);
+    let dir = pki.path();
+    let cache = tempfile::tempdir().unwrap();
+    let run = |leaf: &str| {
+        let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+            .env_remove("PKIAUDIT_OFFLINE")
+            .args(["check", "--format", "json", "--revocation", "ocsp"])
+            .args(["--ocsp-url", &server.url])
+            .arg("--cache-dir")
+            .arg(cache.path())
+            .arg("--trust")
+            .arg(dir.join("ca.pem"))
+            .arg(dir.join(format!("{leaf}.pem")))
+            .output()
+            .expect("run pkiaudit");
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        json["certificates"][0]["revocation"][0].clone()
+    };
+    let first = run("revoked");
+    assert_eq!(first["status"], "revoked", "{first}");
+    let second = run("revoked");
+    assert_eq!(second["status"], "revoked", "{second}");
+    assert!(
+        second["attempts"][0]["outcome"]
+            .as_str()
+            .unwrap()
+            .contains("from the cache"),
+        "{second}"
+    );
+    // a corrupted entry is discarded, not trusted: with the responder gone
+    // the status becomes unknown
+    for e in std::fs::read_dir(cache.path()).unwrap().flatten() {
+        if e.file_name().to_string_lossy().ends_with(".ocsp.der") {
+            let mut bytes = std::fs::read(e.path()).unwrap();
+            let n = bytes.len();
+            bytes[n - 10] ^= 0xff;
+            std::fs::write(e.path(), bytes).unwrap();
+        }
+    }
+    let third = run("revoked");
+    assert_eq!(third["status"], "unknown", "{third}");
+    // another certificate is not answered by this one's entry
+    let good = run("good");
+    assert_eq!(good["status"], "unknown", "{good}");
 }

@@ -12,7 +12,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use run::pkiaudit_json;
+use run::pkiaudit_json_online as pkiaudit_json;
 use testkit::{CertSpec, Issued};
 
 /// A server whose every connection is handled by `respond`.

@@ -17,7 +17,7 @@ use rcgen::{
     CertificateRevocationListParams, Issuer, KeyIdMethod, RevocationReason, RevokedCertParams,
     SerialNumber,
 };
-use run::pkiaudit_json;
+use run::pkiaudit_json_online as pkiaudit_json;
 use serde_json::Value;
 use testkit::{ymd, CertSpec, Issued};
 
@@ -174,11 +174,17 @@ fn revoked_and_good_from_a_crl_over_http() {
     assert_eq!(c["revocation"][0]["status"], "good", "{}", c["revocation"]);
     assert!(rules(c).iter().any(|m| m.starts_with("revocation.good")));
     assert_eq!(good.code, 0, "{:?}", rules(c));
-    // off by default: no request
+    // on by default (`both`): the distribution point is fetched
     let before = *hits.lock().unwrap();
-    let off = check(&s, &s.revoked_leaf, &[]);
-    assert_eq!(*hits.lock().unwrap(), before);
+    let default = check(&s, &s.revoked_leaf, &[]);
+    assert_eq!(*hits.lock().unwrap(), before + 1);
+    assert_eq!(leaf(&default)["revocation"][0]["status"], "revoked");
+    assert_eq!(default.code, 1);
+    // --revocation off: no request, no status
+    let off = check(&s, &s.revoked_leaf, &["--revocation", "off"]);
+    assert_eq!(*hits.lock().unwrap(), before + 1);
     assert!(leaf(&off).get("revocation").is_none());
+    assert_eq!(off.code, 0);
 }
 
 #[test]
@@ -307,11 +313,168 @@ fn fetched_crls_are_cached_on_disk_and_a_corrupt_entry_is_refetched() {
     // a second process: served from the cache
     assert_eq!(run(&s.leaf), "good");
     assert_eq!(*hits.lock().unwrap(), 1, "fetched again despite the cache");
-    let entries: Vec<_> = std::fs::read_dir(dir).unwrap().flatten().collect();
+    // the CRL as served, and its metadata beside it
+    let entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".crl.der"))
+        .collect();
     assert_eq!(entries.len(), 1);
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 2);
     // a corrupt entry is discarded and fetched again, never trusted
     std::fs::write(entries[0].path(), b"garbage").unwrap();
     assert_eq!(run(&s.revoked_leaf), "revoked");
     assert_eq!(*hits.lock().unwrap(), 2);
     assert_ne!(std::fs::read(entries[0].path()).unwrap(), b"garbage");
+}
+
+/// A server for one CRL that says `Cache-Control: max-age=0` with an ETag
+/// and answers a matching `If-None-Match` with 304; counts 200s and 304s.
+fn serve_revalidating(body: Vec<u8>) -> (String, Arc<Mutex<(usize, usize)>>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let counts = Arc::new(Mutex::new((0, 0)));
+    let counter = counts.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut conditional = false;
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+                let lower = h.to_ascii_lowercase();
+                if lower.starts_with("if-none-match:") && lower.contains("\"v7\"") {
+                    conditional = true;
+                }
+            }
+            let mut c = counter.lock().unwrap();
+            if conditional {
+                c.1 += 1;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 304 Not Modified\r\nETag: \"v7\"\r\nCache-Control: max-age=0\r\nConnection: close\r\n\r\n"
+                );
+            } else {
+                c.0 += 1;
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nETag: \"v7\"\r\nCache-Control: max-age=0\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = stream.write_all(&body);
+            }
+        }
+    });
+    (base, counts)
+}
+
+#[test]
+fn http_max_age_makes_the_cache_revalidate_with_the_etag() {
+    let root = Issued::root("Revalidation Root");
+    let body = crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1));
+    let (base, counts) = serve_revalidating(body);
+    let s = setup(&root, &format!("{base}/r.crl"));
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let first = check(&s, &s.revoked_leaf, &["--cache-dir", dir]);
+    assert_eq!(leaf(&first)["revocation"][0]["status"], "revoked");
+    assert_eq!(*counts.lock().unwrap(), (1, 0));
+    // max-age=0: the next run asks again, with If-None-Match, and gets 304;
+    // the cached CRL answers
+    let second = check(&s, &s.leaf, &["--cache-dir", dir]);
+    let rev = &leaf(&second)["revocation"][0];
+    assert_eq!(rev["status"], "good", "{rev}");
+    assert_eq!(*counts.lock().unwrap(), (1, 1));
+    assert!(
+        rev["attempts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|a| a["outcome"].as_str().unwrap().contains("304")),
+        "{rev}"
+    );
+    // offline: the cached copy is used without asking
+    let offline = check(&s, &s.revoked_leaf, &["--cache-dir", dir, "--offline"]);
+    assert_eq!(leaf(&offline)["revocation"][0]["status"], "revoked");
+    assert_eq!(*counts.lock().unwrap(), (1, 1));
+}
+
+/// An HTTPS server on 127.0.0.1 (rustls on ring, the certificate `server`
+/// issued for IP 127.0.0.1) serving one body at any path.
+fn serve_tls(server: &Issued, body: Vec<u8>) -> String {
+    use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = Arc::new(
+        rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_no_client_auth()
+            .with_single_cert(
+                vec![CertificateDer::from(server.der())],
+                PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(server.key.serialize_der())),
+            )
+            .unwrap(),
+    );
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("https://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(stream) = stream else { continue };
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut reader = BufReader::new(&mut tls);
+            loop {
+                let mut h = String::new();
+                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+                    break;
+                }
+            }
+            let _ = write!(
+                tls,
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = tls.write_all(&body);
+            tls.conn.send_close_notify();
+            let _ = tls.flush();
+        }
+    });
+    base
+}
+
+/// An https distribution point whose server certificate comes from a
+/// `--trust` anchor is fetched (rustls on ring); without that anchor the TLS
+/// handshake fails and the status is unknown, never good.
+#[test]
+fn https_distribution_point_trusted_through_the_anchors() {
+    let root = Issued::root("Revocation Root");
+    let web_root = Issued::root("Web Root");
+    let web = web_root.issue(CertSpec::leaf("crl.example.com").san_ip(&["127.0.0.1"]));
+    let body = crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1));
+    let base = serve_tls(&web, body);
+    let s = setup(&root, &format!("{base}/root.crl"));
+    let dir = tempfile::tempdir().unwrap();
+    let web_root_pem = dir.path().join("web-root.pem");
+    std::fs::write(&web_root_pem, web_root.pem()).unwrap();
+    let with_web_root = check(
+        &s,
+        &s.revoked_leaf,
+        &["--trust", web_root_pem.to_str().unwrap()],
+    );
+    let rev = &leaf(&with_web_root)["revocation"][0];
+    assert_eq!(rev["status"], "revoked", "{rev}");
+    assert_eq!(rev["source"], format!("{base}/root.crl"));
+    let without = check(&s, &s.revoked_leaf, &[]);
+    let rev = &leaf(&without)["revocation"][0];
+    assert_eq!(rev["status"], "unknown", "{rev}");
+    let reason = rev["reason"].as_str().unwrap();
+    assert!(
+        reason.contains(&base) && reason.to_lowercase().contains("certificate"),
+        "{reason}"
+    );
 }

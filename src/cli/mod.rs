@@ -127,10 +127,11 @@ pub struct CheckArgs {
     /// CAs it accepts (40 hex digits each; commas, spaces and colons allowed).
     #[arg(long, value_name = "HEX[,HEX...]")]
     pub certreq: Vec<String>,
-    /// Check revocation of every certificate of each path: `crl` (`--crl`
-    /// files, then the certificates' http distribution points), `ocsp`
-    /// (`--ocsp-url`, then the certificates' AIA responders), or `both`.
-    #[arg(long, value_enum, default_value_t = RevocationMode::Off)]
+    /// Check revocation of every certificate of each path below the anchor:
+    /// `crl` (`--crl` files, then the certificates' distribution points),
+    /// `ocsp` (`--ocsp-url`, then the certificates' AIA responders), `both`
+    /// (`--crl` files, then OCSP, then distribution points), or `off`.
+    #[arg(long, value_enum, default_value_t = RevocationMode::Both)]
     pub revocation: RevocationMode,
     /// What an unknown revocation status is: `soft` a warning, `hard` an
     /// error. A revoked certificate is always an error.
@@ -143,15 +144,19 @@ pub struct CheckArgs {
     /// Ask this OCSP responder instead of the certificates' AIA URLs.
     #[arg(long, value_name = "URL")]
     pub ocsp_url: Option<String>,
-    /// No network I/O at all: revocation uses only `--crl` files.
-    #[arg(long)]
+    /// No network I/O at all: revocation uses `--crl` files and what the
+    /// cache holds; a certificate whose status needs the network is
+    /// `unknown` ("not fetched (--offline)").
+    #[arg(long, env = "PKIAUDIT_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
     pub offline: bool,
-    /// Where fetched CRLs are kept between runs (default: the user's cache
-    /// directory, `$XDG_CACHE_HOME/pkiaudit/crl` or `~/.cache/pkiaudit/crl`).
-    /// An entry is used while it verifies and is fresh, else fetched again.
+    /// Where fetched CRLs and OCSP answers are kept between runs (default:
+    /// `$XDG_CACHE_HOME/pkiaudit/revocation` or
+    /// `~/.cache/pkiaudit/revocation`). An entry is used while it verifies
+    /// and is fresh (and revalidated with the server when HTTP's max-age
+    /// ran out first), else fetched again.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
-    /// Do not read or write the CRL cache.
+    /// Do not read or write the revocation cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
     /// The LDAP server (HOST[:PORT]) for host-less `ldap:///CN=...` CRL
@@ -206,7 +211,7 @@ pub struct ReadArgs {
     pub ike_keys: Option<PathBuf>,
     /// Fetch the certificates IKE hash-and-URL CERT payloads point to
     /// (http only, checked against the SHA-1 the peer sent). Off by default:
-    /// pkiaudit touches the network only when told to.
+    /// these URLs come from an untrusted peer.
     #[arg(long)]
     pub fetch: bool,
 }
@@ -353,14 +358,17 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         None => None,
     };
-    let opts = Options {
+    if args.offline && args.read.fetch {
+        anyhow::bail!("--fetch and --offline (or PKIAUDIT_OFFLINE) contradict each other");
+    }
+    let mut opts = Options {
         profile: args.profile,
         host,
         time: audit_time(&args.time)?,
         warn_days: i64::from(args.warn_days),
         allow_expired: args.allow_expired,
         certreq: certreq(&args.certreq)?,
-        revocation: revocation_options(&args)?,
+        revocation: None,
     };
     let load_opts = args.read.load_options()?;
     let inputs = load::load_paths_with(&args.files, &load_opts);
@@ -395,6 +403,15 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     for t in trust.anchors.iter_mut().chain(trust.untrusted.iter_mut()) {
         t.refuse_partials_as_trust();
     }
+    // https distribution points and responders of a private PKI are
+    // usually served under its own CA: trust the anchors for TLS too.
+    let tls_roots: Vec<Vec<u8>> = trust
+        .anchors
+        .iter()
+        .flat_map(|i| i.certs.iter())
+        .map(|c| c.cert.der.clone())
+        .collect();
+    opts.revocation = revocation_options(&args, tls_roots)?;
     report_input_errors(&inputs);
     report_input_errors(&trust.anchors);
     report_input_errors(&trust.untrusted);
@@ -421,24 +438,30 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 /// `--revocation` and its companions; `None` when off.
 fn revocation_options(
     args: &CheckArgs,
+    tls_roots: Vec<Vec<u8>>,
 ) -> anyhow::Result<Option<std::sync::Arc<audit::revocation::Revocation>>> {
-    if args.revocation == RevocationMode::Off {
-        if !args.crl.is_empty() || args.ocsp_url.is_some() {
-            anyhow::bail!("--crl and --ocsp-url need --revocation crl|ocsp|both");
-        }
+    let mode = args.revocation;
+    if !args.crl.is_empty() && !matches!(mode, RevocationMode::Crl | RevocationMode::Both) {
+        anyhow::bail!("--crl needs --revocation crl or both (it is {mode:?})");
+    }
+    if args.ocsp_url.is_some() && !matches!(mode, RevocationMode::Ocsp | RevocationMode::Both) {
+        anyhow::bail!("--ocsp-url needs --revocation ocsp or both (it is {mode:?})");
+    }
+    if mode == RevocationMode::Off {
         return Ok(None);
     }
     let mut rev = audit::revocation::Revocation::new(args.revocation, args.revocation_policy);
     rev.offline = args.offline;
     rev.ocsp_url = args.ocsp_url.clone();
     rev.ldap_server = args.ldap_server.clone();
+    rev.tls_roots = tls_roots;
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(|| {
             std::env::var_os("XDG_CACHE_HOME")
                 .filter(|v| !v.is_empty())
                 .map(PathBuf::from)
                 .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
-                .map(|base| base.join("pkiaudit").join("crl"))
+                .map(|base| base.join("pkiaudit").join("revocation"))
         });
         rev.cache = dir.map(audit::revocation::cache::DiskCache::new);
     }

@@ -14,14 +14,43 @@ pub struct Run {
 }
 
 /// Run `pkiaudit` with `args` (which must ask for `--format json`), without
-/// colour, and parse standard output.
+/// colour, and parse standard output. The run is offline
+/// (`PKIAUDIT_OFFLINE=1`): fixture certificates name distribution points on
+/// pki.example.com, and tests talk to nothing but loopback. Its cache
+/// directory is an empty one under the target directory, never the user's.
 pub fn pkiaudit_json<I, S>(args: I) -> Run
 where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
+    cmd.env("PKIAUDIT_OFFLINE", "1");
+    run_json(cmd, args)
+}
+
+/// [`pkiaudit_json`] with the network allowed, for tests whose servers run
+/// on loopback.
+pub fn pkiaudit_json_online<I, S>(args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
+    cmd.env_remove("PKIAUDIT_OFFLINE");
+    run_json(cmd, args)
+}
+
+fn run_json<I, S>(mut cmd: Command, args: I) -> Run
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
     let args: Vec<std::ffi::OsString> = args.into_iter().map(|a| a.as_ref().into()).collect();
-    let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+    let out = cmd
+        .env(
+            "XDG_CACHE_HOME",
+            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
+        )
         .args(["--color", "never"])
         .args(&args)
         .output()

@@ -15,7 +15,7 @@ pub mod ldap;
 pub mod ocsp;
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
@@ -84,6 +84,22 @@ pub struct Check {
     pub attempts: Vec<Attempt>,
 }
 
+/// Which CRLs `by_crl` looks at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    /// `--crl` files.
+    Local,
+    /// The certificate's distribution points.
+    Published,
+}
+
+/// The schemes pkiaudit fetches from: http, https and ldap. A CDP with
+/// another scheme (file:, ftp:) is named in the report, never followed.
+fn fetchable(url: &str) -> bool {
+    let lower = url.to_ascii_lowercase();
+    lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ldap://")
+}
+
 /// A signature check: CRL source, its thisUpdate, the issuer's SHA-256.
 type VerifiedKey = (String, i64, String);
 
@@ -92,7 +108,7 @@ type VerifiedKey = (String, i64, String);
 pub struct Revocation {
     pub mode: Mode,
     pub policy: Policy,
-    /// `--offline`: no network I/O; only `--crl` files.
+    /// `--offline`: no network I/O; `--crl` files and the disk cache only.
     pub offline: bool,
     /// `--crl` files, parsed once.
     pub crls: Vec<Arc<crl::Crl>>,
@@ -103,7 +119,13 @@ pub struct Revocation {
     /// `--ldap-server HOST[:PORT]`: for host-less `ldap:///CN=...` URLs
     /// (Active Directory Certificate Services writes them).
     pub ldap_server: Option<String>,
+    /// Extra roots for https distribution points and responders (the
+    /// `--trust` anchors), beside the system's.
+    pub tls_roots: Vec<Vec<u8>>,
+    http: OnceLock<Result<crate::fetch::Http, String>>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
+    /// Verified OCSP answers (DER) of this run, by responder + certificate.
+    ocsp_answers: Mutex<HashMap<String, Vec<u8>>>,
     /// Signature checks done, by (CRL source, thisUpdate, issuer SHA-256):
     /// a 20 MB CRL is hashed once per run, not once per certificate.
     verified: Mutex<HashMap<VerifiedKey, Result<(), String>>>,
@@ -130,7 +152,10 @@ impl Revocation {
             ocsp_url: None,
             cache: None,
             ldap_server: None,
+            tls_roots: Vec::new(),
+            http: OnceLock::new(),
             fetched: Mutex::new(HashMap::new()),
+            ocsp_answers: Mutex::new(HashMap::new()),
             verified: Mutex::new(HashMap::new()),
         }
     }
@@ -147,11 +172,16 @@ impl Revocation {
     pub fn check(&self, cert: &Certificate, issuer: &Certificate, at: DateTime<Utc>) -> Check {
         let mut attempts = Vec::new();
         let mut status = None;
-        if self.uses_ocsp() {
+        // A `--crl` file the operator gave answers first: it costs no
+        // network round trip and works offline.
+        if self.uses_crl() {
+            status = self.by_crl(cert, issuer, at, Sources::Local, &mut attempts);
+        }
+        if status.is_none() && self.uses_ocsp() {
             status = self.by_ocsp(cert, issuer, at, &mut attempts);
         }
         if status.is_none() && self.uses_crl() {
-            status = self.by_crl(cert, issuer, at, &mut attempts);
+            status = self.by_crl(cert, issuer, at, Sources::Published, &mut attempts);
         }
         let status = status.unwrap_or_else(|| {
             if attempts.is_empty() {
@@ -190,15 +220,10 @@ impl Revocation {
                 .unwrap_or_default(),
         };
         for url in urls {
-            if self.offline {
-                attempts.push(Attempt {
-                    source: url,
-                    outcome: "not asked (--offline)".into(),
-                });
-                continue;
-            }
-            let answer = ocsp::build_request(cert, issuer, true)
-                .and_then(|req| ocsp::query(&url, &req, cert, issuer, at));
+            let answer = match self.ocsp_answer(&url, cert, issuer, at, attempts) {
+                Some(a) => a,
+                None => continue,
+            };
             match answer {
                 Ok(a) => match a.status {
                     ocsp::CertStatus::Good => {
@@ -236,36 +261,137 @@ impl Revocation {
         None
     }
 
+    /// The HTTP(S) client of this run, built on first use.
+    fn http(&self) -> Result<&crate::fetch::Http, String> {
+        self.http
+            .get_or_init(|| crate::fetch::Http::new(&self.tls_roots).map_err(|e| e.0))
+            .as_ref()
+            .map_err(|e| e.clone())
+    }
+
+    /// The answer of the responder at `url` about `cert`: a verified answer
+    /// kept from earlier in this run or on disk while it is within its
+    /// thisUpdate..nextUpdate window, else a fresh query with a nonce
+    /// (kept when the responder gives a nextUpdate). `None` when the
+    /// responder was not asked (`--offline`; the reason is in `attempts`).
+    fn ocsp_answer(
+        &self,
+        url: &str,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: DateTime<Utc>,
+        attempts: &mut Vec<Attempt>,
+    ) -> Option<Result<ocsp::OcspAnswer, ocsp::OcspError>> {
+        let key = format!("{url}#{}#{}", issuer.sha256, cert.serial);
+        let replay = |der: &[u8]| {
+            // The cached answer answered an earlier request; its nonce
+            // cannot match a new one, so it is checked without.
+            ocsp::build_request(cert, issuer, false)
+                .and_then(|req| ocsp::verify_response(der, &req, cert, issuer, at))
+                .ok()
+                .filter(|a| a.next_update.is_some_and(|n| at <= n) && a.this_update <= at)
+        };
+        let remembered = self
+            .ocsp_answers
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&key).cloned());
+        if let Some(answer) = remembered.as_deref().and_then(replay) {
+            return Some(Ok(answer));
+        }
+        if let Some(disk) = &self.cache {
+            if let Some(entry) = disk.get(cache::Kind::Ocsp, &key) {
+                match replay(&entry.body) {
+                    Some(answer) => {
+                        attempts.push(Attempt {
+                            source: url.to_string(),
+                            outcome: format!(
+                                "answer from the cache (thisUpdate {})",
+                                ts(answer.this_update)
+                            ),
+                        });
+                        self.keep_ocsp(&key, entry.body);
+                        return Some(Ok(answer));
+                    }
+                    None => disk.discard(cache::Kind::Ocsp, &key),
+                }
+            }
+        }
+        if self.offline {
+            attempts.push(Attempt {
+                source: url.to_string(),
+                outcome: "not asked (--offline)".into(),
+            });
+            return None;
+        }
+        let http = match self.http() {
+            Ok(h) => h,
+            Err(e) => return Some(Err(ocsp::OcspError::Transport(e))),
+        };
+        let mut raw = Vec::new();
+        let answer = ocsp::build_request(cert, issuer, true).and_then(|req| {
+            ocsp::query_with(url, &req, cert, issuer, at, |u, body| {
+                let der = ocsp::post_with(http, u, body)?;
+                raw = der.clone();
+                Ok(der)
+            })
+        });
+        if let Ok(a) = &answer {
+            if a.next_update.is_some() {
+                if let Some(disk) = &self.cache {
+                    let meta = cache::Meta {
+                        key: key.clone(),
+                        fetched_at: Utc::now().timestamp(),
+                        policy: crate::fetch::CachePolicy::default(),
+                    };
+                    if let Err(e) = disk.put(cache::Kind::Ocsp, &key, &raw, &meta) {
+                        attempts.push(Attempt {
+                            source: url.to_string(),
+                            outcome: format!("answer not cached: {e}"),
+                        });
+                    }
+                }
+                self.keep_ocsp(&key, raw);
+            }
+        }
+        Some(answer)
+    }
+
+    fn keep_ocsp(&self, key: &str, der: Vec<u8>) {
+        if let Ok(mut m) = self.ocsp_answers.lock() {
+            m.insert(key.to_string(), der);
+        }
+    }
+
     fn by_crl(
         &self,
         cert: &Certificate,
         issuer: &Certificate,
         at: DateTime<Utc>,
+        sources: Sources,
         attempts: &mut Vec<Attempt>,
     ) -> Option<Status> {
-        // Local CRLs of this issuer first, then the distribution points.
-        let mut candidates: Vec<(String, Result<Arc<crl::Crl>, String>)> = self
-            .crls
-            .iter()
-            .filter(|c| c.issuer_raw == cert.issuer.raw)
-            .map(|c| (c.source.clone(), Ok(c.clone())))
-            .collect();
-        for url in &cert.crl_distribution_points {
-            if !(url.starts_with("http://") || url.starts_with("ldap://")) {
-                attempts.push(Attempt {
-                    source: url.clone(),
-                    outcome: "not fetched (only http:// and ldap:// distribution points)".into(),
-                });
-                continue;
+        let mut candidates: Vec<(String, Result<Arc<crl::Crl>, String>)> = Vec::new();
+        match sources {
+            Sources::Local => candidates.extend(
+                self.crls
+                    .iter()
+                    .filter(|c| c.issuer_raw == cert.issuer.raw)
+                    .map(|c| (c.source.clone(), Ok(c.clone()))),
+            ),
+            Sources::Published => {
+                for url in &cert.crl_distribution_points {
+                    if !fetchable(url) {
+                        attempts.push(Attempt {
+                            source: url.clone(),
+                            outcome: "not fetched (only http://, https:// and ldap:// distribution points)"
+                                .into(),
+                        });
+                        continue;
+                    }
+                    candidates.push((url.clone(), self.fetch(url, issuer, at, attempts)));
+                }
             }
-            if self.offline {
-                attempts.push(Attempt {
-                    source: url.clone(),
-                    outcome: "not fetched (--offline)".into(),
-                });
-                continue;
-            }
-            candidates.push((url.clone(), self.fetch(url, issuer, at, attempts)));
         }
         for (source, crl) in candidates {
             let crl = match crl {
@@ -358,10 +484,8 @@ impl Revocation {
         attempts: &mut Vec<Attempt>,
     ) -> Option<Arc<crl::Crl>> {
         for url in &base.freshest {
-            let why = if !(url.starts_with("http://") || url.starts_with("ldap://")) {
-                "not fetched (only http:// and ldap:// delta locations)".to_string()
-            } else if self.offline {
-                "not fetched (--offline)".to_string()
+            let why = if !fetchable(url) {
+                "not fetched (only http://, https:// and ldap:// delta locations)".to_string()
             } else {
                 match self.fetch(url, issuer, at, attempts) {
                     Err(e) => e,
@@ -395,7 +519,8 @@ impl Revocation {
 
     /// The CRL at `url`: from this run's memory, else from the disk cache
     /// while it verifies with `issuer` and is fresh at `at`, else fetched
-    /// (and cached when it parses).
+    /// (and cached when it parses). `--offline` stops before the network:
+    /// a cached copy is still used.
     fn fetch(
         &self,
         url: &str,
@@ -408,9 +533,10 @@ impl Revocation {
                 return hit.clone();
             }
         }
+        let mut stale_copy = None;
         if let Some(disk) = &self.cache {
-            if let Some(body) = disk.get(url) {
-                let usable = crl::Crl::from_pem_or_der(&body, url)
+            if let Some(entry) = disk.get(cache::Kind::Crl, url) {
+                let usable = crl::Crl::from_pem_or_der(&entry.body, url)
                     .map_err(|e| e.to_string())
                     .and_then(|c| self.verify_once(&c, issuer).map(|()| c))
                     .and_then(|c| match c.freshness(at) {
@@ -420,11 +546,20 @@ impl Revocation {
                 match usable {
                     Ok(c) => {
                         let c = Arc::new(c);
-                        self.remember(url, Ok(c.clone()));
-                        return Ok(c);
+                        let revalidate = entry
+                            .meta
+                            .as_ref()
+                            .is_some_and(|m| m.http_expired(Utc::now().timestamp()));
+                        if !revalidate || self.offline {
+                            self.remember(url, Ok(c.clone()));
+                            return Ok(c);
+                        }
+                        // HTTP's max-age ran out before the CRL's
+                        // nextUpdate: ask whether it changed.
+                        stale_copy = Some((c, entry.meta));
                     }
                     Err(why) => {
-                        disk.discard(url);
+                        disk.discard(cache::Kind::Crl, url);
                         attempts.push(Attempt {
                             source: url.to_string(),
                             outcome: format!("cached copy discarded ({why}); fetched again"),
@@ -433,23 +568,92 @@ impl Revocation {
                 }
             }
         }
-        let body = if url.starts_with("ldap://") {
-            ldap::fetch_crl(url, self.ldap_server.as_deref()).map_err(|e| e.to_string())
+        if self.offline {
+            return Err(if self.cache.is_some() {
+                "not fetched (--offline) and not in the cache".to_string()
+            } else {
+                "not fetched (--offline)".to_string()
+            });
+        }
+        let got = if url.to_ascii_lowercase().starts_with("ldap://") {
+            ldap::fetch_crl(url, self.ldap_server.as_deref())
+                .map(|body| {
+                    crate::fetch::Got::Body(crate::fetch::Response {
+                        body,
+                        policy: crate::fetch::CachePolicy::default(),
+                    })
+                })
+                .map_err(|e| e.to_string())
         } else {
-            crate::fetch::get_limited(url, crl::MAX_CRL_BYTES as u64).map_err(|e| e.to_string())
+            let validators = stale_copy
+                .as_ref()
+                .and_then(|(_, m)| m.as_ref())
+                .map(|m| &m.policy);
+            self.http().and_then(|h| {
+                h.get(url, crl::MAX_CRL_BYTES as u64, validators)
+                    .map_err(|e| e.to_string())
+            })
         };
-        let fetched = body.and_then(|body| {
-            let parsed = crl::Crl::from_pem_or_der(&body, url).map_err(|e| e.to_string())?;
-            if let Some(disk) = &self.cache {
-                if let Err(e) = disk.put(url, &body) {
+        let now = Utc::now().timestamp();
+        let fetched = match got {
+            Ok(crate::fetch::Got::NotModified(policy)) => match stale_copy {
+                Some((c, old)) => {
+                    let old = old.map(|m| m.policy).unwrap_or_default();
+                    let meta = cache::Meta {
+                        key: url.to_string(),
+                        fetched_at: now,
+                        policy: crate::fetch::CachePolicy {
+                            etag: policy.etag.or(old.etag),
+                            last_modified: policy.last_modified.or(old.last_modified),
+                            ..policy
+                        },
+                    };
+                    if let Some(disk) = &self.cache {
+                        let _ = disk.touch(cache::Kind::Crl, url, &meta);
+                    }
                     attempts.push(Attempt {
                         source: url.to_string(),
-                        outcome: format!("not cached: {e}"),
+                        outcome: "cached copy revalidated (HTTP 304 Not Modified)".into(),
                     });
+                    Ok(c)
                 }
-            }
-            Ok(Arc::new(parsed))
-        });
+                None => Err(format!(
+                    "GET {url}: 304 Not Modified to an unconditional request"
+                )),
+            },
+            Ok(crate::fetch::Got::Body(response)) => crl::Crl::from_pem_or_der(&response.body, url)
+                .map_err(|e| e.to_string())
+                .map(|parsed| {
+                    if let Some(disk) = self.cache.as_ref().filter(|_| !response.policy.no_store) {
+                        let meta = cache::Meta {
+                            key: url.to_string(),
+                            fetched_at: now,
+                            policy: response.policy.clone(),
+                        };
+                        if let Err(e) = disk.put(cache::Kind::Crl, url, &response.body, &meta) {
+                            attempts.push(Attempt {
+                                source: url.to_string(),
+                                outcome: format!("not cached: {e}"),
+                            });
+                        }
+                    }
+                    Arc::new(parsed)
+                }),
+            Err(e) => match stale_copy {
+                // The cached copy is still within its nextUpdate: a failed
+                // revalidation does not make it wrong.
+                Some((c, _)) => {
+                    attempts.push(Attempt {
+                        source: url.to_string(),
+                        outcome: format!(
+                            "revalidation failed ({e}); the cached copy, fresh until its nextUpdate, is used"
+                        ),
+                    });
+                    Ok(c)
+                }
+                None => Err(e),
+            },
+        };
         self.remember(url, fetched.clone());
         fetched
     }

@@ -18,7 +18,6 @@
 //! Nothing here returns [`CertStatus::Good`] for a response it could not
 //! verify. Time is always an argument; the only network I/O is [`post`].
 
-use std::io::Read;
 use std::time::Duration;
 
 use chrono::{DateTime, TimeDelta, Utc};
@@ -32,7 +31,7 @@ use crate::model::Certificate;
 pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 
 /// How long one OCSP request may take, connect to last byte.
-pub const TIMEOUT: Duration = Duration::from_secs(10);
+pub const TIMEOUT: Duration = crate::fetch::TIMEOUT;
 
 /// Allowance for clock differences between us and the responder when
 /// checking `thisUpdate` and `nextUpdate` (RFC 6960 §4.2.2.1 leaves this to
@@ -57,9 +56,6 @@ pub enum OcspError {
     /// The request could not be sent or the response not read.
     #[error("OCSP transport: {0}")]
     Transport(String),
-    /// The responder answered with an HTTP status other than 200.
-    #[error("OCSP responder answered HTTP {0}")]
-    Http(u16),
     /// The response body is larger than [`MAX_RESPONSE_BYTES`].
     #[error("OCSP response larger than {} KiB; not read", MAX_RESPONSE_BYTES / 1024)]
     TooLarge,
@@ -306,52 +302,31 @@ fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
 // ---------------------------------------------------------------------------
 // Transport
 
-/// POST `body` to `url` (plain `http://` only: OCSP is signed, not secret,
-/// and RFC 5019 §5 says http), bounded by [`TIMEOUT`] and
-/// [`MAX_RESPONSE_BYTES`]. Redirects are not followed.
+/// POST `body` to `url` (http or https; RFC 6960 and RFC 5019 §5 name
+/// http, and the answer is signed, not secret) with a client that trusts
+/// the system roots, bounded by [`crate::fetch::TIMEOUT`] and
+/// [`MAX_RESPONSE_BYTES`]. Callers with their own client use [`post_with`].
 pub fn post(url: &str, body: &[u8]) -> Result<Vec<u8>, OcspError> {
-    if !url.starts_with("http://") {
-        return Err(OcspError::Transport(format!(
-            "only http:// OCSP URLs are queried; not {url}"
-        )));
-    }
-    let client = reqwest::blocking::Client::builder()
-        .timeout(TIMEOUT)
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(|e| OcspError::Transport(format!("HTTP client: {e}")))?;
-    let response = client
-        .post(url)
-        .header("Content-Type", "application/ocsp-request")
-        .header("Accept", "application/ocsp-response")
-        .body(body.to_vec())
-        .send()
-        .map_err(|e| OcspError::Transport(format!("POST {url}: {}", error_chain(&e))))?;
-    let status = response.status();
-    if status.as_u16() != 200 {
-        return Err(OcspError::Http(status.as_u16()));
-    }
-    let mut out = Vec::new();
-    response
-        .take(MAX_RESPONSE_BYTES + 1)
-        .read_to_end(&mut out)
-        .map_err(|e| OcspError::Transport(format!("POST {url}: reading the body: {e}")))?;
-    if out.len() as u64 > MAX_RESPONSE_BYTES {
-        return Err(OcspError::TooLarge);
-    }
-    Ok(out)
+    let http = crate::fetch::Http::new(&[]).map_err(|e| OcspError::Transport(e.0))?;
+    post_with(&http, url, body)
 }
 
-/// An error with its sources ("error sending request: connection refused").
-fn error_chain(error: &dyn std::error::Error) -> String {
-    let mut text = error.to_string();
-    let mut source = error.source();
-    while let Some(inner) = source {
-        text.push_str(": ");
-        text.push_str(&inner.to_string());
-        source = inner.source();
-    }
-    text
+/// [`post`] through `http`.
+pub fn post_with(http: &crate::fetch::Http, url: &str, body: &[u8]) -> Result<Vec<u8>, OcspError> {
+    http.post(
+        url,
+        "application/ocsp-request",
+        "application/ocsp-response",
+        body,
+        MAX_RESPONSE_BYTES,
+    )
+    .map_err(|e| {
+        if e.0.contains("the body is larger") {
+            OcspError::TooLarge
+        } else {
+            OcspError::Transport(e.0)
+        }
+    })
 }
 
 /// POST `request` to `url` and verify the answer (see [`verify_response`]).
