@@ -478,3 +478,70 @@ fn https_distribution_point_trusted_through_the_anchors() {
         "{reason}"
     );
 }
+
+/// An indirect CRL through the binary: the CA's certificates name a
+/// delegated CRL issuer (cRLIssuer) in their distribution point; the CRL
+/// that issuer signed (`--crl`, offline) answers once its certificate is
+/// given (`--untrusted`), and not without it.
+#[test]
+fn indirect_crl_from_a_crl_issuer_given_with_untrusted() {
+    let ca = Issued::root("Indirect Root");
+    let ca_name = testkit::subject_der(&ca.der());
+    let signer = ca.issue(
+        CertSpec::leaf("Delegated CRL Issuer")
+            .ku(&[rcgen::KeyUsagePurpose::CrlSign])
+            .san_dns(&[]),
+    );
+    let cdp = testkit::cdp_with_crl_issuer(
+        "http://pki.example.com/delegated.crl",
+        &testkit::subject_der(&signer.der()),
+    );
+    let vpn = ca.issue(
+        CertSpec::leaf("vpn.example.com")
+            .serial(&[0x42])
+            .raw_extension(&[2, 5, 29, 31], false, cdp),
+    );
+    let crl = testkit::indirect_crl(&signer, true, &[(&[0x42], Some(&ca_name))]);
+    let dir = tempfile::tempdir().unwrap();
+    let write = |name: &str, bytes: &[u8]| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.display().to_string()
+    };
+    let ca_pem = write("ca.pem", ca.pem().as_bytes());
+    let signer_pem = write("signer.pem", signer.pem().as_bytes());
+    let leaf_pem = write("leaf.pem", vpn.pem().as_bytes());
+    let crl_der = write("delegated.crl", &crl);
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--format",
+            "json",
+            "--at",
+            "2026-02-05",
+            "--offline",
+            "--trust",
+            &ca_pem,
+            "--crl",
+            &crl_der,
+        ];
+        args.extend_from_slice(extra);
+        args.push(&leaf_pem);
+        pkiaudit_json(args)
+    };
+    let with = run(&["--untrusted", &signer_pem]);
+    let rev = &leaf(&with)["revocation"][0];
+    assert_eq!(rev["status"], "revoked", "{rev}");
+    assert_eq!(rev["source"], crl_der.as_str());
+    assert_eq!(with.code, 1);
+    let without = run(&[]);
+    let rev = &leaf(&without)["revocation"][0];
+    assert_eq!(rev["status"], "unknown", "{rev}");
+    assert!(
+        rev["reason"]
+            .as_str()
+            .unwrap()
+            .contains("no certificate of that CRL issuer"),
+        "{rev}"
+    );
+}

@@ -620,7 +620,18 @@ fn path_revocation(
         .filter_map(|pair| {
             let cert = by_sha256.get(pair[0].sha256.as_str())?;
             let issuer = by_sha256.get(pair[1].sha256.as_str())?;
-            Some(rev.check(cert, issuer, opts.time.instant))
+            // Indirect CRLs: every certificate we have of a cRLIssuer the
+            // distribution points name (rare, so a scan only then).
+            let signers: Vec<&Certificate> = if cert.crl_issuers.is_empty() {
+                Vec::new()
+            } else {
+                by_sha256
+                    .values()
+                    .filter(|c| cert.crl_issuers.contains(&c.subject.raw))
+                    .copied()
+                    .collect()
+            };
+            Some(rev.check_with_signers(cert, issuer, opts.time.instant, &signers))
         })
         .collect()
 }

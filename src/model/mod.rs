@@ -370,6 +370,10 @@ pub struct Certificate {
     pub authority_key_id: Option<AuthorityKeyId>,
     /// CRL distribution point locations (URIs and other names, as text).
     pub crl_distribution_points: Vec<String>,
+    /// The cRLIssuer names of the distribution points (DER directory
+    /// names): the certificate's revocation is published by that issuer, in
+    /// an indirect CRL (RFC 5280 §4.2.1.13, §5.2.5).
+    pub crl_issuers: Vec<Vec<u8>>,
     pub authority_info_access: Option<AuthorityInfoAccess>,
     /// Extensions that could not be parsed or were duplicated.
     pub extension_problems: Vec<ExtensionProblem>,
@@ -418,6 +422,7 @@ impl Certificate {
             subject_key_id: None,
             authority_key_id: None,
             crl_distribution_points: Vec::new(),
+            crl_issuers: Vec::new(),
             authority_info_access: None,
             extension_problems: Vec::new(),
             unknown_critical_extensions: Vec::new(),
@@ -551,6 +556,11 @@ impl Certificate {
                 }
                 ParsedExtension::CRLDistributionPoints(cdp) => {
                     for point in cdp.iter() {
+                        for name in point.crl_issuer.iter().flatten() {
+                            if let GeneralName::DirectoryName(dn) = name {
+                                self.crl_issuers.push(dn.as_raw().to_vec());
+                            }
+                        }
                         match &point.distribution_point {
                             Some(DistributionPointName::FullName(names)) => self
                                 .crl_distribution_points

@@ -325,3 +325,110 @@ pub fn p7b(certs: &[Vec<u8>]) -> Vec<u8> {
 pub fn pem_block(label: &str, der: &[u8]) -> String {
     pem::encode(&pem::Pem::new(label, der.to_vec()))
 }
+
+// --- indirect CRLs (rcgen has no certificateIssuer or indirectCRL) --------
+
+/// `tlv(tag, content)` in DER (short and long lengths).
+pub fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let n = content.len();
+    if n < 0x80 {
+        out.push(n as u8);
+    } else if n < 0x100 {
+        out.extend([0x81, n as u8]);
+    } else {
+        out.extend([0x82, (n >> 8) as u8, n as u8]);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
+/// GeneralNames with one directoryName ([4] EXPLICIT Name).
+pub fn general_names_dn(name: &[u8]) -> Vec<u8> {
+    der_tlv(0x30, &der_tlv(0xa4, name))
+}
+
+/// A CRL Distribution Points extension value: one point with a URI and
+/// cRLIssuer `issuer` (RFC 5280 §4.2.1.13).
+pub fn cdp_with_crl_issuer(uri: &str, issuer: &[u8]) -> Vec<u8> {
+    let full_name = der_tlv(0xa0, &der_tlv(0xa0, &der_tlv(0x86, uri.as_bytes())));
+    let crl_issuer = der_tlv(0xa2, &der_tlv(0xa4, issuer));
+    der_tlv(0x30, &der_tlv(0x30, &[full_name, crl_issuer].concat()))
+}
+
+/// A CRL signed by `signer`, IDP indirectCRL when `indirect`; each entry
+/// is (serial, certificateIssuer name to switch to, if any).
+pub fn indirect_crl(
+    signer: &Issued,
+    indirect: bool,
+    entries: &[(&[u8], Option<&[u8]>)],
+) -> Vec<u8> {
+    use yasna::models::{ObjectIdentifier, UTCTime};
+    use yasna::Tag;
+    let issuer = subject_der(&signer.der());
+    let ecdsa_sha256 = ObjectIdentifier::from_slice(&[1, 2, 840, 10045, 4, 3, 2]);
+    let alg = yasna::construct_der(|w| w.write_sequence(|w| w.next().write_oid(&ecdsa_sha256)));
+    let utc = |s: &str| UTCTime::parse(s.as_bytes()).expect("utc");
+    let ext = |w: yasna::DERWriter<'_>, oid: &[u64], critical: bool, value: Vec<u8>| {
+        w.write_sequence(|w| {
+            w.next().write_oid(&ObjectIdentifier::from_slice(oid));
+            if critical {
+                w.next().write_bool(true);
+            }
+            w.next().write_bytes(&value);
+        })
+    };
+    let tbs = yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            w.next().write_u8(1);
+            w.next().write_der(&alg);
+            w.next().write_der(&issuer);
+            w.next().write_utctime(&utc("260203000000Z"));
+            w.next().write_utctime(&utc("260210000000Z"));
+            w.next().write_sequence(|w| {
+                for (serial, cert_issuer) in entries {
+                    w.next().write_sequence(|w| {
+                        w.next().write_bigint_bytes(serial, true);
+                        w.next().write_utctime(&utc("260202000000Z"));
+                        if let Some(name) = cert_issuer {
+                            w.next().write_sequence(|w| {
+                                ext(w.next(), &[2, 5, 29, 29], true, general_names_dn(name));
+                            });
+                        }
+                    });
+                }
+            });
+            w.next().write_tagged(Tag::context(0), |w| {
+                w.write_sequence(|w| {
+                    let n = yasna::construct_der(|w| w.write_u64(3));
+                    ext(w.next(), &[2, 5, 29, 20], false, n);
+                    if indirect {
+                        // IDP { indirectCRL [4] TRUE }
+                        ext(
+                            w.next(),
+                            &[2, 5, 29, 28],
+                            true,
+                            vec![0x30, 0x03, 0x84, 0x01, 0xff],
+                        );
+                    }
+                })
+            });
+        })
+    });
+    let sig = rcgen::SigningKey::sign(&signer.key, &tbs).expect("sign");
+    yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            w.next().write_der(&tbs);
+            w.next().write_der(&alg);
+            w.next().write_bitvec_bytes(&sig, sig.len() * 8);
+        })
+    })
+}
+
+/// The DER subject Name of a certificate.
+pub fn subject_der(cert_der: &[u8]) -> Vec<u8> {
+    use x509_parser::prelude::FromDer;
+    let (_, c) =
+        x509_parser::certificate::X509Certificate::from_der(cert_der).expect("certificate");
+    c.tbs_certificate.subject.as_raw().to_vec()
+}

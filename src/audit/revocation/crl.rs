@@ -191,7 +191,13 @@ pub struct Crl {
     der: Vec<u8>,
     crl_number_raw: Option<Vec<u8>>,
     delta_of_raw: Option<Vec<u8>>,
+    /// Entries for certificates of the CRL issuer itself, by serial.
     map: HashMap<Vec<u8>, Revoked>,
+    /// An indirect CRL's other certificate issuers (§5.3.3 certificateIssuer),
+    /// DER names; an entry's issuer is its index here.
+    other_issuers: Vec<Vec<u8>>,
+    /// Entries for certificates of `other_issuers`, by (index, serial).
+    other_map: HashMap<(usize, Vec<u8>), Revoked>,
 }
 
 impl fmt::Debug for Crl {
@@ -290,8 +296,15 @@ impl Crl {
             crl_number_raw: None,
             delta_of_raw: None,
             map: HashMap::with_capacity(tbs.revoked_certificates.len()),
+            other_issuers: Vec::new(),
+            other_map: HashMap::new(),
         };
         out.read_extensions(crl);
+        let indirect = out.scope.as_ref().is_some_and(|s| s.indirect);
+        // §5.3.3: in an indirect CRL an entry without certificateIssuer
+        // belongs to the issuer of the entry before it, the first one to
+        // the CRL issuer. `None` is the CRL issuer.
+        let mut current: Option<usize> = None;
         for entry in &tbs.revoked_certificates {
             let mut revoked = Revoked {
                 time: to_utc(entry.revocation_date.timestamp()),
@@ -307,13 +320,34 @@ impl Crl {
                         revoked.invalidity = Some(to_utc(t.timestamp()))
                     }
                     _ if ext.oid == OID_X509_EXT_ISSUER => {
-                        // §5.3.3: entries then belong to another CA (an
-                        // indirect CRL); reading them as this issuer's would
+                        // §5.3.3: this and the following entries belong to
+                        // another CA. Only an indirect CRL may say so;
+                        // anywhere else, reading them as this issuer's would
                         // revoke the wrong certificates.
-                        note(
-                            &mut out.unsupported,
-                            "indirect CRL: an entry has a certificateIssuer extension".into(),
-                        );
+                        if !indirect {
+                            note(
+                                &mut out.unsupported,
+                                "an entry has a certificateIssuer extension, but the CRL is not marked indirect (IDP indirectCRL)".into(),
+                            );
+                            continue;
+                        }
+                        match directory_name(ext.value) {
+                            Some(name) if name == out.issuer_raw => current = None,
+                            Some(name) => {
+                                current =
+                                    Some(match out.other_issuers.iter().position(|n| *n == name) {
+                                        Some(i) => i,
+                                        None => {
+                                            out.other_issuers.push(name);
+                                            out.other_issuers.len() - 1
+                                        }
+                                    })
+                            }
+                            None => note(
+                                &mut out.unsupported,
+                                "a certificateIssuer extension without a directory name".into(),
+                            ),
+                        }
                     }
                     _ if ext.oid == OID_X509_EXT_REASON_CODE
                         || ext.oid == OID_X509_EXT_INVALIDITY_DATE =>
@@ -336,9 +370,15 @@ impl Crl {
             }
             // A serial listed twice: the first entry wins (keeps the earliest
             // listing; CAs that do this list the same revocation twice).
-            out.map
-                .entry(serial_key(entry.raw_serial()).to_vec())
-                .or_insert(revoked);
+            let serial = serial_key(entry.raw_serial()).to_vec();
+            match current {
+                None => {
+                    out.map.entry(serial).or_insert(revoked);
+                }
+                Some(i) => {
+                    out.other_map.entry((i, serial)).or_insert(revoked);
+                }
+            }
         }
         out
     }
@@ -373,12 +413,6 @@ impl Crl {
                     };
                     // A partitioned CRL only covers part of the issuer's
                     // certificates: "not listed" would not mean "not revoked".
-                    if scope.indirect {
-                        note(
-                            &mut self.unsupported,
-                            "indirect CRL (IDP indirectCRL)".into(),
-                        );
-                    }
                     if scope.only_some_reasons {
                         note(
                             &mut self.unsupported,
@@ -522,9 +556,73 @@ impl Crl {
     }
 
     /// Serials compared as integers (leading zero octets and the sign octet
-    /// do not matter): 0x00FF == 0xFF, 0x0001 == 0x01.
+    /// do not matter): 0x00FF == 0xFF, 0x0001 == 0x01. For certificates of
+    /// the CRL issuer; see [`Crl::lookup_issued_by`] for indirect CRLs.
     pub fn lookup(&self, serial_raw: &[u8]) -> Option<&Revoked> {
         self.map.get(serial_key(serial_raw))
+    }
+
+    /// The entry for the certificate with `serial_raw` issued by
+    /// `issuer_raw` (DER name): the CRL issuer's own, or, in an indirect
+    /// CRL, another CA's listed under a certificateIssuer (§5.3.3).
+    pub fn lookup_issued_by(&self, issuer_raw: &[u8], serial_raw: &[u8]) -> Option<&Revoked> {
+        if issuer_raw == self.issuer_raw.as_slice() {
+            return self.lookup(serial_raw);
+        }
+        let i = self.other_issuers.iter().position(|n| n == issuer_raw)?;
+        self.other_map.get(&(i, serial_key(serial_raw).to_vec()))
+    }
+
+    /// Whether the CRL is indirect (IDP indirectCRL): it may list other
+    /// CAs' certificates and be signed by a CRL issuer that is not their CA.
+    pub fn is_indirect(&self) -> bool {
+        self.scope.as_ref().is_some_and(|s| s.indirect)
+    }
+
+    /// For an indirect CRL signed by `signer` (whose subject is the CRL
+    /// issuer) on behalf of the CA `ca` that issued the certificate being
+    /// checked (RFC 5280 §6.3.3 (b), (f)): the CRL is marked indirect, the
+    /// signer's subject is the CRL's issuer, `ca` certified the signer (its
+    /// signature verifies with `ca`'s key: the same trust anchor), the
+    /// signer is valid at `at` and may sign CRLs (cRLSign), and the CRL's
+    /// signature verifies with the signer's key.
+    pub fn verify_indirect(
+        &self,
+        signer: &Certificate,
+        ca: &Certificate,
+        at: DateTime<Utc>,
+    ) -> Result<(), String> {
+        if !self.is_indirect() {
+            return Err(format!(
+                "CRL issuer \"{}\" is not the certificate's CA and the CRL is not marked indirect",
+                self.issuer_text
+            ));
+        }
+        if signer.issuer.raw != ca.subject.raw {
+            return Err(format!(
+                "CRL issuer certificate \"{}\" was not issued by \"{}\", the certificate's CA",
+                signer.subject.text, ca.subject.text
+            ));
+        }
+        if at < signer.not_before || at > signer.not_after {
+            return Err(format!(
+                "CRL issuer certificate \"{}\" is not valid at the audit time",
+                signer.subject.text
+            ));
+        }
+        let (_, ca_x509) = x509_parser::certificate::X509Certificate::from_der(&ca.der)
+            .map_err(|e| format!("CA certificate does not parse: {e}"))?;
+        let (_, signer_x509) = x509_parser::certificate::X509Certificate::from_der(&signer.der)
+            .map_err(|e| format!("CRL issuer certificate does not parse: {e}"))?;
+        signer_x509
+            .verify_signature(Some(&ca_x509.tbs_certificate.subject_pki))
+            .map_err(|e| {
+                format!(
+                    "CRL issuer certificate \"{}\" does not verify with the key of \"{}\": {e}",
+                    signer.subject.text, ca.subject.text
+                )
+            })?;
+        self.verify(signer)
     }
 
     /// thisUpdate in the future / nextUpdate passed, relative to `at`.
@@ -554,6 +652,17 @@ pub fn status_with_delta<'a>(
     delta: Option<&'a Crl>,
     serial_raw: &[u8],
 ) -> Result<Option<&'a Revoked>, String> {
+    status_for(base, delta, &base.issuer_raw, serial_raw)
+}
+
+/// [`status_with_delta`] for a certificate issued by `issuer_raw` (DER
+/// name), which an indirect CRL may list under a certificateIssuer.
+pub fn status_for<'a>(
+    base: &'a Crl,
+    delta: Option<&'a Crl>,
+    issuer_raw: &[u8],
+    serial_raw: &[u8],
+) -> Result<Option<&'a Revoked>, String> {
     if base.is_delta() {
         return Err(format!(
             "{} is a delta CRL (of base CRL number {}), not a complete CRL",
@@ -563,7 +672,7 @@ pub fn status_with_delta<'a>(
     }
     if let Some(delta) = delta {
         check_delta_fits(base, delta)?;
-        if let Some(entry) = delta.lookup(serial_raw) {
+        if let Some(entry) = delta.lookup_issued_by(issuer_raw, serial_raw) {
             return Ok(match entry.reason {
                 Some(Reason::RemoveFromCrl) => None,
                 _ => Some(entry),
@@ -571,8 +680,28 @@ pub fn status_with_delta<'a>(
         }
     }
     Ok(base
-        .lookup(serial_raw)
+        .lookup_issued_by(issuer_raw, serial_raw)
         .filter(|e| e.reason != Some(Reason::RemoveFromCrl)))
+}
+
+/// The directory name in a certificateIssuer extension value (GeneralNames,
+/// §5.3.3), as DER.
+fn directory_name(value: &[u8]) -> Option<Vec<u8>> {
+    use x509_parser::extensions::GeneralName;
+    let (_, seq) = der_parser::der::parse_der_sequence_defined_g(|mut content, _| {
+        let mut names = Vec::new();
+        while !content.is_empty() {
+            let (rest, name) = GeneralName::from_der(content)?;
+            names.push(name);
+            content = rest;
+        }
+        Ok((content, names))
+    })(value)
+    .ok()?;
+    seq.into_iter().find_map(|n| match n {
+        GeneralName::DirectoryName(dn) => Some(dn.as_raw().to_vec()),
+        _ => None,
+    })
 }
 
 fn check_delta_fits(base: &Crl, delta: &Crl) -> Result<(), String> {
@@ -736,7 +865,7 @@ fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::{ymd, CertSpec, Issued};
+    use crate::testkit::{cdp_with_crl_issuer, indirect_crl, ymd, CertSpec, Issued};
     use rcgen::{
         CertificateRevocationListParams, Issuer, KeyIdMethod, KeyUsagePurpose, RevocationReason,
         RevokedCertParams, SerialNumber, SigningKey,
@@ -1276,5 +1405,108 @@ mod tests {
         assert_eq!(crl.unsupported.len(), 1, "{:?}", crl.unsupported);
         let err = crl.verify(&model(&ca)).expect_err("unknown critical");
         assert!(err.contains("1.3.6.1.4.1.99999.1"), "{err}");
+    }
+
+    // --- indirect CRLs -------------------------------------------------------
+
+    /// RFC 5280 §5.2.5/§5.3.3/§6.3.3: a CA delegates its CRLs to a CRL
+    /// issuer it certified. The CRL (IDP indirectCRL) lists the CA's
+    /// certificate 0x42 under a certificateIssuer entry, and 0x43 as the
+    /// CRL issuer's own; certificates whose distribution point names that
+    /// cRLIssuer are answered by it, through `Revocation` with the signer
+    /// found among the audit's certificates.
+    #[test]
+    fn indirect_crl_from_a_delegated_crl_issuer() {
+        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        let ca = Issued::root("Indirect CA");
+        let ca_name = model(&ca).subject.raw;
+        let signer = ca.issue(
+            CertSpec::leaf("Indirect CRL Signer")
+                .ku(&[KeyUsagePurpose::CrlSign])
+                .san_dns(&[]),
+        );
+        let signer_name = model(&signer).subject.raw;
+        let cdp = cdp_with_crl_issuer("http://pki.example.com/indirect.crl", &signer_name);
+        let leaf = |cn: &str, serial: &[u8]| {
+            model(&ca.issue(CertSpec::leaf(cn).serial(serial).raw_extension(
+                &[2, 5, 29, 31],
+                false,
+                cdp.clone(),
+            )))
+        };
+        let revoked = leaf("revoked.example.com", &[0x42]);
+        let same_serial_as_signer_entry = leaf("fine.example.com", &[0x43]);
+        assert_eq!(revoked.crl_issuers, vec![signer_name.clone()]);
+        let der = indirect_crl(
+            &signer,
+            true,
+            &[(&[0x43], None), (&[0x42], Some(&ca_name)), (&[0x44], None)],
+        );
+        let crl = Crl::from_der(&der, "indirect.crl").expect("parses");
+        assert!(crl.is_indirect());
+        assert!(crl.unsupported.is_empty(), "{:?}", crl.unsupported);
+        // 0x43 is the CRL issuer's own; 0x42 and (inherited) 0x44 the CA's
+        assert!(crl.lookup(&[0x43]).is_some());
+        assert!(crl.lookup_issued_by(&ca_name, &[0x42]).is_some());
+        assert!(crl.lookup_issued_by(&ca_name, &[0x44]).is_some());
+        assert!(crl.lookup_issued_by(&ca_name, &[0x43]).is_none());
+        let ca_model = model(&ca);
+        let signer_model = model(&signer);
+        let mut rev = Revocation::new(Mode::Crl, Policy::Soft);
+        rev.offline = true;
+        rev.crls.push(std::sync::Arc::new(crl));
+        let now = at(2026, 2, 5);
+        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&signer_model]);
+        assert!(matches!(check.status, Status::Revoked { .. }), "{check:?}");
+        let check = rev.check_with_signers(
+            &same_serial_as_signer_entry,
+            &ca_model,
+            now,
+            &[&signer_model],
+        );
+        assert!(matches!(check.status, Status::Good { .. }), "{check:?}");
+        // no certificate of the CRL issuer: unknown, never good
+        let check = rev.check_with_signers(&revoked, &ca_model, now, &[]);
+        let Status::Unknown { reason } = &check.status else {
+            panic!("{check:?}")
+        };
+        assert!(
+            reason.contains("no certificate of that CRL issuer"),
+            "{reason}"
+        );
+        // a signer of the same name from another CA does not count
+        let other = Issued::root("Other CA");
+        let impostor = model(
+            &other.issue(
+                CertSpec::leaf("Indirect CRL Signer")
+                    .ku(&[KeyUsagePurpose::CrlSign])
+                    .san_dns(&[]),
+            ),
+        );
+        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&impostor]);
+        let Status::Unknown { reason } = &check.status else {
+            panic!("{check:?}")
+        };
+        assert!(reason.contains("was not issued by"), "{reason}");
+        // a certificate whose distribution points do not name the CRL
+        // issuer is not answered by its CRL
+        let plain = model(&ca.issue(CertSpec::leaf("plain.example.com").serial(&[0x42])));
+        let check = rev.check_with_signers(&plain, &ca_model, now, &[&signer_model]);
+        assert_eq!(check.status, Status::NoSource, "{check:?}");
+        // the signer must be valid at the audit time
+        let check = rev.check_with_signers(&revoked, &ca_model, at(2040, 1, 1), &[&signer_model]);
+        assert!(matches!(check.status, Status::Unknown { .. }), "{check:?}");
+    }
+
+    #[test]
+    fn certificate_issuer_entries_need_an_indirect_crl() {
+        let ca = Issued::root("Not Indirect CA");
+        let other = model(&Issued::root("Someone Else")).subject.raw;
+        let der = indirect_crl(&ca, false, &[(&[0x01], Some(&other))]);
+        let crl = Crl::from_der(&der, "t").expect("parses");
+        assert!(!crl.is_indirect());
+        assert_eq!(crl.unsupported.len(), 1, "{:?}", crl.unsupported);
+        let err = crl.verify(&model(&ca)).expect_err("unusable");
+        assert!(err.contains("not marked indirect"), "{err}");
     }
 }

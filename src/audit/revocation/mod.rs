@@ -84,6 +84,16 @@ pub struct Check {
     pub attempts: Vec<Attempt>,
 }
 
+/// What a CRL is checked for: the certificate, its CA, the certificates
+/// that may sign an indirect CRL for it, and the audit time.
+#[derive(Clone, Copy)]
+struct CrlContext<'a> {
+    cert: &'a Certificate,
+    issuer: &'a Certificate,
+    signers: &'a [&'a Certificate],
+    at: DateTime<Utc>,
+}
+
 /// Which CRLs `by_crl` looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sources {
@@ -170,18 +180,38 @@ impl Revocation {
 
     /// The status of `cert`, issued by `issuer`, at `at`.
     pub fn check(&self, cert: &Certificate, issuer: &Certificate, at: DateTime<Utc>) -> Check {
+        self.check_with_signers(cert, issuer, at, &[])
+    }
+
+    /// [`Revocation::check`] with the certificates that may sign an
+    /// indirect CRL for `cert` (those whose subject is a cRLIssuer its
+    /// distribution points name; the audit passes every certificate it
+    /// has with such a subject).
+    pub fn check_with_signers(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: DateTime<Utc>,
+        signers: &[&Certificate],
+    ) -> Check {
+        let ctx = CrlContext {
+            cert,
+            issuer,
+            signers,
+            at,
+        };
         let mut attempts = Vec::new();
         let mut status = None;
         // A `--crl` file the operator gave answers first: it costs no
         // network round trip and works offline.
         if self.uses_crl() {
-            status = self.by_crl(cert, issuer, at, Sources::Local, &mut attempts);
+            status = self.by_crl(&ctx, Sources::Local, &mut attempts);
         }
         if status.is_none() && self.uses_ocsp() {
             status = self.by_ocsp(cert, issuer, at, &mut attempts);
         }
         if status.is_none() && self.uses_crl() {
-            status = self.by_crl(cert, issuer, at, Sources::Published, &mut attempts);
+            status = self.by_crl(&ctx, Sources::Published, &mut attempts);
         }
         let status = status.unwrap_or_else(|| {
             if attempts.is_empty() {
@@ -365,18 +395,20 @@ impl Revocation {
 
     fn by_crl(
         &self,
-        cert: &Certificate,
-        issuer: &Certificate,
-        at: DateTime<Utc>,
+        ctx: &CrlContext<'_>,
         sources: Sources,
         attempts: &mut Vec<Attempt>,
     ) -> Option<Status> {
+        let CrlContext { cert, at, .. } = *ctx;
         let mut candidates: Vec<(String, Result<Arc<crl::Crl>, String>)> = Vec::new();
         match sources {
             Sources::Local => candidates.extend(
                 self.crls
                     .iter()
-                    .filter(|c| c.issuer_raw == cert.issuer.raw)
+                    .filter(|c| {
+                        c.issuer_raw == cert.issuer.raw
+                            || (c.is_indirect() && cert.crl_issuers.contains(&c.issuer_raw))
+                    })
                     .map(|c| (c.source.clone(), Ok(c.clone()))),
             ),
             Sources::Published => {
@@ -389,7 +421,7 @@ impl Revocation {
                         });
                         continue;
                     }
-                    candidates.push((url.clone(), self.fetch(url, issuer, at, attempts)));
+                    candidates.push((url.clone(), self.fetch(url, ctx, attempts)));
                 }
             }
         }
@@ -401,7 +433,7 @@ impl Revocation {
                     continue;
                 }
             };
-            if let Err(e) = self.verify_once(&crl, issuer) {
+            if let Err(e) = self.trust_crl(&crl, ctx) {
                 attempts.push(Attempt {
                     source,
                     outcome: format!("CRL not trusted: {e}"),
@@ -432,17 +464,19 @@ impl Revocation {
                 });
                 continue;
             }
-            let delta = self.delta_for(&crl, issuer, at, attempts);
-            let listed = match crl::status_with_delta(&crl, delta.as_deref(), &cert.serial_raw) {
-                Ok(r) => r.cloned(),
-                Err(e) => {
-                    attempts.push(Attempt {
-                        source: source.clone(),
-                        outcome: format!("delta CRL not applied: {e}"),
-                    });
-                    crl.lookup(&cert.serial_raw).cloned()
-                }
-            };
+            let delta = self.delta_for(&crl, ctx, attempts);
+            let listed =
+                match crl::status_for(&crl, delta.as_deref(), &cert.issuer.raw, &cert.serial_raw) {
+                    Ok(r) => r.cloned(),
+                    Err(e) => {
+                        attempts.push(Attempt {
+                            source: source.clone(),
+                            outcome: format!("delta CRL not applied: {e}"),
+                        });
+                        crl.lookup_issued_by(&cert.issuer.raw, &cert.serial_raw)
+                            .cloned()
+                    }
+                };
             let source = match &delta {
                 Some(d) => format!("{source} + delta {}", d.source),
                 None => source,
@@ -479,17 +513,17 @@ impl Revocation {
     fn delta_for(
         &self,
         base: &crl::Crl,
-        issuer: &Certificate,
-        at: DateTime<Utc>,
+        ctx: &CrlContext<'_>,
         attempts: &mut Vec<Attempt>,
     ) -> Option<Arc<crl::Crl>> {
+        let at = ctx.at;
         for url in &base.freshest {
             let why = if !fetchable(url) {
                 "not fetched (only http://, https:// and ldap:// delta locations)".to_string()
             } else {
-                match self.fetch(url, issuer, at, attempts) {
+                match self.fetch(url, ctx, attempts) {
                     Err(e) => e,
-                    Ok(delta) => match self.verify_once(&delta, issuer) {
+                    Ok(delta) => match self.trust_crl(&delta, ctx) {
                         Err(e) => format!("delta CRL not trusted: {e}"),
                         Ok(()) => match delta.freshness(at) {
                             crl::Freshness::Stale { since } => {
@@ -524,10 +558,10 @@ impl Revocation {
     fn fetch(
         &self,
         url: &str,
-        issuer: &Certificate,
-        at: DateTime<Utc>,
+        ctx: &CrlContext<'_>,
         attempts: &mut Vec<Attempt>,
     ) -> Result<Arc<crl::Crl>, String> {
+        let at = ctx.at;
         if let Ok(memory) = self.fetched.lock() {
             if let Some(hit) = memory.get(url) {
                 return hit.clone();
@@ -538,7 +572,7 @@ impl Revocation {
             if let Some(entry) = disk.get(cache::Kind::Crl, url) {
                 let usable = crl::Crl::from_pem_or_der(&entry.body, url)
                     .map_err(|e| e.to_string())
-                    .and_then(|c| self.verify_once(&c, issuer).map(|()| c))
+                    .and_then(|c| self.trust_crl(&c, ctx).map(|()| c))
                     .and_then(|c| match c.freshness(at) {
                         crl::Freshness::Fresh | crl::Freshness::NoNextUpdate => Ok(c),
                         _ => Err("past its nextUpdate".to_string()),
@@ -656,6 +690,50 @@ impl Revocation {
         };
         self.remember(url, fetched.clone());
         fetched
+    }
+
+    /// Whether `crl` may answer for `ctx.cert`: signed by its CA (a direct
+    /// CRL), or an indirect CRL from a cRLIssuer the certificate's
+    /// distribution points name, signed by a certificate of that issuer
+    /// which the CA certified (see [`crl::Crl::verify_indirect`]).
+    fn trust_crl(&self, crl: &crl::Crl, ctx: &CrlContext<'_>) -> Result<(), String> {
+        if crl.issuer_raw == ctx.issuer.subject.raw || !crl.is_indirect() {
+            return self.verify_once(crl, ctx.issuer);
+        }
+        if !ctx.cert.crl_issuers.contains(&crl.issuer_raw) {
+            return Err(format!(
+                "indirect CRL from \"{}\", which the certificate's distribution points do not name as its cRLIssuer",
+                crl.issuer_text
+            ));
+        }
+        let mut outcome = Err(format!(
+            "indirect CRL signed by \"{}\": no certificate of that CRL issuer among the inputs, --untrusted or --trust",
+            crl.issuer_text
+        ));
+        for signer in ctx
+            .signers
+            .iter()
+            .filter(|s| s.subject.raw == crl.issuer_raw)
+        {
+            let key = (
+                crl.source.clone(),
+                crl.this_update.timestamp(),
+                format!("{}+{}", signer.sha256, ctx.issuer.sha256),
+            );
+            let memo = self.verified.lock().ok().and_then(|m| m.get(&key).cloned());
+            let result = memo.unwrap_or_else(|| {
+                let r = crl.verify_indirect(signer, ctx.issuer, ctx.at);
+                if let Ok(mut m) = self.verified.lock() {
+                    m.insert(key, r.clone());
+                }
+                r
+            });
+            if result.is_ok() {
+                return result;
+            }
+            outcome = result;
+        }
+        outcome
     }
 
     fn verify_once(&self, crl: &crl::Crl, issuer: &Certificate) -> Result<(), String> {
