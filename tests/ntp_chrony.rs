@@ -189,3 +189,57 @@ fn two_chronyd_and_a_dead_port_still_have_a_majority() {
     assert!(reason.starts_with("no answer"), "{reason}");
     assert!(report.offset_seconds.unwrap().abs() < 1.0, "{report:?}");
 }
+
+/// The "done when": `check --ntp` against the test chronyd gives
+/// the same verdict as `--at` with chronyd's time, and the report names
+/// the source and the offset. The certificate expires in 10 days (within
+/// --warn-days 30, so the verdict is not a trivial pass).
+#[test]
+#[ignore = "needs chronyd (apt-get install chrony)"]
+fn check_with_ntp_matches_check_at_chronyd_time() {
+    let mut server = Chronyd::start();
+    server.wait_until_serving();
+    let dir = tempfile::tempdir().unwrap();
+    let cert = dir.path().join("leaf.pem");
+    let to_time = |t: chrono::DateTime<Utc>| {
+        time::OffsetDateTime::from_unix_timestamp(t.timestamp()).unwrap()
+    };
+    let root = rcgen::KeyPair::generate().unwrap();
+    let mut params = rcgen::CertificateParams::new(vec!["vpn.example.com".into()]).unwrap();
+    params.not_before = to_time(Utc::now() - chrono::TimeDelta::days(300));
+    params.not_after = to_time(Utc::now() + chrono::TimeDelta::days(10));
+    fs::write(&cert, params.self_signed(&root).unwrap().pem()).unwrap();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_pkiaudit"))
+            .env_remove("PKIAUDIT_OFFLINE")
+            .args(["check", "--format", "json", "--revocation", "off"])
+            .args(args)
+            .arg(&cert)
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (out.status.code().unwrap(), json)
+    };
+    let (code, ntp) = run(&["--ntp", &server.spec()]);
+    assert_eq!(ntp["time"]["source"], "ntp", "{}", ntp["time"]);
+    let offset = ntp["time"]["local_clock_minus_ntp_seconds"]
+        .as_f64()
+        .unwrap();
+    assert!(offset.abs() < 1.0, "{offset}");
+    assert_eq!(ntp["time"]["ntp"]["samples"][0]["stratum"], 8);
+    let instant = ntp["time"]["instant"].as_str().unwrap().to_string();
+    let (code_at, at) = run(&["--at", &instant]);
+    assert_eq!(at["time"]["source"], "given");
+    assert_eq!(code, code_at);
+    assert_eq!(ntp["verdict"], at["verdict"]);
+    assert_eq!(ntp["verdict"], "warn");
+    let rules = |doc: &serde_json::Value| -> Vec<String> {
+        doc["certificates"][0]["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| format!("{} {}", f["rule"], f["message"]))
+            .collect()
+    };
+    assert_eq!(rules(&ntp), rules(&at));
+}

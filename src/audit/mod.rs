@@ -40,6 +40,9 @@ pub struct Options {
     pub certreq: Option<Vec<String>>,
     /// Revocation checking (`--revocation`); `None` is off.
     pub revocation: Option<std::sync::Arc<revocation::Revocation>>,
+    /// NTP answers, clock offsets, the device clock (`--ntp`,
+    /// `--device-clock`): for the time findings.
+    pub time_evidence: crate::time::TimeEvidence,
 }
 
 impl Options {
@@ -52,6 +55,7 @@ impl Options {
             allow_expired: false,
             certreq: None,
             revocation: None,
+            time_evidence: crate::time::TimeEvidence::default(),
         }
     }
 
@@ -276,6 +280,9 @@ pub struct Report {
     pub configs: Vec<ConfigReport>,
     /// The `--config` input.
     pub device: Option<LoadedInput>,
+    /// Findings about the run itself: where its time came from, clock
+    /// offsets (`time.*`).
+    pub findings: Vec<Finding>,
     pub summary: Summary,
     pub verdict: Verdict,
 }
@@ -295,6 +302,7 @@ impl Report {
             .iter()
             .flat_map(|c| c.findings.iter().map(Finding::severity))
             .chain(self.configs.iter().filter_map(ConfigReport::max_severity))
+            .chain(self.findings.iter().map(Finding::severity))
             .max()
     }
 }
@@ -801,6 +809,7 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
         .chain(&trust.untrusted)
         .chain(trust.device.as_ref())
         .any(LoadedInput::has_errors);
+    let run_findings = rules::time::run_findings(opts);
     let verdict = certificates
         .iter()
         .map(|c| c.verdict)
@@ -810,6 +819,9 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
                 .map(|c| Verdict::from_severity(c.max_severity())),
         )
         .chain(unreadable.then_some(Verdict::Fail))
+        .chain(std::iter::once(Verdict::from_severity(
+            run_findings.iter().map(Finding::severity).max(),
+        )))
         .max()
         .unwrap_or(Verdict::Pass);
     Report {
@@ -821,6 +833,7 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
         certificates,
         configs,
         device: trust.device,
+        findings: run_findings,
         summary,
         verdict,
     }

@@ -34,6 +34,12 @@ Exit codes:
 Formats are sniffed from content: PEM (many blocks, text around them), DER,
 PKCS#7 .p7b/.p7c (DER or PEM), bare base64. '-' reads standard input.";
 
+const TIME_AFTER_HELP: &str = "\
+Exit codes:
+  0  the servers agree on a time, and the local (and device) clock is within --max-skew of it
+  1  a clock is off by more than --max-skew, or the device marks its clock unsynchronized
+  2  usage error, or no NTP server gave a usable time";
+
 /// Certificate and trust-chain auditor for IPsec/IKEv2 VPNs: will
 /// AnyConnect, Windows and IOS peers accept this certificate, and if not, why?
 #[derive(Debug, Parser)]
@@ -58,7 +64,7 @@ pub enum ColorWhen {
 pub enum Command {
     /// Audit certificates against a profile: KU/EKU, names, validity, key hygiene.
     #[command(after_help = AFTER_HELP)]
-    Check(CheckArgs),
+    Check(Box<CheckArgs>),
     /// Show what is in certificates: names, validity, keys, extensions, fingerprints.
     #[command(after_help = AFTER_HELP)]
     Inspect(InspectArgs),
@@ -68,6 +74,11 @@ pub enum Command {
     Trust(TrustArgs),
     /// List the rules (and profiles) with their ids, severities and citations.
     Rules(RulesArgs),
+    /// Ask NTP servers for the time: each server's stratum, offset and
+    /// delay, which ones agree, the chosen time and how far the local (and a
+    /// device's) clock is off — to compare with `show ntp associations`.
+    #[command(after_help = TIME_AFTER_HELP)]
+    Time(TimeCmdArgs),
     /// Run the x509-limbo conformance suite (JSON) and write a LimboResult.
     #[command(hide = true)]
     Limbo(LimboArgs),
@@ -90,6 +101,52 @@ pub struct TimeArgs {
     pub at: Option<String>,
 }
 
+/// Where the audit time comes from, beside `--at`: NTP servers and the
+/// device's own clock.
+#[derive(Debug, Args)]
+pub struct ClockArgs {
+    /// Take the audit time from these NTP servers (SERVER[:PORT]; repeatable
+    /// or comma-separated; also PKIAUDIT_NTP). Ask several: a server that
+    /// disagrees with the majority is outvoted. --at and --device-clock win
+    /// over NTP; the offsets are reported either way.
+    #[arg(
+        long,
+        value_name = "SERVER[:PORT]",
+        env = "PKIAUDIT_NTP",
+        value_delimiter = ','
+    )]
+    pub ntp: Vec<String>,
+    /// Stop (exit 2) when no NTP server gives a usable time, instead of
+    /// falling back to the system clock with a warning.
+    #[arg(long)]
+    pub require_ntp: bool,
+    /// How far the local or device clock may be off NTP time before it is a
+    /// warning, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub max_skew: f64,
+    /// How long to wait for each NTP server, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub ntp_timeout: f64,
+    /// The device's clock as IOS `show clock` prints it
+    /// ("*10:15:32.123 UTC Sat Nov 28 2026"): judge validity as that device
+    /// does (unless --at), and report how far it is off NTP time. Zone labels
+    /// that are ambiguous need --device-tz.
+    #[arg(long, value_name = "SHOW_CLOCK")]
+    pub device_clock: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct TimeCmdArgs {
+    #[command(flatten)]
+    pub clock: ClockArgs,
+    /// The UTC offset of a time zone label in --device-clock (repeatable),
+    /// e.g. `--device-tz IST=+05:30`.
+    #[arg(long, value_name = "LABEL=+HH:MM")]
+    pub device_tz: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Certificate files, directories, or '-' for standard input.
@@ -104,6 +161,8 @@ pub struct CheckArgs {
     pub host: Option<String>,
     #[command(flatten)]
     pub time: TimeArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30)]
     pub warn_days: u32,
@@ -295,10 +354,11 @@ where
     };
     let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
     let result = match cli.command {
-        Command::Check(args) => check(args, &mut stdout),
+        Command::Check(args) => check(*args, &mut stdout),
         Command::Inspect(args) => inspect(args, &mut stdout),
         Command::Trust(args) => trust(args, &mut stdout),
         Command::Rules(args) => rules(args, &mut stdout),
+        Command::Time(args) => time_cmd(args, &mut stdout),
         Command::Limbo(args) => limbo(args, &mut stdout),
     };
     let _ = stdout.flush();
@@ -320,6 +380,108 @@ where
             exit::ERROR
         }
     }
+}
+
+/// The audit time and what was learned about clocks: `--at` wins, then
+/// `--device-clock`, then NTP (`--ntp`), then the system clock. NTP and the
+/// device clock are read and reported whichever wins.
+fn trusted_time(
+    at: &TimeArgs,
+    clock: &ClockArgs,
+    device_tz: &[(String, i32)],
+) -> anyhow::Result<(AuditTime, time::TimeEvidence)> {
+    if !(clock.max_skew.is_finite() && clock.max_skew >= 0.0) {
+        anyhow::bail!("--max-skew must be a number of seconds, 0 or more");
+    }
+    if !(clock.ntp_timeout.is_finite() && clock.ntp_timeout > 0.0 && clock.ntp_timeout <= 60.0) {
+        anyhow::bail!("--ntp-timeout must be more than 0 and at most 60 seconds");
+    }
+    if clock.require_ntp && clock.ntp.is_empty() {
+        anyhow::bail!("--require-ntp needs --ntp SERVER");
+    }
+    let given = audit_time(at)?;
+    let mut ev = time::TimeEvidence {
+        max_skew_seconds: clock.max_skew,
+        ..time::TimeEvidence::default()
+    };
+    if !clock.ntp.is_empty() {
+        let report = time::ntp::query(
+            &clock.ntp,
+            std::time::Duration::from_secs_f64(clock.ntp_timeout),
+        );
+        ev.system_clock = match (report.time, report.offset_seconds) {
+            (Some(t), Some(off)) => t.checked_sub_signed(chrono::TimeDelta::milliseconds(
+                (off * 1000.0).round() as i64,
+            )),
+            _ => Some(chrono::Utc::now()),
+        };
+        if report.time.is_none() {
+            let reasons: Vec<String> = report
+                .samples
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}: {}",
+                        s.server,
+                        s.reason.as_deref().unwrap_or("not used")
+                    )
+                })
+                .collect();
+            let why = format!("no NTP server gave a usable time ({})", reasons.join("; "));
+            if clock.require_ntp {
+                anyhow::bail!("{why}; --require-ntp stops here");
+            }
+            ev.ntp_failed = Some(why);
+        }
+        ev.ntp = Some(report);
+    }
+    if let Some(text) = &clock.device_clock {
+        let mut d = time::parse_device_clock(text, device_tz)
+            .map_err(|e| anyhow::anyhow!("--device-clock {e}"))?;
+        if let Some(t) = ev.ntp_time() {
+            d.minus_ntp_seconds = Some((d.instant - t).num_milliseconds() as f64 / 1000.0);
+        }
+        ev.device_clock = Some(d);
+    }
+    let chosen = if at.at.is_some() {
+        given
+    } else if let Some(d) = &ev.device_clock {
+        AuditTime::device(d.instant)
+    } else if let Some(t) = ev.ntp_time() {
+        AuditTime::ntp(t)
+    } else {
+        given
+    };
+    Ok((chosen, ev))
+}
+
+fn time_cmd(args: TimeCmdArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    if args.clock.ntp.is_empty() {
+        anyhow::bail!("give at least one --ntp SERVER[:PORT] (or PKIAUDIT_NTP)");
+    }
+    let mut device_tz = Vec::new();
+    for v in &args.device_tz {
+        device_tz.push(load::parse_device_tz(v).map_err(|e| anyhow::anyhow!("--device-tz {e}"))?);
+    }
+    let no_at = TimeArgs { at: None };
+    let (chosen, ev) = trusted_time(&no_at, &args.clock, &device_tz)?;
+    let mut opts = Options::new(Profile::Ikev2, chosen);
+    opts.time_evidence = ev;
+    let findings = audit::rules::time::run_findings(&opts);
+    match args.format {
+        Format::Text => report::text::write_time(out, &opts, &findings)?,
+        Format::Json => report::json::write_time(out, &opts, &findings)?,
+    }
+    Ok(if opts.time_evidence.ntp_time().is_none() {
+        exit::ERROR
+    } else if findings
+        .iter()
+        .any(|f| f.severity() >= audit::rules::Severity::Warning)
+    {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
 }
 
 fn audit_time(args: &TimeArgs) -> anyhow::Result<AuditTime> {
@@ -361,16 +523,21 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     if args.offline && args.read.fetch {
         anyhow::bail!("--fetch and --offline (or PKIAUDIT_OFFLINE) contradict each other");
     }
+    if args.offline && !args.clock.ntp.is_empty() {
+        anyhow::bail!("--ntp and --offline (or PKIAUDIT_OFFLINE) contradict each other");
+    }
+    let load_opts = args.read.load_options()?;
+    let (audit_time, time_evidence) = trusted_time(&args.time, &args.clock, &load_opts.device_tz)?;
     let mut opts = Options {
         profile: args.profile,
         host,
-        time: audit_time(&args.time)?,
+        time: audit_time,
         warn_days: i64::from(args.warn_days),
         allow_expired: args.allow_expired,
         certreq: certreq(&args.certreq)?,
         revocation: None,
+        time_evidence,
     };
-    let load_opts = args.read.load_options()?;
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let device = match &args.config {
         Some(path) => {

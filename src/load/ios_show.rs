@@ -692,6 +692,19 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// `10:15:22 CEST Apr 12 2026` (the zone may be missing, the time may carry
+/// milliseconds), with the operator's zone labels (`--device-tz`).
+pub(crate) fn parse_show_date(
+    value: &str,
+    device_tz: &[(String, i32)],
+) -> Result<ShowDate, String> {
+    let opts = LoadOptions {
+        device_tz: device_tz.to_vec(),
+        ..LoadOptions::default()
+    };
+    parse_date(value, &opts)
+}
+
+/// `10:15:22 CEST Apr 12 2026` (the zone may be missing, the time may carry
 /// milliseconds).
 fn parse_date(value: &str, opts: &LoadOptions) -> Result<ShowDate, String> {
     let parts: Vec<&str> = value.split_whitespace().collect();

@@ -8,7 +8,7 @@
 mod hexdump;
 mod ike;
 mod ios_config;
-mod ios_show;
+pub(crate) mod ios_show;
 mod pcap;
 mod pem;
 mod pkcs7;

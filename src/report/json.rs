@@ -37,18 +37,78 @@ const TOOL: Tool = Tool {
 };
 
 #[derive(Serialize)]
-struct TimeJson {
+struct TimeJson<'a> {
     instant: String,
     source: crate::time::TimeSource,
+    /// `--ntp`: every server and what it said, the median offset, the
+    /// error bound and NTP time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ntp: Option<&'a crate::time::ntp::NtpReport>,
+    /// The local clock minus NTP time (positive: fast).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    local_clock_minus_ntp_seconds: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    device_clock: Option<&'a crate::time::DeviceClock>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_skew_seconds: Option<f64>,
 }
 
-impl From<&AuditTime> for TimeJson {
+impl From<&AuditTime> for TimeJson<'_> {
     fn from(t: &AuditTime) -> Self {
         TimeJson {
             instant: ts(t.instant),
             source: t.source,
+            ntp: None,
+            local_clock_minus_ntp_seconds: None,
+            device_clock: None,
+            max_skew_seconds: None,
         }
     }
+}
+
+impl<'a> TimeJson<'a> {
+    fn with_evidence(t: &AuditTime, ev: &'a crate::time::TimeEvidence) -> Self {
+        let asked = ev.ntp.is_some() || ev.device_clock.is_some();
+        TimeJson {
+            ntp: ev.ntp.as_ref(),
+            local_clock_minus_ntp_seconds: ev.local_offset().map(|o| -o),
+            device_clock: ev.device_clock.as_ref(),
+            max_skew_seconds: asked.then_some(ev.max_skew_seconds),
+            ..TimeJson::from(t)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct TimeCmdJson<'a> {
+    schema_version: u32,
+    tool: Tool,
+    command: &'static str,
+    time: TimeJson<'a>,
+    /// NTP time (null when no server gave a usable one).
+    ntp_time: Option<String>,
+    findings: &'a [crate::audit::Finding],
+}
+
+/// `time --format json`.
+pub fn write_time(
+    out: &mut dyn Write,
+    o: &crate::audit::Options,
+    findings: &[crate::audit::Finding],
+) -> io::Result<()> {
+    let doc = TimeCmdJson {
+        schema_version: SCHEMA_VERSION,
+        tool: TOOL,
+        command: "time",
+        time: TimeJson::with_evidence(&o.time, &o.time_evidence),
+        ntp_time: o
+            .time_evidence
+            .ntp_time()
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        findings,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
 }
 
 #[derive(Serialize)]
@@ -342,7 +402,9 @@ struct CheckJson<'a> {
     command: &'static str,
     profile: Profile,
     host: Option<String>,
-    time: TimeJson,
+    time: TimeJson<'a>,
+    /// Findings about the run itself (`time.*`).
+    findings: &'a [crate::audit::Finding],
     warn_days: i64,
     allow_expired: bool,
     verdict: Verdict,
@@ -370,7 +432,8 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         command: "check",
         profile: report.options.profile,
         host: report.options.host.as_ref().map(|h| h.to_string()),
-        time: TimeJson::from(&report.options.time),
+        time: TimeJson::with_evidence(&report.options.time, &report.options.time_evidence),
+        findings: &report.findings,
         warn_days: report.options.warn_days,
         allow_expired: report.options.allow_expired,
         verdict: report.verdict,
@@ -411,7 +474,7 @@ struct InspectJson<'a> {
     schema_version: u32,
     tool: Tool,
     command: &'static str,
-    time: TimeJson,
+    time: TimeJson<'a>,
     inputs: Vec<InputJson<'a>>,
     certificates: Vec<CertJson<'a>>,
 }
@@ -502,7 +565,7 @@ struct TrustJson<'a> {
     schema_version: u32,
     tool: Tool,
     command: &'static str,
-    time: TimeJson,
+    time: TimeJson<'a>,
     inputs: Vec<InputJson<'a>>,
     anchors: Vec<AnchorJson<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]

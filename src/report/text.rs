@@ -285,6 +285,144 @@ fn write_problems(out: &mut dyn Write, heading: &str, inputs: &[LoadedInput]) ->
     writeln!(out)
 }
 
+fn write_findings(out: &mut dyn Write, findings: &[crate::audit::Finding]) -> io::Result<()> {
+    for f in findings {
+        let st = severity_style(f.severity());
+        writeln!(
+            out,
+            "  {st}{:<8}{st:#} {BOLD}{}{BOLD:#}",
+            f.severity().as_str(),
+            f.rule.id
+        )?;
+        writeln!(out, "           {}", f.message)?;
+        let cites: Vec<String> = f.rule.citations.iter().map(|c| c.text()).collect();
+        writeln!(out, "           {DIM}see {}{DIM:#}", cites.join("; "))?;
+    }
+    Ok(())
+}
+
+/// "2026-11-28T09:00:00Z (NTP: 2 of 3 servers agree, ±0.005 s; local clock
+/// 0.012 s fast)": the audit time, where it came from, and the clocks seen.
+fn time_line(o: &crate::audit::Options) -> String {
+    let ev = &o.time_evidence;
+    let mut notes = vec![o.time.source.describe().to_string()];
+    if let Some(n) = &ev.ntp {
+        let used = n.samples.iter().filter(|s| s.used).count();
+        let agree = format!(
+            "{used} of {} server(s) agree, ±{:.3} s",
+            n.samples.len(),
+            n.uncertainty_seconds.unwrap_or(0.0)
+        );
+        match n.time {
+            Some(_) if o.time.source == crate::time::TimeSource::Ntp => {
+                notes[0] = format!("NTP: {agree}")
+            }
+            Some(t) => notes.push(format!("NTP {} ({agree})", ts(t))),
+            None => notes.push(format!(
+                "no usable NTP time from {} server(s)",
+                n.samples.len()
+            )),
+        }
+    }
+    if let Some(off) = ev.local_offset() {
+        notes.push(format!(
+            "local clock {}",
+            crate::time::describe_offset(-off)
+        ));
+    }
+    if let Some(d) = &ev.device_clock {
+        notes.push(match d.minus_ntp_seconds {
+            Some(diff) => format!(
+                "device clock {} ({})",
+                ts(d.instant),
+                crate::time::describe_offset(diff)
+            ),
+            None => format!("device clock {}", ts(d.instant)),
+        });
+    }
+    format!("{} ({})", ts(o.time.instant), notes.join("; "))
+}
+
+/// `time` in text: one line per NTP server, the chosen time, the clocks.
+pub fn write_time(
+    out: &mut dyn Write,
+    o: &crate::audit::Options,
+    findings: &[crate::audit::Finding],
+) -> io::Result<()> {
+    let ev = &o.time_evidence;
+    writeln!(
+        out,
+        "{BOLD}{:<24} {:<24} {:>7} {:>13} {:>10} {:>10}  used{BOLD:#}",
+        "server", "address", "stratum", "offset (s)", "delay (s)", "dist (s)"
+    )?;
+    let num = |v: Option<f64>, w: usize, signed: bool| match v {
+        Some(x) if signed => format!("{x:>+w$.6}"),
+        Some(x) => format!("{x:>w$.6}"),
+        None => format!("{:>w$}", "-"),
+    };
+    for s in ev.ntp.iter().flat_map(|n| n.samples.iter()) {
+        let dist = match (
+            s.delay_seconds,
+            s.root_delay_seconds,
+            s.root_dispersion_seconds,
+        ) {
+            (Some(d), Some(rd), Some(disp)) => Some(d.max(0.0) / 2.0 + rd / 2.0 + disp),
+            _ => None,
+        };
+        writeln!(
+            out,
+            "{:<24} {:<24} {:>7} {} {} {}  {}",
+            s.server,
+            s.address.as_deref().unwrap_or("-"),
+            s.stratum
+                .map(|x| x.to_string())
+                .unwrap_or_else(|| "-".into()),
+            num(s.offset_seconds, 13, true),
+            num(s.delay_seconds, 10, false),
+            num(dist, 10, false),
+            if s.used {
+                "yes".to_string()
+            } else {
+                format!("no: {}", s.reason.as_deref().unwrap_or("not used"))
+            }
+        )?;
+    }
+    writeln!(out)?;
+    match ev.ntp_time() {
+        Some(t) => writeln!(
+            out,
+            "NTP time     {} ±{:.3} s",
+            t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+            ev.uncertainty()
+        )?,
+        None => writeln!(out, "NTP time     none: no server gave a usable time")?,
+    }
+    if let Some(off) = ev.local_offset() {
+        writeln!(
+            out,
+            "local clock  {} (--max-skew {} s)",
+            crate::time::describe_offset(-off),
+            ev.max_skew_seconds
+        )?;
+    }
+    if let Some(d) = &ev.device_clock {
+        writeln!(
+            out,
+            "device clock {} = {}{}",
+            d.text,
+            ts(d.instant),
+            d.minus_ntp_seconds
+                .map(|x| format!(", {} against NTP time", crate::time::describe_offset(x)))
+                .unwrap_or_default()
+        )?;
+    }
+    if !findings.is_empty() {
+        writeln!(out)?;
+        write_findings(out, findings)?;
+    }
+    Ok(())
+}
+
 /// `check` in text.
 pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let o = &report.options;
@@ -293,12 +431,7 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         write!(out, " · host {h}")?;
     }
     writeln!(out)?;
-    writeln!(
-        out,
-        "audit time {} ({})",
-        ts(o.time.instant),
-        o.time.source.describe()
-    )?;
+    writeln!(out, "audit time {}", time_line(o))?;
     writeln!(out)?;
     for c in &report.certificates {
         let s = &c.subject;
@@ -325,22 +458,16 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             validity(s, o.time.instant)
         )?;
         write_sources(out, s)?;
-        for f in &c.findings {
-            let st = severity_style(f.severity());
-            writeln!(
-                out,
-                "  {st}{:<8}{st:#} {BOLD}{}{BOLD:#}",
-                f.severity().as_str(),
-                f.rule.id
-            )?;
-            writeln!(out, "           {}", f.message)?;
-            let cites: Vec<String> = f.rule.citations.iter().map(|c| c.text()).collect();
-            writeln!(out, "           {DIM}see {}{DIM:#}", cites.join("; "))?;
-        }
+        write_findings(out, &c.findings)?;
         writeln!(out)?;
     }
     for c in &report.configs {
         write_config(out, c)?;
+    }
+    if !report.findings.is_empty() {
+        writeln!(out, "{BOLD}time{BOLD:#}")?;
+        write_findings(out, &report.findings)?;
+        writeln!(out)?;
     }
     write_ike(
         out,
@@ -618,6 +745,7 @@ pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<
                 crate::audit::rules::Scope::Ca => "CA",
                 crate::audit::rules::Scope::Any => "any certificate",
                 crate::audit::rules::Scope::Config => "configuration",
+                crate::audit::rules::Scope::Run => "the run",
             }
         )?;
         writeln!(out, "    {}", r.summary)?;

@@ -15,6 +15,7 @@ mod ku;
 mod names;
 mod revocation;
 mod structure;
+pub(crate) mod time;
 mod validity;
 
 use serde::Serialize;
@@ -106,6 +107,9 @@ pub enum Scope {
     /// A device configuration (an IOS running-config): the findings belong
     /// to the configuration, not to a certificate.
     Config,
+    /// The run itself (where its time came from): the findings belong to
+    /// the report, not to a certificate.
+    Run,
 }
 
 impl Scope {
@@ -246,6 +250,12 @@ pub static RULES: &[&Rule] = &[
     &validity::NOT_YET_VALID,
     &validity::EXPIRING,
     &validity::INVERTED,
+    &time::NEAR_EDGE,
+    &time::UNVERIFIED,
+    &time::NTP_FAILED,
+    &time::CLOCK_SKEW,
+    &time::DEVICE_CLOCK_OFF,
+    &time::DEVICE_CLOCK_UNSYNCED,
     &crypto::RSA_SMALL,
     &crypto::EC_CURVE,
     &crypto::DSA_KEY,
