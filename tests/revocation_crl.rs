@@ -545,3 +545,54 @@ fn indirect_crl_from_a_crl_issuer_given_with_untrusted() {
         "{rev}"
     );
 }
+
+/// A certificate whose path does not verify to the given anchors (a
+/// stranger's certificate) does not make pkiaudit fetch what it names: no
+/// request reaches the server, and the status says why. `--crl` files still
+/// answer.
+#[test]
+fn urls_of_an_unverified_path_are_not_followed() {
+    let root = Issued::root("Stranger Root");
+    let body = crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1));
+    let (base, hits) = serve(HashMap::from([("/s.crl".to_string(), body.clone())]));
+    let s = setup(&root, &format!("{base}/s.crl"));
+    let other = Issued::root("Our Root");
+    let dir = tempfile::tempdir().unwrap();
+    let ours = dir.path().join("ours.pem");
+    std::fs::write(&ours, other.pem()).unwrap();
+    // what the stranger sent: the leaf and its own root
+    let sent = dir.path().join("sent.pem");
+    let leaf_pem = std::fs::read_to_string(&s.revoked_leaf).unwrap();
+    std::fs::write(&sent, format!("{leaf_pem}{}", root.pem())).unwrap();
+    let run = |extra: &[&str]| {
+        let mut args = vec![
+            "check",
+            "--format",
+            "json",
+            "--at",
+            "2026-01-01",
+            "--no-cache",
+            "--trust",
+            ours.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        args.push(sent.to_str().unwrap());
+        pkiaudit_json(args)
+    };
+    let r = run(&[]);
+    assert_eq!(*hits.lock().unwrap(), 0, "fetched a stranger's URL");
+    let rev = &leaf(&r)["revocation"][0];
+    assert_eq!(rev["status"], "unknown", "{rev}");
+    assert!(
+        rev["reason"]
+            .as_str()
+            .unwrap()
+            .contains("does not verify to a trust anchor"),
+        "{rev}"
+    );
+    let crl_file = dir.path().join("s.crl");
+    std::fs::write(&crl_file, &body).unwrap();
+    let local = run(&["--crl", crl_file.to_str().unwrap()]);
+    assert_eq!(leaf(&local)["revocation"][0]["status"], "revoked");
+    assert_eq!(*hits.lock().unwrap(), 0);
+}

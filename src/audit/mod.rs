@@ -622,6 +622,11 @@ fn path_revocation(
     if rev.mode == revocation::Mode::Off {
         return Vec::new();
     }
+    // URLs are followed only from certificates whose signatures verified up
+    // to a trust anchor (or when no anchor was given at all): a certificate
+    // a stranger sent, on a path that does not verify, does not get to make
+    // pkiaudit fetch what it names. `--crl` files and the cache still answer.
+    let network = chain.webpki_verified || chain.status == chain::Status::NotVerified;
     chain
         .path
         .windows(2)
@@ -639,7 +644,7 @@ fn path_revocation(
                     .copied()
                     .collect()
             };
-            Some(rev.check_with_signers(cert, issuer, opts.time.instant, &signers))
+            Some(rev.check_with_signers(cert, issuer, opts.time.instant, &signers, network))
         })
         .collect()
 }

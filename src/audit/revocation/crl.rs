@@ -1456,17 +1456,18 @@ mod tests {
         rev.offline = true;
         rev.crls.push(std::sync::Arc::new(crl));
         let now = at(2026, 2, 5);
-        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&signer_model]);
+        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&signer_model], true);
         assert!(matches!(check.status, Status::Revoked { .. }), "{check:?}");
         let check = rev.check_with_signers(
             &same_serial_as_signer_entry,
             &ca_model,
             now,
             &[&signer_model],
+            true,
         );
         assert!(matches!(check.status, Status::Good { .. }), "{check:?}");
         // no certificate of the CRL issuer: unknown, never good
-        let check = rev.check_with_signers(&revoked, &ca_model, now, &[]);
+        let check = rev.check_with_signers(&revoked, &ca_model, now, &[], true);
         let Status::Unknown { reason } = &check.status else {
             panic!("{check:?}")
         };
@@ -1483,7 +1484,7 @@ mod tests {
                     .san_dns(&[]),
             ),
         );
-        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&impostor]);
+        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&impostor], true);
         let Status::Unknown { reason } = &check.status else {
             panic!("{check:?}")
         };
@@ -1491,10 +1492,11 @@ mod tests {
         // a certificate whose distribution points do not name the CRL
         // issuer is not answered by its CRL
         let plain = model(&ca.issue(CertSpec::leaf("plain.example.com").serial(&[0x42])));
-        let check = rev.check_with_signers(&plain, &ca_model, now, &[&signer_model]);
+        let check = rev.check_with_signers(&plain, &ca_model, now, &[&signer_model], true);
         assert_eq!(check.status, Status::NoSource, "{check:?}");
         // the signer must be valid at the audit time
-        let check = rev.check_with_signers(&revoked, &ca_model, at(2040, 1, 1), &[&signer_model]);
+        let check =
+            rev.check_with_signers(&revoked, &ca_model, at(2040, 1, 1), &[&signer_model], true);
         assert!(matches!(check.status, Status::Unknown { .. }), "{check:?}");
     }
 

@@ -92,6 +92,9 @@ struct CrlContext<'a> {
     issuer: &'a Certificate,
     signers: &'a [&'a Certificate],
     at: DateTime<Utc>,
+    /// Whether this check may use the network (not `--offline`, and the
+    /// path verified).
+    network: bool,
 }
 
 /// Which CRLs `by_crl` looks at.
@@ -180,7 +183,7 @@ impl Revocation {
 
     /// The status of `cert`, issued by `issuer`, at `at`.
     pub fn check(&self, cert: &Certificate, issuer: &Certificate, at: DateTime<Utc>) -> Check {
-        self.check_with_signers(cert, issuer, at, &[])
+        self.check_with_signers(cert, issuer, at, &[], true)
     }
 
     /// [`Revocation::check`] with the certificates that may sign an
@@ -193,12 +196,14 @@ impl Revocation {
         issuer: &Certificate,
         at: DateTime<Utc>,
         signers: &[&Certificate],
+        network: bool,
     ) -> Check {
         let ctx = CrlContext {
             cert,
             issuer,
             signers,
             at,
+            network: network && !self.offline,
         };
         let mut attempts = Vec::new();
         let mut status = None;
@@ -208,7 +213,7 @@ impl Revocation {
             status = self.by_crl(&ctx, Sources::Local, &mut attempts);
         }
         if status.is_none() && self.uses_ocsp() {
-            status = self.by_ocsp(cert, issuer, at, &mut attempts);
+            status = self.by_ocsp(&ctx, &mut attempts);
         }
         if status.is_none() && self.uses_crl() {
             status = self.by_crl(&ctx, Sources::Published, &mut attempts);
@@ -234,13 +239,17 @@ impl Revocation {
         }
     }
 
-    fn by_ocsp(
-        &self,
-        cert: &Certificate,
-        issuer: &Certificate,
-        at: DateTime<Utc>,
-        attempts: &mut Vec<Attempt>,
-    ) -> Option<Status> {
+    fn by_ocsp(&self, ctx: &CrlContext<'_>, attempts: &mut Vec<Attempt>) -> Option<Status> {
+        let CrlContext {
+            cert, issuer, at, ..
+        } = *ctx;
+        // `--ocsp-url` is the operator's choice; AIA URLs are the
+        // certificate's, followed only when its path verified.
+        let network = if self.ocsp_url.is_some() {
+            !self.offline
+        } else {
+            ctx.network
+        };
         let urls: Vec<String> = match &self.ocsp_url {
             Some(u) => vec![u.clone()],
             None => cert
@@ -250,7 +259,7 @@ impl Revocation {
                 .unwrap_or_default(),
         };
         for url in urls {
-            let answer = match self.ocsp_answer(&url, cert, issuer, at, attempts) {
+            let answer = match self.ocsp_answer(&url, cert, issuer, at, network, attempts) {
                 Some(a) => a,
                 None => continue,
             };
@@ -291,6 +300,15 @@ impl Revocation {
         None
     }
 
+    /// Why a source was not fetched when the network is not used.
+    fn no_network_reason(&self) -> &'static str {
+        if self.offline {
+            "--offline"
+        } else {
+            "the path does not verify to a trust anchor, so the URLs its certificates name are not followed"
+        }
+    }
+
     /// The HTTP(S) client of this run, built on first use.
     fn http(&self) -> Result<&crate::fetch::Http, String> {
         self.http
@@ -310,6 +328,7 @@ impl Revocation {
         cert: &Certificate,
         issuer: &Certificate,
         at: DateTime<Utc>,
+        network: bool,
         attempts: &mut Vec<Attempt>,
     ) -> Option<Result<ocsp::OcspAnswer, ocsp::OcspError>> {
         let key = format!("{url}#{}#{}", issuer.sha256, cert.serial);
@@ -347,10 +366,10 @@ impl Revocation {
                 }
             }
         }
-        if self.offline {
+        if !network {
             attempts.push(Attempt {
                 source: url.to_string(),
-                outcome: "not asked (--offline)".into(),
+                outcome: format!("not asked ({})", self.no_network_reason()),
             });
             return None;
         }
@@ -584,7 +603,7 @@ impl Revocation {
                             .meta
                             .as_ref()
                             .is_some_and(|m| m.http_expired(Utc::now().timestamp()));
-                        if !revalidate || self.offline {
+                        if !revalidate || !ctx.network {
                             self.remember(url, Ok(c.clone()));
                             return Ok(c);
                         }
@@ -602,12 +621,16 @@ impl Revocation {
                 }
             }
         }
-        if self.offline {
-            return Err(if self.cache.is_some() {
-                "not fetched (--offline) and not in the cache".to_string()
-            } else {
-                "not fetched (--offline)".to_string()
-            });
+        if !ctx.network {
+            return Err(format!(
+                "not fetched ({}){}",
+                self.no_network_reason(),
+                if self.cache.is_some() {
+                    " and not in the cache"
+                } else {
+                    ""
+                }
+            ));
         }
         let got = if url.to_ascii_lowercase().starts_with("ldap://") {
             ldap::fetch_crl(url, self.ldap_server.as_deref())
