@@ -1,6 +1,10 @@
-//! CRL benchmark: a 500,000-entry CRL (rcgen, one P-256 CA), timed parse,
-//! verify and 1,000,000 lookups (half hits, half misses). Measures only;
-//! writes nothing. Run: `cargo run --release --example crl_bench`.
+//! CRL benchmark: a CRL of 500,000 entries (or the count given as the first
+//! argument) from rcgen with one P-256 CA; times parse, verify and
+//! 1,000,000 lookups (half hits, half misses), and reads the resident
+//! memory (Linux `/proc/self/status` VmRSS/VmHWM) before and after parsing
+//! and at the parse peak. Measures only; writes nothing (except resetting
+//! this process's own peak-RSS counter). Run:
+//! `cargo run --release --example crl_bench [entries]`.
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -11,7 +15,8 @@ use rcgen::{
     KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason, RevokedCertParams, SerialNumber,
 };
 
-const ENTRIES: u64 = 500_000;
+/// Entries in the CRL unless the first argument says otherwise.
+const DEFAULT_ENTRIES: u64 = 500_000;
 const LOOKUPS: u64 = 1_000_000;
 
 /// 16-octet serials like real CAs use; the top bit is set on some so DER
@@ -24,6 +29,10 @@ fn serial(i: u64) -> Vec<u8> {
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let entries: u64 = match std::env::args().nth(1) {
+        Some(n) => n.parse().map_err(|e| format!("entries {n:?}: {e}"))?,
+        None => DEFAULT_ENTRIES,
+    };
     let key = KeyPair::generate_for(&rcgen::PKCS_ECDSA_P256_SHA256)?;
     let mut params = CertificateParams::default();
     params
@@ -35,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let ca = Certificate::from_der(ca_cert.der()).map_err(|e| e.0)?;
 
     let t = Instant::now();
-    let revoked_certs = (0..ENTRIES)
+    let revoked_certs = (0..entries)
         .map(|i| RevokedCertParams {
             serial_number: SerialNumber::from_slice(&serial(i)),
             revocation_time: rcgen::date_time_ymd(2026, 1, 1),
@@ -60,15 +69,28 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .signed_by(&Issuer::from_params(&params, &key))?
         .der()
         .to_vec();
+    // Only the DER stays: the generated RevokedCertParams would otherwise sit
+    // in the "before parse" figure.
+    drop(crl_params);
     println!(
-        "generated {ENTRIES} entries, {:.1} MiB DER, in {:.2?} (rcgen, not pkiaudit)",
+        "generated {entries} entries, {:.1} MiB DER, in {:.2?} (rcgen, not pkiaudit)",
         der.len() as f64 / (1024.0 * 1024.0),
         t.elapsed()
     );
 
+    // The generator's temporaries are freed but glibc may keep the pages:
+    // hand them back so the figures below are the CRL's, not rcgen's.
+    release_free_memory();
+    let before = Mem::read();
+    let peak_reset = reset_peak();
     let t = Instant::now();
     let crl = Crl::from_der(&der, "bench.crl")?;
     let parse = t.elapsed();
+    let peak = Mem::read();
+    // x509-parser's structures are gone once from_der returns; return their
+    // pages too so VmRSS is the steady state of the parsed CRL.
+    release_free_memory();
+    let after = Mem::read();
     let t = Instant::now();
     crl.verify(&ca)?;
     let verify = t.elapsed();
@@ -78,12 +100,40 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         crl.distinct_serials()
     );
 
+    if let (Some(b), Some(p), Some(a)) = (before, peak, after) {
+        let per = |bytes: u64| bytes as f64 / entries as f64;
+        let kept = a.rss.saturating_sub(b.rss);
+        let model = kept.saturating_sub(der.len() as u64);
+        println!(
+            "RSS: before parse {} MiB, after parse {} MiB, peak {} MiB{}",
+            mib(b.rss),
+            mib(a.rss),
+            mib(p.hwm),
+            if peak_reset {
+                ""
+            } else {
+                " (peak not reset: includes generation)"
+            }
+        );
+        println!(
+            "  kept by the CRL: {} MiB = {:.1} B/entry (DER copy {:.1} B/entry + lookup model {:.1} B/entry); parse peak +{} MiB = {:.1} B/entry",
+            mib(kept),
+            per(kept),
+            per(der.len() as u64),
+            per(model),
+            mib(p.hwm.saturating_sub(b.rss)),
+            per(p.hwm.saturating_sub(b.rss))
+        );
+    } else {
+        println!("RSS: /proc/self/status not readable on this system");
+    }
+
     // Hits use the DER INTEGER form a certificate would carry (sign octet
     // included); misses are serials just past the listed range.
     let queries: Vec<Vec<u8>> = (0..LOOKUPS)
         .map(|n| {
             let i = n / 2;
-            let mut s = serial(if n % 2 == 0 { i % ENTRIES } else { ENTRIES + i });
+            let mut s = serial(if n % 2 == 0 { i % entries } else { entries + i });
             if s.first().is_some_and(|b| b & 0x80 != 0) {
                 s.insert(0, 0);
             }
@@ -108,3 +158,56 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     Ok(())
 }
+
+/// VmRSS and VmHWM (peak) of this process, in bytes.
+#[derive(Debug, Clone, Copy)]
+struct Mem {
+    rss: u64,
+    hwm: u64,
+}
+
+impl Mem {
+    fn read() -> Option<Mem> {
+        let status = std::fs::read_to_string("/proc/self/status").ok()?;
+        let field = |name: &str| -> Option<u64> {
+            let line = status.lines().find(|l| l.starts_with(name))?;
+            let kib: u64 = line[name.len()..]
+                .trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse()
+                .ok()?;
+            Some(kib * 1024)
+        };
+        Some(Mem {
+            rss: field("VmRSS:")?,
+            hwm: field("VmHWM:")?,
+        })
+    }
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1}", bytes as f64 / (1024.0 * 1024.0))
+}
+
+/// Reset VmHWM to the current RSS (Linux: `5` in /proc/self/clear_refs).
+fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}
+
+/// Return freed heap pages to the kernel (glibc keeps them otherwise, and
+/// VmRSS would count memory that is free).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+fn release_free_memory() {
+    extern "C" {
+        fn malloc_trim(pad: usize) -> i32;
+    }
+    // SAFETY: glibc's malloc_trim takes a size and only releases free
+    // memory; it has no preconditions.
+    unsafe {
+        malloc_trim(0);
+    }
+}
+
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn release_free_memory() {}

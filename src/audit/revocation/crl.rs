@@ -2,14 +2,19 @@
 //!
 //! rustls-webpki rejects delta CRLs and re-checks the CRL signature on every
 //! lookup (see `research/crates.md`), and AD CS publishes delta CRLs, so the
-//! auditor keeps its own CRL model: a [`Crl`] is parsed once into a hash map
-//! keyed by the serial's magnitude, [`Crl::verify`] checks issuer name, KU
+//! auditor keeps its own CRL model: a [`Crl`] is parsed once into a compact
+//! table indexed by a keyed hash of the serial's magnitude (16 bytes a
+//! record plus the index; the serial bytes stay in the DER, which is kept
+//! for [`Crl::verify`]), [`Crl::verify`] checks issuer name, KU
 //! cRLSign and signature, [`Crl::freshness`] judges thisUpdate/nextUpdate
 //! against the audit time (passed in, never read), and
 //! [`status_with_delta`] combines a base CRL with a delta CRL (§5.2.4).
 
+use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::{BuildHasher, Hash, Hasher};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 use x509_parser::asn1_rs::BitString;
@@ -31,6 +36,11 @@ use crate::model::{hex_lower, Certificate, KeyUsageBit};
 /// The largest CRL DER accepted. Real CRLs of big CAs reach tens of MiB;
 /// anything above this is refused before parsing so memory stays bounded.
 pub const MAX_CRL_BYTES: usize = 64 * 1024 * 1024;
+
+// The table stores DER offsets, serial lengths, entry and issuer indexes as
+// u32: all are bounded by twice the DER size (serials not found in the DER
+// are copied after it), so the size limit keeps them in range.
+const _: () = assert!(MAX_CRL_BYTES <= (u32::MAX / 2) as usize);
 
 /// How many distinct "unsupported" notes a CRL keeps (a broken CRL with a
 /// million odd entries must not make a million strings).
@@ -188,16 +198,16 @@ pub struct Crl {
     /// critical extensions, indirect-CRL entries). [`Crl::verify`] fails
     /// when this is not empty (RFC 5280 §5.2, §5.3).
     pub unsupported: Vec<String>,
-    der: Vec<u8>,
+    /// Shared with `table` (the serials it indexes are read from it).
+    der: Arc<[u8]>,
     crl_number_raw: Option<Vec<u8>>,
     delta_of_raw: Option<Vec<u8>>,
-    /// Entries for certificates of the CRL issuer itself, by serial.
-    map: HashMap<Vec<u8>, Revoked>,
+    /// The entries, for the CRL issuer's certificates and (indirect CRL)
+    /// for `other_issuers`'.
+    table: Table,
     /// An indirect CRL's other certificate issuers (§5.3.3 certificateIssuer),
     /// DER names; an entry's issuer is its index here.
     other_issuers: Vec<Vec<u8>>,
-    /// Entries for certificates of `other_issuers`, by (index, serial).
-    other_map: HashMap<(usize, Vec<u8>), Revoked>,
 }
 
 impl fmt::Debug for Crl {
@@ -238,12 +248,17 @@ impl Crl {
         }
         // verify() re-splits the DER to find the signed bytes; make sure the
         // split agrees with what x509-parser parsed, so the signature covers
-        // exactly the entries in the map.
+        // exactly the entries in the table.
         match split_signed(der) {
             Some((tbs, _, _)) if tbs == crl.tbs_cert_list.as_ref() => {}
             _ => return Err(not_a_crl("CertificateList is not DER-framed".into())),
         }
-        Ok(Self::from_parsed(der, &crl, source))
+        let mut out = Self::from_parsed(der, &crl, source, Keys::random());
+        // x509-parser holds every entry (hundreds of bytes each) until
+        // here: copy the DER and build the index after, not on top of it.
+        drop(crl);
+        out.finish(der);
+        Ok(out)
     }
 
     /// PEM (`-----BEGIN X509 CRL-----`, text around it is ignored) or DER.
@@ -271,7 +286,14 @@ impl Crl {
         Self::from_der(block.contents(), source)
     }
 
-    fn from_parsed(der: &[u8], crl: &CertificateRevocationList<'_>, source: &str) -> Crl {
+    /// `der` is the input `crl` was parsed from (at most [`MAX_CRL_BYTES`]).
+    /// Lookups find nothing until [`Crl::finish`].
+    fn from_parsed(
+        der: &[u8],
+        crl: &CertificateRevocationList<'_>,
+        source: &str,
+        keys: Keys,
+    ) -> Crl {
         let tbs = &crl.tbs_cert_list;
         let mut out = Crl {
             source: source.to_string(),
@@ -292,12 +314,11 @@ impl Crl {
             signature_oid: crl.signature_algorithm.algorithm.to_id_string(),
             entries: tbs.revoked_certificates.len(),
             unsupported: Vec::new(),
-            der: der.to_vec(),
+            der: Arc::default(),
             crl_number_raw: None,
             delta_of_raw: None,
-            map: HashMap::with_capacity(tbs.revoked_certificates.len()),
+            table: Table::new(keys, tbs.revoked_certificates.len()),
             other_issuers: Vec::new(),
-            other_map: HashMap::new(),
         };
         out.read_extensions(crl);
         let indirect = out.scope.as_ref().is_some_and(|s| s.indirect);
@@ -368,19 +389,20 @@ impl Crl {
                     _ => {}
                 }
             }
-            // A serial listed twice: the first entry wins (keeps the earliest
-            // listing; CAs that do this list the same revocation twice).
-            let serial = serial_key(entry.raw_serial()).to_vec();
-            match current {
-                None => {
-                    out.map.entry(serial).or_insert(revoked);
-                }
-                Some(i) => {
-                    out.other_map.entry((i, serial)).or_insert(revoked);
-                }
-            }
+            // A serial listed twice: the first entry wins (`Table::index`
+            // keeps the earliest listing; CAs that do this list the same
+            // revocation twice).
+            let issuer = current.map_or(CRL_ISSUER, |i| i as u32);
+            out.table
+                .push(der, issuer, serial_key(entry.raw_serial()), &revoked);
         }
         out
+    }
+
+    /// Keeps `der` (what [`Crl::from_parsed`] read) and indexes the entries.
+    fn finish(&mut self, der: &[u8]) {
+        self.der = Arc::from(der);
+        self.table.index(Arc::clone(&self.der));
     }
 
     fn read_extensions(&mut self, crl: &CertificateRevocationList<'_>) {
@@ -489,9 +511,10 @@ impl Crl {
         &self.der
     }
 
-    /// Distinct serials in the lookup map.
+    /// Distinct serials of the CRL issuer's certificates (for an indirect
+    /// CRL, other issuers' entries are not counted).
     pub fn distinct_serials(&self) -> usize {
-        self.map.len()
+        self.table.direct
     }
 
     /// Whether this is a delta CRL (has a Delta CRL Indicator).
@@ -558,19 +581,20 @@ impl Crl {
     /// Serials compared as integers (leading zero octets and the sign octet
     /// do not matter): 0x00FF == 0xFF, 0x0001 == 0x01. For certificates of
     /// the CRL issuer; see [`Crl::lookup_issued_by`] for indirect CRLs.
-    pub fn lookup(&self, serial_raw: &[u8]) -> Option<&Revoked> {
-        self.map.get(serial_key(serial_raw))
+    /// O(1): one keyed hash of the serial, one probe of the index.
+    pub fn lookup(&self, serial_raw: &[u8]) -> Option<Revoked> {
+        self.table.get(CRL_ISSUER, serial_key(serial_raw))
     }
 
     /// The entry for the certificate with `serial_raw` issued by
     /// `issuer_raw` (DER name): the CRL issuer's own, or, in an indirect
     /// CRL, another CA's listed under a certificateIssuer (§5.3.3).
-    pub fn lookup_issued_by(&self, issuer_raw: &[u8], serial_raw: &[u8]) -> Option<&Revoked> {
+    pub fn lookup_issued_by(&self, issuer_raw: &[u8], serial_raw: &[u8]) -> Option<Revoked> {
         if issuer_raw == self.issuer_raw.as_slice() {
             return self.lookup(serial_raw);
         }
         let i = self.other_issuers.iter().position(|n| n == issuer_raw)?;
-        self.other_map.get(&(i, serial_key(serial_raw).to_vec()))
+        self.table.get(i as u32, serial_key(serial_raw))
     }
 
     /// Whether the CRL is indirect (IDP indirectCRL): it may list other
@@ -647,22 +671,22 @@ impl Crl {
 /// with removeFromCRL in the delta un-revokes (un-holds) a base entry.
 /// Signatures and freshness are not checked here: call [`Crl::verify`] and
 /// [`Crl::freshness`] on both.
-pub fn status_with_delta<'a>(
-    base: &'a Crl,
-    delta: Option<&'a Crl>,
+pub fn status_with_delta(
+    base: &Crl,
+    delta: Option<&Crl>,
     serial_raw: &[u8],
-) -> Result<Option<&'a Revoked>, String> {
+) -> Result<Option<Revoked>, String> {
     status_for(base, delta, &base.issuer_raw, serial_raw)
 }
 
 /// [`status_with_delta`] for a certificate issued by `issuer_raw` (DER
 /// name), which an indirect CRL may list under a certificateIssuer.
-pub fn status_for<'a>(
-    base: &'a Crl,
-    delta: Option<&'a Crl>,
+pub fn status_for(
+    base: &Crl,
+    delta: Option<&Crl>,
     issuer_raw: &[u8],
     serial_raw: &[u8],
-) -> Result<Option<&'a Revoked>, String> {
+) -> Result<Option<Revoked>, String> {
     if base.is_delta() {
         return Err(format!(
             "{} is a delta CRL (of base CRL number {}), not a complete CRL",
@@ -682,6 +706,313 @@ pub fn status_for<'a>(
     Ok(base
         .lookup_issued_by(issuer_raw, serial_raw)
         .filter(|e| e.reason != Some(Reason::RemoveFromCrl)))
+}
+
+/// `Table`'s issuer index for entries of the CRL issuer's own certificates
+/// (other issuers of an indirect CRL are `0..other_issuers.len()`).
+const CRL_ISSUER: u32 = u32::MAX;
+
+/// One revoked entry: 16 bytes. The serial's magnitude (`serial_key`) is
+/// `serial_len` bytes at `serial_at` in the DER (or, past the DER's end, in
+/// `Table::extra`).
+#[derive(Debug, Clone, Copy)]
+struct Record {
+    /// revocationDate, Unix seconds.
+    time: i64,
+    serial_at: u32,
+    /// `u16::MAX`: the length is in `Table::long_serials`.
+    serial_len: u16,
+    /// The reasonCode, if `HAS_REASON`.
+    reason: u8,
+    flags: u8,
+}
+
+const _: () = assert!(std::mem::size_of::<Record>() == 16);
+
+const HAS_REASON: u8 = 1;
+/// The invalidityDate is in `Table::invalidity`.
+const HAS_INVALIDITY: u8 = 2;
+
+/// A 64-bit keyed hash of (issuer index, serial magnitude), stored as two
+/// u32 so an index slot (`Key`, u32) takes 12 bytes instead of 16.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key([u32; 2]);
+
+impl Key {
+    fn new(hash: u64) -> Key {
+        Key([(hash >> 32) as u32, hash as u32])
+    }
+}
+
+impl Hash for Key {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        state.write_u64((u64::from(self.0[0]) << 32) | u64::from(self.0[1]));
+    }
+}
+
+/// The hasher of the index: its keys are already keyed hashes, so it
+/// passes them through.
+#[derive(Clone, Copy, Default)]
+struct PreHashed;
+
+struct PreHashedHasher(u64);
+
+impl BuildHasher for PreHashed {
+    type Hasher = PreHashedHasher;
+    fn build_hasher(&self) -> PreHashedHasher {
+        PreHashedHasher(0)
+    }
+}
+
+impl Hasher for PreHashedHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+    /// Not reached (`Key` writes one u64); mixes anyway rather than panic.
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(*b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+}
+
+/// How index keys are computed: SipHash with keys random per CRL (per
+/// process and per `RandomState`), so a CRL's author cannot choose serials
+/// that collide and turn lookups into scans.
+#[derive(Clone)]
+enum Keys {
+    Random(RandomState),
+    /// Tests: every serial gets the same key, so every entry after the
+    /// first goes through the collision path.
+    #[cfg(test)]
+    Constant,
+}
+
+impl Keys {
+    fn random() -> Keys {
+        Keys::Random(RandomState::new())
+    }
+
+    fn key(&self, issuer: u32, serial: &[u8]) -> Key {
+        match self {
+            Keys::Random(state) => Key::new(state.hash_one((issuer, serial))),
+            #[cfg(test)]
+            Keys::Constant => Key::new(0x5eed),
+        }
+    }
+}
+
+/// A CRL's entries, compact: a 16-byte [`Record`] each, the serials left in
+/// the DER, and an O(1) index from the keyed 64-bit hash of (issuer,
+/// serial) to the record. Keys that collide (different entries, same 64-bit
+/// hash) are told apart by comparing the serials; all but the first are
+/// listed in `overflow`.
+#[derive(Clone)]
+struct Table {
+    der: Arc<[u8]>,
+    records: Vec<Record>,
+    /// Issuer index of each record; empty while all are `CRL_ISSUER`'s (a
+    /// CRL that is not indirect never has any other).
+    issuers: Vec<u32>,
+    /// Serials that were not found in the DER (not expected: x509-parser
+    /// borrows them from it); `serial_at` is `der.len()` + the offset here.
+    extra: Vec<u8>,
+    /// Serial lengths of `u16::MAX` octets or more, by record.
+    long_serials: HashMap<u32, u32>,
+    /// invalidityDate by record (rare).
+    invalidity: HashMap<u32, DateTime<Utc>>,
+    index: HashMap<Key, u32, PreHashed>,
+    /// Further records whose key is in `index` for another entry (a 64-bit
+    /// collision).
+    overflow: HashMap<Key, Vec<u32>, PreHashed>,
+    keys: Keys,
+    /// Distinct (indexed) entries of `CRL_ISSUER`.
+    direct: usize,
+}
+
+impl Table {
+    fn new(keys: Keys, entries: usize) -> Table {
+        Table {
+            der: Arc::default(),
+            records: Vec::with_capacity(entries),
+            issuers: Vec::new(),
+            extra: Vec::new(),
+            long_serials: HashMap::new(),
+            invalidity: HashMap::new(),
+            index: HashMap::with_hasher(PreHashed),
+            overflow: HashMap::with_hasher(PreHashed),
+            keys,
+            direct: 0,
+        }
+    }
+
+    /// Records the entry for `serial` (a `serial_key`, normally a slice of
+    /// `input`, the DER being parsed) issued by `issuer`. Not found by
+    /// [`Table::get`] until [`Table::index`].
+    fn push(&mut self, input: &[u8], issuer: u32, serial: &[u8], revoked: &Revoked) {
+        let at = self.records.len() as u32;
+        let serial_at = self.locate(input, serial);
+        let serial_len = match u16::try_from(serial.len()) {
+            Ok(len) if len < u16::MAX => len,
+            _ => {
+                self.long_serials.insert(at, serial.len() as u32);
+                u16::MAX
+            }
+        };
+        let mut flags = 0;
+        if let Some(t) = revoked.invalidity {
+            flags |= HAS_INVALIDITY;
+            self.invalidity.insert(at, t);
+        }
+        let reason = match revoked.reason {
+            Some(reason) => {
+                flags |= HAS_REASON;
+                reason_code(reason)
+            }
+            None => 0,
+        };
+        self.records.push(Record {
+            time: revoked.time.timestamp(),
+            serial_at,
+            serial_len,
+            reason,
+            flags,
+        });
+        if issuer != CRL_ISSUER || !self.issuers.is_empty() {
+            self.issuers.resize(at as usize, CRL_ISSUER);
+            self.issuers.push(issuer);
+        }
+    }
+
+    /// Where `serial` is in `input`: its offset if it is a slice of it,
+    /// else (not expected: x509-parser borrows serials from its input) past
+    /// the end, copied to `extra`.
+    fn locate(&mut self, input: &[u8], serial: &[u8]) -> u32 {
+        let at = (serial.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
+        let inside = at
+            .checked_add(serial.len())
+            .and_then(|end| input.get(at..end))
+            .is_some_and(|bytes| bytes == serial);
+        if inside {
+            return at as u32;
+        }
+        let at = input.len() + self.extra.len();
+        self.extra.extend_from_slice(serial);
+        at as u32
+    }
+
+    /// Takes `der`, a copy of the `input` the entries were pushed from, and
+    /// indexes the entries. A serial of an issuer listed twice: the first
+    /// entry wins, the later ones stay unindexed.
+    fn index(&mut self, der: Arc<[u8]>) {
+        self.der = der;
+        self.issuers.shrink_to_fit();
+        self.extra.shrink_to_fit();
+        let mut index = HashMap::with_capacity_and_hasher(self.records.len(), PreHashed);
+        let mut overflow: HashMap<Key, Vec<u32>, PreHashed> = HashMap::with_hasher(PreHashed);
+        let mut direct = 0;
+        for i in 0..self.records.len() as u32 {
+            let issuer = self.issuer_of(i);
+            // Always there: `push` stored where to find it.
+            let Some(serial) = self.serial(i) else {
+                continue;
+            };
+            let key = self.keys.key(issuer, serial);
+            match index.get(&key) {
+                None => {
+                    index.insert(key, i);
+                }
+                Some(&first) => {
+                    let chained = overflow.get(&key).map(Vec::as_slice);
+                    let listed = std::iter::once(first)
+                        .chain(chained.unwrap_or_default().iter().copied())
+                        .any(|j| self.is(j, issuer, serial));
+                    if listed {
+                        continue;
+                    }
+                    overflow.entry(key).or_default().push(i);
+                }
+            }
+            if issuer == CRL_ISSUER {
+                direct += 1;
+            }
+        }
+        self.index = index;
+        self.overflow = overflow;
+        self.direct = direct;
+    }
+
+    fn get(&self, issuer: u32, serial: &[u8]) -> Option<Revoked> {
+        let key = self.keys.key(issuer, serial);
+        let first = *self.index.get(&key)?;
+        if self.is(first, issuer, serial) {
+            return Some(self.revoked(first));
+        }
+        let found = self
+            .overflow
+            .get(&key)?
+            .iter()
+            .copied()
+            .find(|&i| self.is(i, issuer, serial))?;
+        Some(self.revoked(found))
+    }
+
+    /// Whether record `i` is the entry for `serial` of `issuer`.
+    fn is(&self, i: u32, issuer: u32, serial: &[u8]) -> bool {
+        self.issuer_of(i) == issuer && self.serial(i) == Some(serial)
+    }
+
+    fn issuer_of(&self, i: u32) -> u32 {
+        self.issuers.get(i as usize).copied().unwrap_or(CRL_ISSUER)
+    }
+
+    /// Record `i`'s serial (a `serial_key`).
+    fn serial(&self, i: u32) -> Option<&[u8]> {
+        let record = self.records.get(i as usize)?;
+        let len = match record.serial_len {
+            u16::MAX => *self.long_serials.get(&i)? as usize,
+            len => len as usize,
+        };
+        let at = record.serial_at as usize;
+        let (bytes, at) = match at.checked_sub(self.der.len()) {
+            Some(past_der) => (&self.extra[..], past_der),
+            None => (&self.der[..], at),
+        };
+        bytes.get(at..at.checked_add(len)?)
+    }
+
+    fn revoked(&self, i: u32) -> Revoked {
+        let record = self.records[i as usize];
+        Revoked {
+            time: to_utc(record.time),
+            reason: (record.flags & HAS_REASON != 0).then(|| Reason::from_code(record.reason)),
+            invalidity: if record.flags & HAS_INVALIDITY != 0 {
+                self.invalidity.get(&i).copied()
+            } else {
+                None
+            },
+        }
+    }
+}
+
+/// The code [`Reason::from_code`] maps to `reason`.
+fn reason_code(reason: Reason) -> u8 {
+    match reason {
+        Reason::Unspecified => 0,
+        Reason::KeyCompromise => 1,
+        Reason::CaCompromise => 2,
+        Reason::AffiliationChanged => 3,
+        Reason::Superseded => 4,
+        Reason::CessationOfOperation => 5,
+        Reason::CertificateHold => 6,
+        Reason::RemoveFromCrl => 8,
+        Reason::PrivilegeWithdrawn => 9,
+        Reason::AaCompromise => 10,
+        Reason::Other(code) => code,
+    }
 }
 
 /// The directory name in a certificateIssuer extension value (GeneralNames,
@@ -1510,5 +1841,224 @@ mod tests {
         assert_eq!(crl.unsupported.len(), 1, "{:?}", crl.unsupported);
         let err = crl.verify(&model(&ca)).expect_err("unusable");
         assert!(err.contains("not marked indirect"), "{err}");
+    }
+
+    // --- the compact entry table -------------------------------------------
+
+    /// `der` parsed as `from_der` does, with the index keys from `keys`.
+    fn parse_with(der: &[u8], keys: Keys) -> Crl {
+        let (rest, parsed) = CertificateRevocationList::from_der(der).expect("parses");
+        assert!(rest.is_empty());
+        let mut crl = Crl::from_parsed(der, &parsed, "t", keys);
+        drop(parsed);
+        crl.finish(der);
+        crl
+    }
+
+    /// Every serial hashes to the same 64-bit key: the first entry is in
+    /// the index, the others in the overflow list, and lookups still tell
+    /// them apart by their serials (and find nothing for absent ones).
+    #[test]
+    fn colliding_keys_still_find_the_right_entries() {
+        let ca = Issued::root("Collision CA");
+        let mut compromised = entry(&[0x07, 0x00], Some(RevocationReason::KeyCompromise));
+        compromised.invalidity_date = Some(ymd((2025, 12, 24)));
+        let der = sign(
+            &ca,
+            &crl_params(vec![
+                entry(&[0x01], Some(RevocationReason::KeyCompromise)),
+                entry(&[0x00, 0xFF], Some(RevocationReason::CertificateHold)),
+                entry(&[0x12, 0x34], None),
+                compromised,
+                entry(&[0x07], Some(RevocationReason::Superseded)),
+            ]),
+        );
+        for keys in [Keys::Constant, Keys::random()] {
+            let constant = matches!(keys, Keys::Constant);
+            let crl = parse_with(&der, keys);
+            assert_eq!(crl.distinct_serials(), 5);
+            if constant {
+                assert_eq!(crl.table.index.len(), 1);
+                assert_eq!(crl.table.overflow.values().map(Vec::len).sum::<usize>(), 4);
+            }
+            let reason = |serial: &[u8]| crl.lookup(serial).map(|r| r.reason);
+            assert_eq!(reason(&[0x01]), Some(Some(Reason::KeyCompromise)));
+            assert_eq!(reason(&[0xFF]), Some(Some(Reason::CertificateHold)));
+            assert_eq!(
+                reason(&[0x00, 0x00, 0xFF]),
+                Some(Some(Reason::CertificateHold))
+            );
+            assert_eq!(reason(&[0x12, 0x34]), Some(None));
+            assert_eq!(reason(&[0x07]), Some(Some(Reason::Superseded)));
+            let r = crl.lookup(&[0x00, 0x07, 0x00]).expect("0x0700 revoked");
+            assert_eq!(r.reason, Some(Reason::KeyCompromise));
+            assert_eq!(r.time, at(2026, 1, 10));
+            assert_eq!(r.invalidity, Some(at(2025, 12, 24)));
+            assert_eq!(crl.lookup(&[0x07]).expect("listed").invalidity, None);
+            for absent in [&[0x02][..], &[0x12, 0x35], &[0x01, 0x00], &[0x00], &[]] {
+                assert_eq!(crl.lookup(absent), None, "{absent:02x?}");
+            }
+            // the serials are read from the DER, not copied
+            assert!(crl.table.extra.is_empty());
+            assert_eq!(crl.table.issuers, Vec::<u32>::new());
+        }
+    }
+
+    /// A serial listed twice: the first entry wins, also when its key
+    /// collides with other serials', and it is counted once.
+    #[test]
+    fn first_entry_wins_with_and_without_collisions() {
+        let ca = Issued::root("Dup CA");
+        let der = hand_crl(
+            &ca,
+            &HandCrl {
+                number: 1,
+                delta_of: None,
+                critical_unknown: false,
+                entries: &[
+                    (&[0x05], Some(6)),
+                    (&[0x06], Some(1)),
+                    (&[0x05], Some(8)),
+                    (&[0x06], None),
+                ],
+            },
+        );
+        for keys in [Keys::Constant, Keys::random()] {
+            let crl = parse_with(&der, keys);
+            assert_eq!((crl.entries, crl.distinct_serials()), (4, 2));
+            assert!(crl.lookup(&[0x05]).expect("held").on_hold());
+            assert_eq!(
+                crl.lookup(&[0x06]).and_then(|r| r.reason),
+                Some(Reason::KeyCompromise)
+            );
+            assert_eq!(crl.lookup(&[0x07]), None);
+        }
+    }
+
+    /// Serials are integers: the sign octet and leading zero octets do not
+    /// matter (0x00FF == 0xFF), trailing zero octets do (0x0100 != 0x01).
+    #[test]
+    fn serial_normalisation_in_the_table() {
+        let (_, der) = fixture();
+        let crl = Crl::from_der(&der, "t").expect("parses");
+        let ff = crl.lookup(&[0xFF]).expect("0xFF");
+        assert_eq!(crl.lookup(&[0x00, 0xFF]), Some(ff));
+        assert_eq!(crl.lookup(&[0x00, 0x00, 0x00, 0xFF]), Some(ff));
+        assert_eq!(
+            status_with_delta(&crl, None, &[0x00, 0xFF]),
+            status_with_delta(&crl, None, &[0xFF])
+        );
+        assert!(crl.lookup(&[0x01]).is_some());
+        assert_eq!(crl.lookup(&[0x01, 0x00]), None);
+        assert_eq!(crl.lookup(&[0xFF, 0x00]), None);
+        // The key stored for the CRL's 00 FF is the one octet FF.
+        let stored: Vec<&[u8]> = (0..crl.table.records.len() as u32)
+            .filter_map(|i| crl.table.serial(i))
+            .collect();
+        assert_eq!(stored, vec![&[0x01][..], &[0xFF], &[0x12, 0x34]]);
+    }
+
+    /// An indirect CRL lists serial 0x42 for its own issuer, for one CA and
+    /// for another: three entries, each found only under its issuer, also
+    /// when all keys collide.
+    #[test]
+    fn indirect_entries_with_the_same_serial_stay_distinct() {
+        let signer = Issued::root("Indirect Signer");
+        let ca_a = model(&Issued::root("CA A")).subject.raw;
+        let ca_b = model(&Issued::root("CA B")).subject.raw;
+        let ca_c = model(&Issued::root("CA C")).subject.raw;
+        let der = indirect_crl(
+            &signer,
+            true,
+            &[
+                (&[0x42], None),
+                (&[0x42], Some(&ca_a)),
+                (&[0x43], None),
+                (&[0x42], Some(&ca_b)),
+                (&[0x44], None),
+            ],
+        );
+        let own = model(&signer).subject.raw;
+        for keys in [Keys::Constant, Keys::random()] {
+            let crl = parse_with(&der, keys);
+            assert!(crl.unsupported.is_empty(), "{:?}", crl.unsupported);
+            assert_eq!(crl.distinct_serials(), 1);
+            assert_eq!(crl.table.records.len(), 5);
+            assert!(crl.lookup(&[0x42]).is_some());
+            assert!(crl.lookup_issued_by(&own, &[0x42]).is_some());
+            assert!(crl.lookup(&[0x43]).is_none());
+            for ca in [&ca_a, &ca_b] {
+                assert!(crl.lookup_issued_by(ca, &[0x42]).is_some());
+                assert!(crl.lookup_issued_by(ca, &[0x00, 0x42]).is_some());
+                assert!(crl.lookup_issued_by(ca, &[0x41]).is_none());
+            }
+            // entries without certificateIssuer inherit the one before
+            assert!(crl.lookup_issued_by(&ca_a, &[0x43]).is_some());
+            assert!(crl.lookup_issued_by(&ca_b, &[0x43]).is_none());
+            assert!(crl.lookup_issued_by(&ca_b, &[0x44]).is_some());
+            assert!(crl.lookup_issued_by(&ca_a, &[0x44]).is_none());
+            assert!(crl.lookup_issued_by(&ca_c, &[0x42]).is_none());
+        }
+        // With distinct reasons, straight on a table: each issuer's own entry.
+        let mut table = Table::new(Keys::Constant, 0);
+        let listed = |code| Revoked {
+            time: at(2026, 1, 1),
+            reason: Some(Reason::from_code(code)),
+            invalidity: None,
+        };
+        table.push(&[], CRL_ISSUER, &[0x42], &listed(1));
+        table.push(&[], 0, &[0x42], &listed(4));
+        table.push(&[], 1, &[0x42], &listed(6));
+        table.push(&[], 0, &[0x42], &listed(9));
+        table.index(Arc::default());
+        let reason = |issuer, serial: &[u8]| table.get(issuer, serial).and_then(|r| r.reason);
+        assert_eq!(reason(CRL_ISSUER, &[0x42]), Some(Reason::KeyCompromise));
+        assert_eq!(reason(0, &[0x42]), Some(Reason::Superseded));
+        assert_eq!(reason(1, &[0x42]), Some(Reason::CertificateHold));
+        assert_eq!(reason(2, &[0x42]), None);
+        assert_eq!((table.records.len(), table.index.len()), (4, 1));
+        assert_eq!(
+            (table.overflow.values().map(Vec::len).sum(), table.direct),
+            (2, 1)
+        );
+    }
+
+    /// Serials that are not in the DER are copied after it; serials of
+    /// 65,535 octets or more keep their length aside. Neither happens with
+    /// x509-parser, but both must still be found.
+    #[test]
+    fn table_fallbacks_for_copied_and_long_serials() {
+        let der: Arc<[u8]> = Arc::from(&[0x30, 0x03, 0x02, 0x01, 0x09][..]);
+        let elsewhere = vec![0x0A, 0x0B];
+        let long = vec![0x5A; 70_000];
+        let revoked = Revoked {
+            time: at(2026, 1, 1),
+            reason: Some(Reason::Other(7)),
+            invalidity: None,
+        };
+        for keys in [Keys::Constant, Keys::random()] {
+            let mut table = Table::new(keys, 4);
+            table.push(&der, CRL_ISSUER, &der[4..], &revoked);
+            table.push(&der, CRL_ISSUER, &elsewhere, &revoked);
+            table.push(&der, CRL_ISSUER, &long, &revoked);
+            table.push(&der, CRL_ISSUER, &[], &revoked);
+            table.index(Arc::clone(&der));
+            assert_eq!(table.extra.len(), 2 + 70_000);
+            assert_eq!(table.records[0].serial_at, 4);
+            for serial in [&[0x09][..], &[0x0A, 0x0B], &long, &[]] {
+                assert_eq!(table.get(CRL_ISSUER, serial), Some(revoked));
+            }
+            assert_eq!(table.get(CRL_ISSUER, &long[1..]), None);
+            assert_eq!(table.get(CRL_ISSUER, &[0x0A]), None);
+            assert_eq!(table.get(0, &[0x09]), None);
+        }
+    }
+
+    #[test]
+    fn reason_codes_round_trip() {
+        for code in 0..=u8::MAX {
+            let reason = Reason::from_code(code);
+            assert_eq!(Reason::from_code(reason_code(reason)), reason);
+        }
     }
 }

@@ -97,6 +97,53 @@ struct CrlContext<'a> {
     network: bool,
 }
 
+/// Requests to one host (CRL distribution point or OCSP responder) at the
+/// same time, however many threads audit: a sweep must not hammer a CA's
+/// server.
+pub const MAX_PER_HOST: usize = 4;
+
+/// A counting semaphore per host.
+#[derive(Default)]
+struct HostSlots {
+    busy: Mutex<HashMap<String, usize>>,
+    freed: std::sync::Condvar,
+}
+
+/// A held slot; released on drop.
+struct Slot<'a> {
+    slots: &'a HostSlots,
+    host: String,
+}
+
+impl HostSlots {
+    fn acquire(&self, url: &str) -> Slot<'_> {
+        let host = url::Url::parse(url)
+            .ok()
+            .and_then(|u| {
+                u.host_str()
+                    .map(|h| format!("{h}:{}", u.port_or_known_default().unwrap_or(0)))
+            })
+            .unwrap_or_default();
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while busy.get(&host).copied().unwrap_or(0) >= MAX_PER_HOST {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy.entry(host.clone()).or_insert(0) += 1;
+        Slot { slots: self, host }
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        let mut busy = self.slots.busy.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = busy.get_mut(&self.host) {
+            *n = n.saturating_sub(1);
+        }
+        drop(busy);
+        self.slots.freed.notify_all();
+    }
+}
+
 /// Which CRLs `by_crl` looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sources {
@@ -139,6 +186,10 @@ pub struct Revocation {
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
     /// Verified OCSP answers (DER) of this run, by responder + certificate.
     ocsp_answers: Mutex<HashMap<String, Vec<u8>>>,
+    /// One lock per CRL URL being fetched (single flight).
+    gates: Mutex<HashMap<String, Arc<Mutex<()>>>>,
+    /// Requests in flight per host, at most [`MAX_PER_HOST`].
+    slots: HostSlots,
     /// Signature checks done, by (CRL source, thisUpdate, issuer SHA-256):
     /// a 20 MB CRL is hashed once per run, not once per certificate.
     verified: Mutex<HashMap<VerifiedKey, Result<(), String>>>,
@@ -169,6 +220,8 @@ impl Revocation {
             http: OnceLock::new(),
             fetched: Mutex::new(HashMap::new()),
             ocsp_answers: Mutex::new(HashMap::new()),
+            gates: Mutex::new(HashMap::new()),
+            slots: HostSlots::default(),
             verified: Mutex::new(HashMap::new()),
         }
     }
@@ -378,6 +431,7 @@ impl Revocation {
             Err(e) => return Some(Err(ocsp::OcspError::Transport(e))),
         };
         let mut raw = Vec::new();
+        let _slot = self.slots.acquire(url);
         let answer = ocsp::build_request(cert, issuer, true).and_then(|req| {
             ocsp::query_with(url, &req, cert, issuer, at, |u, body| {
                 let der = ocsp::post_with(http, u, body)?;
@@ -404,6 +458,13 @@ impl Revocation {
             }
         }
         Some(answer)
+    }
+
+    fn gate(&self, url: &str) -> Arc<Mutex<()>> {
+        match self.gates.lock() {
+            Ok(mut g) => g.entry(url.to_string()).or_default().clone(),
+            Err(_) => Arc::new(Mutex::new(())),
+        }
     }
 
     fn keep_ocsp(&self, key: &str, der: Vec<u8>) {
@@ -486,14 +547,13 @@ impl Revocation {
             let delta = self.delta_for(&crl, ctx, attempts);
             let listed =
                 match crl::status_for(&crl, delta.as_deref(), &cert.issuer.raw, &cert.serial_raw) {
-                    Ok(r) => r.cloned(),
+                    Ok(r) => r,
                     Err(e) => {
                         attempts.push(Attempt {
                             source: source.clone(),
                             outcome: format!("delta CRL not applied: {e}"),
                         });
                         crl.lookup_issued_by(&cert.issuer.raw, &cert.serial_raw)
-                            .cloned()
                     }
                 };
             let source = match &delta {
@@ -581,6 +641,10 @@ impl Revocation {
         attempts: &mut Vec<Attempt>,
     ) -> Result<Arc<crl::Crl>, String> {
         let at = ctx.at;
+        // One fetch per URL at a time: threads auditing certificates of the
+        // same CA wait for the first download instead of repeating it.
+        let gate = self.gate(url);
+        let _one_at_a_time = gate.lock().unwrap_or_else(|e| e.into_inner());
         if let Ok(memory) = self.fetched.lock() {
             if let Some(hit) = memory.get(url) {
                 return hit.clone();
@@ -632,6 +696,7 @@ impl Revocation {
                 }
             ));
         }
+        let _slot = self.slots.acquire(url);
         let got = if url.to_ascii_lowercase().starts_with("ldap://") {
             ldap::fetch_crl(url, self.ldap_server.as_deref())
                 .map(|body| {
