@@ -17,6 +17,7 @@ pub mod load;
 pub mod model;
 pub mod oids;
 pub mod report;
+pub mod sweep;
 pub mod time;
 
 #[cfg(test)]

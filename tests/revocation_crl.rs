@@ -3,6 +3,8 @@
 //! good, stale, signed by the wrong CA, unreachable (soft and hard policy),
 //! `--offline`, and `--crl` files.
 
+#[path = "common/http.rs"]
+mod http;
 #[path = "common/run.rs"]
 mod run;
 #[path = "common/testkit.rs"]
@@ -13,6 +15,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
+use http::serve;
 use rcgen::{
     CertificateRevocationListParams, Issuer, KeyIdMethod, RevocationReason, RevokedCertParams,
     SerialNumber,
@@ -20,41 +23,6 @@ use rcgen::{
 use run::pkiaudit_json_online as pkiaudit_json;
 use serde_json::Value;
 use testkit::{ymd, CertSpec, Issued};
-
-/// An HTTP/1.1 server on 127.0.0.1 serving `files` by path; counts hits.
-fn serve(files: HashMap<String, Vec<u8>>) -> (String, Arc<Mutex<usize>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let hits = Arc::new(Mutex::new(0));
-    let counter = hits.clone();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { continue };
-            *counter.lock().unwrap() += 1;
-            let mut reader = BufReader::new(stream.try_clone().unwrap());
-            let mut line = String::new();
-            let _ = reader.read_line(&mut line);
-            loop {
-                let mut h = String::new();
-                if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-                    break;
-                }
-            }
-            let path = line.split_whitespace().nth(1).unwrap_or("").to_string();
-            let (status, body) = match files.get(&path) {
-                Some(b) => ("200 OK", b.clone()),
-                None => ("404 Not Found", Vec::new()),
-            };
-            let _ = write!(
-                stream,
-                "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-                body.len()
-            );
-            let _ = stream.write_all(&body);
-        }
-    });
-    (base, hits)
-}
 
 /// A CRL of `ca` revoking `serials`, valid `from`..`to`.
 fn crl(ca: &Issued, serials: &[&[u8]], from: (i32, u8, u8), to: (i32, u8, u8)) -> Vec<u8> {

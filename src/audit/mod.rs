@@ -223,7 +223,8 @@ pub struct Trust {
 }
 
 impl Trust {
-    fn store(&self) -> TrustStore {
+    /// The pools chains are built from (each certificate once).
+    pub fn store(&self) -> TrustStore {
         fn pool(inputs: &[LoadedInput]) -> Vec<PoolCert> {
             let mut seen = std::collections::HashSet::new();
             inputs
@@ -693,8 +694,21 @@ fn trustpoint_anchors(s: &Subject, inputs: &[LoadedInput]) -> Vec<PoolCert> {
 /// Audit everything loaded. The certificates of `trust` are not audited
 /// themselves: they are what chains are built to.
 pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
-    let subjects = assemble(&inputs);
     let store = trust.store();
+    let certificates = audit_inputs(&inputs, &store, trust.device.as_ref(), opts);
+    finish(inputs, trust, certificates, opts)
+}
+
+/// The audit of every certificate of `inputs` (duplicates merged), with
+/// chains built from `store` and the inputs themselves: the core of
+/// [`audit`], for callers that keep one store for many inputs (`sweep`).
+pub fn audit_inputs(
+    inputs: &[LoadedInput],
+    store: &TrustStore,
+    device: Option<&LoadedInput>,
+    opts: &Options,
+) -> Vec<AuditedCert> {
+    let subjects = assemble(inputs);
     // Every certificate a path can hold, by SHA-256, for the revocation
     // checks of each hop.
     let mut by_sha256: HashMap<&str, &Certificate> = HashMap::new();
@@ -705,19 +719,13 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
         .chain(store.anchors.iter().map(|p| &p.cert))
         .chain(store.untrusted.iter().map(|p| &p.cert))
         .chain(store.system.iter().map(|p| &p.cert))
-        .chain(
-            trust
-                .device
-                .iter()
-                .flat_map(|d| d.certs.iter())
-                .map(|c| &c.cert),
-        )
+        .chain(device.iter().flat_map(|d| d.certs.iter()).map(|c| &c.cert))
     {
         by_sha256.entry(c.sha256.as_str()).or_insert(c);
     }
     let mut per_subject = Vec::with_capacity(subjects.len());
     for (i, s) in subjects.iter().enumerate() {
-        let peer = match (&trust.device, s.role) {
+        let peer = match (device, s.role) {
             (Some(device), Role::EndEntity) => crate::ios::audit::select_peer(device, &s.cert),
             _ => None,
         };
@@ -739,11 +747,11 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
         // A certificate sent in IKE should chain to a CA the other peer
         // asked for in its CERTREQ (unless --certreq says otherwise).
         if subject_opts.certreq.is_none() {
-            subject_opts.certreq = requested_in_capture(s, &inputs);
+            subject_opts.certreq = requested_in_capture(s, inputs);
         }
         // A router's own certificate in a running-config chains to the CA
         // certificate of its trustpoint, which the router trusts as is.
-        let own = trustpoint_anchors(s, &inputs);
+        let own = trustpoint_anchors(s, inputs);
         if !own.is_empty() {
             let mut st = subject_store.take().unwrap_or_else(|| store.clone());
             st.device.extend(own);
@@ -753,7 +761,7 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
             chain_of(
                 i,
                 &subjects,
-                subject_store.as_ref().unwrap_or(&store),
+                subject_store.as_ref().unwrap_or(store),
                 &subject_opts,
             )
         });
@@ -763,11 +771,20 @@ pub fn audit(inputs: Vec<LoadedInput>, trust: Trust, opts: &Options) -> Report {
         };
         per_subject.push((chain, peer, checks, subject_opts));
     }
-    let certificates: Vec<AuditedCert> = subjects
+    subjects
         .into_iter()
         .zip(per_subject)
         .map(|(s, (c, p, r, o))| audit_subject(s, c, p, r, &o))
-        .collect();
+        .collect()
+}
+
+/// Configurations, counts and verdict around the audited certificates.
+fn finish(
+    inputs: Vec<LoadedInput>,
+    trust: Trust,
+    certificates: Vec<AuditedCert>,
+    opts: &Options,
+) -> Report {
     let configs: Vec<ConfigReport> = inputs
         .iter()
         .chain(trust.device.as_ref())

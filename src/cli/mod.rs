@@ -40,6 +40,16 @@ Exit codes:
   1  a clock is off by more than --max-skew, or the device marks its clock unsynchronized
   2  usage error, or no NTP server gave a usable time";
 
+const SWEEP_AFTER_HELP: &str = "\
+Exit codes:
+  0  no certificate at or above --fail-on (error: critical; warning: warning or critical)
+  1  at least one certificate at or above --fail-on
+  2  usage error, or an input could not be read (the other inputs are still audited)
+With --nagios (monitoring-plugin convention; the status line goes to stdout):
+  0 OK, 1 WARNING (expiring, revocation unknown), 2 CRITICAL (expired, revoked,
+  broken chain, expiring within --crit-days, unreadable input), 3 UNKNOWN (the
+  sweep itself could not run)";
+
 /// Certificate and trust-chain auditor for IPsec/IKEv2 VPNs: will
 /// AnyConnect, Windows and IOS peers accept this certificate, and if not, why?
 #[derive(Debug, Parser)]
@@ -72,6 +82,11 @@ pub enum Command {
     /// for each, and which of them a peer's CERTREQ asks for.
     #[command(after_help = AFTER_HELP)]
     Trust(TrustArgs),
+    /// Audit a whole inventory in one process (nightly expiry and
+    /// revocation sweeps): files, directories, globs or inventory files
+    /// (TOML); text, JSON, JSON lines, Prometheus textfile or JUnit output.
+    #[command(after_help = SWEEP_AFTER_HELP)]
+    Sweep(Box<SweepArgs>),
     /// List the rules (and profiles) with their ids, severities and citations.
     Rules(RulesArgs),
     /// Ask NTP servers for the time: each server's stratum, offset and
@@ -99,6 +114,78 @@ pub struct TimeArgs {
     /// e.g. the planned rollout date. Default: the system clock.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SweepFormat {
+    /// Summary and the certificates that need action, soonest expiry first.
+    Text,
+    /// The whole report.
+    Json,
+    /// One JSON object per line: each certificate, each input error, a summary.
+    Jsonl,
+    /// Prometheus text format, for node_exporter's textfile collector.
+    Prometheus,
+    /// JUnit XML: one test case per certificate, for CI systems.
+    Junit,
+}
+
+#[derive(Debug, Args)]
+pub struct SweepArgs {
+    /// Files, directories (read recursively), glob patterns (quoted), or
+    /// inventory files (`*.toml`: targets with their own profile, host,
+    /// trust and labels).
+    #[arg(required = true, value_name = "INVENTORY")]
+    pub inventory: Vec<String>,
+    /// The profile for paths given on the command line.
+    #[arg(long, value_enum, default_value_t = Profile::Ikev2)]
+    pub profile: Profile,
+    /// The name clients connect to, for paths given on the command line.
+    #[arg(long, value_name = "NAME")]
+    pub host: Option<String>,
+    /// Trust anchors for paths given on the command line.
+    #[arg(long, value_name = "PATH")]
+    pub trust: Vec<PathBuf>,
+    /// A label for paths given on the command line (repeatable), e.g.
+    /// `--label site=fra`; it appears in every output.
+    #[arg(long, value_name = "KEY=VALUE")]
+    pub label: Vec<String>,
+    /// A certificate expiring within this many days is a warning.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub warn_days: u32,
+    /// A certificate expiring within this many days is critical.
+    #[arg(long, value_name = "DAYS", default_value_t = 7)]
+    pub crit_days: u32,
+    #[command(flatten)]
+    pub time: TimeArgs,
+    #[command(flatten)]
+    pub clock: ClockArgs,
+    #[command(flatten)]
+    pub rev: RevocationArgs,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[arg(long, value_enum, default_value_t = SweepFormat::Text)]
+    pub format: SweepFormat,
+    /// Write the report here instead of standard output, atomically
+    /// (a temporary file renamed into place: a collector never reads half).
+    #[arg(long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when a certificate is at this state or worse: `error`
+    /// (critical) or `warning`.
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+    /// Monitoring-plugin mode (Nagios, Icinga): a one-line status with
+    /// perfdata on standard output and exit 0/1/2/3; the report itself goes
+    /// to --output if given.
+    #[arg(long)]
+    pub nagios: bool,
+    /// Compare with the last run kept in FILE (new, gone, renewed, changed
+    /// certificates) and keep this run there for the next.
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Worker threads (default: one per core).
+    #[arg(long, value_name = "N")]
+    pub jobs: Option<usize>,
 }
 
 /// Where the audit time comes from, beside `--at`: NTP servers and the
@@ -147,6 +234,48 @@ pub struct TimeCmdArgs {
     pub format: Format,
 }
 
+/// How revocation is checked (`check` and `sweep`).
+#[derive(Debug, Args)]
+pub struct RevocationArgs {
+    /// Check revocation of every certificate of each path below the anchor:
+    /// `crl` (`--crl` files, then the certificates' distribution points),
+    /// `ocsp` (`--ocsp-url`, then the certificates' AIA responders), `both`
+    /// (`--crl` files, then OCSP, then distribution points), or `off`.
+    #[arg(long, value_enum, default_value_t = RevocationMode::Both)]
+    pub revocation: RevocationMode,
+    /// What an unknown revocation status is: `soft` a warning, `hard` an
+    /// error. A revoked certificate is always an error.
+    #[arg(long, value_enum, default_value_t = RevocationPolicy::Soft)]
+    pub revocation_policy: RevocationPolicy,
+    /// A CRL to check against (PEM or DER; repeatable). Its signature is
+    /// verified with the issuing CA of the certificate it answers for.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// Ask this OCSP responder instead of the certificates' AIA URLs.
+    #[arg(long, value_name = "URL")]
+    pub ocsp_url: Option<String>,
+    /// No network I/O at all: revocation uses `--crl` files and what the
+    /// cache holds; a certificate whose status needs the network is
+    /// `unknown` ("not fetched (--offline)").
+    #[arg(long, env = "PKIAUDIT_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
+    /// Where fetched CRLs and OCSP answers are kept between runs (default:
+    /// `$XDG_CACHE_HOME/pkiaudit/revocation` or
+    /// `~/.cache/pkiaudit/revocation`). An entry is used while it verifies
+    /// and is fresh (and revalidated with the server when HTTP's max-age
+    /// ran out first), else fetched again.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the revocation cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+    /// The LDAP server (HOST[:PORT]) for host-less `ldap:///CN=...` CRL
+    /// distribution points, as Active Directory Certificate Services writes
+    /// them.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub ldap_server: Option<String>,
+}
+
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Certificate files, directories, or '-' for standard input.
@@ -186,43 +315,8 @@ pub struct CheckArgs {
     /// CAs it accepts (40 hex digits each; commas, spaces and colons allowed).
     #[arg(long, value_name = "HEX[,HEX...]")]
     pub certreq: Vec<String>,
-    /// Check revocation of every certificate of each path below the anchor:
-    /// `crl` (`--crl` files, then the certificates' distribution points),
-    /// `ocsp` (`--ocsp-url`, then the certificates' AIA responders), `both`
-    /// (`--crl` files, then OCSP, then distribution points), or `off`.
-    #[arg(long, value_enum, default_value_t = RevocationMode::Both)]
-    pub revocation: RevocationMode,
-    /// What an unknown revocation status is: `soft` a warning, `hard` an
-    /// error. A revoked certificate is always an error.
-    #[arg(long, value_enum, default_value_t = RevocationPolicy::Soft)]
-    pub revocation_policy: RevocationPolicy,
-    /// A CRL to check against (PEM or DER; repeatable). Its signature is
-    /// verified with the issuing CA of the certificate it answers for.
-    #[arg(long, value_name = "FILE")]
-    pub crl: Vec<PathBuf>,
-    /// Ask this OCSP responder instead of the certificates' AIA URLs.
-    #[arg(long, value_name = "URL")]
-    pub ocsp_url: Option<String>,
-    /// No network I/O at all: revocation uses `--crl` files and what the
-    /// cache holds; a certificate whose status needs the network is
-    /// `unknown` ("not fetched (--offline)").
-    #[arg(long, env = "PKIAUDIT_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
-    pub offline: bool,
-    /// Where fetched CRLs and OCSP answers are kept between runs (default:
-    /// `$XDG_CACHE_HOME/pkiaudit/revocation` or
-    /// `~/.cache/pkiaudit/revocation`). An entry is used while it verifies
-    /// and is fresh (and revalidated with the server when HTTP's max-age
-    /// ran out first), else fetched again.
-    #[arg(long, value_name = "DIR")]
-    pub cache_dir: Option<PathBuf>,
-    /// Do not read or write the revocation cache.
-    #[arg(long, conflicts_with = "cache_dir")]
-    pub no_cache: bool,
-    /// The LDAP server (HOST[:PORT]) for host-less `ldap:///CN=...` CRL
-    /// distribution points, as Active Directory Certificate Services writes
-    /// them.
-    #[arg(long, value_name = "HOST[:PORT]")]
-    pub ldap_server: Option<String>,
+    #[command(flatten)]
+    pub rev: RevocationArgs,
     /// The running-config of the device that judges these certificates
     /// (IOS `show running-config`): each end-entity certificate is matched
     /// against its certificate maps and IKEv2 profiles and audited under the
@@ -357,6 +451,7 @@ where
         Command::Check(args) => check(*args, &mut stdout),
         Command::Inspect(args) => inspect(args, &mut stdout),
         Command::Trust(args) => trust(args, &mut stdout),
+        Command::Sweep(args) => sweep_cmd(*args, &mut stdout),
         Command::Rules(args) => rules(args, &mut stdout),
         Command::Time(args) => time_cmd(args, &mut stdout),
         Command::Limbo(args) => limbo(args, &mut stdout),
@@ -455,6 +550,184 @@ fn trusted_time(
     Ok((chosen, ev))
 }
 
+fn sweep_cmd(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    if !args.nagios {
+        return sweep_run(&args, out);
+    }
+    match sweep_run(&args, out) {
+        Ok(code) => Ok(code),
+        Err(e) => {
+            // UNKNOWN: the sweep itself could not run.
+            writeln!(
+                out,
+                "PKIAUDIT UNKNOWN - {}",
+                format!("{e:#}").replace(['\n', '|'], " ")
+            )?;
+            Ok(3)
+        }
+    }
+}
+
+fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
+    use crate::sweep::{self, inventory, output};
+    if args.crit_days > args.warn_days {
+        anyhow::bail!(
+            "--crit-days ({}) is more than --warn-days ({})",
+            args.crit_days,
+            args.warn_days
+        );
+    }
+    if args.rev.offline && !args.clock.ntp.is_empty() {
+        anyhow::bail!("--ntp and --offline (or PKIAUDIT_OFFLINE) contradict each other");
+    }
+    if args.rev.offline && args.read.fetch {
+        anyhow::bail!("--fetch and --offline (or PKIAUDIT_OFFLINE) contradict each other");
+    }
+    if args.jobs == Some(0) {
+        anyhow::bail!("--jobs must be at least 1");
+    }
+    let load_opts = args.read.load_options()?;
+    let (time, time_evidence) = trusted_time(&args.time, &args.clock, &load_opts.device_tz)?;
+    let host = args
+        .host
+        .as_deref()
+        .map(Host::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--host: {e}"))?;
+    let mut labels = std::collections::BTreeMap::new();
+    for l in &args.label {
+        let (k, v) = l
+            .split_once('=')
+            .filter(|(k, _)| !k.trim().is_empty())
+            .ok_or_else(|| anyhow::anyhow!("--label {l}: expected KEY=VALUE"))?;
+        labels.insert(k.trim().to_string(), v.to_string());
+    }
+    let mut targets = Vec::new();
+    for spec in &args.inventory {
+        let path = std::path::Path::new(spec);
+        if inventory::is_inventory(path) {
+            targets.extend(inventory::read(path).map_err(|e| anyhow::anyhow!("{e}"))?);
+        } else {
+            let mut t = inventory::Target {
+                name: spec.clone(),
+                paths: Vec::new(),
+                problems: Vec::new(),
+                profile: args.profile,
+                host: host.clone(),
+                trust: args.trust.clone(),
+                labels: labels.clone(),
+            };
+            inventory::expand_into(spec, &mut t);
+            targets.push(t);
+        }
+    }
+    // The anchors of every target serve https distribution points too.
+    let mut tls_roots = Vec::new();
+    for t in &targets {
+        for input in load::load_paths_with(&t.trust, &load_opts) {
+            tls_roots.extend(input.certs.into_iter().map(|c| c.cert.der));
+        }
+    }
+    let opts = sweep::SweepOptions {
+        time,
+        time_evidence,
+        warn_days: i64::from(args.warn_days),
+        crit_days: i64::from(args.crit_days),
+        revocation: revocation_options(&args.rev, tls_roots)?,
+        load: load_opts,
+    };
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new(0).with_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} auditing {pos}/{len} files [{elapsed_precise}] {wide_bar} {eta}",
+            )
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let progress = |n: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(n);
+    };
+    let threads = args.jobs.unwrap_or(0);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .map_err(|e| anyhow::anyhow!("worker threads: {e}"))?;
+    let mut report = pool.install(|| sweep::run(&targets, &opts, &progress));
+    bar.finish_and_clear();
+    if let Some(state_path) = &args.state {
+        match std::fs::read(state_path) {
+            Ok(bytes) => {
+                let previous: sweep::StateFile = serde_json::from_slice(&bytes).map_err(|e| {
+                    anyhow::anyhow!(
+                        "--state {}: not a pkiaudit state file: {e}",
+                        state_path.display()
+                    )
+                })?;
+                report.diff = Some(sweep::diff(&previous, &report));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                report.diff = Some(sweep::diff(
+                    &sweep::StateFile {
+                        schema_version: sweep::SCHEMA_VERSION,
+                        time: String::new(),
+                        certificates: Vec::new(),
+                    },
+                    &report,
+                ));
+            }
+            Err(e) => anyhow::bail!("--state {}: {e}", state_path.display()),
+        }
+        let state = serde_json::to_vec_pretty(&sweep::StateFile::of(&report))?;
+        output::write_atomically(state_path, &state)
+            .map_err(|e| anyhow::anyhow!("--state {}: {e}", state_path.display()))?;
+    }
+    for i in report.inputs.iter() {
+        for e in &i.errors {
+            eprintln!("pkiaudit: {e}");
+        }
+    }
+    let mut rendered = Vec::new();
+    match args.format {
+        SweepFormat::Text => output::write_text(&mut rendered, &report)?,
+        SweepFormat::Json => output::write_json(&mut rendered, &report)?,
+        SweepFormat::Jsonl => output::write_jsonl(&mut rendered, &report)?,
+        SweepFormat::Prometheus => output::write_prometheus(&mut rendered, &report)?,
+        SweepFormat::Junit => output::write_junit(&mut rendered, &report)?,
+    }
+    match &args.output {
+        Some(path) => output::write_atomically(path, &rendered)
+            .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
+        None if args.nagios => {}
+        None => out.write_all(&rendered)?,
+    }
+    if args.nagios {
+        let (code, line) = output::nagios(&report);
+        writeln!(out, "{line}")?;
+        return Ok(code);
+    }
+    use crate::sweep::report::State;
+    let worst = report
+        .certificates
+        .iter()
+        .map(|c| c.state)
+        .max()
+        .unwrap_or(State::Ok);
+    let threshold = match args.fail_on {
+        FailOn::Error => State::Critical,
+        FailOn::Warning => State::Warning,
+    };
+    Ok(if report.summary.input_errors > 0 {
+        exit::ERROR
+    } else if worst >= threshold {
+        exit::FINDINGS
+    } else {
+        exit::OK
+    })
+}
+
 fn time_cmd(args: TimeCmdArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     if args.clock.ntp.is_empty() {
         anyhow::bail!("give at least one --ntp SERVER[:PORT] (or PKIAUDIT_NTP)");
@@ -520,10 +793,10 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
         None => None,
     };
-    if args.offline && args.read.fetch {
+    if args.rev.offline && args.read.fetch {
         anyhow::bail!("--fetch and --offline (or PKIAUDIT_OFFLINE) contradict each other");
     }
-    if args.offline && !args.clock.ntp.is_empty() {
+    if args.rev.offline && !args.clock.ntp.is_empty() {
         anyhow::bail!("--ntp and --offline (or PKIAUDIT_OFFLINE) contradict each other");
     }
     let load_opts = args.read.load_options()?;
@@ -578,7 +851,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         .flat_map(|i| i.certs.iter())
         .map(|c| c.cert.der.clone())
         .collect();
-    opts.revocation = revocation_options(&args, tls_roots)?;
+    opts.revocation = revocation_options(&args.rev, tls_roots)?;
     report_input_errors(&inputs);
     report_input_errors(&trust.anchors);
     report_input_errors(&trust.untrusted);
@@ -604,7 +877,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 
 /// `--revocation` and its companions; `None` when off.
 fn revocation_options(
-    args: &CheckArgs,
+    args: &RevocationArgs,
     tls_roots: Vec<Vec<u8>>,
 ) -> anyhow::Result<Option<std::sync::Arc<audit::revocation::Revocation>>> {
     let mode = args.revocation;

@@ -529,32 +529,44 @@ pub fn load_paths_with(paths: &[PathBuf], opts: &LoadOptions) -> Vec<LoadedInput
     for path in paths {
         if path.as_os_str() == "-" {
             out.push(load_reader_with("-", io::stdin().lock(), opts));
-        } else if path.is_dir() {
-            let mut files = Vec::new();
-            let mut error = None;
-            collect_files(path, &mut files, &mut error);
-            if let Some(message) = error {
-                let mut input = LoadedInput::new(&path.display().to_string(), 0);
-                input.problem(ProblemLevel::Error, None, None, message);
-                out.push(input);
-            }
-            if files.is_empty() {
-                let mut input = LoadedInput::new(&path.display().to_string(), 0);
-                input.problem(
-                    ProblemLevel::Error,
-                    None,
-                    None,
-                    "directory holds no files to read",
-                );
-                out.push(input);
-            }
-            files.sort();
-            out.extend(files.iter().map(|f| load_file_with(f, opts)));
-        } else {
-            out.push(load_file_with(path, opts));
+            continue;
         }
+        let (files, errors) = expand_path(path);
+        out.extend(errors);
+        out.extend(files.iter().map(|f| load_file_with(f, opts)));
     }
     out
+}
+
+/// The files a path stands for: itself, or every file under a directory
+/// (recursive, sorted, hidden files and symbolic links to directories
+/// left out), with an input error for a directory that cannot be read in
+/// full or holds nothing.
+pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
+    if !path.is_dir() {
+        return (vec![path.to_path_buf()], Vec::new());
+    }
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut error = None;
+    collect_files(path, &mut files, &mut error);
+    if let Some(message) = error {
+        let mut input = LoadedInput::new(&path.display().to_string(), 0);
+        input.problem(ProblemLevel::Error, None, None, message);
+        errors.push(input);
+    }
+    if files.is_empty() {
+        let mut input = LoadedInput::new(&path.display().to_string(), 0);
+        input.problem(
+            ProblemLevel::Error,
+            None,
+            None,
+            "directory holds no files to read",
+        );
+        errors.push(input);
+    }
+    files.sort();
+    (files, errors)
 }
 
 fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String>) {

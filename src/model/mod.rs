@@ -386,6 +386,9 @@ pub struct Certificate {
     /// SHA-1 of the DER SubjectPublicKeyInfo: the value an IKEv2 CERTREQ
     /// payload lists for a trust anchor (RFC 7296 §3.7).
     pub spki_sha1: String,
+    /// SHA-256 of the DER SubjectPublicKeyInfo: the key's identity across
+    /// renewals (sweep `--state`).
+    pub spki_sha256: String,
     /// Subject and issuer names are byte-identical.
     pub self_issued: bool,
     /// `Some(true)` when the certificate's signature verifies with its own
@@ -430,6 +433,7 @@ impl Certificate {
             sha1: String::new(),
             sha256: String::new(),
             spki_sha1: String::new(),
+            spki_sha256: String::new(),
             self_issued: false,
             self_signature_valid: None,
         }
@@ -475,6 +479,9 @@ impl Certificate {
             spki_sha1: hex_lower(
                 ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, tbs.subject_pki.raw)
                     .as_ref(),
+            ),
+            spki_sha256: hex_lower(
+                ring::digest::digest(&ring::digest::SHA256, tbs.subject_pki.raw).as_ref(),
             ),
             self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
             ..Certificate::placeholder()

@@ -207,7 +207,7 @@ impl CertSpec {
         self
     }
 
-    fn params(&self) -> CertificateParams {
+    pub fn params(&self) -> CertificateParams {
         let mut p = CertificateParams::default();
         p.distinguished_name = rcgen::DistinguishedName::new();
         if let Some(org) = &self.org {

@@ -1,0 +1,305 @@
+//! What a sweep covers: targets from the command line (files, directories,
+//! globs) or from an inventory file (TOML) that names each target with its
+//! own profile, host, trust store and labels.
+//!
+//! ```toml
+//! # defaults for every target below
+//! profile = "ikev2"
+//! trust = ["pki/corp-root.pem"]
+//! labels = { owner = "netops" }
+//!
+//! [[target]]
+//! name = "hub1 identity"
+//! paths = ["hub1/*.pem", "hub1/running-config.txt"]
+//! profile = "anyconnect-server"
+//! host = "vpn.example.com"
+//! labels = { site = "fra", device = "hub1" }
+//!
+//! [[target]]
+//! name = "client certificates"
+//! paths = ["clients/"]
+//! profile = "flexvpn-client"
+//! ```
+//!
+//! Relative paths are relative to the inventory file. A pattern that
+//! matches nothing is an input error of the sweep, never silently empty.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use clap::ValueEnum;
+use serde::Deserialize;
+
+use crate::audit::names::Host;
+use crate::audit::profile::Profile;
+
+/// Bytes read from an inventory file.
+pub const MAX_INVENTORY_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Paths one glob pattern may expand to.
+pub const MAX_GLOB_MATCHES: usize = 100_000;
+
+/// One thing to audit, with how to audit it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    /// Its name in reports (`name`, or the path given on the command line).
+    pub name: String,
+    /// Files and directories (globs already expanded).
+    pub paths: Vec<PathBuf>,
+    /// Why some of what was asked for could not be expanded (a pattern
+    /// that matches nothing, a bad pattern): input errors.
+    pub problems: Vec<(String, String)>,
+    pub profile: Profile,
+    pub host: Option<Host>,
+    /// Trust anchors (files or directories).
+    pub trust: Vec<PathBuf>,
+    /// Labels for metrics and reports (site, device, owner, ...).
+    pub labels: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InventoryFile {
+    profile: Option<String>,
+    host: Option<String>,
+    #[serde(default)]
+    trust: Vec<String>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+    #[serde(default)]
+    target: Vec<TargetEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TargetEntry {
+    name: Option<String>,
+    paths: Vec<String>,
+    profile: Option<String>,
+    host: Option<String>,
+    trust: Option<Vec<String>>,
+    #[serde(default)]
+    labels: BTreeMap<String, String>,
+}
+
+/// Whether `path` names an inventory file rather than certificates.
+pub fn is_inventory(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        && path.is_file()
+}
+
+/// Parse a profile name as the command line spells it.
+pub fn parse_profile(name: &str) -> Result<Profile, String> {
+    Profile::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Profile::value_variants()
+            .iter()
+            .filter_map(|p| p.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown profile '{name}' (one of {})", names.join(", "))
+    })
+}
+
+/// Read an inventory file. Errors name the file (and TOML's line and
+/// column).
+pub fn read(path: &Path) -> Result<Vec<Target>, String> {
+    use std::io::Read;
+    let shown = path.display();
+    let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
+    let mut text = String::new();
+    file.take(MAX_INVENTORY_BYTES + 1)
+        .read_to_string(&mut text)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if text.len() as u64 > MAX_INVENTORY_BYTES {
+        return Err(format!(
+            "{shown}: larger than {} MiB; not an inventory",
+            MAX_INVENTORY_BYTES / (1024 * 1024)
+        ));
+    }
+    let inv: InventoryFile = toml::from_str(&text)
+        .map_err(|e| format!("{shown}: {}", e.to_string().trim_end().replace('\n', " ")))?;
+    if inv.target.is_empty() {
+        return Err(format!("{shown}: no [[target]] entries"));
+    }
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut out = Vec::new();
+    for (i, t) in inv.target.iter().enumerate() {
+        let name = t
+            .name
+            .clone()
+            .unwrap_or_else(|| format!("{shown} target {}", i + 1));
+        let profile = match t.profile.as_ref().or(inv.profile.as_ref()) {
+            Some(p) => parse_profile(p).map_err(|e| format!("{shown}: target '{name}': {e}"))?,
+            None => Profile::Ikev2,
+        };
+        let host = match t.host.as_ref().or(inv.host.as_ref()) {
+            Some(h) => {
+                Some(Host::parse(h).map_err(|e| format!("{shown}: target '{name}': host: {e}"))?)
+            }
+            None => None,
+        };
+        if t.paths.is_empty() {
+            return Err(format!("{shown}: target '{name}' has no paths"));
+        }
+        let mut labels = inv.labels.clone();
+        labels.extend(t.labels.clone());
+        let trust: Vec<PathBuf> = t
+            .trust
+            .as_ref()
+            .unwrap_or(&inv.trust)
+            .iter()
+            .map(|p| base.join(p))
+            .collect();
+        let mut target = Target {
+            name,
+            paths: Vec::new(),
+            problems: Vec::new(),
+            profile,
+            host,
+            trust,
+            labels,
+        };
+        for p in &t.paths {
+            expand_into(&base.join(p).display().to_string(), &mut target);
+        }
+        out.push(target);
+    }
+    Ok(out)
+}
+
+/// Whether text is a glob pattern rather than a plain path.
+fn is_pattern(text: &str) -> bool {
+    text.contains(['*', '?', '['])
+}
+
+/// Add what `spec` names to `target`: the path itself when it exists or is
+/// not a pattern (a missing plain path is reported by the loader, with the
+/// OS error), else the files the glob matches.
+pub fn expand_into(spec: &str, target: &mut Target) {
+    if !is_pattern(spec) || Path::new(spec).exists() {
+        target.paths.push(PathBuf::from(spec));
+        return;
+    }
+    let paths = match glob::glob(spec) {
+        Ok(p) => p,
+        Err(e) => {
+            target
+                .problems
+                .push((spec.to_string(), format!("bad pattern: {e}")));
+            return;
+        }
+    };
+    let mut found = Vec::new();
+    for entry in paths {
+        match entry {
+            Ok(p) => {
+                if found.len() >= MAX_GLOB_MATCHES {
+                    target.problems.push((
+                        spec.to_string(),
+                        format!(
+                            "matches more than {MAX_GLOB_MATCHES} paths; the rest are not read"
+                        ),
+                    ));
+                    break;
+                }
+                found.push(p);
+            }
+            Err(e) => target.problems.push((
+                spec.to_string(),
+                format!("cannot read {}: {}", e.path().display(), e.error()),
+            )),
+        }
+    }
+    if found.is_empty() {
+        target
+            .problems
+            .push((spec.to_string(), "no file matches this pattern".into()));
+    }
+    found.sort();
+    target.paths.extend(found);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+        let p = dir.join(name);
+        if let Some(parent) = p.parent() {
+            std::fs::create_dir_all(parent).unwrap();
+        }
+        std::fs::write(&p, text).unwrap();
+        p
+    }
+
+    #[test]
+    fn targets_with_defaults_globs_and_labels() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "hub1/a.pem", "x");
+        write(dir.path(), "hub1/b.pem", "x");
+        write(dir.path(), "hub1/notes.txt", "x");
+        let inv = write(
+            dir.path(),
+            "inventory.toml",
+            r#"
+profile = "flexvpn-server"
+trust = ["root.pem"]
+labels = { owner = "netops" }
+
+[[target]]
+name = "hub1"
+paths = ["hub1/*.pem", "missing/*.pem"]
+host = "vpn.example.com"
+labels = { site = "fra" }
+
+[[target]]
+paths = ["clients"]
+profile = "flexvpn-client"
+trust = []
+"#,
+        );
+        let t = read(&inv).unwrap();
+        assert_eq!(t.len(), 2);
+        assert_eq!(t[0].name, "hub1");
+        assert_eq!(t[0].profile, Profile::FlexVpnServer);
+        assert_eq!(t[0].host.as_ref().unwrap().to_string(), "vpn.example.com");
+        assert_eq!(t[0].paths.len(), 2, "{:?}", t[0].paths);
+        assert!(t[0].paths.iter().all(|p| p.extension().unwrap() == "pem"));
+        assert_eq!(t[0].problems.len(), 1);
+        assert!(t[0].problems[0].1.contains("no file matches"));
+        assert_eq!(t[0].trust, vec![dir.path().join("root.pem")]);
+        assert_eq!(t[0].labels["owner"], "netops");
+        assert_eq!(t[0].labels["site"], "fra");
+        assert_eq!(t[1].profile, Profile::FlexVpnClient);
+        assert!(t[1].trust.is_empty());
+        // a plain path that does not exist is kept: the loader reports it
+        assert_eq!(t[1].paths, vec![dir.path().join("clients")]);
+        assert!(t[1].name.contains("target 2"));
+    }
+
+    #[test]
+    fn bad_inventories_are_errors_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        for (text, says) in [
+            (
+                "[[target]]\npaths = [\"a\"]\nprofile = \"nonsense\"\n",
+                "unknown profile",
+            ),
+            ("[[target]]\npaths = [\"a\"]\ncolour = \"red\"\n", "colour"),
+            ("profile = \"ikev2\"\n", "no [[target]]"),
+            ("[[target]]\npaths = []\n", "no paths"),
+            ("[[target]\n", "inventory.toml"),
+            (
+                "[[target]]\npaths = [\"a\"]\nhost = \"bad host name!\"\n",
+                "host",
+            ),
+        ] {
+            let inv = write(dir.path(), "inventory.toml", text);
+            let e = read(&inv).unwrap_err();
+            assert!(
+                e.contains("inventory.toml") && e.contains(says),
+                "{text}: {e}"
+            );
+        }
+    }
+}

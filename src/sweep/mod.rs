@@ -1,0 +1,528 @@
+//! `pkiaudit sweep`: audit a whole inventory in one process, on all cores,
+//! with shared CRL/OCSP caches, losing nothing, and feed monitoring.
+//!
+//! Two passes over the files, both in parallel (rayon):
+//!
+//! 1. **Scan**: read every file; note each certificate's SHA-256 and where
+//!    it was found, and keep the CA certificates (a few) as the pool chains
+//!    are built from. Nothing else is kept.
+//! 2. **Audit**: read each file again and audit the certificates whose
+//!    first place it is (a certificate found in several places is audited
+//!    once, and its row lists every place), with chains built from the
+//!    target's trust anchors and the pool, and revocation through one
+//!    shared [`Revocation`] (each CRL fetched once per run, at most
+//!    [`crate::audit::revocation::MAX_PER_HOST`] requests per server).
+//!
+//! Only the rows (a few hundred bytes per certificate) outlive a file, so
+//! memory does not grow with the parsed certificates.
+
+pub mod inventory;
+pub mod output;
+pub mod report;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::audit::chain::{PoolCert, Status as ChainStatus, TrustStore};
+use crate::audit::revocation::{Revocation, Status as RevStatus};
+use crate::audit::rules::Severity;
+use crate::audit::{self, AuditedCert, Options, Role, Verdict};
+use crate::load::{self, LoadOptions, LoadedInput, ProblemLevel};
+use crate::time::{AuditTime, TimeEvidence};
+
+pub use inventory::Target;
+use report::{CertRow, Diff, InputRow, RowFinding, State, Summary, SweepReport};
+
+/// The JSON schema version of sweep reports and state files.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// How a sweep judges.
+#[derive(Debug, Clone)]
+pub struct SweepOptions {
+    pub time: AuditTime,
+    pub time_evidence: TimeEvidence,
+    /// A certificate expiring within this many days is a warning.
+    pub warn_days: i64,
+    /// ... and within this many days critical.
+    pub crit_days: i64,
+    pub revocation: Option<Arc<Revocation>>,
+    pub load: LoadOptions,
+}
+
+/// One file to read, under one target.
+struct Job {
+    target: usize,
+    path: PathBuf,
+}
+
+/// What the scan pass keeps of a file.
+struct Scan {
+    input: InputRow,
+    /// (SHA-256, place) of each certificate, in file order.
+    certs: Vec<(String, String)>,
+    /// Partial records (`show` output) found.
+    partials: usize,
+    cas: Vec<PoolCert>,
+}
+
+fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
+    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+fn place(p: &load::Provenance, shown: &str) -> String {
+    // `file #2 (line 30)`, but the bare file when it holds one certificate
+    // at its start, as most inventories do.
+    let full = p.to_string();
+    if p.index == 1 && p.line.is_none_or(|l| l == 1) && p.bundle_index.is_none() && p.ike.is_none()
+    {
+        shown.to_string()
+    } else {
+        full
+    }
+}
+
+fn input_row(input: &LoadedInput, target: &str) -> InputRow {
+    InputRow {
+        file: input.file.clone(),
+        target: target.to_string(),
+        format: input.format.map(str::to_string),
+        certificates: input.certs.len() + input.partials.len(),
+        errors: input
+            .problems
+            .iter()
+            .filter(|p| p.level == ProblemLevel::Error)
+            .map(|p| p.to_string())
+            .collect(),
+    }
+}
+
+fn scan(job: &Job, target: &Target, opts: &LoadOptions) -> Scan {
+    let input = load::load_file_with(&job.path, opts);
+    let shown = input.file.clone();
+    let certs = input
+        .certs
+        .iter()
+        .map(|c| (c.cert.sha256.clone(), place(&c.provenance, &shown)))
+        .collect();
+    let cas = input
+        .certs
+        .iter()
+        .filter(|c| c.cert.basic_constraints.as_ref().is_some_and(|b| b.ca))
+        .map(|c| PoolCert {
+            cert: c.cert.clone(),
+            source: c.provenance.to_string(),
+        })
+        .collect();
+    Scan {
+        input: input_row(&input, &target.name),
+        certs,
+        partials: input.partials.len(),
+        cas,
+    }
+}
+
+fn state_of(verdict: Verdict, days_left: i64, warn_days: i64, crit_days: i64) -> State {
+    if verdict == Verdict::Fail || days_left < crit_days {
+        State::Critical
+    } else if verdict == Verdict::Warn || days_left < warn_days {
+        State::Warning
+    } else {
+        State::Ok
+    }
+}
+
+fn chain_text(a: &AuditedCert) -> String {
+    match &a.chain {
+        None => "not-checked".into(),
+        Some(c) => match c.status {
+            ChainStatus::Verified => "verified",
+            ChainStatus::VerifiedLegacy => "verified-legacy",
+            ChainStatus::Failed => "failed",
+            ChainStatus::NotVerified => "not-verified",
+        }
+        .into(),
+    }
+}
+
+fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOptions) -> CertRow {
+    let cert = &a.subject.cert;
+    let at = opts.time.instant;
+    let days_left = cert.days_left(at);
+    let own = a
+        .revocation
+        .iter()
+        .find(|c| c.serial == cert.serial && c.subject == cert.subject.text);
+    let revocation = match (&opts.revocation, own) {
+        (None, _) => "off",
+        (Some(_), None) => "not-checked",
+        (Some(_), Some(c)) => match c.status {
+            RevStatus::Good { .. } => "good",
+            RevStatus::Revoked { .. } => "revoked",
+            RevStatus::Unknown { .. } => "unknown",
+            RevStatus::NoSource => "no-source",
+        },
+    };
+    let findings: Vec<RowFinding> = a
+        .findings
+        .iter()
+        .filter(|f| f.severity() >= Severity::Warning)
+        .map(|f| RowFinding {
+            rule: f.rule.id.to_string(),
+            severity: f.severity().as_str().to_string(),
+            message: f.message.clone(),
+        })
+        .collect();
+    let sans = cert
+        .subject_alt_name
+        .as_ref()
+        .map(|s| s.entries.iter().map(|e| e.to_string()).collect())
+        .unwrap_or_default();
+    CertRow {
+        sha256: cert.sha256.clone(),
+        subject: cert.subject.text.clone(),
+        issuer: cert.issuer.text.clone(),
+        serial: cert.serial.clone(),
+        not_before: ts(cert.not_before),
+        not_after: ts(cert.not_after),
+        not_after_unix: cert.not_after.timestamp(),
+        days_left,
+        role: match a.subject.role {
+            Role::EndEntity => "end-entity",
+            Role::Ca => "ca",
+        }
+        .into(),
+        spki_sha256: cert.spki_sha256.clone(),
+        sans,
+        target: target.name.clone(),
+        labels: target.labels.clone(),
+        profile: target.profile.to_string(),
+        places,
+        verdict: a.verdict.as_str().into(),
+        state: state_of(a.verdict, days_left, opts.warn_days, opts.crit_days),
+        expired: cert.not_after < at,
+        revoked: revocation == "revoked",
+        revocation: revocation.into(),
+        chain: chain_text(a),
+        findings,
+        info_findings: a
+            .findings
+            .iter()
+            .filter(|f| f.severity() < Severity::Warning)
+            .count(),
+    }
+}
+
+/// Run a sweep over `targets`. `progress` is told each file audited.
+pub fn run(
+    targets: &[Target],
+    opts: &SweepOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> SweepReport {
+    let started = Instant::now();
+    let mut inputs: Vec<InputRow> = Vec::new();
+    let mut jobs: Vec<Job> = Vec::new();
+    for (ti, t) in targets.iter().enumerate() {
+        for (spec, why) in &t.problems {
+            inputs.push(InputRow {
+                file: spec.clone(),
+                target: t.name.clone(),
+                format: None,
+                certificates: 0,
+                errors: vec![format!("{spec}: {why}")],
+            });
+        }
+        for p in &t.paths {
+            let (files, errors) = load::expand_path(p);
+            inputs.extend(errors.iter().map(|e| input_row(e, &t.name)));
+            jobs.extend(files.into_iter().map(|path| Job { target: ti, path }));
+        }
+    }
+    // Trust anchors per target, read once per distinct list; their read
+    // errors are input errors of the sweep too.
+    let mut anchor_sets: HashMap<Vec<PathBuf>, Vec<LoadedInput>> = HashMap::new();
+    for t in targets {
+        if !anchor_sets.contains_key(&t.trust) {
+            let mut loaded = load::load_paths_with(&t.trust, &opts.load);
+            for l in &mut loaded {
+                l.refuse_partials_as_trust();
+                if l.has_errors() {
+                    let mut row = input_row(l, &t.name);
+                    row.certificates = 0;
+                    row.errors = row.errors.iter().map(|e| format!("--trust: {e}")).collect();
+                    inputs.push(row);
+                }
+            }
+            anchor_sets.insert(t.trust.clone(), loaded);
+        }
+    }
+
+    // Pass 1: scan.
+    let total = jobs.len() as u64;
+    let scans: Vec<Scan> = jobs
+        .par_iter()
+        .map(|j| scan(j, &targets[j.target], &opts.load))
+        .collect();
+    let mut places: HashMap<String, Vec<String>> = HashMap::new();
+    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut pool_seen: HashSet<String> = HashSet::new();
+    let mut pool: Vec<PoolCert> = Vec::new();
+    let mut partials = 0;
+    for (ji, s) in scans.iter().enumerate() {
+        for (k, (sha, at)) in s.certs.iter().enumerate() {
+            places.entry(sha.clone()).or_default().push(at.clone());
+            first.entry(sha.clone()).or_insert((ji, k));
+        }
+        partials += s.partials;
+        for ca in &s.cas {
+            if pool_seen.insert(ca.cert.sha256.clone()) {
+                pool.push(ca.clone());
+            }
+        }
+    }
+    let found: usize = scans.iter().map(|s| s.input.certificates).sum();
+    let scan_rows: Vec<InputRow> = scans.into_iter().map(|s| s.input).collect();
+
+    // One store per target: its anchors, and every CA certificate of the
+    // inventory as a possible intermediate.
+    let stores: Vec<TrustStore> = targets
+        .iter()
+        .map(|t| {
+            let trust = audit::Trust {
+                anchors: anchor_sets.get(&t.trust).cloned().unwrap_or_default(),
+                ..audit::Trust::default()
+            };
+            let mut store = trust.store();
+            store.untrusted = pool.clone();
+            store
+        })
+        .collect();
+    let target_opts: Vec<Options> = targets
+        .iter()
+        .map(|t| {
+            let mut o = Options::new(t.profile, opts.time);
+            o.host = t.host.clone();
+            o.warn_days = opts.warn_days;
+            o.revocation = opts.revocation.clone();
+            o.time_evidence = opts.time_evidence.clone();
+            o
+        })
+        .collect();
+
+    // Pass 2: audit each certificate at its first place.
+    let done = std::sync::atomic::AtomicU64::new(0);
+    let per_file: Vec<Vec<CertRow>> = jobs
+        .par_iter()
+        .enumerate()
+        .map(|(ji, j)| {
+            let t = &targets[j.target];
+            let input = load::load_file_with(&j.path, &opts.load);
+            // A certificate is audited at its first place only; the file's
+            // other certificates stay in the input, as what it sends.
+            let canonical = |a: &AuditedCert| {
+                a.subject.is_partial()
+                    || first
+                        .get(&a.subject.cert.sha256)
+                        .is_none_or(|&(fj, fk)| (fj, fk + 1) == (ji, a.subject.provenance.index))
+            };
+            let owns_any = input.certs.iter().enumerate().any(|(k, c)| {
+                first
+                    .get(&c.cert.sha256)
+                    .is_none_or(|&(fj, fk)| (fj, fk) == (ji, k))
+            });
+            let rows = if !owns_any && input.partials.is_empty() {
+                Vec::new()
+            } else {
+                let audited = audit::audit_inputs(
+                    std::slice::from_ref(&input),
+                    &stores[j.target],
+                    None,
+                    &target_opts[j.target],
+                );
+                audited
+                    .iter()
+                    .filter(|a| canonical(a))
+                    .map(|a| {
+                        let mut at = places
+                            .get(&a.subject.cert.sha256)
+                            .cloned()
+                            .filter(|_| !a.subject.is_partial())
+                            .unwrap_or_else(|| vec![a.subject.provenance.to_string()]);
+                        for d in &a.subject.duplicates {
+                            let text = d.to_string();
+                            if !at.contains(&text) {
+                                at.push(text);
+                            }
+                        }
+                        row(a, t, at, opts)
+                    })
+                    .collect()
+            };
+            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            progress(n, total);
+            rows
+        })
+        .collect();
+    let mut certificates: Vec<CertRow> = per_file.into_iter().flatten().collect();
+    certificates.sort_by(|a, b| {
+        a.not_after_unix
+            .cmp(&b.not_after_unix)
+            .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.sha256.cmp(&b.sha256))
+    });
+    inputs.extend(scan_rows);
+
+    let mut summary = Summary {
+        inputs: inputs.len(),
+        inputs_with_errors: inputs.iter().filter(|i| !i.errors.is_empty()).count(),
+        input_errors: inputs.iter().map(|i| i.errors.len()).sum(),
+        certificates_found: found,
+        unique: certificates.len(),
+        duplicates: certificates
+            .iter()
+            .map(|c| c.places.len().saturating_sub(1))
+            .sum(),
+        ..Summary::default()
+    };
+    let _ = partials;
+    for c in &certificates {
+        match c.verdict.as_str() {
+            "fail" => summary.fail += 1,
+            "warn" => summary.warn += 1,
+            _ => summary.pass += 1,
+        }
+        match c.state {
+            State::Ok => summary.ok += 1,
+            State::Warning => summary.warning += 1,
+            State::Critical => summary.critical += 1,
+        }
+        summary.expired += usize::from(c.expired);
+        summary.expiring += usize::from(!c.expired && c.days_left < opts.warn_days);
+        summary.revoked += usize::from(c.revoked);
+    }
+    let mut state = certificates
+        .iter()
+        .map(|c| c.state)
+        .max()
+        .unwrap_or(State::Ok);
+    if summary.input_errors > 0 {
+        state = State::Critical;
+    }
+    SweepReport {
+        schema_version: SCHEMA_VERSION,
+        time: ts(opts.time.instant),
+        time_source: opts.time.source.describe().to_string(),
+        warn_days: opts.warn_days,
+        crit_days: opts.crit_days,
+        summary,
+        state,
+        duration_seconds: started.elapsed().as_secs_f64(),
+        inputs,
+        certificates,
+        diff: None,
+    }
+}
+
+/// What a state file (`--state`) keeps of each certificate.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Remembered {
+    pub sha256: String,
+    pub subject: String,
+    pub serial: String,
+    pub spki_sha256: String,
+    pub sans: Vec<String>,
+    pub state: State,
+}
+
+/// The state file.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct StateFile {
+    pub schema_version: u32,
+    pub time: String,
+    pub certificates: Vec<Remembered>,
+}
+
+impl StateFile {
+    pub fn of(report: &SweepReport) -> StateFile {
+        StateFile {
+            schema_version: SCHEMA_VERSION,
+            time: report.time.clone(),
+            certificates: report
+                .certificates
+                .iter()
+                .map(|c| Remembered {
+                    sha256: c.sha256.clone(),
+                    subject: c.subject.clone(),
+                    serial: c.serial.clone(),
+                    spki_sha256: c.spki_sha256.clone(),
+                    sans: c.sans.clone(),
+                    state: c.state,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What changed between the last run and this one. A renewal is a
+/// certificate gone and a new one with the same subject and either the
+/// same key or the same SANs, and another serial: it is reported as
+/// renewed, not as gone + new, so an old certificate replaced on disk does
+/// not alert forever.
+pub fn diff(previous: &StateFile, report: &SweepReport) -> Diff {
+    let now: BTreeMap<&str, &CertRow> = report
+        .certificates
+        .iter()
+        .map(|c| (c.sha256.as_str(), c))
+        .collect();
+    let before: BTreeMap<&str, &Remembered> = previous
+        .certificates
+        .iter()
+        .map(|c| (c.sha256.as_str(), c))
+        .collect();
+    let mut new: Vec<&CertRow> = report
+        .certificates
+        .iter()
+        .filter(|c| !before.contains_key(c.sha256.as_str()))
+        .collect();
+    let mut gone: Vec<&Remembered> = previous
+        .certificates
+        .iter()
+        .filter(|c| !now.contains_key(c.sha256.as_str()))
+        .collect();
+    let mut renewed = Vec::new();
+    gone.retain(|old| {
+        let successor = new.iter().position(|n| {
+            n.subject == old.subject
+                && n.serial != old.serial
+                && (n.spki_sha256 == old.spki_sha256 || (!n.sans.is_empty() && n.sans == old.sans))
+        });
+        match successor {
+            Some(i) => {
+                renewed.push((old.sha256.clone(), new[i].sha256.clone()));
+                new.remove(i);
+                false
+            }
+            None => true,
+        }
+    });
+    let changed = report
+        .certificates
+        .iter()
+        .filter_map(|c| {
+            let old = before.get(c.sha256.as_str())?;
+            (old.state != c.state).then(|| (c.sha256.clone(), old.state, c.state))
+        })
+        .collect();
+    Diff {
+        new: new.iter().map(|c| c.sha256.clone()).collect(),
+        gone: gone
+            .iter()
+            .map(|c| (c.sha256.clone(), c.subject.clone()))
+            .collect(),
+        renewed,
+        changed,
+    }
+}

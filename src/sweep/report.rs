@@ -1,0 +1,164 @@
+//! What a sweep produces: one row per unique certificate, one per input,
+//! the counts, and the difference to the previous run. Every output format
+//! (`output`) is written from these types only.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// The monitoring state of a certificate (and of the sweep): the
+/// monitoring-plugin convention.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum State {
+    /// Nothing needs attention.
+    Ok,
+    /// Expiring within `--warn-days`, revocation status unknown (soft), or
+    /// another warning finding.
+    Warning,
+    /// Expired, expiring within `--crit-days`, revoked, broken chain, or
+    /// another error finding.
+    Critical,
+}
+
+impl State {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::Ok => "ok",
+            State::Warning => "warning",
+            State::Critical => "critical",
+        }
+    }
+}
+
+/// One finding of a certificate (warning or error; info findings are only
+/// counted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowFinding {
+    pub rule: String,
+    /// `warning` or `error`.
+    pub severity: String,
+    pub message: String,
+}
+
+/// One unique certificate (by SHA-256) and its audit.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CertRow {
+    pub sha256: String,
+    /// RFC 4514-style text, as `check` prints it.
+    pub subject: String,
+    pub issuer: String,
+    /// Upper-case hex.
+    pub serial: String,
+    /// RFC 3339 UTC.
+    pub not_before: String,
+    pub not_after: String,
+    /// notAfter as Unix seconds (for metrics).
+    pub not_after_unix: i64,
+    /// Whole days from the audit time to notAfter; negative once expired.
+    pub days_left: i64,
+    /// `end-entity` or `ca`.
+    pub role: String,
+    /// SHA-256 of the SubjectPublicKeyInfo (lower hex): a renewal with the
+    /// same key keeps it.
+    pub spki_sha256: String,
+    /// DNS and IP SANs, as text.
+    pub sans: Vec<String>,
+    /// The inventory target it was found under (its `name`, or the path
+    /// given on the command line).
+    pub target: String,
+    /// The target's labels (site, device, owner, ...).
+    pub labels: BTreeMap<String, String>,
+    /// The profile it was audited under.
+    pub profile: String,
+    /// Every place it was found (`file`, `file #2 (line 30)`, ...); the
+    /// first is where it was audited, the others are duplicates.
+    pub places: Vec<String>,
+    /// `pass`, `warn` or `fail`, as `check` would say.
+    pub verdict: String,
+    pub state: State,
+    pub expired: bool,
+    /// Revocation status of the certificate itself: `good`, `revoked`,
+    /// `unknown`, `no-source`, or `off`.
+    pub revocation: String,
+    pub revoked: bool,
+    /// Chain status: `verified`, `verified-legacy`, `failed`,
+    /// `not-verified` (no anchor), or `not-checked` (CA certificates).
+    pub chain: String,
+    /// Warning and error findings.
+    pub findings: Vec<RowFinding>,
+    /// How many info findings there were.
+    pub info_findings: usize,
+}
+
+/// One input file and what came of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InputRow {
+    pub file: String,
+    pub target: String,
+    /// The format it was read as (`pem`, `der`, `pkcs7`, ...), if any.
+    pub format: Option<String>,
+    /// Certificates found in it (duplicates included).
+    pub certificates: usize,
+    /// Input errors (file, line or block, and what was wrong).
+    pub errors: Vec<String>,
+}
+
+/// The counts of a sweep. They add up:
+/// `certificates_found == unique + duplicates`,
+/// `unique == ok + warning + critical == pass + warn + fail`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub inputs: usize,
+    pub inputs_with_errors: usize,
+    pub input_errors: usize,
+    pub certificates_found: usize,
+    pub unique: usize,
+    pub duplicates: usize,
+    pub pass: usize,
+    pub warn: usize,
+    pub fail: usize,
+    pub ok: usize,
+    pub warning: usize,
+    pub critical: usize,
+    pub expired: usize,
+    pub expiring: usize,
+    pub revoked: usize,
+}
+
+/// What changed since the last run (`--state FILE`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diff {
+    /// SHA-256 of certificates not seen last time (renewals excluded).
+    pub new: Vec<String>,
+    /// Certificates seen last time and not now: `(sha256, subject)`.
+    pub gone: Vec<(String, String)>,
+    /// Renewals: `(old sha256, new sha256)`: same subject and key, or same
+    /// subject and SANs, new serial.
+    pub renewed: Vec<(String, String)>,
+    /// Verdict changes: `(sha256, old state, new state)`.
+    pub changed: Vec<(String, State, State)>,
+}
+
+/// A whole sweep.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SweepReport {
+    pub schema_version: u32,
+    /// The audit time (RFC 3339) and where it came from.
+    pub time: String,
+    pub time_source: String,
+    /// `--warn-days` and `--crit-days`.
+    pub warn_days: i64,
+    pub crit_days: i64,
+    pub summary: Summary,
+    /// The overall state: the worst certificate state, and critical when
+    /// an input could not be read.
+    pub state: State,
+    /// Wall-clock seconds the sweep took.
+    pub duration_seconds: f64,
+    pub inputs: Vec<InputRow>,
+    /// Soonest expiry first.
+    pub certificates: Vec<CertRow>,
+    /// With `--state`: the difference to the previous run.
+    pub diff: Option<Diff>,
+}
