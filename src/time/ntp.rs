@@ -544,6 +544,25 @@ fn exchange(addr: SocketAddr, timeout: Duration) -> Result<Exchange, String> {
     })
 }
 
+/// Judge `packet` as the reply to a request sent at NTP time `t1` and
+/// received at `t4` (32.32 timestamps), as [`query`] does once the origin
+/// timestamp matched: for tests and fuzzing the packet checks without a
+/// network. Shorter packets are rejected; bytes after the 48-byte header
+/// (extension fields, MAC) are ignored.
+pub fn judge_reply(server: &str, packet: &[u8], t1: u64, t4: u64) -> Sample {
+    let sample = Sample::new(server);
+    match packet
+        .get(..PACKET_LEN)
+        .and_then(|p| <[u8; PACKET_LEN]>::try_from(p).ok())
+    {
+        Some(packet) => evaluate(sample, &Exchange { packet, t1, t4 }),
+        None => sample.rejected(format!(
+            "reply too short ({} bytes, an NTP packet has {PACKET_LEN})",
+            packet.len()
+        )),
+    }
+}
+
 /// Check an authentic reply (origin timestamp matched) and compute the
 /// offset and delay. Header fields are kept even when the reply is rejected,
 /// for the report.
