@@ -100,7 +100,12 @@ fn input_row(input: &LoadedInput, target: &str) -> InputRow {
     }
 }
 
-fn scan(job: &Job, target: &Target, opts: &LoadOptions) -> Scan {
+fn scan(
+    job: &Job,
+    target: &Target,
+    opts: &LoadOptions,
+    pool_seen: &std::sync::Mutex<HashSet<String>>,
+) -> Scan {
     let input = load::load_file_with(&job.path, opts);
     let shown = input.file.clone();
     let certs = input
@@ -108,10 +113,17 @@ fn scan(job: &Job, target: &Target, opts: &LoadOptions) -> Scan {
         .iter()
         .map(|c| (c.cert.sha256.clone(), place(&c.provenance, &shown)))
         .collect();
+    // Each CA certificate is kept once, however many bundles carry it.
     let cas = input
         .certs
         .iter()
         .filter(|c| c.cert.basic_constraints.as_ref().is_some_and(|b| b.ca))
+        .filter(|c| {
+            pool_seen
+                .lock()
+                .map(|mut seen| seen.insert(c.cert.sha256.clone()))
+                .unwrap_or(true)
+        })
         .map(|c| PoolCert {
             cert: c.cert.clone(),
             source: c.provenance.to_string(),
@@ -262,13 +274,13 @@ pub fn run(
 
     // Pass 1: scan.
     let total = jobs.len() as u64;
+    let pool_seen = std::sync::Mutex::new(HashSet::new());
     let scans: Vec<Scan> = jobs
         .par_iter()
-        .map(|j| scan(j, &targets[j.target], &opts.load))
+        .map(|j| scan(j, &targets[j.target], &opts.load, &pool_seen))
         .collect();
     let mut places: HashMap<String, Vec<String>> = HashMap::new();
     let mut first: HashMap<String, (usize, usize)> = HashMap::new();
-    let mut pool_seen: HashSet<String> = HashSet::new();
     let mut pool: Vec<PoolCert> = Vec::new();
     let mut partials = 0;
     for (ji, s) in scans.iter().enumerate() {
@@ -277,12 +289,12 @@ pub fn run(
             first.entry(sha.clone()).or_insert((ji, k));
         }
         partials += s.partials;
-        for ca in &s.cas {
-            if pool_seen.insert(ca.cert.sha256.clone()) {
-                pool.push(ca.clone());
-            }
-        }
     }
+    for s in &scans {
+        pool.extend(s.cas.iter().cloned());
+    }
+    // Whichever thread saw a CA first, the pool is the same, in one order.
+    pool.sort_by(|a, b| a.cert.sha256.cmp(&b.cert.sha256));
     let found: usize = scans.iter().map(|s| s.input.certificates).sum();
     let scan_rows: Vec<InputRow> = scans.into_iter().map(|s| s.input).collect();
 

@@ -190,6 +190,8 @@ pub struct Revocation {
     gates: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Requests in flight per host, at most [`MAX_PER_HOST`].
     slots: HostSlots,
+    /// Held while a CRL is parsed (see `parse_crl`).
+    parsing: Mutex<()>,
     /// Signature checks done, by (CRL source, thisUpdate, issuer SHA-256):
     /// a 20 MB CRL is hashed once per run, not once per certificate.
     verified: Mutex<HashMap<VerifiedKey, Result<(), String>>>,
@@ -222,6 +224,7 @@ impl Revocation {
             ocsp_answers: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             slots: HostSlots::default(),
+            parsing: Mutex::new(()),
             verified: Mutex::new(HashMap::new()),
         }
     }
@@ -460,6 +463,14 @@ impl Revocation {
         Some(answer)
     }
 
+    /// Parse a fetched or cached CRL, one at a time: parsing holds several
+    /// times the CRL's size in memory for a moment (x509-parser's entries),
+    /// and a sweep over 20 large CRLs must not hold that 20 times over.
+    fn parse_crl(&self, bytes: &[u8], source: &str) -> Result<crl::Crl, crl::CrlError> {
+        let _one = self.parsing.lock().unwrap_or_else(|e| e.into_inner());
+        crl::Crl::from_pem_or_der(bytes, source)
+    }
+
     fn gate(&self, url: &str) -> Arc<Mutex<()>> {
         match self.gates.lock() {
             Ok(mut g) => g.entry(url.to_string()).or_default().clone(),
@@ -653,7 +664,8 @@ impl Revocation {
         let mut stale_copy = None;
         if let Some(disk) = &self.cache {
             if let Some(entry) = disk.get(cache::Kind::Crl, url) {
-                let usable = crl::Crl::from_pem_or_der(&entry.body, url)
+                let usable = self
+                    .parse_crl(&entry.body, url)
                     .map_err(|e| e.to_string())
                     .and_then(|c| self.trust_crl(&c, ctx).map(|()| c))
                     .and_then(|c| match c.freshness(at) {
@@ -743,7 +755,8 @@ impl Revocation {
                     "GET {url}: 304 Not Modified to an unconditional request"
                 )),
             },
-            Ok(crate::fetch::Got::Body(response)) => crl::Crl::from_pem_or_der(&response.body, url)
+            Ok(crate::fetch::Got::Body(response)) => self
+                .parse_crl(&response.body, url)
                 .map_err(|e| e.to_string())
                 .map(|parsed| {
                     if let Some(disk) = self.cache.as_ref().filter(|_| !response.policy.no_store) {
