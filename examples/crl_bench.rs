@@ -1,9 +1,10 @@
 //! CRL benchmark: a CRL of 500,000 entries (or the count given as the first
 //! argument) from rcgen with one P-256 CA; times parse, verify and
 //! 1,000,000 lookups (half hits, half misses), and reads the resident
-//! memory (Linux `/proc/self/status` VmRSS/VmHWM) before and after parsing
-//! and at the parse peak. Measures only; writes nothing (except resetting
-//! this process's own peak-RSS counter). Run:
+//! memory (Linux `/proc/self/status` VmRSS/VmHWM) before and after parsing,
+//! at the parse peak, and after `Crl::release_der` (the lookups run on the
+//! released CRL). Measures only; writes nothing (except resetting this
+//! process's own peak-RSS counter). Run:
 //! `cargo run --release --example crl_bench [entries]`.
 use std::hint::black_box;
 use std::time::Instant;
@@ -84,23 +85,32 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let before = Mem::read();
     let peak_reset = reset_peak();
     let t = Instant::now();
-    let crl = Crl::from_der(&der, "bench.crl")?;
+    let mut crl = Crl::from_der(&der, "bench.crl")?;
     let parse = t.elapsed();
     let peak = Mem::read();
-    // x509-parser's structures are gone once from_der returns; return their
-    // pages too so VmRSS is the steady state of the parsed CRL.
+    // Whatever the parse freed (the CRL's header as x509-parser read it,
+    // one entry at a time): return its pages too so VmRSS is the steady
+    // state of the parsed CRL.
     release_free_memory();
     let after = Mem::read();
     let t = Instant::now();
     crl.verify(&ca)?;
     let verify = t.elapsed();
+    // Verified: the DER is no longer needed for lookups.
+    crl.release_der();
+    release_free_memory();
+    let released = Mem::read();
+    if crl.has_der() || crl.verify_signature(&ca).is_ok() {
+        return Err("verify_signature must fail once the DER is released".into());
+    }
+    crl.check_issuer(&ca)?;
     println!(
         "parse + map: {parse:.2?} ({} entries, {} distinct); verify: {verify:.2?}",
         crl.entries,
         crl.distinct_serials()
     );
 
-    if let (Some(b), Some(p), Some(a)) = (before, peak, after) {
+    if let (Some(b), Some(p), Some(a), Some(r)) = (before, peak, after, released) {
         let per = |bytes: u64| bytes as f64 / entries as f64;
         let kept = a.rss.saturating_sub(b.rss);
         let model = kept.saturating_sub(der.len() as u64);
@@ -124,12 +134,21 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             mib(p.hwm.saturating_sub(b.rss)),
             per(p.hwm.saturating_sub(b.rss))
         );
+        let without = r.rss.saturating_sub(b.rss);
+        println!(
+            "  after release_der(): kept {} MiB = {:.1} B/entry (lookup model only); 20 CRLs of this size: {:.0} MiB with DER, {:.0} MiB without",
+            mib(without),
+            per(without),
+            20.0 * kept as f64 / (1024.0 * 1024.0),
+            20.0 * without as f64 / (1024.0 * 1024.0)
+        );
     } else {
         println!("RSS: /proc/self/status not readable on this system");
     }
 
     // Hits use the DER INTEGER form a certificate would carry (sign octet
-    // included); misses are serials just past the listed range.
+    // included); misses are serials just past the listed range. The CRL's
+    // DER is released: lookups do not need it.
     let queries: Vec<Vec<u8>> = (0..LOOKUPS)
         .map(|n| {
             let i = n / 2;

@@ -2,14 +2,17 @@
 //!
 //! rustls-webpki rejects delta CRLs and re-checks the CRL signature on every
 //! lookup (see `research/crates.md`), and AD CS publishes delta CRLs, so the
-//! auditor keeps its own CRL model: a [`Crl`] is parsed once into a compact
-//! table indexed by a keyed hash of the serial's magnitude (16 bytes a
-//! record plus the index; the serial bytes stay in the DER, which is kept
-//! for [`Crl::verify`]), [`Crl::verify`] checks issuer name, KU
-//! cRLSign and signature, [`Crl::freshness`] judges thisUpdate/nextUpdate
+//! auditor keeps its own CRL model: a [`Crl`] is parsed once, one entry at
+//! a time, into a compact table indexed by a keyed hash of the serial's
+//! magnitude (16 bytes a record, the serial bytes in one arena, plus the
+//! index), [`Crl::verify`] checks issuer name, KU cRLSign
+//! ([`Crl::check_issuer`]) and signature ([`Crl::verify_signature`], which
+//! needs the DER: [`Crl::release_der`] drops it once the CRL has been
+//! verified), [`Crl::freshness`] judges thisUpdate/nextUpdate
 //! against the audit time (passed in, never read), and
 //! [`status_with_delta`] combines a base CRL with a delta CRL (§5.2.4).
 
+use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
 use std::collections::HashMap;
 use std::fmt;
@@ -17,6 +20,8 @@ use std::hash::{BuildHasher, Hash, Hasher};
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use der_parser::asn1_rs::{Length, ToDer};
+use der_parser::der::{der_read_element_header, Header, Tag};
 use x509_parser::asn1_rs::BitString;
 use x509_parser::extensions::{
     CRLDistributionPoints, DistributionPointName, GeneralName, ParsedExtension,
@@ -28,7 +33,7 @@ use x509_parser::oid_registry::{
     OID_X509_EXT_REASON_CODE,
 };
 use x509_parser::prelude::FromDer;
-use x509_parser::revocation_list::CertificateRevocationList;
+use x509_parser::revocation_list::{CertificateRevocationList, RevokedCertificate};
 use x509_parser::x509::AlgorithmIdentifier;
 
 use crate::model::{hex_lower, Certificate, KeyUsageBit};
@@ -37,10 +42,13 @@ use crate::model::{hex_lower, Certificate, KeyUsageBit};
 /// anything above this is refused before parsing so memory stays bounded.
 pub const MAX_CRL_BYTES: usize = 64 * 1024 * 1024;
 
-// The table stores DER offsets, serial lengths, entry and issuer indexes as
-// u32: all are bounded by twice the DER size (serials not found in the DER
-// are copied after it), so the size limit keeps them in range.
+// The table stores serial arena offsets, serial lengths, entry and issuer
+// indexes as u32: all are bounded by the DER size (each serial is a part of
+// the DER, copied once), so the size limit keeps them in range.
 const _: () = assert!(MAX_CRL_BYTES <= (u32::MAX / 2) as usize);
+
+/// What [`Crl::verify_signature`] says after [`Crl::release_der`].
+const RELEASED: &str = "the CRL's bytes are no longer in memory (released after it verified); fetch it again to verify it with another key";
 
 /// How many distinct "unsupported" notes a CRL keeps (a broken CRL with a
 /// million odd entries must not make a million strings).
@@ -195,11 +203,13 @@ pub struct Crl {
     /// Number of entries in revokedCertificates (duplicates included).
     pub entries: usize,
     /// Things this code does not handle that make the CRL unusable (unknown
-    /// critical extensions, indirect-CRL entries). [`Crl::verify`] fails
-    /// when this is not empty (RFC 5280 §5.2, §5.3).
+    /// critical extensions, indirect-CRL entries). [`Crl::check_issuer`]
+    /// (and so [`Crl::verify`]) fails when this is not empty (RFC 5280
+    /// §5.2, §5.3).
     pub unsupported: Vec<String>,
-    /// Shared with `table` (the serials it indexes are read from it).
-    der: Arc<[u8]>,
+    /// The CRL as read, for [`Crl::verify_signature`]; `None` after
+    /// [`Crl::release_der`].
+    der: Option<Arc<[u8]>>,
     crl_number_raw: Option<Vec<u8>>,
     delta_of_raw: Option<Vec<u8>>,
     /// The entries, for the CRL issuer's certificates and (indirect CRL)
@@ -227,7 +237,20 @@ impl fmt::Debug for Crl {
 
 impl Crl {
     /// Parse a DER CertificateList. The whole input must be the CRL.
+    ///
+    /// x509-parser would hold every entry at once (a `BigUint` and a `Vec`
+    /// of extensions each, several hundred bytes an entry), so the CRL is
+    /// parsed in two steps: x509-parser reads it without its entries (the
+    /// header: version, signature, issuer, times, extensions), then the
+    /// entries are read one at a time with `RevokedCertificate::from_der`,
+    /// each stored in the table and dropped. The parse needs the table and
+    /// a copy of the DER, and a constant amount besides.
     pub fn from_der(der: &[u8], source: &str) -> Result<Crl, CrlError> {
+        Self::parse(der, source, Keys::random())
+    }
+
+    /// [`Crl::from_der`] with the index keys from `keys`.
+    fn parse(der: &[u8], source: &str, keys: Keys) -> Result<Crl, CrlError> {
         if der.len() > MAX_CRL_BYTES {
             return Err(CrlError::TooLarge {
                 origin: source.to_string(),
@@ -238,25 +261,51 @@ impl Crl {
             origin: source.to_string(),
             reason,
         };
-        let (rest, crl) =
-            CertificateRevocationList::from_der(der).map_err(|e| not_a_crl(e.to_string()))?;
-        if !rest.is_empty() {
+        let layout = Layout::of(der).map_err(not_a_crl)?;
+        let mut out = {
+            let (header_der, fields_at) = layout.without_entries().map_err(not_a_crl)?;
+            let (_, crl) = CertificateRevocationList::from_der(&header_der)
+                .map_err(|e| not_a_crl(e.to_string()))?;
+            layout
+                .check_parsed(&header_der, fields_at, &crl)
+                .map_err(not_a_crl)?;
+            Self::from_header(&crl, source, keys)
+        };
+        if let Some(mut list) = layout.revoked {
+            let (entries, serial_bytes) = Layout::sizes(list);
+            out.table.reserve(entries, serial_bytes);
+            let indirect = out.is_indirect();
+            // §5.3.3: in an indirect CRL an entry without certificateIssuer
+            // belongs to the issuer of the entry before it, the first one to
+            // the CRL issuer. `None` is the CRL issuer.
+            let mut current: Option<usize> = None;
+            // As x509-parser reads revokedCertificates (SEQUENCE OF, all
+            // of the content): an entry that does not parse is an error.
+            while !list.is_empty() {
+                let n = out.entries + 1;
+                let (rest, entry) = RevokedCertificate::from_der(list)
+                    .map_err(|e| not_a_crl(format!("revokedCertificates entry {n}: {e}")))?;
+                if rest.len() >= list.len() {
+                    return Err(not_a_crl(format!("revokedCertificates entry {n} is empty")));
+                }
+                out.add_entry(&entry, &mut current, indirect);
+                list = rest;
+            }
+        }
+        if !layout.trailing.is_empty() {
             return Err(CrlError::TrailingData {
                 origin: source.to_string(),
-                extra: rest.len(),
+                extra: layout.trailing.len(),
             });
         }
-        // verify() re-splits the DER to find the signed bytes; make sure the
-        // split agrees with what x509-parser parsed, so the signature covers
-        // exactly the entries in the table.
+        // verify_signature() re-splits the DER to find the signed bytes;
+        // make sure the split agrees with der-parser's framing (which
+        // x509-parser parsed), so the signature covers exactly the entries
+        // in the table.
         match split_signed(der) {
-            Some((tbs, _, _)) if tbs == crl.tbs_cert_list.as_ref() => {}
+            Some((tbs, _, _)) if tbs == layout.tbs => {}
             _ => return Err(not_a_crl("CertificateList is not DER-framed".into())),
         }
-        let mut out = Self::from_parsed(der, &crl, source, Keys::random());
-        // x509-parser holds every entry (hundreds of bytes each) until
-        // here: copy the DER and build the index after, not on top of it.
-        drop(crl);
         out.finish(der);
         Ok(out)
     }
@@ -286,14 +335,10 @@ impl Crl {
         Self::from_der(block.contents(), source)
     }
 
-    /// `der` is the input `crl` was parsed from (at most [`MAX_CRL_BYTES`]).
-    /// Lookups find nothing until [`Crl::finish`].
-    fn from_parsed(
-        der: &[u8],
-        crl: &CertificateRevocationList<'_>,
-        source: &str,
-        keys: Keys,
-    ) -> Crl {
+    /// The CRL's fields but no entries (`crl` is parsed without them, see
+    /// [`Crl::from_der`]): add them with [`Crl::add_entry`], then
+    /// [`Crl::finish`].
+    fn from_header(crl: &CertificateRevocationList<'_>, source: &str, keys: Keys) -> Crl {
         let tbs = &crl.tbs_cert_list;
         let mut out = Crl {
             source: source.to_string(),
@@ -312,97 +357,103 @@ impl Crl {
             scope: None,
             authority_key_id: None,
             signature_oid: crl.signature_algorithm.algorithm.to_id_string(),
-            entries: tbs.revoked_certificates.len(),
+            entries: 0,
             unsupported: Vec::new(),
-            der: Arc::default(),
+            der: None,
             crl_number_raw: None,
             delta_of_raw: None,
-            table: Table::new(keys, tbs.revoked_certificates.len()),
+            table: Table::new(keys),
             other_issuers: Vec::new(),
         };
         out.read_extensions(crl);
-        let indirect = out.scope.as_ref().is_some_and(|s| s.indirect);
-        // §5.3.3: in an indirect CRL an entry without certificateIssuer
-        // belongs to the issuer of the entry before it, the first one to
-        // the CRL issuer. `None` is the CRL issuer.
-        let mut current: Option<usize> = None;
-        for entry in &tbs.revoked_certificates {
-            let mut revoked = Revoked {
-                time: to_utc(entry.revocation_date.timestamp()),
-                reason: None,
-                invalidity: None,
-            };
-            for ext in entry.extensions() {
-                match &ext.parsed_extension() {
-                    ParsedExtension::ReasonCode(code) => {
-                        revoked.reason = Some(Reason::from_code(code.0))
-                    }
-                    ParsedExtension::InvalidityDate(t) => {
-                        revoked.invalidity = Some(to_utc(t.timestamp()))
-                    }
-                    _ if ext.oid == OID_X509_EXT_ISSUER => {
-                        // §5.3.3: this and the following entries belong to
-                        // another CA. Only an indirect CRL may say so;
-                        // anywhere else, reading them as this issuer's would
-                        // revoke the wrong certificates.
-                        if !indirect {
-                            note(
-                                &mut out.unsupported,
-                                "an entry has a certificateIssuer extension, but the CRL is not marked indirect (IDP indirectCRL)".into(),
-                            );
-                            continue;
-                        }
-                        match directory_name(ext.value) {
-                            Some(name) if name == out.issuer_raw => current = None,
-                            Some(name) => {
-                                current =
-                                    Some(match out.other_issuers.iter().position(|n| *n == name) {
-                                        Some(i) => i,
-                                        None => {
-                                            out.other_issuers.push(name);
-                                            out.other_issuers.len() - 1
-                                        }
-                                    })
-                            }
-                            None => note(
-                                &mut out.unsupported,
-                                "a certificateIssuer extension without a directory name".into(),
-                            ),
-                        }
-                    }
-                    _ if ext.oid == OID_X509_EXT_REASON_CODE
-                        || ext.oid == OID_X509_EXT_INVALIDITY_DATE =>
-                    {
-                        // Known but malformed: keep the entry, note it.
-                        note(
-                            &mut out.unsupported,
-                            format!("malformed entry extension {}", ext.oid.to_id_string()),
-                        );
-                    }
-                    _ if ext.critical => note(
-                        &mut out.unsupported,
-                        format!(
-                            "unknown critical entry extension {}",
-                            ext.oid.to_id_string()
-                        ),
-                    ),
-                    _ => {}
-                }
-            }
-            // A serial listed twice: the first entry wins (`Table::index`
-            // keeps the earliest listing; CAs that do this list the same
-            // revocation twice).
-            let issuer = current.map_or(CRL_ISSUER, |i| i as u32);
-            out.table
-                .push(der, issuer, serial_key(entry.raw_serial()), &revoked);
-        }
         out
     }
 
-    /// Keeps `der` (what [`Crl::from_parsed`] read) and indexes the entries.
+    /// Stores one revokedCertificates entry. `current` is the issuer of
+    /// the entry before (see [`Crl::parse`]); `indirect`, whether the CRL
+    /// is indirect.
+    fn add_entry(
+        &mut self,
+        entry: &RevokedCertificate<'_>,
+        current: &mut Option<usize>,
+        indirect: bool,
+    ) {
+        self.entries += 1;
+        let mut revoked = Revoked {
+            time: to_utc(entry.revocation_date.timestamp()),
+            reason: None,
+            invalidity: None,
+        };
+        for ext in entry.extensions() {
+            match &ext.parsed_extension() {
+                ParsedExtension::ReasonCode(code) => {
+                    revoked.reason = Some(Reason::from_code(code.0))
+                }
+                ParsedExtension::InvalidityDate(t) => {
+                    revoked.invalidity = Some(to_utc(t.timestamp()))
+                }
+                _ if ext.oid == OID_X509_EXT_ISSUER => {
+                    // §5.3.3: this and the following entries belong to
+                    // another CA. Only an indirect CRL may say so;
+                    // anywhere else, reading them as this issuer's would
+                    // revoke the wrong certificates.
+                    if !indirect {
+                        note(
+                            &mut self.unsupported,
+                            "an entry has a certificateIssuer extension, but the CRL is not marked indirect (IDP indirectCRL)".into(),
+                        );
+                        continue;
+                    }
+                    match directory_name(ext.value) {
+                        Some(name) if name == self.issuer_raw => *current = None,
+                        Some(name) => {
+                            *current =
+                                Some(match self.other_issuers.iter().position(|n| *n == name) {
+                                    Some(i) => i,
+                                    None => {
+                                        self.other_issuers.push(name);
+                                        self.other_issuers.len() - 1
+                                    }
+                                })
+                        }
+                        None => note(
+                            &mut self.unsupported,
+                            "a certificateIssuer extension without a directory name".into(),
+                        ),
+                    }
+                }
+                _ if ext.oid == OID_X509_EXT_REASON_CODE
+                    || ext.oid == OID_X509_EXT_INVALIDITY_DATE =>
+                {
+                    // Known but malformed: keep the entry, note it.
+                    note(
+                        &mut self.unsupported,
+                        format!("malformed entry extension {}", ext.oid.to_id_string()),
+                    );
+                }
+                _ if ext.critical => note(
+                    &mut self.unsupported,
+                    format!(
+                        "unknown critical entry extension {}",
+                        ext.oid.to_id_string()
+                    ),
+                ),
+                _ => {}
+            }
+        }
+        // A serial listed twice: the first entry wins (`Table::index`
+        // keeps the earliest listing; CAs that do this list the same
+        // revocation twice).
+        let issuer = current.map_or(CRL_ISSUER, |i| i as u32);
+        self.table
+            .push(issuer, serial_key(entry.raw_serial()), &revoked);
+    }
+
+    /// Keeps `der` (the CRL the entries were read from) for
+    /// [`Crl::verify_signature`] and indexes the entries.
     fn finish(&mut self, der: &[u8]) {
-        self.der = Arc::from(der);
-        self.table.index(Arc::clone(&self.der));
+        self.der = Some(Arc::from(der));
+        self.table.index();
     }
 
     fn read_extensions(&mut self, crl: &CertificateRevocationList<'_>) {
@@ -506,9 +557,22 @@ impl Crl {
         }
     }
 
-    /// The CRL as it was read (DER).
+    /// The CRL as it was read (DER); empty after [`Crl::release_der`].
     pub fn der(&self) -> &[u8] {
-        &self.der
+        self.der.as_deref().unwrap_or_default()
+    }
+
+    /// Whether the DER is still held, so [`Crl::verify_signature`] can run.
+    pub fn has_der(&self) -> bool {
+        self.der.is_some()
+    }
+
+    /// Drops the CRL's DER (about half of what a parsed CRL holds): the
+    /// lookups, [`Crl::check_issuer`] and [`Crl::freshness`] keep working;
+    /// [`Crl::verify_signature`] (and so [`Crl::verify`]) fails from now
+    /// on. For once its signature has been checked.
+    pub fn release_der(&mut self) {
+        self.der = None;
     }
 
     /// Distinct serials of the CRL issuer's certificates (for an indirect
@@ -522,11 +586,18 @@ impl Crl {
         self.delta_of.is_some()
     }
 
-    /// Signature and issuer: the CRL's issuer name equals the certificate
-    /// issuer's subject (DER equality), the issuer's KU (if present) has
-    /// cRLSign (§4.2.1.3), the CRL has nothing this code cannot honour, and
-    /// the signature verifies with the issuer's key.
+    /// Signature and issuer: [`Crl::check_issuer`], then
+    /// [`Crl::verify_signature`].
     pub fn verify(&self, issuer: &Certificate) -> Result<(), String> {
+        self.check_issuer(issuer)?;
+        self.verify_signature(issuer)
+    }
+
+    /// The checks of [`Crl::verify`] that do not need the DER: the CRL's
+    /// issuer name equals the certificate issuer's subject (DER equality),
+    /// the issuer's KU (if present) has cRLSign (§4.2.1.3), and the CRL has
+    /// nothing this code cannot honour (`unsupported` is empty).
+    pub fn check_issuer(&self, issuer: &Certificate) -> Result<(), String> {
         if self.issuer_raw != issuer.subject.raw {
             return Err(format!(
                 "CRL issuer \"{}\" is not the subject of the issuing CA \"{}\"",
@@ -548,10 +619,18 @@ impl Crl {
                 self.unsupported.join("; ")
             ));
         }
+        Ok(())
+    }
+
+    /// The signature over tbsCertList verifies with `issuer`'s key. Needs
+    /// the DER: an error after [`Crl::release_der`]. Does not check the
+    /// issuer's name or KU ([`Crl::check_issuer`]).
+    pub fn verify_signature(&self, issuer: &Certificate) -> Result<(), String> {
+        let der = self.der.as_deref().ok_or(RELEASED)?;
         let (_, ca) = x509_parser::certificate::X509Certificate::from_der(&issuer.der)
             .map_err(|e| format!("issuing CA certificate does not parse: {e}"))?;
         let (tbs, alg_der, sig_der) =
-            split_signed(&self.der).ok_or("CRL is not DER-framed (checked at parse)")?;
+            split_signed(der).ok_or("CRL is not DER-framed (checked at parse)")?;
         let (_, alg) = AlgorithmIdentifier::from_der(alg_der)
             .map_err(|e| format!("CRL signature algorithm does not parse: {e}"))?;
         let (_, sig) = BitString::from_der(sig_der)
@@ -713,8 +792,7 @@ pub fn status_for(
 const CRL_ISSUER: u32 = u32::MAX;
 
 /// One revoked entry: 16 bytes. The serial's magnitude (`serial_key`) is
-/// `serial_len` bytes at `serial_at` in the DER (or, past the DER's end, in
-/// `Table::extra`).
+/// `serial_len` bytes at `serial_at` in `Table::serials`.
 #[derive(Debug, Clone, Copy)]
 struct Record {
     /// revocationDate, Unix seconds.
@@ -805,21 +883,19 @@ impl Keys {
     }
 }
 
-/// A CRL's entries, compact: a 16-byte [`Record`] each, the serials left in
-/// the DER, and an O(1) index from the keyed 64-bit hash of (issuer,
-/// serial) to the record. Keys that collide (different entries, same 64-bit
-/// hash) are told apart by comparing the serials; all but the first are
-/// listed in `overflow`.
+/// A CRL's entries, compact: a 16-byte [`Record`] each, the serials back
+/// to back in one arena, and an O(1) index from the keyed 64-bit hash of
+/// (issuer, serial) to the record. Keys that collide (different entries,
+/// same 64-bit hash) are told apart by comparing the serials; all but the
+/// first are listed in `overflow`.
 #[derive(Clone)]
 struct Table {
-    der: Arc<[u8]>,
     records: Vec<Record>,
     /// Issuer index of each record; empty while all are `CRL_ISSUER`'s (a
     /// CRL that is not indirect never has any other).
     issuers: Vec<u32>,
-    /// Serials that were not found in the DER (not expected: x509-parser
-    /// borrows them from it); `serial_at` is `der.len()` + the offset here.
-    extra: Vec<u8>,
+    /// The records' serials (`serial_key`s), in record order.
+    serials: Vec<u8>,
     /// Serial lengths of `u16::MAX` octets or more, by record.
     long_serials: HashMap<u32, u32>,
     /// invalidityDate by record (rare).
@@ -834,12 +910,11 @@ struct Table {
 }
 
 impl Table {
-    fn new(keys: Keys, entries: usize) -> Table {
+    fn new(keys: Keys) -> Table {
         Table {
-            der: Arc::default(),
-            records: Vec::with_capacity(entries),
+            records: Vec::new(),
             issuers: Vec::new(),
-            extra: Vec::new(),
+            serials: Vec::new(),
             long_serials: HashMap::new(),
             invalidity: HashMap::new(),
             index: HashMap::with_hasher(PreHashed),
@@ -849,12 +924,18 @@ impl Table {
         }
     }
 
-    /// Records the entry for `serial` (a `serial_key`, normally a slice of
-    /// `input`, the DER being parsed) issued by `issuer`. Not found by
-    /// [`Table::get`] until [`Table::index`].
-    fn push(&mut self, input: &[u8], issuer: u32, serial: &[u8], revoked: &Revoked) {
+    /// Room for `entries` more records with `serial_bytes` of serials.
+    fn reserve(&mut self, entries: usize, serial_bytes: usize) {
+        self.records.reserve_exact(entries);
+        self.serials.reserve_exact(serial_bytes);
+    }
+
+    /// Records the entry for `serial` (a `serial_key`) issued by `issuer`.
+    /// Not found by [`Table::get`] until [`Table::index`].
+    fn push(&mut self, issuer: u32, serial: &[u8], revoked: &Revoked) {
         let at = self.records.len() as u32;
-        let serial_at = self.locate(input, serial);
+        let serial_at = self.serials.len() as u32;
+        self.serials.extend_from_slice(serial);
         let serial_len = match u16::try_from(serial.len()) {
             Ok(len) if len < u16::MAX => len,
             _ => {
@@ -887,36 +968,18 @@ impl Table {
         }
     }
 
-    /// Where `serial` is in `input`: its offset if it is a slice of it,
-    /// else (not expected: x509-parser borrows serials from its input) past
-    /// the end, copied to `extra`.
-    fn locate(&mut self, input: &[u8], serial: &[u8]) -> u32 {
-        let at = (serial.as_ptr() as usize).wrapping_sub(input.as_ptr() as usize);
-        let inside = at
-            .checked_add(serial.len())
-            .and_then(|end| input.get(at..end))
-            .is_some_and(|bytes| bytes == serial);
-        if inside {
-            return at as u32;
-        }
-        let at = input.len() + self.extra.len();
-        self.extra.extend_from_slice(serial);
-        at as u32
-    }
-
-    /// Takes `der`, a copy of the `input` the entries were pushed from, and
-    /// indexes the entries. A serial of an issuer listed twice: the first
-    /// entry wins, the later ones stay unindexed.
-    fn index(&mut self, der: Arc<[u8]>) {
-        self.der = der;
+    /// Indexes the entries pushed so far. A serial of an issuer listed
+    /// twice: the first entry wins, the later ones stay unindexed.
+    fn index(&mut self) {
+        self.records.shrink_to_fit();
         self.issuers.shrink_to_fit();
-        self.extra.shrink_to_fit();
+        self.serials.shrink_to_fit();
         let mut index = HashMap::with_capacity_and_hasher(self.records.len(), PreHashed);
         let mut overflow: HashMap<Key, Vec<u32>, PreHashed> = HashMap::with_hasher(PreHashed);
         let mut direct = 0;
         for i in 0..self.records.len() as u32 {
             let issuer = self.issuer_of(i);
-            // Always there: `push` stored where to find it.
+            // Always there: `push` stored it.
             let Some(serial) = self.serial(i) else {
                 continue;
             };
@@ -977,11 +1040,7 @@ impl Table {
             len => len as usize,
         };
         let at = record.serial_at as usize;
-        let (bytes, at) = match at.checked_sub(self.der.len()) {
-            Some(past_der) => (&self.extra[..], past_der),
-            None => (&self.der[..], at),
-        };
-        bytes.get(at..at.checked_add(len)?)
+        self.serials.get(at..at.checked_add(len)?)
     }
 
     fn revoked(&self, i: u32) -> Revoked {
@@ -1169,6 +1228,229 @@ fn split_tlv(input: &[u8]) -> Option<(&[u8], &[u8], &[u8])> {
     let end = header.checked_add(len)?;
     let tlv = input.get(..end)?;
     Some((tlv, tlv.get(header..)?, input.get(end..)?))
+}
+
+/// One DER element as der-parser frames it (its header parsing, which
+/// x509-parser's parsers use): the header, then `content` and `rest`.
+struct Element<'a> {
+    header: Header<'a>,
+    content: &'a [u8],
+    rest: &'a [u8],
+}
+
+impl<'a> Element<'a> {
+    /// The header only: what follows it is `content` (its length not
+    /// checked: `rest` is empty).
+    fn header(input: &'a [u8], what: &str) -> Result<Element<'a>, String> {
+        let (after, header) = der_read_element_header(input).map_err(|e| format!("{what}: {e}"))?;
+        Ok(Element {
+            header,
+            content: after,
+            rest: &[],
+        })
+    }
+
+    /// The header and the content its definite length gives.
+    fn read(input: &'a [u8], what: &str) -> Result<Element<'a>, String> {
+        let element = Element::header(input, what)?;
+        let len = element
+            .header
+            .length()
+            .definite()
+            .map_err(|e| format!("{what}: {e}"))?;
+        match (element.content.get(..len), element.content.get(len..)) {
+            (Some(content), Some(rest)) => Ok(Element {
+                content,
+                rest,
+                ..element
+            }),
+            _ => Err(format!(
+                "{what}: {len} bytes of content, {} available",
+                element.content.len()
+            )),
+        }
+    }
+
+    fn is(&self, tag: Tag) -> bool {
+        self.header.tag() == tag
+    }
+}
+
+/// Where the parts of a CertificateList are, found with der-parser's header
+/// parsing only, mirroring the tag tests of x509-parser's
+/// `TbsCertList::from_der` (which compares tag numbers only):
+///
+/// ```text
+/// CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm, signatureValue }
+/// TBSCertList ::= SEQUENCE {
+///     version INTEGER OPTIONAL, signature AlgorithmIdentifier, issuer Name,
+///     thisUpdate Time, nextUpdate Time OPTIONAL,
+///     revokedCertificates SEQUENCE OF SEQUENCE { ... } OPTIONAL,
+///     crlExtensions [0] EXPLICIT Extensions OPTIONAL }
+/// ```
+struct Layout<'a> {
+    outer: Header<'a>,
+    tbs_header: Header<'a>,
+    /// The whole tbsCertList element (the signed bytes).
+    tbs: &'a [u8],
+    /// tbsCertList content before revokedCertificates (all of it when
+    /// there is none).
+    before: &'a [u8],
+    /// revokedCertificates' content (the entries), if present.
+    revoked: Option<&'a [u8]>,
+    /// tbsCertList content after revokedCertificates (crlExtensions).
+    after: &'a [u8],
+    /// CertificateList content after tbsCertList (signatureAlgorithm,
+    /// signatureValue).
+    signature: &'a [u8],
+    /// Bytes after the CertificateList.
+    trailing: &'a [u8],
+    /// Where the issuer Name starts in `before`.
+    issuer_at: usize,
+    /// Whether a nextUpdate was found.
+    next_update: bool,
+}
+
+impl<'a> Layout<'a> {
+    fn of(der: &'a [u8]) -> Result<Layout<'a>, String> {
+        let outer = Element::read(der, "CertificateList")?;
+        if !outer.is(Tag::Sequence) {
+            return Err("CertificateList is not a SEQUENCE".into());
+        }
+        let tbs = Element::read(outer.content, "tbsCertList")?;
+        if !tbs.is(Tag::Sequence) {
+            return Err("tbsCertList is not a SEQUENCE".into());
+        }
+        let fields = tbs.content;
+        let first = Element::read(fields, "tbsCertList version or signature")?;
+        let signature = if first.is(Tag::Integer) {
+            Element::read(first.rest, "tbsCertList signature")?
+        } else {
+            first
+        };
+        let issuer = Element::read(signature.rest, "tbsCertList issuer")?;
+        let this_update = Element::read(issuer.rest, "tbsCertList thisUpdate")?;
+        let mut at = this_update.rest;
+        let mut next_update = false;
+        if !at.is_empty() {
+            let next = Element::header(at, "tbsCertList nextUpdate")?;
+            if next.is(Tag::UtcTime) || next.is(Tag::GeneralizedTime) {
+                at = Element::read(at, "tbsCertList nextUpdate")?.rest;
+                next_update = true;
+            }
+        }
+        let before = fields.get(..fields.len() - at.len()).unwrap_or_default();
+        let (revoked, after) = match at.is_empty() {
+            true => (None, at),
+            false if Element::header(at, "tbsCertList revokedCertificates")?.is(Tag::Sequence) => {
+                let list = Element::read(at, "revokedCertificates")?;
+                // x509-parser takes the next element as the crlExtensions
+                // ([0]); anything else is an error there. Check it here: in
+                // the CRL parsed without the entries, a second SEQUENCE
+                // would be taken for revokedCertificates.
+                if !list.rest.is_empty() && !Element::header(list.rest, "crlExtensions")?.is(Tag(0))
+                {
+                    return Err("revokedCertificates is followed by something other than crlExtensions ([0])".into());
+                }
+                (Some(list.content), list.rest)
+            }
+            false => (None, at),
+        };
+        Ok(Layout {
+            tbs: outer
+                .content
+                .get(..outer.content.len() - tbs.rest.len())
+                .unwrap_or_default(),
+            outer: outer.header,
+            tbs_header: tbs.header,
+            before,
+            revoked,
+            after,
+            signature: tbs.rest,
+            trailing: outer.rest,
+            issuer_at: fields.len() - signature.rest.len(),
+            next_update,
+        })
+    }
+
+    /// How many entries revokedCertificates' content `list` frames, and
+    /// the length of their serials (an upper bound of what the table
+    /// stores), so the table is allocated once. Header parsing only, and
+    /// only as far as the framing holds: the entries are parsed after.
+    /// The count is capped at one entry for every 16 bytes (an entry needs
+    /// more: SEQUENCE, INTEGER, Time), so framing alone cannot reserve more
+    /// than the CRL's size.
+    fn sizes(list: &[u8]) -> (usize, usize) {
+        let (mut entries, mut serial_bytes) = (0, 0);
+        let mut rest = list;
+        while let Ok(entry) = Element::read(rest, "entry") {
+            if let Ok(serial) = Element::read(entry.content, "serial") {
+                serial_bytes += serial.content.len();
+            }
+            entries += 1;
+            rest = entry.rest;
+        }
+        (entries.min(list.len() / 16), serial_bytes)
+    }
+
+    /// The CertificateList without revokedCertificates, for x509-parser
+    /// (small: the entries are most of a CRL), and where the tbsCertList
+    /// content starts in it.
+    fn without_entries(&self) -> Result<(Vec<u8>, usize), String> {
+        let fields = self.before.len() + self.after.len();
+        let tbs_header = with_length(&self.tbs_header, fields);
+        let content =
+            tbs_header.to_der_len().map_err(|e| e.to_string())? + fields + self.signature.len();
+        let outer = with_length(&self.outer, content);
+        let mut der = Vec::with_capacity(outer.to_der_len().map_err(|e| e.to_string())? + content);
+        outer
+            .write_der_raw(&mut der)
+            .map_err(|e| format!("CertificateList header: {e}"))?;
+        tbs_header
+            .write_der_raw(&mut der)
+            .map_err(|e| format!("tbsCertList header: {e}"))?;
+        let fields_at = der.len();
+        der.extend_from_slice(self.before);
+        der.extend_from_slice(self.after);
+        der.extend_from_slice(self.signature);
+        Ok((der, fields_at))
+    }
+
+    /// Whether x509-parser read `header_der` (from [`Layout::without_entries`],
+    /// its fields at `fields_at`) with the fields where this layout found
+    /// them, so that the revokedCertificates taken out are the ones
+    /// x509-parser would have read.
+    fn check_parsed(
+        &self,
+        header_der: &[u8],
+        fields_at: usize,
+        crl: &CertificateRevocationList<'_>,
+    ) -> Result<(), String> {
+        let tbs = &crl.tbs_cert_list;
+        // The issuer's start pins down version and signature; x509-parser
+        // consumes whole elements (its raw name may stop short of the end,
+        // at the first RDN that does not parse).
+        let issuer = tbs.issuer.as_raw();
+        let issuer_at = (issuer.as_ptr() as usize).wrapping_sub(header_der.as_ptr() as usize);
+        if issuer_at != fields_at.wrapping_add(self.issuer_at)
+            || tbs.next_update.is_some() != self.next_update
+            || !tbs.revoked_certificates.is_empty()
+        {
+            return Err("tbsCertList fields are not where they were expected".into());
+        }
+        Ok(())
+    }
+}
+
+/// `header` with a definite `length`.
+fn with_length<'h>(header: &'h Header<'_>, length: usize) -> Header<'h> {
+    Header::new(
+        header.class(),
+        header.is_constructed(),
+        header.tag(),
+        Length::Definite(length),
+    )
+    .with_raw_tag(header.raw_tag().map(Cow::Borrowed))
 }
 
 /// CertificateList ::= SEQUENCE { tbsCertList, signatureAlgorithm,
@@ -1847,12 +2129,7 @@ mod tests {
 
     /// `der` parsed as `from_der` does, with the index keys from `keys`.
     fn parse_with(der: &[u8], keys: Keys) -> Crl {
-        let (rest, parsed) = CertificateRevocationList::from_der(der).expect("parses");
-        assert!(rest.is_empty());
-        let mut crl = Crl::from_parsed(der, &parsed, "t", keys);
-        drop(parsed);
-        crl.finish(der);
-        crl
+        Crl::parse(der, "t", keys).expect("parses")
     }
 
     /// Every serial hashes to the same 64-bit key: the first entry is in
@@ -1898,8 +2175,11 @@ mod tests {
             for absent in [&[0x02][..], &[0x12, 0x35], &[0x01, 0x00], &[0x00], &[]] {
                 assert_eq!(crl.lookup(absent), None, "{absent:02x?}");
             }
-            // the serials are read from the DER, not copied
-            assert!(crl.table.extra.is_empty());
+            // the serials, normalised, back to back in record order
+            assert_eq!(
+                crl.table.serials,
+                [0x01, 0xFF, 0x12, 0x34, 0x07, 0x00, 0x07]
+            );
             assert_eq!(crl.table.issuers, Vec::<u32>::new());
         }
     }
@@ -2000,17 +2280,17 @@ mod tests {
             assert!(crl.lookup_issued_by(&ca_c, &[0x42]).is_none());
         }
         // With distinct reasons, straight on a table: each issuer's own entry.
-        let mut table = Table::new(Keys::Constant, 0);
+        let mut table = Table::new(Keys::Constant);
         let listed = |code| Revoked {
             time: at(2026, 1, 1),
             reason: Some(Reason::from_code(code)),
             invalidity: None,
         };
-        table.push(&[], CRL_ISSUER, &[0x42], &listed(1));
-        table.push(&[], 0, &[0x42], &listed(4));
-        table.push(&[], 1, &[0x42], &listed(6));
-        table.push(&[], 0, &[0x42], &listed(9));
-        table.index(Arc::default());
+        table.push(CRL_ISSUER, &[0x42], &listed(1));
+        table.push(0, &[0x42], &listed(4));
+        table.push(1, &[0x42], &listed(6));
+        table.push(0, &[0x42], &listed(9));
+        table.index();
         let reason = |issuer, serial: &[u8]| table.get(issuer, serial).and_then(|r| r.reason);
         assert_eq!(reason(CRL_ISSUER, &[0x42]), Some(Reason::KeyCompromise));
         assert_eq!(reason(0, &[0x42]), Some(Reason::Superseded));
@@ -2023,13 +2303,10 @@ mod tests {
         );
     }
 
-    /// Serials that are not in the DER are copied after it; serials of
-    /// 65,535 octets or more keep their length aside. Neither happens with
-    /// x509-parser, but both must still be found.
+    /// Serials of 65,535 octets or more keep their length aside; an
+    /// empty serial is an entry too. All are found, each only as itself.
     #[test]
-    fn table_fallbacks_for_copied_and_long_serials() {
-        let der: Arc<[u8]> = Arc::from(&[0x30, 0x03, 0x02, 0x01, 0x09][..]);
-        let elsewhere = vec![0x0A, 0x0B];
+    fn table_long_and_empty_serials() {
         let long = vec![0x5A; 70_000];
         let revoked = Revoked {
             time: at(2026, 1, 1),
@@ -2037,14 +2314,16 @@ mod tests {
             invalidity: None,
         };
         for keys in [Keys::Constant, Keys::random()] {
-            let mut table = Table::new(keys, 4);
-            table.push(&der, CRL_ISSUER, &der[4..], &revoked);
-            table.push(&der, CRL_ISSUER, &elsewhere, &revoked);
-            table.push(&der, CRL_ISSUER, &long, &revoked);
-            table.push(&der, CRL_ISSUER, &[], &revoked);
-            table.index(Arc::clone(&der));
-            assert_eq!(table.extra.len(), 2 + 70_000);
-            assert_eq!(table.records[0].serial_at, 4);
+            let mut table = Table::new(keys);
+            table.push(CRL_ISSUER, &[0x09], &revoked);
+            table.push(CRL_ISSUER, &[0x0A, 0x0B], &revoked);
+            table.push(CRL_ISSUER, &long, &revoked);
+            table.push(CRL_ISSUER, &[], &revoked);
+            table.index();
+            assert_eq!(table.serials.len(), 3 + 70_000);
+            assert_eq!(table.records[1].serial_at, 1);
+            assert_eq!(table.records[2].serial_len, u16::MAX);
+            assert_eq!(table.long_serials.get(&2), Some(&70_000));
             for serial in [&[0x09][..], &[0x0A, 0x0B], &long, &[]] {
                 assert_eq!(table.get(CRL_ISSUER, serial), Some(revoked));
             }
@@ -2052,6 +2331,446 @@ mod tests {
             assert_eq!(table.get(CRL_ISSUER, &[0x0A]), None);
             assert_eq!(table.get(0, &[0x09]), None);
         }
+    }
+
+    // --- streaming parse, released DER -----------------------------------
+
+    /// `der` parsed the way `from_der` did before it streamed the entries:
+    /// x509-parser's `CertificateRevocationList::from_der` over the whole
+    /// CRL (every entry in memory at once), the same checks in the same
+    /// order, then the same entry handling.
+    fn parse_all_at_once(der: &[u8], keys: Keys) -> Result<Crl, CrlError> {
+        let origin = "t".to_string();
+        if der.len() > MAX_CRL_BYTES {
+            let size = der.len();
+            return Err(CrlError::TooLarge { origin, size });
+        }
+        let (rest, parsed) =
+            CertificateRevocationList::from_der(der).map_err(|e| CrlError::NotACrl {
+                origin: origin.clone(),
+                reason: e.to_string(),
+            })?;
+        if !rest.is_empty() {
+            let extra = rest.len();
+            return Err(CrlError::TrailingData { origin, extra });
+        }
+        match split_signed(der) {
+            Some((tbs, _, _)) if tbs == parsed.tbs_cert_list.as_ref() => {}
+            _ => {
+                let reason = "CertificateList is not DER-framed".into();
+                return Err(CrlError::NotACrl { origin, reason });
+            }
+        }
+        let mut crl = Crl::from_header(&parsed, "t", keys);
+        let indirect = crl.is_indirect();
+        let mut current = None;
+        for entry in &parsed.tbs_cert_list.revoked_certificates {
+            crl.add_entry(entry, &mut current, indirect);
+        }
+        crl.finish(der);
+        Ok(crl)
+    }
+
+    /// Same fields, same records in the same order, same index (both
+    /// parsed with `Keys::Constant`), same answers to lookups.
+    fn assert_same_crl(streamed: &Crl, reference: &Crl, what: &str) {
+        let (a, b) = (streamed, reference);
+        assert_eq!(a.issuer_raw, b.issuer_raw, "{what}");
+        assert_eq!(a.issuer_text, b.issuer_text, "{what}");
+        assert_eq!(
+            (a.this_update, a.next_update),
+            (b.this_update, b.next_update),
+            "{what}"
+        );
+        assert_eq!(
+            (&a.crl_number, &a.delta_of),
+            (&b.crl_number, &b.delta_of),
+            "{what}"
+        );
+        assert_eq!(
+            (&a.crl_number_raw, &a.delta_of_raw),
+            (&b.crl_number_raw, &b.delta_of_raw),
+            "{what}"
+        );
+        assert_eq!(a.freshest, b.freshest, "{what}");
+        assert_eq!(a.scope, b.scope, "{what}");
+        assert_eq!(a.authority_key_id, b.authority_key_id, "{what}");
+        assert_eq!(a.signature_oid, b.signature_oid, "{what}");
+        assert_eq!(a.entries, b.entries, "{what}");
+        assert_eq!(a.unsupported, b.unsupported, "{what}");
+        assert_eq!(a.der(), b.der(), "{what}");
+        assert_eq!(a.other_issuers, b.other_issuers, "{what}");
+        assert_eq!(a.distinct_serials(), b.distinct_serials(), "{what}");
+        let (ta, tb) = (&a.table, &b.table);
+        assert_eq!(ta.records.len(), tb.records.len(), "{what}");
+        assert_eq!(ta.records.len(), a.entries, "{what}");
+        assert_eq!(ta.index, tb.index, "{what}");
+        assert_eq!(ta.overflow, tb.overflow, "{what}");
+        let mut issuers = vec![a.issuer_raw.clone()];
+        issuers.extend(a.other_issuers.iter().cloned());
+        for i in 0..ta.records.len() as u32 {
+            let serial = ta.serial(i).expect("stored serial");
+            assert_eq!(ta.issuer_of(i), tb.issuer_of(i), "{what} #{i}");
+            assert_eq!(Some(serial), tb.serial(i), "{what} #{i}");
+            assert_eq!(ta.revoked(i), tb.revoked(i), "{what} #{i}");
+            let mut padded = vec![0, 0];
+            padded.extend_from_slice(serial);
+            let mut longer = serial.to_vec();
+            longer.push(0);
+            for query in [
+                serial,
+                &padded,
+                &longer,
+                &serial[..serial.len().saturating_sub(1)],
+            ] {
+                for issuer in &issuers {
+                    assert_eq!(
+                        a.lookup_issued_by(issuer, query),
+                        b.lookup_issued_by(issuer, query),
+                        "{what} #{i} {query:02x?}"
+                    );
+                }
+            }
+        }
+    }
+
+    /// The outcome of both parses: the same CRL, or the same kind of error.
+    fn assert_same_outcome(der: &[u8], what: &str) {
+        match (
+            Crl::parse(der, "t", Keys::Constant),
+            parse_all_at_once(der, Keys::Constant),
+        ) {
+            (Ok(streamed), Ok(reference)) => assert_same_crl(&streamed, &reference, what),
+            (Err(CrlError::NotACrl { .. }), Err(CrlError::NotACrl { .. }))
+            | (Err(CrlError::TooLarge { .. }), Err(CrlError::TooLarge { .. })) => {}
+            (
+                Err(CrlError::TrailingData { extra: a, .. }),
+                Err(CrlError::TrailingData { extra: b, .. }),
+            ) => assert_eq!(a, b, "{what}"),
+            (streamed, reference) => {
+                panic!("{what}: streamed {streamed:?}, all at once {reference:?}")
+            }
+        }
+    }
+
+    /// The CRLs of the tests above.
+    fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
+        let ca = Issued::root("Fixture CA");
+        let hand = |number, delta_of, critical_unknown, entries| {
+            let spec = HandCrl {
+                number,
+                delta_of,
+                critical_unknown,
+                entries,
+            };
+            hand_crl(&ca, &spec)
+        };
+        let mut compromised = entry(&[0x07, 0x00], Some(RevocationReason::KeyCompromise));
+        compromised.invalidity_date = Some(ymd((2025, 12, 24)));
+        let signer = Issued::root("Fixture Indirect Signer");
+        let ca_a = model(&Issued::root("Fixture CA A")).subject.raw;
+        let ca_b = model(&Issued::root("Fixture CA B")).subject.raw;
+        vec![
+            ("fixture", fixture().1),
+            (
+                "reasons and invalidity",
+                sign(
+                    &ca,
+                    &crl_params(vec![
+                        entry(&[0x01], Some(RevocationReason::KeyCompromise)),
+                        entry(&[0x00, 0xFF], Some(RevocationReason::CertificateHold)),
+                        compromised,
+                        entry(&[0x07], Some(RevocationReason::Superseded)),
+                        entry(&[0x80, 0x01, 0x02], None),
+                    ]),
+                ),
+            ),
+            ("rcgen, no entries", sign(&ca, &crl_params(Vec::new()))),
+            (
+                "duplicates",
+                hand(
+                    1,
+                    None,
+                    false,
+                    &[(&[0x05], Some(6)), (&[0x06], Some(1)), (&[0x05], Some(8))],
+                ),
+            ),
+            ("hand, no entries", hand(2, None, false, &[])),
+            (
+                "delta",
+                hand(11, Some(10), false, &[(&[0x05], Some(8)), (&[0x09], None)]),
+            ),
+            (
+                "critical unknown",
+                hand(3, None, true, &[(&[0x01], Some(0))]),
+            ),
+            (
+                "indirect",
+                indirect_crl(
+                    &signer,
+                    true,
+                    &[
+                        (&[0x42], None),
+                        (&[0x42], Some(&ca_a)),
+                        (&[0x43], None),
+                        (&[0x42], Some(&ca_b)),
+                        (&[0x44], None),
+                    ],
+                ),
+            ),
+            (
+                "not indirect",
+                indirect_crl(&signer, false, &[(&[0x01], Some(&ca_a))]),
+            ),
+        ]
+    }
+
+    /// Streaming the entries changes nothing: every fixture gives the same
+    /// CRL as x509-parser's all-at-once parse, and so does every truncation
+    /// and every one-byte change of them (or both fail the same way).
+    #[test]
+    fn streaming_parse_matches_parsing_all_at_once() {
+        for (what, der) in fixtures() {
+            let streamed = Crl::parse(&der, "t", Keys::Constant).expect(what);
+            assert_same_crl(
+                &streamed,
+                &parse_all_at_once(&der, Keys::Constant).expect(what),
+                what,
+            );
+            assert_same_outcome(&der, what);
+            let mut trailing = der.clone();
+            trailing.extend_from_slice(&[0x30, 0x00]);
+            assert_same_outcome(&trailing, what);
+            for cut in 0..der.len() {
+                assert_same_outcome(&der[..cut], &format!("{what} cut at {cut}"));
+            }
+            for i in 0..der.len() {
+                for change in [0xFF, 0x01, 0x20, 0x80] {
+                    let mut bad = der.clone();
+                    bad[i] ^= change;
+                    assert_same_outcome(&bad, &format!("{what} byte {i} ^ {change:02x}"));
+                }
+            }
+        }
+        // and the lookups the earlier tests rely on
+        let (_, der) = fixture();
+        let crl = Crl::from_der(&der, "t").expect("parses");
+        assert_eq!(
+            crl.lookup(&[0x01]).and_then(|r| r.reason),
+            Some(Reason::KeyCompromise)
+        );
+        assert!(crl.lookup(&[0xFF]).expect("held").on_hold());
+        assert_eq!(crl.lookup(&[0x12, 0x34]).map(|r| r.reason), Some(None));
+    }
+
+    /// The entries as x509-parser's own accessors read them (all at once):
+    /// every serial's first listing is what `lookup` answers.
+    #[test]
+    fn lookups_agree_with_x509_parser_entries() {
+        for (what, der) in fixtures() {
+            let crl = Crl::from_der(&der, what).expect(what);
+            if crl.is_indirect() || !crl.unsupported.is_empty() {
+                continue;
+            }
+            let (_, parsed) = CertificateRevocationList::from_der(&der).expect(what);
+            let mut seen = Vec::new();
+            for entry in parsed.iter_revoked_certificates() {
+                let serial = serial_key(entry.raw_serial()).to_vec();
+                if seen.contains(&serial) {
+                    continue;
+                }
+                seen.push(serial);
+                let expected = Revoked {
+                    time: to_utc(entry.revocation_date.timestamp()),
+                    reason: entry.reason_code().map(|(_, c)| Reason::from_code(c.0)),
+                    invalidity: entry.invalidity_date().map(|(_, t)| to_utc(t.timestamp())),
+                };
+                assert_eq!(crl.lookup(entry.raw_serial()), Some(expected), "{what}");
+            }
+            assert_eq!(
+                crl.entries,
+                parsed.iter_revoked_certificates().count(),
+                "{what}"
+            );
+            assert_eq!(crl.distinct_serials(), seen.len(), "{what}");
+        }
+    }
+
+    /// rcgen leaves revokedCertificates out when there are no entries (it
+    /// is OPTIONAL); the hand-built CRL writes it empty. Both are CRLs with
+    /// no entries that verify.
+    #[test]
+    fn no_entries_with_the_field_absent_or_empty() {
+        let ca = Issued::root("Empty CA");
+        let absent = sign(&ca, &crl_params(Vec::new()));
+        let empty = hand_crl(
+            &ca,
+            &HandCrl {
+                number: 7,
+                delta_of: None,
+                critical_unknown: false,
+                entries: &[],
+            },
+        );
+        let layout = Layout::of(&absent).expect("layout");
+        assert_eq!(layout.revoked, None, "rcgen omits an empty list");
+        assert!(!layout.after.is_empty(), "crlExtensions follow");
+        assert_eq!(Layout::of(&empty).expect("layout").revoked, Some(&[][..]));
+        for (what, der) in [("absent", &absent), ("empty", &empty)] {
+            let crl = Crl::from_der(der, what).expect(what);
+            assert_eq!((crl.entries, crl.distinct_serials()), (0, 0), "{what}");
+            assert!(crl.table.records.is_empty() && crl.table.serials.is_empty());
+            assert!(crl.crl_number.is_some(), "{what}");
+            assert_eq!(crl.lookup(&[0x01]), None, "{what}");
+            assert_eq!(crl.lookup(&[]), None, "{what}");
+            assert_eq!(status_with_delta(&crl, None, &[0x01]), Ok(None), "{what}");
+            crl.verify(&model(&ca)).expect(what);
+        }
+    }
+
+    /// One entry that does not parse, between two that do, makes the whole
+    /// CRL an error, as it did when x509-parser read the list at once.
+    #[test]
+    fn a_malformed_entry_in_the_middle_is_an_error() {
+        let ca = Issued::root("Malformed Entry CA");
+        let der = hand_crl(
+            &ca,
+            &HandCrl {
+                number: 1,
+                delta_of: None,
+                critical_unknown: false,
+                entries: &[(&[0x01], Some(1)), (&[0x02], Some(4)), (&[0x03], None)],
+            },
+        );
+        Crl::from_der(&der, "t").expect("the CRL as built parses");
+        let list = Layout::of(&der).expect("layout").revoked.expect("entries");
+        let second = Element::read(list, "first entry")
+            .expect("first entry")
+            .rest;
+        let at = second.as_ptr() as usize - der.as_ptr() as usize;
+        // at: the second entry's SEQUENCE tag; its content starts at
+        // at + 2 with the serial INTEGER, then the revocationDate UTCTime.
+        assert_eq!(der[at..at + 3], [0x30, der[at + 1], 0x02]);
+        assert_eq!(der[at + 5], 0x17);
+        for (what, offset, tag) in [
+            ("entry is a SET", at, 0x31),
+            ("serial is an OCTET STRING", at + 2, 0x04),
+            ("revocationDate is an OCTET STRING", at + 5, 0x04),
+        ] {
+            let mut bad = der.clone();
+            bad[offset] = tag;
+            match Crl::from_der(&bad, "t") {
+                Err(CrlError::NotACrl { reason, .. }) => {
+                    assert!(reason.contains("entry 2"), "{what}: {reason}")
+                }
+                other => panic!("{what}: {other:?}"),
+            }
+            assert!(parse_all_at_once(&bad, Keys::Constant).is_err(), "{what}");
+        }
+    }
+
+    /// A second SEQUENCE after revokedCertificates is not crlExtensions:
+    /// x509-parser refuses the CRL, and so does the streaming parse (which
+    /// must not take it for the entry list once the first is taken out).
+    #[test]
+    fn a_second_entry_list_is_an_error() {
+        let (_, der) = fixture();
+        let layout = Layout::of(&der).expect("layout");
+        let list = layout.revoked.expect("entries");
+        let seq = |content: &[u8]| {
+            yasna::construct_der(|w| w.write_sequence(|w| w.next().write_der(content)))
+        };
+        let seq_of = |parts: &[&[u8]]| {
+            yasna::construct_der(|w| {
+                w.write_sequence(|w| {
+                    for part in parts {
+                        w.next().write_der(part);
+                    }
+                })
+            })
+        };
+        let empty_seq = [0x30, 0x00];
+        let entries = seq(list);
+        let tbs = seq_of(&[layout.before, &entries, &empty_seq, layout.after]);
+        let crafted = seq_of(&[&tbs, layout.signature]);
+        assert!(parse_all_at_once(&crafted, Keys::Constant).is_err());
+        match Crl::from_der(&crafted, "t") {
+            Err(CrlError::NotACrl { reason, .. }) => {
+                assert!(reason.contains("crlExtensions"), "{reason}")
+            }
+            other => panic!("{other:?}"),
+        }
+        // the same pieces without the extra SEQUENCE make the CRL again
+        let tbs = seq_of(&[layout.before, &entries, layout.after]);
+        assert_eq!(seq_of(&[&tbs, layout.signature]), der);
+    }
+
+    /// Once verified, the DER can go: the lookups and the issuer checks
+    /// stay, the signature can no longer be checked and says why.
+    #[test]
+    fn released_der_keeps_lookups_and_issuer_checks() {
+        let (ca, der) = fixture();
+        let ca = model(&ca);
+        let mut crl = Crl::from_der(&der, "t").expect("parses");
+        assert!(crl.has_der());
+        assert_eq!(crl.der(), der.as_slice());
+        crl.verify(&ca).expect("verifies");
+        let kept = crl.clone();
+        crl.release_der();
+        assert!(!crl.has_der());
+        assert!(crl.der().is_empty());
+        assert_eq!(crl.verify_signature(&ca), Err(RELEASED.to_string()));
+        assert_eq!(
+            crl.verify_signature(&ca).expect_err("released"),
+            "the CRL's bytes are no longer in memory (released after it verified); fetch it again to verify it with another key"
+        );
+        assert_eq!(crl.verify(&ca), Err(RELEASED.to_string()));
+        crl.check_issuer(&ca).expect("no DER needed");
+        let other = model(&Issued::root("Another CA"));
+        let err = crl.check_issuer(&other).expect_err("other name");
+        assert!(err.contains("is not the subject"), "{err}");
+        // verify() checks the issuer first, with the same message
+        assert_eq!(crl.verify(&other), Err(err));
+        // a clone taken before still has it (shared, not copied)
+        assert!(kept.has_der());
+        kept.verify_signature(&ca).expect("the clone verifies");
+        for serial in [&[0x01][..], &[0x00, 0xFF], &[0x12, 0x34], &[0x02], &[]] {
+            assert_eq!(crl.lookup(serial), kept.lookup(serial), "{serial:02x?}");
+        }
+        assert!(crl.lookup(&[0xFF]).expect("held").on_hold());
+        assert_eq!(crl.freshness(at(2026, 2, 3)), Freshness::Fresh);
+        assert_eq!(
+            status_with_delta(&crl, None, &[0x01]),
+            status_with_delta(&kept, None, &[0x01])
+        );
+        // verify_signature alone is the signature check: the right key
+        // verifies, another key of the same name does not
+        let impostor = model(&Issued::root("CRL Test CA"));
+        kept.verify_signature(&impostor).expect_err("wrong key");
+        kept.check_issuer(&impostor).expect("same name, KU cRLSign");
+    }
+
+    /// `verify_indirect` goes through `verify`: with the DER it verifies,
+    /// after `release_der` it says the bytes are gone.
+    #[test]
+    fn verify_indirect_with_and_without_the_der() {
+        let ca = Issued::root("Release Indirect CA");
+        let signer = ca.issue(
+            CertSpec::leaf("Release Indirect Signer")
+                .ku(&[KeyUsagePurpose::CrlSign])
+                .san_dns(&[]),
+        );
+        let der = indirect_crl(&signer, true, &[(&[0x42], Some(&model(&ca).subject.raw))]);
+        let mut crl = Crl::from_der(&der, "t").expect("parses");
+        let (ca, signer) = (model(&ca), model(&signer));
+        let now = at(2026, 2, 5);
+        crl.verify_indirect(&signer, &ca, now).expect("verifies");
+        crl.release_der();
+        assert_eq!(
+            crl.verify_indirect(&signer, &ca, now),
+            Err(RELEASED.to_string())
+        );
+        assert!(crl.lookup_issued_by(&ca.subject.raw, &[0x42]).is_some());
     }
 
     #[test]
