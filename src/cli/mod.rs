@@ -689,19 +689,24 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             eprintln!("pkiaudit: {e}");
         }
     }
-    let mut rendered = Vec::new();
-    match args.format {
-        SweepFormat::Text => output::write_text(&mut rendered, &report)?,
-        SweepFormat::Json => output::write_json(&mut rendered, &report)?,
-        SweepFormat::Jsonl => output::write_jsonl(&mut rendered, &report)?,
-        SweepFormat::Prometheus => output::write_prometheus(&mut rendered, &report)?,
-        SweepFormat::Junit => output::write_junit(&mut rendered, &report)?,
-    }
+    // Streamed, not rendered into memory first (the Prometheus file of a
+    // 10,000-certificate estate is 20 MB).
+    let render = |w: &mut dyn Write| match args.format {
+        SweepFormat::Text => output::write_text(w, &report),
+        SweepFormat::Json => output::write_json(w, &report),
+        SweepFormat::Jsonl => output::write_jsonl(w, &report),
+        SweepFormat::Prometheus => output::write_prometheus(w, &report),
+        SweepFormat::Junit => output::write_junit(w, &report),
+    };
     match &args.output {
-        Some(path) => output::write_atomically(path, &rendered)
+        Some(path) => output::write_atomically_with(path, render)
             .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
         None if args.nagios => {}
-        None => out.write_all(&rendered)?,
+        None => {
+            let mut buffered = std::io::BufWriter::new(&mut *out);
+            render(&mut buffered)?;
+            buffered.flush()?;
+        }
     }
     if args.nagios {
         let (code, line) = output::nagios(&report);

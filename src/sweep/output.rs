@@ -1167,6 +1167,16 @@ static TEMP_COUNTER: AtomicU64 = AtomicU64::new(0);
 /// `.NAME.PID.N.tmp`: hidden, and not `*.prom`, so node_exporter's textfile
 /// collector never reads it.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// [`write_atomically`] with the content streamed by `write` (through a
+/// buffer) instead of held in memory first: a 10,000-certificate
+/// Prometheus file is 20 MB.
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> io::Result<()>,
+) -> io::Result<()> {
     let file_name = path.file_name().ok_or_else(|| {
         io::Error::new(
             io::ErrorKind::InvalidInput,
@@ -1198,8 +1208,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
         }
     };
     let result = (|| {
-        let mut file = file;
-        file.write_all(bytes)?;
+        let mut buffered = io::BufWriter::new(file);
+        write(&mut buffered)?;
+        let file = buffered.into_inner().map_err(|e| e.into_error())?;
         if let Ok(meta) = std::fs::metadata(path) {
             if meta.is_file() {
                 // Best effort: the content matters more than the mode.
