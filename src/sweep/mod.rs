@@ -64,8 +64,6 @@ struct Scan {
     input: InputRow,
     /// (SHA-256, place) of each certificate, in file order.
     certs: Vec<(String, String)>,
-    /// Partial records (`show` output) found.
-    partials: usize,
     cas: Vec<PoolCert>,
 }
 
@@ -132,7 +130,6 @@ fn scan(
     Scan {
         input: input_row(&input, &target.name),
         certs,
-        partials: input.partials.len(),
         cas,
     }
 }
@@ -282,13 +279,11 @@ pub fn run(
     let mut places: HashMap<String, Vec<String>> = HashMap::new();
     let mut first: HashMap<String, (usize, usize)> = HashMap::new();
     let mut pool: Vec<PoolCert> = Vec::new();
-    let mut partials = 0;
     for (ji, s) in scans.iter().enumerate() {
         for (k, (sha, at)) in s.certs.iter().enumerate() {
             places.entry(sha.clone()).or_default().push(at.clone());
             first.entry(sha.clone()).or_insert((ji, k));
         }
-        partials += s.partials;
     }
     for s in &scans {
         pool.extend(s.cas.iter().cloned());
@@ -399,7 +394,6 @@ pub fn run(
             .sum(),
         ..Summary::default()
     };
-    let _ = partials;
     for c in &certificates {
         match c.verdict.as_str() {
             "fail" => summary.fail += 1,
