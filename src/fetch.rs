@@ -13,7 +13,7 @@
 
 use std::io::Read;
 use std::sync::OnceLock;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -25,6 +25,47 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Redirects followed per request (http and https only).
 pub const MAX_REDIRECTS: usize = 3;
+
+/// The time bounds of a run's network requests: each request
+/// (`--fetch-timeout`, default [`TIMEOUT`]) and, optionally, all of them
+/// together (`--run-timeout`): once the deadline has passed no request is
+/// made, and one in flight is cut at the deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// One request, connect to last byte.
+    pub timeout: Duration,
+    /// When the run's network work must be over.
+    pub deadline: Option<Instant>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            timeout: TIMEOUT,
+            deadline: None,
+        }
+    }
+}
+
+impl Limits {
+    /// The time the next request may take: the request timeout, cut to
+    /// what is left of the run; an error once the run's time is up.
+    pub fn next_request(&self) -> Result<Duration, FetchError> {
+        match self.deadline {
+            None => Ok(self.timeout),
+            Some(deadline) => {
+                let left = deadline.saturating_duration_since(Instant::now());
+                if left.is_zero() {
+                    Err(FetchError(
+                        "not fetched: the run's time limit (--run-timeout) is used up".into(),
+                    ))
+                } else {
+                    Ok(left.min(self.timeout))
+                }
+            }
+        }
+    }
+}
 
 /// Why a fetch failed, in words.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -155,6 +196,7 @@ pub enum Got {
 #[derive(Debug, Clone)]
 pub struct Http {
     client: reqwest::blocking::Client,
+    limits: Limits,
 }
 
 fn install_ring_provider() {
@@ -182,12 +224,18 @@ pub fn error_chain(error: &dyn std::error::Error) -> String {
 
 impl Http {
     /// A client trusting the system roots plus `extra_roots` (DER) for
-    /// https.
+    /// https, with the default [`Limits`].
     pub fn new(extra_roots: &[Vec<u8>]) -> Result<Http, FetchError> {
+        Http::with_limits(extra_roots, Limits::default())
+    }
+
+    /// A client trusting the system roots plus `extra_roots`, whose
+    /// requests keep to `limits`.
+    pub fn with_limits(extra_roots: &[Vec<u8>], limits: Limits) -> Result<Http, FetchError> {
         install_ring_provider();
         let mut builder = reqwest::blocking::Client::builder()
-            .timeout(TIMEOUT)
-            .connect_timeout(TIMEOUT)
+            .timeout(limits.timeout)
+            .connect_timeout(limits.timeout)
             .user_agent(concat!("pkiaudit/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::custom(|attempt| {
                 let scheme = attempt.url().scheme().to_string();
@@ -207,7 +255,7 @@ impl Http {
         let client = builder
             .build()
             .map_err(|e| FetchError(format!("HTTP client: {}", error_chain(&e))))?;
-        Ok(Http { client })
+        Ok(Http { client, limits })
     }
 
     /// GET `url` (http or https), reading at most `max_body` bytes. With
@@ -220,7 +268,11 @@ impl Http {
         validators: Option<&CachePolicy>,
     ) -> Result<Got, FetchError> {
         check_scheme(url)?;
-        let mut request = self.client.get(url);
+        let timeout = self
+            .limits
+            .next_request()
+            .map_err(|e| FetchError(format!("GET {url}: {e}")))?;
+        let mut request = self.client.get(url).timeout(timeout);
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
                 request = request.header(reqwest::header::IF_NONE_MATCH, etag);
@@ -256,9 +308,14 @@ impl Http {
         max_body: u64,
     ) -> Result<Vec<u8>, FetchError> {
         check_scheme(url)?;
+        let timeout = self
+            .limits
+            .next_request()
+            .map_err(|e| FetchError(format!("POST {url}: {e}")))?;
         let response = self
             .client
             .post(url)
+            .timeout(timeout)
             .header(reqwest::header::CONTENT_TYPE, content_type)
             .header(reqwest::header::ACCEPT, accept)
             .body(body.to_vec())

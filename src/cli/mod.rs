@@ -274,6 +274,18 @@ pub struct RevocationArgs {
     /// them.
     #[arg(long, value_name = "HOST[:PORT]")]
     pub ldap_server: Option<String>,
+    /// Seconds one revocation request (HTTP, HTTPS or LDAP) may take,
+    /// connect to last byte. A server that does not answer in time gives
+    /// an `unknown` status saying so.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub fetch_timeout: f64,
+    /// Seconds all of the run's revocation requests may take together,
+    /// counted from the start of the audit. Once used up, no request is
+    /// made (one in flight is cut) and each status that needed one is
+    /// `unknown` ("the run's time limit (--run-timeout) is used up");
+    /// `--crl` files and the cache still answer. Default: no limit.
+    #[arg(long, value_name = "SECONDS")]
+    pub run_timeout: Option<f64>,
 }
 
 #[derive(Debug, Args)]
@@ -900,6 +912,7 @@ fn revocation_options(
     rev.ocsp_url = args.ocsp_url.clone();
     rev.ldap_server = args.ldap_server.clone();
     rev.tls_roots = tls_roots;
+    rev.limits = fetch_limits(args)?;
     if !args.no_cache {
         let dir = args.cache_dir.clone().or_else(|| {
             std::env::var_os("XDG_CACHE_HOME")
@@ -921,6 +934,25 @@ fn revocation_options(
         rev.crls.push(std::sync::Arc::new(crl));
     }
     Ok(Some(std::sync::Arc::new(rev)))
+}
+
+/// `--fetch-timeout` and `--run-timeout`; the run's clock starts now.
+fn fetch_limits(args: &RevocationArgs) -> anyhow::Result<crate::fetch::Limits> {
+    let seconds = |flag: &str, v: f64, max: f64| {
+        if v.is_finite() && v > 0.0 && v <= max {
+            Ok(std::time::Duration::from_secs_f64(v))
+        } else {
+            Err(anyhow::anyhow!(
+                "{flag} must be more than 0 and at most {max} seconds"
+            ))
+        }
+    };
+    let timeout = seconds("--fetch-timeout", args.fetch_timeout, 600.0)?;
+    let deadline = match args.run_timeout {
+        Some(v) => Some(std::time::Instant::now() + seconds("--run-timeout", v, 86_400.0)?),
+        None => None,
+    };
+    Ok(crate::fetch::Limits { timeout, deadline })
 }
 
 /// `--certreq` values, or None when not given.

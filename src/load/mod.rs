@@ -971,6 +971,10 @@ fn load_der(input: &mut LoadedInput, bytes: &[u8], container: Container) {
             );
             return;
         }
+        // the cap, checked before parsing what it would refuse
+        if input.at_cap(None, None) {
+            return;
+        }
         let as_cert = Certificate::from_der_prefix(rest);
         let used = match as_cert {
             Ok((cert, trailing)) => {

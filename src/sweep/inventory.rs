@@ -100,28 +100,42 @@ pub fn parse_profile(name: &str) -> Result<Profile, String> {
     })
 }
 
-/// Read an inventory file. Errors name the file (and TOML's line and
-/// column).
+/// Read an inventory file and expand its paths. Errors name the file (and
+/// TOML's line and column).
 pub fn read(path: &Path) -> Result<Vec<Target>, String> {
     use std::io::Read;
-    let shown = path.display();
+    let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
     let mut text = String::new();
     file.take(MAX_INVENTORY_BYTES + 1)
         .read_to_string(&mut text)
         .map_err(|e| format!("{shown}: {e}"))?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut out = Vec::new();
+    for (mut target, specs) in parse(&text, &shown, base)? {
+        for spec in &specs {
+            expand_into(spec, &mut target);
+        }
+        out.push(target);
+    }
+    Ok(out)
+}
+
+/// Parse the text of an inventory named `shown`, without touching the
+/// filesystem: each target comes with its paths still unexpanded (joined to
+/// `base`, the inventory's directory), for [`expand_into`].
+pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<String>)>, String> {
     if text.len() as u64 > MAX_INVENTORY_BYTES {
         return Err(format!(
             "{shown}: larger than {} MiB; not an inventory",
             MAX_INVENTORY_BYTES / (1024 * 1024)
         ));
     }
-    let inv: InventoryFile = toml::from_str(&text)
+    let inv: InventoryFile = toml::from_str(text)
         .map_err(|e| format!("{shown}: {}", e.to_string().trim_end().replace('\n', " ")))?;
     if inv.target.is_empty() {
         return Err(format!("{shown}: no [[target]] entries"));
     }
-    let base = path.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (i, t) in inv.target.iter().enumerate() {
         let name = t
@@ -150,7 +164,12 @@ pub fn read(path: &Path) -> Result<Vec<Target>, String> {
             .iter()
             .map(|p| base.join(p))
             .collect();
-        let mut target = Target {
+        let specs = t
+            .paths
+            .iter()
+            .map(|p| base.join(p).display().to_string())
+            .collect();
+        let target = Target {
             name,
             paths: Vec::new(),
             problems: Vec::new(),
@@ -159,10 +178,7 @@ pub fn read(path: &Path) -> Result<Vec<Target>, String> {
             trust,
             labels,
         };
-        for p in &t.paths {
-            expand_into(&base.join(p).display().to_string(), &mut target);
-        }
-        out.push(target);
+        out.push((target, specs));
     }
     Ok(out)
 }

@@ -92,8 +92,19 @@ pub struct LdapTarget {
 /// URL (`ldap:///CN=...`, as AD CS writes them) goes to `default_server`
 /// (`HOST[:PORT]`). Anonymous simple bind; exactly one entry expected.
 pub fn fetch_crl(url: &str, default_server: Option<&str>) -> Result<Vec<u8>, LdapError> {
+    fetch_crl_within(url, default_server, TIMEOUT)
+}
+
+/// [`fetch_crl`] with another time bound for each step (connect, bind,
+/// search, each read): `--fetch-timeout`, cut to what is left of
+/// `--run-timeout`.
+pub fn fetch_crl_within(
+    url: &str,
+    default_server: Option<&str>,
+    timeout: Duration,
+) -> Result<Vec<u8>, LdapError> {
     let target = parse_url(url, default_server)?;
-    fetch(&target)
+    fetch_within(&target, timeout)
 }
 
 /// Parse an `ldap://` URL; `default_server` stands in for a missing host.
@@ -234,12 +245,17 @@ fn shorten(s: &str) -> String {
 
 /// Fetch the attribute from an already parsed target.
 pub fn fetch(target: &LdapTarget) -> Result<Vec<u8>, LdapError> {
-    let tcp = connect(&target.host, target.port)?;
+    fetch_within(target, TIMEOUT)
+}
+
+/// [`fetch`] with `timeout` for each step instead of [`TIMEOUT`].
+pub fn fetch_within(target: &LdapTarget, timeout: Duration) -> Result<Vec<u8>, LdapError> {
+    let tcp = connect(&target.host, target.port, timeout)?;
     let (relay, ldap_side) = Relay::start(tcp)?;
     let over_limit = Arc::clone(&relay.over_limit);
     // ldap3 has `expect`s on server data (entry structure, message
     // framing); a hostile server must give an error, not a crash.
-    let outcome = panic::catch_unwind(AssertUnwindSafe(|| session(target, ldap_side)))
+    let outcome = panic::catch_unwind(AssertUnwindSafe(|| session(target, ldap_side, timeout)))
         .unwrap_or_else(|_| Err(LdapError::Search("malformed LDAP response".into())));
     relay.finish();
     if over_limit.load(Ordering::SeqCst) {
@@ -248,7 +264,7 @@ pub fn fetch(target: &LdapTarget) -> Result<Vec<u8>, LdapError> {
     outcome
 }
 
-fn connect(host: &str, port: u16) -> Result<TcpStream, LdapError> {
+fn connect(host: &str, port: u16, timeout: Duration) -> Result<TcpStream, LdapError> {
     let name = host.trim_start_matches('[').trim_end_matches(']');
     let addrs: Vec<SocketAddr> = (name, port)
         .to_socket_addrs()
@@ -256,11 +272,11 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, LdapError> {
         .collect();
     let mut last = None;
     for addr in addrs {
-        match TcpStream::connect_timeout(&addr, TIMEOUT) {
+        match TcpStream::connect_timeout(&addr, timeout) {
             Ok(s) => {
                 let timeouts = s
-                    .set_read_timeout(Some(TIMEOUT))
-                    .and_then(|_| s.set_write_timeout(Some(TIMEOUT)));
+                    .set_read_timeout(Some(timeout))
+                    .and_then(|_| s.set_write_timeout(Some(timeout)));
                 timeouts.map_err(|e| LdapError::Connect(format!("{host}:{port}: {e}")))?;
                 return Ok(s);
             }
@@ -274,16 +290,20 @@ fn connect(host: &str, port: u16) -> Result<TcpStream, LdapError> {
 }
 
 /// Bind, search, and pick the attribute out of the single entry.
-fn session(target: &LdapTarget, stream: UnixStream) -> Result<Vec<u8>, LdapError> {
+fn session(
+    target: &LdapTarget,
+    stream: UnixStream,
+    timeout: Duration,
+) -> Result<Vec<u8>, LdapError> {
     let where_ = format!("{}:{}", target.host, target.port);
     let settings = LdapConnSettings::new()
-        .set_conn_timeout(TIMEOUT)
+        .set_conn_timeout(timeout)
         .set_std_stream(StdStream::Unix(stream));
     // The relay already holds the TCP connection; ldap3 only needs a URL
     // of the socket's kind.
     let mut conn = LdapConn::with_settings(settings, "ldapi:///")
         .map_err(|e| LdapError::Connect(format!("{where_}: {e}")))?;
-    conn.with_timeout(TIMEOUT);
+    conn.with_timeout(timeout);
     let bound = conn
         .simple_bind("", "")
         .map_err(|e| LdapError::Connect(format!("{where_}: anonymous bind: {e}")))?;
@@ -294,7 +314,7 @@ fn session(target: &LdapTarget, stream: UnixStream) -> Result<Vec<u8>, LdapError
             shorten(&bound.text)
         )));
     }
-    conn.with_timeout(TIMEOUT)
+    conn.with_timeout(timeout)
         .with_search_options(SearchOptions::new().sizelimit(2).timelimit(10));
     let result = conn
         .search(

@@ -183,6 +183,8 @@ pub struct Revocation {
     /// Extra roots for https distribution points and responders (the
     /// `--trust` anchors), beside the system's.
     pub tls_roots: Vec<Vec<u8>>,
+    /// Time bounds of each request and of the run's network work.
+    pub limits: crate::fetch::Limits,
     http: OnceLock<Result<crate::fetch::Http, String>>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
     /// Verified OCSP answers (DER) of this run, by responder + certificate.
@@ -220,6 +222,7 @@ impl Revocation {
             cache: None,
             ldap_server: None,
             tls_roots: Vec::new(),
+            limits: crate::fetch::Limits::default(),
             http: OnceLock::new(),
             fetched: Mutex::new(HashMap::new()),
             ocsp_answers: Mutex::new(HashMap::new()),
@@ -369,7 +372,9 @@ impl Revocation {
     /// The HTTP(S) client of this run, built on first use.
     fn http(&self) -> Result<&crate::fetch::Http, String> {
         self.http
-            .get_or_init(|| crate::fetch::Http::new(&self.tls_roots).map_err(|e| e.0))
+            .get_or_init(|| {
+                crate::fetch::Http::with_limits(&self.tls_roots, self.limits).map_err(|e| e.0)
+            })
             .as_ref()
             .map_err(|e| e.clone())
     }
@@ -730,14 +735,19 @@ impl Revocation {
         }
         let _slot = self.slots.acquire(url);
         let got = if url.to_ascii_lowercase().starts_with("ldap://") {
-            ldap::fetch_crl(url, self.ldap_server.as_deref())
+            self.limits
+                .next_request()
+                .map_err(|e| e.to_string())
+                .and_then(|timeout| {
+                    ldap::fetch_crl_within(url, self.ldap_server.as_deref(), timeout)
+                        .map_err(|e| e.to_string())
+                })
                 .map(|body| {
                     crate::fetch::Got::Body(crate::fetch::Response {
                         body,
                         policy: crate::fetch::CachePolicy::default(),
                     })
                 })
-                .map_err(|e| e.to_string())
         } else {
             let validators = stale_copy
                 .as_ref()
