@@ -10,7 +10,8 @@
 //! * Structural cases, one per kind of damage an operator meets.
 //! * The input size limit of `load_reader`, and the memory the loader uses
 //!   per input byte (measured with a counting allocator).
-//! * A replay of every reproducer in `tests/fuzz-regressions/`.
+//! * (The fuzz corpus and every fuzz finding are replayed by
+//!   `tests/fuzz_corpus.rs`.)
 
 #[path = "common/testkit.rs"]
 mod testkit;
@@ -1618,124 +1619,4 @@ fn memory_per_input_byte_is_small_for_pkcs7_of_tiny_entries() {
         worst = worst.max(ratio);
     }
     assert!(worst < 32.0, "{worst:.1} heap bytes per input byte");
-}
-
-// ---------------------------------------------------------------------------
-// 2. Fuzz regressions: every reproducer the fuzzers found, through the
-// loader and the whole `check` pipeline.
-
-#[test]
-fn fuzz_regressions_replay() {
-    use pkiaudit::audit::profile::Profile;
-    use pkiaudit::audit::{audit, Options};
-    use pkiaudit::report::{json, text};
-    use pkiaudit::time::{parse_at, AuditTime};
-
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fuzz-regressions");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return;
-    };
-    let mut files: Vec<_> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.is_file() && p.extension().is_none_or(|e| e != "md"))
-        .collect();
-    files.sort();
-    let mut check = Checker::new("fuzz-regressions");
-    let at = parse_at("2026-03-01T12:00:00Z").expect("time");
-    for file in &files {
-        let bytes = std::fs::read(file).expect("read reproducer");
-        let what = file.display().to_string();
-        let Some(input) = check.load(&what, &bytes) else {
-            continue;
-        };
-        for profile in Profile::ALL {
-            let opts = Options::new(profile, AuditTime::given(at));
-            let report = catch_unwind(AssertUnwindSafe(|| {
-                let report = audit(vec![input.clone()], Default::default(), &opts);
-                text::write_check(&mut std::io::sink(), &report).expect("text");
-                json::write_check(&mut std::io::sink(), &report).expect("json");
-            }));
-            if report.is_err() {
-                check.fail(
-                    &what,
-                    &bytes,
-                    &format!("PANIC in check, profile {profile:?}"),
-                );
-            }
-        }
-    }
-    check.finish();
-}
-
-/// The committed fuzz seeds (`fuzz/corpus/<target>/seed-*`) through what
-/// their target exercises, without a fuzzer: the loader and the `check`
-/// pipeline for every seed, the CRL parser for the `revocation` seeds and
-/// the NTP packet checks for the `ntp` seeds. None may panic.
-#[test]
-fn fuzz_seed_corpus_replay() {
-    use pkiaudit::audit::profile::Profile;
-    use pkiaudit::audit::revocation::crl::Crl;
-    use pkiaudit::audit::{audit, Options};
-    use pkiaudit::report::{json, text};
-    use pkiaudit::time::{ntp, parse_at, AuditTime};
-
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/corpus");
-    let mut seeds = Vec::new();
-    for target in std::fs::read_dir(&root).expect("fuzz/corpus").flatten() {
-        for seed in std::fs::read_dir(target.path())
-            .into_iter()
-            .flatten()
-            .flatten()
-        {
-            let name = seed.file_name().to_string_lossy().into_owned();
-            if name.starts_with("seed-") {
-                seeds.push((
-                    target.file_name().to_string_lossy().into_owned(),
-                    seed.path(),
-                ));
-            }
-        }
-    }
-    seeds.sort();
-    assert!(
-        seeds.len() >= 30,
-        "only {} seeds under {}",
-        seeds.len(),
-        root.display()
-    );
-    let at = parse_at("2026-03-01T12:00:00Z").expect("time");
-    let mut check = Checker::new("fuzz-seeds");
-    for (target, path) in &seeds {
-        let bytes = std::fs::read(path).expect("read seed");
-        let what = path.display().to_string();
-        if let Some(input) = check.load(&what, &bytes) {
-            let opts = Options::new(Profile::Ikev2, AuditTime::given(at));
-            let run = catch_unwind(AssertUnwindSafe(|| {
-                let report = audit(vec![input.clone()], Default::default(), &opts);
-                text::write_check(&mut std::io::sink(), &report).expect("text");
-                json::write_check(&mut std::io::sink(), &report).expect("json");
-            }));
-            if run.is_err() {
-                check.fail(&what, &bytes, "PANIC in check");
-            }
-        }
-        let other = catch_unwind(AssertUnwindSafe(|| match target.as_str() {
-            "revocation" => {
-                if let Ok(crl) = Crl::from_pem_or_der(&bytes, &what) {
-                    let _ = crl.freshness(at);
-                    let _ = crl.lookup(&[0x01]);
-                }
-            }
-            "ntp" => {
-                let s = ntp::judge_reply("seed", bytes.get(16..).unwrap_or(&[]), 1, 2);
-                assert!(!s.used || s.reason.is_none());
-            }
-            _ => {}
-        }));
-        if other.is_err() {
-            check.fail(&what, &bytes, &format!("PANIC in the {target} path"));
-        }
-    }
-    check.finish();
 }

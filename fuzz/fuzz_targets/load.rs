@@ -1,95 +1,16 @@
-//! The loader on arbitrary bytes: PEM, DER, PKCS#7 and bare base64 sniffing,
-//! then every field of every certificate it returns.
+//! cargo-fuzz target `load`: what it runs and checks is in `harness/load.rs`,
+//! which `cargo test` also runs on the committed corpus
+//! (`tests/fuzz_corpus.rs`).
 #![no_main]
 
-use std::fmt::Write;
+#[path = "asn1_mutator.rs"]
+mod asn1_mutator;
+#[path = "../harness/load.rs"]
+mod harness;
 
-use libfuzzer_sys::fuzz_target;
-use pkiaudit::load::load_bytes;
-
-fuzz_target!(|data: &[u8]| {
-    let input = load_bytes("fuzz", data);
-
-    // Something is always reported, and every problem says what it is.
-    assert!(
-        !input.certs.is_empty() || !input.partials.is_empty() || !input.problems.is_empty(),
-        "nothing reported for a {}-byte input",
-        data.len()
-    );
-    let mut sink = String::new();
-    for p in &input.problems {
-        assert!(!p.message.trim().is_empty(), "empty problem message: {p:?}");
-        let _ = write!(sink, "{p}");
-    }
-    for loaded in &input.certs {
-        let c = &loaded.cert;
-        let _ = write!(sink, "{}", loaded.provenance);
-        let _ = write!(
-            sink,
-            "{} {} {} {} {:?} {:?}",
-            c.subject.text, c.issuer.text, c.serial, c.version, c.not_before, c.not_after
-        );
-        let _ = write!(sink, "{} {:?}", c.key, c.signature_algorithm);
-        if let Some(ku) = &c.key_usage {
-            let _ = write!(sink, "{:?}", ku.names());
-        }
-        if let Some(eku) = &c.extended_key_usage {
-            let _ = write!(sink, "{}", eku.describe());
-        }
-        if let Some(san) = &c.subject_alt_name {
-            for e in &san.entries {
-                let _ = write!(sink, "{e}");
-            }
-        }
-        let _ = write!(
-            sink,
-            "{:?} {:?} {:?} {:?} {:?} {:?} {:?}",
-            c.basic_constraints,
-            c.subject_key_id,
-            c.authority_key_id,
-            c.crl_distribution_points,
-            c.authority_info_access,
-            c.extension_problems,
-            c.unknown_critical_extensions
-        );
-        let _ = write!(
-            sink,
-            "{} {} {} {} {:?} {} {}",
-            c.sha1,
-            c.sha256,
-            c.spki_sha1,
-            c.self_issued,
-            c.self_signature_valid,
-            c.asserts_ca(),
-            c.is_self_signed()
-        );
-        let _ = c.san_dns_ip();
-        let _ = c.days_left(c.not_before);
-        let _ = c.days_left(c.not_after);
-        let _ = pkiaudit::report::text::label(c);
-        // The certificate as read must read again, alone, the same way.
-        let again = pkiaudit::model::Certificate::from_der(&c.der)
-            .expect("a loaded certificate's own DER must parse again");
-        assert_eq!(again.sha256, c.sha256);
-    }
-    // Partial records (`show` output): every field, and what they may claim.
-    for p in &input.partials {
-        let v = &p.partial.view;
-        assert!(v.der.is_empty(), "a partial record must not carry DER");
-        assert!(!p.partial.known.der, "a partial record cannot know the DER");
-        let _ = write!(
-            sink,
-            "{} {} {} {:?} {:?} {:?}",
-            v.subject.ios_text(),
-            v.issuer.ios_text(),
-            v.serial,
-            p.partial.known,
-            p.partial.show,
-            p.provenance
-        );
-    }
-    if let Some(cfg) = &input.ios_config {
-        let _ = write!(sink, "{}", serde_json::to_string(cfg).expect("config serialises"));
-    }
-    std::hint::black_box(sink);
+// DER inputs are mutated element by element (see asn1_mutator.rs).
+libfuzzer_sys::fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
+    asn1_mutator::mutate(data, size, max_size, seed)
 });
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::run(data));
