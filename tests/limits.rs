@@ -5,55 +5,23 @@
 //! have their own tests beside their loaders (`cli.rs`, `ios.rs`,
 //! `robustness.rs`, the unit tests).
 
+#[path = "common/http.rs"]
+mod http;
 #[path = "common/run.rs"]
 mod run;
 #[path = "common/testkit.rs"]
 mod testkit;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
+use std::io::Write;
+use std::net::TcpStream;
 use std::path::Path;
 use std::time::Duration;
 
+use http::{read_request, serve_with as serve, silent};
 use serde_json::Value;
 use testkit::{CertSpec, Issued};
 
 const AT: &str = "2026-01-01T00:00:00Z";
-
-/// A loopback HTTP server whose every connection is handled by `respond`
-/// on its own thread. The threads end with the test process.
-fn serve(respond: fn(TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || respond(stream));
-        }
-    });
-    base
-}
-
-fn read_request(stream: &TcpStream) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    let mut length = 0usize;
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-            break;
-        }
-        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
-            length = v.trim().parse().unwrap_or(0);
-        }
-    }
-    let mut body = vec![0u8; length];
-    let _ = std::io::Read::read_exact(&mut reader, &mut body);
-}
-
-fn silent(stream: TcpStream) {
-    read_request(&stream);
-    std::thread::sleep(Duration::from_secs(600));
-    drop(stream);
-}
 
 /// A body one byte over `limit`, without a Content-Length (so the client
 /// cannot refuse it up front and must count).

@@ -3,46 +3,19 @@
 //! one that redirects to `file://`. Each costs bounded time and gives
 //! `unknown` with a reason, never a hang, a crash or `good`.
 
+#[path = "common/http.rs"]
+mod http;
 #[path = "common/run.rs"]
 mod run;
 #[path = "common/testkit.rs"]
 mod testkit;
 
-use std::io::{BufRead, BufReader, Write};
-use std::net::{TcpListener, TcpStream};
-use std::time::Duration;
+use std::io::Write;
+use std::net::TcpStream;
 
+use http::{read_request, serve_with as serve, silent};
 use run::pkiaudit_json_online as pkiaudit_json;
 use testkit::{CertSpec, Issued};
-
-/// A server whose every connection is handled by `respond`.
-fn serve(respond: fn(TcpStream)) -> String {
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    std::thread::spawn(move || {
-        for stream in listener.incoming().flatten() {
-            std::thread::spawn(move || respond(stream));
-        }
-    });
-    base
-}
-
-fn read_request(stream: &TcpStream) {
-    let mut reader = BufReader::new(stream.try_clone().unwrap());
-    loop {
-        let mut h = String::new();
-        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
-            break;
-        }
-    }
-}
-
-fn silent(stream: TcpStream) {
-    read_request(&stream);
-    // Longer than any test run: without a client timeout the test hangs.
-    std::thread::sleep(Duration::from_secs(3600));
-    drop(stream);
-}
 
 fn garbage(mut stream: TcpStream) {
     read_request(&stream);

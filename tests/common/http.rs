@@ -5,8 +5,9 @@
 
 use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
-use std::net::TcpListener;
+use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 /// An HTTP/1.1 server on 127.0.0.1 serving `files` by path; counts hits.
 pub fn serve(files: HashMap<String, Vec<u8>>) -> (String, Arc<Mutex<usize>>) {
@@ -57,4 +58,44 @@ pub fn serve_later() -> (String, Arc<Mutex<usize>>, impl FnOnce(Files)) {
     });
     let fill = move |map: Files| *files.lock().unwrap() = map;
     (base, hits, fill)
+}
+
+/// A server on 127.0.0.1 whose every connection is handled by `respond` on
+/// its own thread (for servers that misbehave on purpose). The threads end
+/// with the test process.
+pub fn serve_with(respond: fn(TcpStream)) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || respond(stream));
+        }
+    });
+    base
+}
+
+/// Read one request: the request line, the headers and a body of
+/// Content-Length bytes.
+pub fn read_request(stream: &TcpStream) {
+    let mut reader = BufReader::new(stream.try_clone().unwrap());
+    let mut length = 0usize;
+    loop {
+        let mut h = String::new();
+        if reader.read_line(&mut h).unwrap_or(0) == 0 || h == "\r\n" {
+            break;
+        }
+        if let Some(v) = h.to_ascii_lowercase().strip_prefix("content-length:") {
+            length = v.trim().parse().unwrap_or(0);
+        }
+    }
+    let mut body = vec![0u8; length.min(1 << 20)];
+    let _ = std::io::Read::read_exact(&mut reader, &mut body);
+}
+
+/// A server that reads the request and never answers (longer than any
+/// test run: without a client timeout the test hangs).
+pub fn silent(stream: TcpStream) {
+    read_request(&stream);
+    std::thread::sleep(Duration::from_secs(3600));
+    drop(stream);
 }
