@@ -3,14 +3,16 @@
 //! (`tests/fuzz_corpus.rs`).
 #![no_main]
 
-#[path = "asn1_mutator.rs"]
-mod asn1_mutator;
+#[path = "../mutators/asn1.rs"]
+mod asn1;
 #[path = "../harness/revocation.rs"]
 mod harness;
 
-// DER inputs are mutated element by element (see asn1_mutator.rs).
+// DER inputs are mutated element by element (see mutators/asn1.rs).
 libfuzzer_sys::fuzz_mutator!(|data: &mut [u8], size: usize, max_size: usize, seed: u32| {
-    asn1_mutator::mutate(data, size, max_size, seed)
+    asn1::mutate(data, size, max_size, seed, &mut |d, s, m| {
+        libfuzzer_sys::fuzzer_mutate(d, s, m)
+    })
 });
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| harness::run(data));

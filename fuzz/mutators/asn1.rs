@@ -1,5 +1,5 @@
 //! A structure-aware mutator for DER, shared by the `load` and `revocation`
-//! targets (`#[path]`-included). Byte-level mutation of a certificate
+//! targets (`#[path]`-included; `tests/fuzz_corpus.rs` tests it too). Byte-level mutation of a certificate
 //! mostly breaks the outer SEQUENCE length, so the parser stops at the
 //! first header and the fields deep inside (extensions, names, times) are
 //! rarely reached. This mutator walks the TLV tree and changes one element
@@ -15,8 +15,28 @@
 //!
 //! Inputs that are not DER (PEM, show output) go to libFuzzer's own mutator,
 //! and so does every fourth call, so the byte-level search is not lost.
+//! libFuzzer's mutator is passed in (`bytes`), so this file builds without
+//! libfuzzer-sys.
 
-use libfuzzer_sys::fuzzer_mutate;
+/// libFuzzer's byte-level mutator: `(data, size, max_size) -> new size`.
+pub type Bytes<'a> = &'a mut dyn FnMut(&mut [u8], usize, usize) -> usize;
+
+/// What [`mutate_der`] did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    /// A tag replaced or its constructed bit flipped.
+    Tag,
+    /// A length that lies (the only kind that leaves the ancestors wrong).
+    LengthLie,
+    Delete,
+    Duplicate,
+    /// An element replaced by another of the same input.
+    Swap,
+    /// A primitive's content replaced by a known-hard value.
+    HardValue,
+    /// A primitive's content mutated byte-wise.
+    Bytes,
+}
 
 /// One element: where it starts, its header and content lengths.
 #[derive(Clone, Copy)]
@@ -207,19 +227,26 @@ fn splice(data: &[u8], tlvs: &[Tlv], t: Tlv, whole: bool, with: &[u8]) -> Vec<u8
     out
 }
 
-/// Mutate `data[..size]` in place, up to `max_size`; returns the new size.
-pub fn mutate(data: &mut [u8], size: usize, max_size: usize, seed: u32) -> usize {
+/// One structural mutation of `input`, when it is DER with at least two
+/// elements; `None` otherwise (the caller mutates byte-wise instead).
+pub fn mutate_der(input: &[u8], seed: u32, bytes: Bytes<'_>) -> Option<(Kind, Vec<u8>)> {
     let mut rng = Rng(u64::from(seed).wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1);
-    let input = &data[..size];
     let mut tlvs = Vec::new();
-    if !input.is_empty() && input[0] == 0x30 {
-        walk(input, 0, size, 0, &mut tlvs);
+    if input.first() == Some(&0x30) {
+        walk(input, 0, input.len(), 0, &mut tlvs);
     }
-    if tlvs.len() < 2 || rng.below(4) == 0 {
-        return fuzzer_mutate(data, size, max_size);
+    if tlvs.len() < 2 {
+        return None;
     }
-    let t = tlvs[rng.below(tlvs.len())];
-    let out: Vec<u8> = match rng.below(7) {
+    let choice = rng.below(7);
+    // the outermost element may get a new tag or a lying length; deleting,
+    // duplicating or replacing it would leave no structure to keep
+    let t = if choice < 2 {
+        tlvs[rng.below(tlvs.len())]
+    } else {
+        tlvs[1 + rng.below(tlvs.len() - 1)]
+    };
+    let out = match choice {
         0 => {
             let mut out = input.to_vec();
             out[t.start] = if rng.below(3) == 0 {
@@ -227,10 +254,9 @@ pub fn mutate(data: &mut [u8], size: usize, max_size: usize, seed: u32) -> usize
             } else {
                 TAGS[rng.below(TAGS.len())]
             };
-            out
+            (Kind::Tag, out)
         }
         1 => {
-            // a length that lies; the ancestors are left as they were
             let lie = match rng.below(6) {
                 0 => t.len + 1,
                 1 => t.len.saturating_sub(1),
@@ -244,41 +270,77 @@ pub fn mutate(data: &mut [u8], size: usize, max_size: usize, seed: u32) -> usize
                 out.push(0x80); // indefinite, which DER forbids
             } else if rng.below(4) == 0 {
                 // non-minimal long form
-                out.extend_from_slice(&[0x84]);
+                out.push(0x84);
                 out.extend_from_slice(&(lie as u32).to_be_bytes());
             } else {
                 out.extend(encode_len(lie));
             }
             out.extend_from_slice(&input[t.content()..]);
-            out
+            (Kind::LengthLie, out)
         }
-        2 => splice(input, &tlvs, t, true, &[]),
+        2 => (Kind::Delete, splice(input, &tlvs, t, true, &[])),
         3 => {
             let copy = input[t.start..t.end()].repeat(2);
-            splice(input, &tlvs, t, true, &copy)
+            (Kind::Duplicate, splice(input, &tlvs, t, true, &copy))
         }
         4 => {
             let other = tlvs[rng.below(tlvs.len())];
             let with = input[other.start..other.end()].to_vec();
-            splice(input, &tlvs, t, true, &with)
+            (Kind::Swap, splice(input, &tlvs, t, true, &with))
         }
         5 if !t.constructed => {
             let v = HARD_VALUES[rng.below(HARD_VALUES.len())];
-            splice(input, &tlvs, t, false, v)
+            (Kind::HardValue, splice(input, &tlvs, t, false, v))
         }
         _ if !t.constructed => {
             let mut content = input[t.content()..t.end()].to_vec();
             let room = content.len() * 2 + 16;
             content.resize(room, 0);
-            let n = fuzzer_mutate(&mut content, t.len, room);
+            let n = bytes(&mut content, t.len, room);
             content.truncate(n);
-            splice(input, &tlvs, t, false, &content)
+            (Kind::Bytes, splice(input, &tlvs, t, false, &content))
         }
-        _ => return fuzzer_mutate(data, size, max_size),
+        _ => return None,
     };
-    if out.len() > max_size || out.is_empty() {
-        return fuzzer_mutate(data, size, max_size);
+    Some(out)
+}
+
+/// The mutator libFuzzer calls: mutate `data[..size]` in place, up to
+/// `max_size`; returns the new size.
+pub fn mutate(data: &mut [u8], size: usize, max_size: usize, seed: u32, bytes: Bytes<'_>) -> usize {
+    // every fourth call is libFuzzer's own
+    if seed.is_multiple_of(4) {
+        return bytes(data, size, max_size);
     }
-    data[..out.len()].copy_from_slice(&out);
-    out.len()
+    match mutate_der(&data[..size], seed / 4, &mut *bytes) {
+        Some((_, out)) if !out.is_empty() && out.len() <= max_size => {
+            data[..out.len()].copy_from_slice(&out);
+            out.len()
+        }
+        _ => bytes(data, size, max_size),
+    }
+}
+
+/// Whether `der` is one complete element whose nested lengths all add up:
+/// the children of every constructed element tile its content exactly
+/// (what every mutation but a tag change and a lying length keeps).
+pub fn lengths_consistent(der: &[u8]) -> bool {
+    fn tiles(data: &[u8], from: usize, to: usize, depth: usize) -> bool {
+        let mut at = from;
+        while at < to {
+            let Some((h, len)) = header(&data[at..to]) else {
+                return false;
+            };
+            let end = at + h + len;
+            if end > to {
+                return false;
+            }
+            if data[at] & 0x20 != 0 && (depth > MAX_DEPTH || !tiles(data, at + h, end, depth + 1)) {
+                return false;
+            }
+            at = end;
+        }
+        at == to
+    }
+    matches!(header(der), Some((h, len)) if h + len == der.len()) && tiles(der, 0, der.len(), 0)
 }
