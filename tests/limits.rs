@@ -244,6 +244,21 @@ fn problems_per_input_are_listed_up_to_the_bound_then_counted() {
     assert!(certs[0]["subject"].as_str().unwrap().contains("alice"));
 }
 
+/// `check --format json --at AT --revocation off ARGS`: the report.
+fn check_without_revocation(args: &[&str]) -> Value {
+    let mut all = vec![
+        "check",
+        "--format",
+        "json",
+        "--at",
+        AT,
+        "--revocation",
+        "off",
+    ];
+    all.extend_from_slice(args);
+    run::pkiaudit_json(all).json
+}
+
 /// root → `n` intermediates → leaf; the intermediates are sent with the
 /// leaf (the leaf's file), the root is the anchor.
 fn chain_of(n: usize) -> Value {
@@ -264,19 +279,8 @@ fn chain_of(n: usize) -> Value {
         bundle.push_str(&ca.pem());
     }
     let file = write(dir.path(), "bundle.pem", bundle);
-    let r = run::pkiaudit_json([
-        "check",
-        "--format",
-        "json",
-        "--at",
-        AT,
-        "--revocation",
-        "off",
-        "--trust",
-        &root_pem,
-        &file,
-    ]);
-    let leaf = r.json["certificates"]
+    let report = check_without_revocation(&["--trust", &root_pem, &file]);
+    let leaf = report["certificates"]
         .as_array()
         .unwrap()
         .iter()
@@ -316,21 +320,9 @@ fn path_building_attempts_are_bounded() {
     let pool: String = cas.iter().map(|c| c.pem()).collect();
     let pool_pem = write(dir.path(), "pool.pem", pool);
     let leaf_pem = write(dir.path(), "leaf.pem", leaf.pem());
-    let r = run::pkiaudit_json([
-        "check",
-        "--format",
-        "json",
-        "--at",
-        AT,
-        "--revocation",
-        "off",
-        "--trust",
-        &root_pem,
-        "--untrusted",
-        &pool_pem,
-        &leaf_pem,
-    ]);
-    let certs = r.json["certificates"].as_array().unwrap();
+    let report =
+        check_without_revocation(&["--trust", &root_pem, "--untrusted", &pool_pem, &leaf_pem]);
+    let certs = report["certificates"].as_array().unwrap();
     assert_eq!(certs.len(), 1, "only the leaf is audited");
     let said = messages(&certs[0], "chain.invalid");
     assert!(said.contains("path building gave up"), "{}", certs[0]);
