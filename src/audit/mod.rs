@@ -8,6 +8,7 @@
 
 pub mod chain;
 pub mod names;
+pub mod path;
 pub mod profile;
 pub mod revocation;
 pub mod rules;

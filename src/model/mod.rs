@@ -18,6 +18,7 @@ use x509_parser::public_key::PublicKey;
 
 use crate::oids;
 
+pub mod dn;
 pub mod partial;
 
 /// Why a DER blob could not be read as a certificate.
