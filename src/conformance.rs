@@ -210,6 +210,7 @@ pub fn run_case(case: &Case) -> CaseResult {
         let ctx = Ctx {
             cert,
             role,
+            role_reason: "",
             opts: &opts,
             chain: None,
             cross_check: &[],

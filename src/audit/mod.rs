@@ -1,10 +1,13 @@
 //! Assemble the loaded certificates into audit subjects and run the rules.
 //!
 //! Duplicates (same SHA-256) are merged, keeping every place they were seen.
-//! Each certificate gets a role: a CA when it asserts basicConstraints
-//! cA=TRUE or issued another certificate of the same run, otherwise an end
-//! entity. End entities get the profile's rules, CAs the CA rules, and every
-//! certificate the common ones.
+//! Each certificate gets a role: the end entity when its input says a peer
+//! presents it (first IKE CERT payload, IOS identity certificate, the bottom
+//! of a headend's chain file when it looks like an end entity), whatever
+//! its basicConstraints say; otherwise a CA when it asserts cA=TRUE or
+//! issued another certificate of the same run, else an end entity (see
+//! `role_of`). End entities get the profile's rules, CAs the CA rules, and
+//! every certificate the common ones.
 
 pub mod chain;
 pub mod names;
@@ -430,14 +433,49 @@ impl PartialIndex {
     }
 }
 
+/// The role of one subject. Where an input says which certificate a peer
+/// presents, that certificate is the end entity whatever its
+/// basicConstraints say (RFC 5280 §6.1 never checks cA on the target; the
+/// `chain.leaf-is-ca` rule reports cA=TRUE on it):
+///
+/// 1. IKE: the first CERT payload of a message is the sender's end entity
+///    (RFC 7296 §3.6: "the first certificate provided MUST contain the
+///    public key used to verify the AUTH field").
+/// 2. IOS running-config: a trustpoint's identity certificate
+///    (`certificate <serial>`) and `certificate self-signed` are the
+///    device's own; `certificate ca` is a CA.
+/// 3. `show crypto pki certificates`: "Certificate" and "Router Self-Signed
+///    Certificate" entries are the device's own even when verbose output
+///    prints "CA: TRUE"; "CA Certificate" is a CA.
+/// 4. Files: see [`presented_in_bundle`].
+///
+/// A certificate seen in several places is the end entity when any place
+/// presents it, even if another files it as a CA certificate: being
+/// presented is what makes peers judge it as one, and auditing it as a CA
+/// would skip the end-entity rules (a PASS nobody can trust).
 fn role_of(subject: &Subject, all: &[Subject]) -> (Role, String) {
     let cert = &subject.cert;
+    if let Some(why) = places(subject).find_map(presented_at) {
+        // The same certificate also filed as a CA certificate of a
+        // trustpoint: say so, the role is still what peers see.
+        let also_ca = places(subject).find(|p| p.ios_role == Some(crate::load::IosRole::Ca));
+        return match also_ca {
+            Some(p) => (
+                Role::EndEntity,
+                format!("{why}; also listed as a CA certificate at {p}"),
+            ),
+            None => (Role::EndEntity, why),
+        };
+    }
     if let Record::Partial { kind, .. } = &subject.record {
         return match kind {
             ShowKind::CaCertificate => (Role::Ca, "printed as a CA Certificate".into()),
             _ if subject.known.extensions && cert.asserts_ca() => {
                 (Role::Ca, "basicConstraints CA: TRUE (verbose)".into())
             }
+            // Certificate and Router Self-Signed Certificate entries carry
+            // their IOS role and are presented (above); kept for a record
+            // that lacks it.
             ShowKind::SelfSigned => (
                 Role::EndEntity,
                 "printed as a Router Self-Signed Certificate".into(),
@@ -447,22 +485,12 @@ fn role_of(subject: &Subject, all: &[Subject]) -> (Role, String) {
         };
     }
     if cert.asserts_ca() {
+        if let Some(why) = presented_in_bundle(subject, all) {
+            return (Role::EndEntity, why);
+        }
         return (Role::Ca, "basicConstraints cA=TRUE".into());
     }
-    let issued = all.iter().filter(|o| !o.is_partial()).find(|other| {
-        let o = &other.cert;
-        o.sha256 != cert.sha256
-            && o.issuer.raw == cert.subject.raw
-            && !(o.self_issued && o.subject.raw == cert.subject.raw)
-            && match (
-                o.authority_key_id.as_ref().and_then(|a| a.key_id.as_ref()),
-                cert.subject_key_id.as_ref(),
-            ) {
-                (Some(aki), Some(ski)) => aki == ski,
-                _ => true,
-            }
-    });
-    match issued {
+    match issued_by(cert, all) {
         Some(child) => (
             Role::Ca,
             format!(
@@ -481,6 +509,196 @@ fn role_of(subject: &Subject, all: &[Subject]) -> (Role, String) {
     }
 }
 
+/// Every place a subject was seen, its first place first.
+fn places(subject: &Subject) -> impl Iterator<Item = &Provenance> {
+    std::iter::once(&subject.provenance).chain(&subject.duplicates)
+}
+
+/// Why a place says the certificate is presented by a peer as its own
+/// (rules 1-3 of [`role_of`]), if it does.
+fn presented_at(p: &Provenance) -> Option<String> {
+    use crate::load::{Container, IosRole};
+    let on_trustpoint = || match p.trustpoints.as_slice() {
+        [] => String::new(),
+        tps => format!(" (trustpoint {})", tps.join(", ")),
+    };
+    match (p.container, p.ios_role, &p.ike) {
+        // A PKCS#7 CERT payload (encoding 1) holds a set: every certificate
+        // of it is "payload 1", so the set rule of `presented_in_bundle`
+        // decides among them.
+        (Container::Ike, _, Some(ike)) if ike.payload == 1 && p.bundle_index.is_none() => {
+            Some(format!(
+                "first CERT payload of {} message {}, sent by the {}",
+                ike.exchange,
+                ike.message_id,
+                ike.direction.as_str()
+            ))
+        }
+        (Container::IosShow, Some(IosRole::Identity), _) => {
+            Some("printed as a Certificate: the device's own".into())
+        }
+        (Container::IosShow, Some(IosRole::SelfSigned), _) => {
+            Some("printed as a Router Self-Signed Certificate: the device's own".into())
+        }
+        (_, Some(IosRole::Identity), _) => Some(format!(
+            "the trustpoint's identity certificate{}",
+            on_trustpoint()
+        )),
+        (_, Some(IosRole::SelfSigned), _) => Some(format!(
+            "the trustpoint's self-signed certificate{}",
+            on_trustpoint()
+        )),
+        _ => None,
+    }
+}
+
+/// A full certificate of the run that `cert` issued (its issuer name, and
+/// its AKI when both key identifiers are there), other than itself.
+fn issued_by<'a>(cert: &Certificate, all: &'a [Subject]) -> Option<&'a Subject> {
+    all.iter().filter(|o| !o.is_partial()).find(|other| {
+        let o = &other.cert;
+        o.sha256 != cert.sha256
+            && o.issuer.raw == cert.subject.raw
+            && !(o.self_issued && o.subject.raw == cert.subject.raw)
+            && match (
+                o.authority_key_id.as_ref().and_then(|a| a.key_id.as_ref()),
+                cert.subject_key_id.as_ref(),
+            ) {
+                (Some(aki), Some(ski)) => aki == ski,
+                _ => true,
+            }
+    })
+}
+
+/// Rule 4 of [`role_of`], for a certificate with cA=TRUE: files say less
+/// than IKE or IOS about presentation. It must have issued no certificate
+/// of the run (then it is acting as a CA, whatever else it looks like).
+///
+/// A headend's chain file (`[leaf, intermediate]`, as the headend sends it)
+/// and a CA bundle (`ca-chain.pem` = `[intermediate, root]`) look alike:
+/// both have a certificate at the bottom that issued none of the others.
+/// Taking every such certificate as presented would audit CA files as end
+/// entities in every sweep; taking none leaves a cA=TRUE headend certificate
+/// without its end-entity rules and says PASS for what the peer rejects.
+/// So the bottom certificate is the presented end entity only when it also
+/// looks like one:
+///
+/// - the bottom: the first certificate of an ordered input (PEM, DER,
+///   base64, hex: the chain as it is sent, leaf first), or in a PKCS#7
+///   bundle (a SET, so unordered: order says nothing) the one that issued
+///   none of the others — implied by "issued nothing in the run";
+/// - looks like an end entity: SAN names a peer is identified by (DNS, IP,
+///   otherName), which no CA's job needs; or, when Key Usage does not
+///   assert keyCertSign or cRLSign (the CA bits), SAN email/URI entries, an
+///   EKU with a purpose other than anyExtendedKeyUsage, or a Key Usage at
+///   all. The CA bits outweigh EKU and email/URI SANs because CAs carry
+///   those too (EKU-constrained intermediates, URI SANs of SPIFFE CAs), and
+///   they outweigh a Key Usage lacking keyCertSign (a CA that cannot sign,
+///   which the `ca.*` rules report, usually keeps cRLSign).
+///
+/// IOS places (running-config, `show` output, the trustpoint sections of
+/// `show ... pem`) are decided by their IOS role alone.
+fn presented_in_bundle(subject: &Subject, all: &[Subject]) -> Option<String> {
+    use crate::load::Container;
+    // Cheapest first: a directory of CA files must not cost a scan of the
+    // run per certificate.
+    let signal = end_entity_signal(&subject.cert)?;
+    let bottom = places(subject).find(|p| {
+        p.ios_role.is_none()
+            && !matches!(p.container, Container::RunningConfig | Container::IosShow)
+            && (p.bundle_index.is_some() || p.index == 1)
+    })?;
+    if issued_by(&subject.cert, all).is_some() {
+        return None;
+    }
+    let bottom = if bottom.bundle_index.is_some() {
+        "in a PKCS#7 bundle (unordered), the certificate that issued none of the others"
+    } else if all
+        .iter()
+        .flat_map(places)
+        .any(|q| q.file == bottom.file && q.index > 1)
+    {
+        "presented first in the bundle"
+    } else {
+        "the only certificate of its input"
+    };
+    Some(format!(
+        "{bottom}, basicConstraints cA=TRUE; it issued no certificate here and has {signal}"
+    ))
+}
+
+/// What makes a certificate look like an end entity (see
+/// [`presented_in_bundle`]), in words; `None` when it looks like a CA.
+fn end_entity_signal(cert: &Certificate) -> Option<String> {
+    use crate::model::{KeyUsageBit, SanEntry};
+    /// Entries named in the reason, at most (a SAN can be long).
+    const SHOWN: usize = 3;
+    let sans = |keep: fn(&SanEntry) -> bool| -> Option<String> {
+        let found: Vec<&SanEntry> = cert
+            .subject_alt_name
+            .iter()
+            .flat_map(|s| s.entries.iter())
+            .filter(|e| keep(e))
+            .collect();
+        let (shown, rest) = found.split_at(found.len().min(SHOWN));
+        let shown: Vec<String> = shown.iter().map(|e| e.to_string()).collect();
+        (!shown.is_empty()).then(|| {
+            let more = if rest.is_empty() {
+                String::new()
+            } else {
+                format!(" and {} more", rest.len())
+            };
+            format!("SAN {}{more}", shown.join(", "))
+        })
+    };
+    if let Some(s) = sans(|e| {
+        matches!(
+            e,
+            SanEntry::Dns(_) | SanEntry::Ip(_) | SanEntry::OtherName(_)
+        )
+    }) {
+        return Some(s);
+    }
+    let ku = cert.key_usage;
+    if ku.is_some_and(|k| k.has(KeyUsageBit::KeyCertSign) || k.has(KeyUsageBit::CrlSign)) {
+        return None;
+    }
+    if let Some(s) = sans(|e| matches!(e, SanEntry::Email(_) | SanEntry::Uri(_))) {
+        return Some(s);
+    }
+    if let Some(eku) = &cert.extended_key_usage {
+        let purposes: Vec<&str> = eku
+            .purposes
+            .iter()
+            .filter(|p| *p != crate::oids::EKU_ANY)
+            .map(|p| crate::oids::eku_name(p).unwrap_or(p))
+            .collect();
+        if !purposes.is_empty() {
+            let more = purposes.len().saturating_sub(SHOWN);
+            let more = if more > 0 {
+                format!(" and {more} more")
+            } else {
+                String::new()
+            };
+            return Some(format!(
+                "EKU {}{more}",
+                purposes
+                    .iter()
+                    .take(SHOWN)
+                    .copied()
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    ku.map(|k| {
+        format!(
+            "Key Usage [{}] without keyCertSign or cRLSign",
+            k.names().join(", ")
+        )
+    })
+}
+
 /// Run every rule that applies. `chain` is the chain analysis of an
 /// end-entity certificate (see [`chain::analyze`]).
 pub fn audit_subject(
@@ -493,6 +711,7 @@ pub fn audit_subject(
     let ctx = Ctx {
         cert: &subject.cert,
         role: subject.role,
+        role_reason: &subject.role_reason,
         opts,
         chain: chain.as_ref(),
         cross_check: &subject.cross_check,
@@ -859,5 +1078,154 @@ fn finish(
         findings: run_findings,
         summary,
         verdict,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! Role decisions on inputs made by the testkit; the input kinds end to
+    //! end (IKE, IOS, PKCS#7, show output) are in tests/end_entity.rs.
+    use super::*;
+    use crate::load::load_bytes;
+    use crate::testkit::{p7b, CertSpec, Issued};
+    use rcgen::{ExtendedKeyUsagePurpose as E, KeyUsagePurpose as K};
+
+    fn roles(name: &str, bytes: &[u8]) -> Vec<(String, Role, String)> {
+        assemble(&[load_bytes(name, bytes)])
+            .into_iter()
+            .map(|s| {
+                let cn = s.cert.subject.common_names.join(",");
+                (cn, s.role, s.role_reason)
+            })
+            .collect()
+    }
+
+    fn role(name: &str, bytes: &[u8], cn: &str) -> (Role, String) {
+        roles(name, bytes)
+            .into_iter()
+            .find(|(c, _, _)| c == cn)
+            .map(|(_, r, why)| (r, why))
+            .unwrap_or_else(|| panic!("no {cn} in {name}"))
+    }
+
+    fn pem(certs: &[&Issued]) -> String {
+        certs.iter().map(|c| c.pem()).collect()
+    }
+
+    /// RFC 5280 §4.2.1.9: cA=TRUE alone keeps a CA; the bottom of a bundle
+    /// becomes the presented end entity only with an end-entity signal.
+    #[test]
+    fn bundle_bottom_needs_an_end_entity_signal() {
+        let root = Issued::root("Root");
+        let ca = |spec: CertSpec| root.issue(spec);
+        let cases: &[(&str, CertSpec, Role)] = &[
+            // SAN DNS names outweigh the CA Key Usage bits.
+            (
+                "dns",
+                CertSpec::ca("dns").san_dns(&["vpn.example.com"]),
+                Role::EndEntity,
+            ),
+            (
+                "ip",
+                CertSpec::ca("ip").san_ip(&["192.0.2.1"]),
+                Role::EndEntity,
+            ),
+            // Key Usage without keyCertSign or cRLSign: not a CA's.
+            (
+                "ku",
+                CertSpec::ca("ku").ku(&[K::DigitalSignature, K::KeyEncipherment]),
+                Role::EndEntity,
+            ),
+            // An EKU or an email SAN, but no Key Usage at all.
+            (
+                "eku",
+                CertSpec::ca("eku").ku(&[]).eku(&[E::ServerAuth]),
+                Role::EndEntity,
+            ),
+            (
+                "mail",
+                CertSpec::ca("mail").ku(&[]).san_email("vpn@example.com"),
+                Role::EndEntity,
+            ),
+            // CAs: the CA bits outweigh an EKU (EKU-constrained issuing CAs)
+            // and an email SAN; a CA without keyCertSign keeps cRLSign.
+            ("plain", CertSpec::ca("plain"), Role::Ca),
+            (
+                "eku-ca",
+                CertSpec::ca("eku-ca").eku(&[E::ServerAuth, E::ClientAuth]),
+                Role::Ca,
+            ),
+            (
+                "mail-ca",
+                CertSpec::ca("mail-ca").san_email("pki@example.com"),
+                Role::Ca,
+            ),
+            (
+                "crippled",
+                CertSpec::ca("crippled").ku(&[K::DigitalSignature, K::CrlSign]),
+                Role::Ca,
+            ),
+            // anyExtendedKeyUsage says nothing about the holder.
+            ("any", CertSpec::ca("any").ku(&[]).eku(&[E::Any]), Role::Ca),
+            ("bare", CertSpec::ca("bare").ku(&[]), Role::Ca),
+        ];
+        for (cn, spec, want) in cases {
+            let first = ca(spec.clone());
+            let bytes = pem(&[&first, &root]);
+            let (got, why) = role("bundle.pem", bytes.as_bytes(), cn);
+            assert_eq!(got, *want, "{cn}: {why}");
+            if *want == Role::EndEntity {
+                assert!(
+                    why.starts_with("presented first in the bundle, basicConstraints cA=TRUE"),
+                    "{cn}: {why}"
+                );
+            }
+        }
+    }
+
+    /// Only the bottom of an ordered input is presented: the same
+    /// certificate second in a file stays a CA, and a first certificate that
+    /// issued another of the run is a CA whatever it looks like.
+    #[test]
+    fn only_the_bottom_of_an_ordered_input_is_presented() {
+        let root = Issued::root("Root");
+        let looks_ee = root.issue(CertSpec::ca("looks-ee").san_dns(&["vpn.example.com"]));
+        let (r, _) = role(
+            "second.pem",
+            pem(&[&root, &looks_ee]).as_bytes(),
+            "looks-ee",
+        );
+        // root issued it, it issued nothing, but it is not first.
+        assert_eq!(r, Role::Ca);
+        let issuer = root.issue(CertSpec::ca("issuer").san_dns(&["ca.example.com"]));
+        let child = issuer.issue(CertSpec::leaf("child"));
+        let (r, why) = role("reversed.pem", pem(&[&issuer, &child]).as_bytes(), "issuer");
+        assert_eq!(r, Role::Ca, "{why}");
+        let (r, why) = role("one.der", &looks_ee.der(), "looks-ee");
+        assert_eq!(r, Role::EndEntity);
+        assert!(
+            why.starts_with("the only certificate of its input"),
+            "{why}"
+        );
+    }
+
+    /// A PKCS#7 bundle is a SET: its stored order says nothing, issuance
+    /// does.
+    #[test]
+    fn pkcs7_bottom_is_found_by_issuance() {
+        let root = Issued::root("Root");
+        let issuing = root.issue(CertSpec::ca("Issuing"));
+        let leaf = issuing.issue(CertSpec::ca("leaf").san_dns(&["vpn.example.com"]));
+        let bytes = p7b(&[root.der(), issuing.der(), leaf.der()]);
+        let got = roles("chain.p7b", &bytes);
+        assert_eq!(got.len(), 3);
+        for (cn, r, why) in got {
+            let want = if cn == "leaf" {
+                Role::EndEntity
+            } else {
+                Role::Ca
+            };
+            assert_eq!(r, want, "{cn}: {why}");
+        }
     }
 }

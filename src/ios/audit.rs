@@ -472,6 +472,7 @@ fn identity_findings(
     let ctx = Ctx {
         cert: c,
         role: Role::EndEntity,
+        role_reason: "the trustpoint's identity certificate",
         opts: &device_opts,
         chain: None,
         cross_check: &[],

@@ -1,5 +1,6 @@
 //! Rules for CA certificates in the input: a CA that cannot sign
-//! certificates breaks every chain through it.
+//! certificates breaks every chain through it. And the other way round: a
+//! certificate a peer presents as its identity that asserts it is a CA.
 
 use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::model::KeyUsageBit;
@@ -90,6 +91,48 @@ pub static BASIC_CONSTRAINTS_NOT_CRITICAL: Rule = Rule {
     },
 };
 
+/// basicConstraints cA=TRUE on the certificate a peer presents. The role
+/// comes from where the certificate was presented (see
+/// `crate::audit::assemble`), so this reads the certificate alone, not the
+/// chain.
+///
+/// RFC 5280 §6.1 path validation checks cA only on the certificates that
+/// issue the next one (§6.1.4 (k)), never on the target, so an RFC 5280
+/// validator accepts such a peer; §4.2.1.9 makes cA=TRUE say that the key
+/// verifies certificate signatures, which is not what a peer identity is
+/// for, and strict validators refuse it (rustls-webpki: CaUsedAsEndEntity;
+/// Firefox's mozilla::pkix: MOZILLA_PKIX_ERROR_CA_CERT_USED_AS_END_ENTITY).
+/// A warning, not an error: whether the peer fails depends on its
+/// validator.
+pub static LEAF_IS_CA: Rule = Rule {
+    id: super::chain::LEAF_IS_CA,
+    severity: Severity::Warning,
+    summary: "The certificate a peer presents asserts basicConstraints cA=TRUE",
+    citations: &[RFC5280_BC],
+    scope: Scope::EndEntity,
+    profiles: &[],
+    needs: &[Need::Extensions],
+    check: check_leaf_is_ca,
+};
+
+fn check_leaf_is_ca(ctx: &Ctx<'_>) -> Vec<String> {
+    if !ctx.cert.asserts_ca() {
+        return vec![];
+    }
+    let why = if ctx.role_reason.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", ctx.role_reason)
+    };
+    vec![format!(
+        "basicConstraints cA=TRUE on the certificate the peer presents{why}: RFC 5280 path \
+         validation (§6.1) does not check cA on the end entity, but strict validators such as \
+         rustls-webpki and Firefox's mozilla::pkix refuse a CA certificate as a peer's \
+         identity; re-issue it from an end-entity template (basicConstraints absent or \
+         cA=FALSE)"
+    )]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -132,5 +175,52 @@ mod tests {
     fn issuer_without_basic_constraints() {
         let der = ca(CertSpec::leaf("Acting CA").ku(&[K::KeyCertSign]));
         assert!(fires(&BASIC_CONSTRAINTS, &der));
+    }
+
+    /// RFC 5280 §4.2.1.9: cA=TRUE on the presented certificate is reported,
+    /// with the reason it is taken as the presented one.
+    #[test]
+    fn leaf_is_ca_fires_on_ca_true_and_names_the_reason() {
+        let der = Issued::root("Root")
+            .issue(CertSpec::ca("vpn.example.com"))
+            .der();
+        let cert = crate::model::Certificate::from_der(&der).expect("parses");
+        let opts = Options::test();
+        let found = (LEAF_IS_CA.check)(&Ctx {
+            cert: &cert,
+            role: Role::EndEntity,
+            role_reason: "presented first in the bundle, basicConstraints cA=TRUE",
+            opts: &opts,
+            chain: None,
+            cross_check: &[],
+            peer: None,
+            revocation: &[],
+        });
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].contains("(presented first in the bundle, basicConstraints cA=TRUE)")
+                && found[0].contains("end-entity template"),
+            "{found:?}"
+        );
+    }
+
+    /// RFC 5280 §4.2.1.9: basicConstraints absent or cA=FALSE is an end
+    /// entity as it should be.
+    #[test]
+    fn leaf_is_ca_is_quiet_without_ca_true() {
+        let root = Issued::root("Root");
+        for spec in [
+            CertSpec::leaf("vpn.example.com"),
+            CertSpec::leaf("vpn.example.com").explicit_not_ca(),
+        ] {
+            let der = root.issue(spec).der();
+            assert!(run(&LEAF_IS_CA, &der, Role::EndEntity, &Options::test()).is_empty());
+        }
+    }
+
+    #[test]
+    fn leaf_is_ca_is_an_end_entity_rule() {
+        assert!(LEAF_IS_CA.applies(crate::audit::profile::Profile::Ikev2, Role::EndEntity));
+        assert!(!LEAF_IS_CA.applies(crate::audit::profile::Profile::Ikev2, Role::Ca));
     }
 }

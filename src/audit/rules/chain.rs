@@ -17,6 +17,8 @@ pub(crate) const CA_KEY_CERT_SIGN: &str = "chain.ca.key-cert-sign";
 pub(crate) const PATH_LEN: &str = "chain.ca.path-len";
 pub(crate) const NAME_CONSTRAINTS: &str = "chain.ca.name-constraints";
 pub(crate) const EKU: &str = "chain.eku";
+/// Now a certificate rule of its own (`ca::LEAF_IS_CA`, scope end-entity);
+/// the chain analysis still tags webpki's CaUsedAsEndEntity with it.
 pub(crate) const LEAF_IS_CA: &str = "chain.leaf-is-ca";
 pub(crate) const INVALID: &str = "chain.invalid";
 pub(crate) const ANCHOR_EXPIRED: &str = "chain.anchor.expired";
@@ -197,16 +199,6 @@ chain_rule!(
             section: "4.2.1.12"
         }
     ]
-);
-chain_rule!(
-    LEAF_IS_CA_RULE,
-    LEAF_IS_CA,
-    Error,
-    "The end-entity certificate is a CA certificate",
-    [Citation::Rfc {
-        number: 5280,
-        section: "4.2.1.9"
-    }]
 );
 chain_rule!(
     INVALID_RULE,

@@ -125,6 +125,10 @@ impl Scope {
 pub struct Ctx<'a> {
     pub cert: &'a Certificate,
     pub role: Role,
+    /// Why the certificate got its role, in words (see
+    /// [`crate::audit::assemble`]): for messages that must say why a
+    /// certificate is taken as the one a peer presents.
+    pub role_reason: &'a str,
     pub opts: &'a Options,
     /// The chain analysis of an end-entity certificate.
     pub chain: Option<&'a ChainReport>,
@@ -228,7 +232,7 @@ pub static RULES: &[&Rule] = &[
     &chain::PATH_LEN_RULE,
     &chain::NAME_CONSTRAINTS_RULE,
     &chain::EKU_RULE,
-    &chain::LEAF_IS_CA_RULE,
+    &ca::LEAF_IS_CA,
     &chain::INVALID_RULE,
     &chain::ANCHOR_EXPIRED_RULE,
     &chain::CA_EXPIRES_FIRST_RULE,
@@ -300,6 +304,7 @@ pub(crate) mod testing {
         (rule.check)(&Ctx {
             cert: &cert,
             role,
+            role_reason: "",
             opts,
             chain: None,
             cross_check: &[],
