@@ -1841,8 +1841,9 @@ mod tests {
         );
         assert!(message.contains("reached at certificate 1"), "{message}");
 
-        // Links: 200 policies mapped each to each give 40,000 links per
-        // certificate; three such CAs pass the link cap.
+        // Links: 200 policies mapped each to each. From the second such CA
+        // on, each CA adds 40,000 links (every node has 200 parents), so
+        // the fourth passes the 100,000-link cap with only 800 nodes.
         let policies: Vec<String> = (0..200).map(|k| format!("1.3.6.1.4.1.99999.{k}")).collect();
         let mappings: Vec<(String, String)> = policies
             .iter()
@@ -1859,6 +1860,7 @@ mod tests {
             message.contains("larger than pkiaudit's limit"),
             "{message}"
         );
+        assert!(message.contains("reached at certificate 4"), "{message}");
     }
 
     /// §4.2.1.4: a policy listed twice is refused even when built by hand.
