@@ -674,6 +674,10 @@ mod tests {
         trailing.push(0);
         assert!(ComparableName::from_der(&trailing).is_err());
         assert!(ComparableName::from_der(&[]).is_err());
+        // BER indefinite length is not DER.
+        assert!(ComparableName::from_der(&[0x30, 0x80, 0x00, 0x00]).is_err());
+        // A length far beyond the input.
+        assert!(ComparableName::from_der(&[0x30, 0x84, 0xff, 0xff, 0xff, 0xff]).is_err());
 
         assert!(names_match(&truncated, &truncated));
         assert!(!names_match(&truncated, &good));
