@@ -237,6 +237,13 @@ pub struct ExtensionProblem {
     pub problem: String,
 }
 
+/// One extension of a certificate: its OID (dotted) and criticality.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ExtensionId {
+    pub oid: String,
+    pub critical: bool,
+}
+
 /// A distinguished name: its display form, its CNs and its raw DER (for exact
 /// issuer/subject comparison).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -380,6 +387,10 @@ pub struct Certificate {
     pub extension_problems: Vec<ExtensionProblem>,
     /// OIDs of critical extensions x509-parser does not understand.
     pub unknown_critical_extensions: Vec<String>,
+    /// Every extension's OID and criticality, in certificate order: the
+    /// path validator rejects a critical extension it does not process
+    /// (RFC 5280 §6.1.3, §6.1.4 (o)).
+    pub extensions: Vec<ExtensionId>,
     /// The certificate carries a nameConstraints extension.
     pub has_name_constraints: bool,
     pub sha1: String,
@@ -430,6 +441,7 @@ impl Certificate {
             authority_info_access: None,
             extension_problems: Vec::new(),
             unknown_critical_extensions: Vec::new(),
+            extensions: Vec::new(),
             has_name_constraints: false,
             sha1: String::new(),
             sha256: String::new(),
@@ -502,6 +514,10 @@ impl Certificate {
         let mut seen: Vec<String> = Vec::new();
         for ext in cert.extensions() {
             let oid = ext.oid.to_id_string();
+            self.extensions.push(ExtensionId {
+                oid: oid.clone(),
+                critical: ext.critical,
+            });
             if seen.contains(&oid) {
                 // RFC 5280 §4.2: a certificate MUST NOT include more than one
                 // instance of a particular extension. The first one is used.
@@ -619,6 +635,11 @@ impl Certificate {
                 _ => {}
             }
         }
+    }
+
+    /// Whether the certificate carries an extension with this OID.
+    pub fn has_extension(&self, oid: &str) -> bool {
+        self.extensions.iter().any(|e| e.oid == oid)
     }
 
     /// True when the certificate asserts it is a CA (basicConstraints cA).
