@@ -14,6 +14,8 @@ use crate::audit::chain::{
     self, ChainInput, ChainOptions, EkuPolicy, PoolCert, Status, TrustStore,
 };
 use crate::audit::profile::Profile;
+use crate::audit::revocation::crl::Crl;
+use crate::audit::revocation::{Mode, Policy, Revocation, Status as RevocationStatus};
 use crate::audit::rules::{Ctx, Scope, Severity, RULES};
 use crate::audit::{Options, Role};
 use crate::load;
@@ -95,11 +97,25 @@ fn pool(certs: Vec<Certificate>, source: &str) -> Vec<PoolCert> {
         .collect()
 }
 
-fn crl_ders(pems: &[String]) -> Vec<Vec<u8>> {
+/// The case's CRLs, parsed; one that does not parse is an error (the
+/// certificate it was meant for cannot be cleared).
+fn crls(pems: &[String]) -> Result<Vec<std::sync::Arc<Crl>>, String> {
     pems.iter()
-        .filter_map(|p| pem::parse(p.as_bytes()).ok())
-        .map(|p| p.into_contents())
+        .enumerate()
+        .map(|(i, p)| {
+            Crl::from_pem_or_der(p.as_bytes(), &format!("crls[{i}]"))
+                .map(std::sync::Arc::new)
+                .map_err(|e| e.to_string())
+        })
         .collect()
+}
+
+/// webpki's EKU rule for the leaf, which the suite's cases are written
+/// for: when the leaf has an EKU extension it must contain the purpose.
+fn leaf_eku_ok(leaf: &Certificate, purpose: &str) -> bool {
+    leaf.extended_key_usage
+        .as_ref()
+        .is_none_or(|e| e.contains(purpose))
 }
 
 /// Features the harness does not implement: such cases are SKIPPED.
@@ -157,7 +173,10 @@ pub fn run_case(case: &Case) -> CaseResult {
     } else {
         EkuPolicy::ServerAuth
     };
-    let crls = crl_ders(&case.crls);
+    let crls = match crls(&case.crls) {
+        Ok(c) => c,
+        Err(e) => return result("FAILURE", Some(e)),
+    };
     let input = ChainInput {
         leaf: &leaf,
         leaf_source: "peer_certificate",
@@ -172,7 +191,6 @@ pub fn run_case(case: &Case) -> CaseResult {
             time,
             eku,
             warn_days: 0,
-            crls: &crls,
             certreq: None,
         },
     );
@@ -228,6 +246,40 @@ pub fn run_case(case: &Case) -> CaseResult {
                     "FAILURE",
                     Some(format!("{} on '{}': {m}", rule.id, cert.subject.text)),
                 );
+            }
+        }
+    }
+    let purpose = match eku {
+        EkuPolicy::ClientAuth => crate::oids::EKU_CLIENT_AUTH,
+        _ => crate::oids::EKU_SERVER_AUTH,
+    };
+    if !leaf_eku_ok(&leaf, purpose) {
+        return result("FAILURE", Some(format!("the leaf's EKU lacks {purpose}")));
+    }
+    // The CRLs of the case, for the leaf (the suite gives CRLs of the
+    // leaf's issuer): revoked, or no usable CRL among those given, fails.
+    if !crls.is_empty() {
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        rev.offline = true;
+        rev.crls = crls;
+        if let Some(issuer) = report.path.get(1).and_then(|hop| {
+            store
+                .untrusted
+                .iter()
+                .chain(store.anchors.iter())
+                .map(|p| &p.cert)
+                .find(|c| c.sha256 == hop.sha256)
+        }) {
+            let check = rev.check(&leaf, issuer, time);
+            match check.status {
+                RevocationStatus::Good { .. } => {}
+                RevocationStatus::Revoked { source, .. } => {
+                    return result("FAILURE", Some(format!("revoked ({source})")))
+                }
+                RevocationStatus::Unknown { reason } => {
+                    return result("FAILURE", Some(format!("revocation unknown: {reason}")))
+                }
+                RevocationStatus::NoSource => {}
             }
         }
     }

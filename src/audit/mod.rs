@@ -826,7 +826,6 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         time: opts.time.instant,
         eku: opts.chain_eku(),
         warn_days: opts.warn_days,
-        crls: &[],
         certreq: opts.certreq.as_deref(),
     };
     chain::analyze(&input, store, &chain_opts)

@@ -13,6 +13,13 @@ pub struct Run {
     pub stderr: String,
 }
 
+/// The binary under test: this build's, or `PKIAUDIT_TEST_BIN` (to run a
+/// suite against another build, e.g. to show which cases an older release
+/// gets wrong).
+fn binary() -> std::ffi::OsString {
+    std::env::var_os("PKIAUDIT_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pkiaudit").into())
+}
+
 /// Run `pkiaudit` with `args` (which must ask for `--format json`), without
 /// colour, and parse standard output. The run is offline
 /// (`PKIAUDIT_OFFLINE=1`): fixture certificates name distribution points on
@@ -23,7 +30,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
+    let mut cmd = Command::new(binary());
     cmd.env("PKIAUDIT_OFFLINE", "1");
     run_json(cmd, args)
 }
@@ -35,7 +42,7 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_pkiaudit"));
+    let mut cmd = Command::new(binary());
     cmd.env_remove("PKIAUDIT_OFFLINE");
     run_json(cmd, args)
 }

@@ -15,17 +15,14 @@ pub mod algorithms;
 use std::time::Duration;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
+use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use serde::Serialize;
 
+use crate::audit::path::{self, signature, signature::Legacy};
 use crate::audit::rules::chain as ids;
-use crate::model::{Certificate, KeyInfo, KeyUsageBit, SigHash};
+use crate::model::dn::names_match;
+use crate::model::Certificate;
 use crate::oids;
-
-/// The most paths the diagnostic path builder looks at, and its depth.
-const MAX_PATHS: usize = 32;
-const MAX_DEPTH: usize = 8;
-const MAX_STEPS: usize = 1_000;
 
 /// Where a certificate of a path came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -104,14 +101,6 @@ impl EkuPolicy {
             EkuPolicy::ClientAuth => Some(oids::EKU_CLIENT_AUTH),
         }
     }
-
-    fn name(self) -> &'static str {
-        match self {
-            EkuPolicy::Any => "any",
-            EkuPolicy::ServerAuth => "serverAuth",
-            EkuPolicy::ClientAuth => "clientAuth",
-        }
-    }
 }
 
 /// webpki's EKU validator that accepts any purpose (but a malformed EKU).
@@ -132,8 +121,6 @@ pub struct ChainOptions<'a> {
     pub time: DateTime<Utc>,
     pub eku: EkuPolicy,
     pub warn_days: i64,
-    /// DER CRLs handed to webpki (the conformance suite uses them).
-    pub crls: &'a [Vec<u8>],
     /// SHA-1 SPKI hashes from the peer's CERTREQ, lower-case hex.
     pub certreq: Option<&'a [String]>,
 }
@@ -243,12 +230,12 @@ fn unix(t: DateTime<Utc>) -> UnixTime {
 
 /// Check the chain of one end-entity certificate.
 pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'_>) -> ChainReport {
-    let mut nodes: Vec<Node<'_>> = Vec::new();
     let leaf = Node {
         cert: input.leaf,
         origin: Origin::Leaf,
         source: input.leaf_source,
     };
+    let mut nodes: Vec<Node<'_>> = Vec::new();
     for (cert, source) in &input.sent {
         nodes.push(Node {
             cert,
@@ -276,95 +263,145 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         })
         .collect();
 
-    let paths = candidate_paths(leaf, &nodes, &anchors);
-    let best = best_path(&paths, leaf);
+    let pool_certs: Vec<&Certificate> = nodes.iter().map(|n| n.cert).collect();
+    let anchor_certs: Vec<&Certificate> = anchors.iter().map(|n| n.cert).collect();
+    let request = path::Request {
+        leaf: input.leaf,
+        intermediates: &pool_certs,
+        anchors: &anchor_certs,
+    };
+    let settings = path::Settings {
+        time: opts.time,
+        // The leaf's own dates are the validity rules' findings.
+        leaf_validity: false,
+        ca_eku: opts.eku.oid(),
+        policy: path::policy::Settings::default(),
+    };
+    let node = |r: path::Ref| -> Node<'_> {
+        match r {
+            path::Ref::Leaf => leaf,
+            path::Ref::Intermediate(i) => nodes.get(i).copied().unwrap_or(leaf),
+            path::Ref::Anchor(i) => anchors.get(i).copied().unwrap_or(leaf),
+        }
+    };
+    let verdict = path::validate(&request, &settings);
     let mut report = ChainReport {
         status: Status::NotVerified,
-        path: best.nodes.iter().map(Node::hop).collect(),
+        path: Vec::new(),
         webpki_verified: false,
         webpki_error: None,
         findings: Vec::new(),
     };
 
     if anchors.is_empty() {
+        let best: Vec<Node<'_>> = match &verdict {
+            Ok(v) => v.path.iter().map(|r| node(*r)).collect(),
+            Err(e) => e.path.iter().map(|r| node(*r)).collect(),
+        };
+        report.path = best.iter().map(Node::hop).collect();
         report.add(
             ids::NOT_VERIFIED,
             format!(
                 "no trust anchors given (--trust, --system-trust, --config trustpoint): the chain \
-                 was not verified; \
-                 built from names and key identifiers: {}",
-                describe_path(&best.nodes, best.complete)
+                 was not verified; built from issuer names and signatures: {}",
+                describe_path(&best, false)
             ),
         );
-        certreq(&mut report, &best.nodes, &nodes, &anchors, opts);
+        // A broken signature breaks the chain whatever is trusted.
+        if let Err(invalid) = &verdict {
+            for p in &invalid.problems {
+                if let path::Problem::Signature { .. } = p {
+                    let (rule, message) = explain(p, &best, &nodes, &anchors);
+                    report.add(rule, message);
+                }
+            }
+        }
+        certreq(&mut report, &best, &nodes, &anchors, opts);
         return report;
     }
 
-    let verdict = verify(input.leaf, &nodes, &anchors, opts);
+    // The second opinion: rustls-webpki, with SHA-1 and RSA-1024 allowed as
+    // pkiaudit allows them (reported as legacy), any EKU (the leaf's EKU
+    // is the profile rules' business), at a time inside the leaf's window
+    // (the leaf's dates are the validity rules' business).
+    let leaf_window_time = input
+        .leaf
+        .not_before
+        .max(opts.time.min(input.leaf.not_after));
+    let webpki = run_webpki(input.leaf, &nodes, &anchors, leaf_window_time);
+    report.webpki_verified = webpki.is_ok();
+    if let Err(e) = &webpki {
+        report.webpki_error = Some(webpki_words(e));
+    }
+
     match verdict {
-        Ok(v) => {
-            report.status = if v.legacy {
-                Status::VerifiedLegacy
-            } else {
-                Status::Verified
-            };
-            let path: Vec<Node<'_>> = std::iter::once(leaf)
-                .chain(v.intermediates.iter().map(|&i| nodes[i]))
-                .chain(std::iter::once(anchors[v.anchor]))
-                .collect();
+        Ok(valid) => {
+            let path: Vec<Node<'_>> = valid.path.iter().map(|r| node(*r)).collect();
             report.path = path.iter().map(Node::hop).collect();
-            let when = match v.at {
-                Some(t) => format!(
-                    " as of {} (the leaf is outside its validity window at the audit time)",
-                    ts(t)
-                ),
-                None => String::new(),
+            report.status = if valid.legacy.is_empty() {
+                Status::Verified
+            } else {
+                Status::VerifiedLegacy
             };
+            let leaf_outside =
+                opts.time < input.leaf.not_before || opts.time > input.leaf.not_after;
             report.add(
                 ids::VERIFIED,
                 format!(
-                    "verified by rustls-webpki{when}: {}",
+                    "verified (RFC 5280 §6.1){}: {}",
+                    if leaf_outside {
+                        "; the leaf itself is outside its validity window at the audit time \
+                         (see its validity finding), the rest of the path is valid"
+                    } else {
+                        ""
+                    },
                     describe_path(&path, true)
                 ),
             );
-            if v.legacy {
-                legacy_findings(&mut report, &path);
+            for (at, why) in &valid.legacy {
+                legacy_finding(&mut report, &path, *at, why);
             }
-            report.webpki_verified = true;
+            if let Err(e) = &webpki {
+                report.add(
+                    ids::WEBPKI_REJECTS,
+                    format!(
+                        "rustls-webpki, a strict Web PKI validator, rejects this path: {}; RFC 5280 \
+                         path validation (IOS, strongSwan, Windows) accepts it, clients with Web \
+                         PKI-style validation may not",
+                        webpki_words(e)
+                    ),
+                );
+            }
             after_verification(&mut report, &path, opts);
-            // What webpki leaves out but peers check fails the path too.
+            // What RFC 5280 leaves out but peers check fails the path too.
             if report
                 .findings
                 .iter()
-                .any(|(id, _)| [ids::CA_KEY_CERT_SIGN, ids::ANCHOR_EXPIRED].contains(id))
+                .any(|(id, _)| *id == ids::ANCHOR_EXPIRED)
             {
                 report.status = Status::Failed;
             }
             sent_chain(&mut report, input, &path);
             certreq(&mut report, &path, &nodes, &anchors, opts);
         }
-        Err(failure) => {
+        Err(invalid) => {
             report.status = Status::Failed;
-            report.webpki_error = Some(webpki_text(&failure.error));
-            explain_failure(&mut report, &failure, &best, &nodes, &anchors, opts);
-            certreq(&mut report, &best.nodes, &nodes, &anchors, opts);
+            let path: Vec<Node<'_>> = invalid.path.iter().map(|r| node(*r)).collect();
+            report.path = path.iter().map(Node::hop).collect();
+            for p in &invalid.problems {
+                let (rule, message) = explain(p, &path, &nodes, &anchors);
+                report.add(rule, message);
+            }
+            certreq(&mut report, &path, &nodes, &anchors, opts);
         }
     }
     report
 }
 
-/// A path found by names and key identifiers (not yet verified).
-#[derive(Debug, Clone)]
-struct Candidate<'a> {
-    nodes: Vec<Node<'a>>,
-    /// Ends at a trust anchor.
-    complete: bool,
-}
-
-/// Does `issuer` look like the issuer of `child`: same name, and key
-/// identifiers that agree when both are present.
+/// Does `issuer` look like the issuer of `child`: matching name (RFC 5280
+/// §7.1), and key identifiers that agree when both are present.
 fn names_issuer(child: &Certificate, issuer: &Certificate) -> bool {
-    child.issuer.raw == issuer.subject.raw && key_ids_agree(child, issuer)
+    names_match(&child.issuer.raw, &issuer.subject.raw) && key_ids_agree(child, issuer)
 }
 
 fn key_ids_agree(child: &Certificate, issuer: &Certificate) -> bool {
@@ -380,127 +417,11 @@ fn key_ids_agree(child: &Certificate, issuer: &Certificate) -> bool {
     }
 }
 
-fn candidate_paths<'a>(
-    leaf: Node<'a>,
-    pool: &[Node<'a>],
-    anchors: &[Node<'a>],
-) -> Vec<Candidate<'a>> {
-    let mut out = Vec::new();
-    let mut path = vec![leaf];
-    let mut steps = 0;
-    extend(&mut path, pool, anchors, &mut out, &mut steps);
-    out
-}
-
-fn extend<'a>(
-    path: &mut Vec<Node<'a>>,
-    pool: &[Node<'a>],
-    anchors: &[Node<'a>],
-    out: &mut Vec<Candidate<'a>>,
-    steps: &mut usize,
-) {
-    *steps += 1;
-    if out.len() >= MAX_PATHS || *steps > MAX_STEPS {
-        return;
-    }
-    let Some(last) = path.last().copied() else {
-        return;
-    };
-    // An anchor whose subject (and key id) names the last issuer ends the
-    // path; so does the last certificate being an anchor itself.
-    let mut ended = false;
-    for a in anchors {
-        if names_issuer(last.cert, a.cert) {
-            if a.cert.sha256 == last.cert.sha256 {
-                continue;
-            }
-            path.push(*a);
-            out.push(Candidate {
-                nodes: path.clone(),
-                complete: true,
-            });
-            path.pop();
-            ended = true;
-        }
-    }
-    if anchors
-        .iter()
-        .any(|a| a.cert.sha256 == last.cert.sha256 || same_key_and_name(a.cert, last.cert))
-        && path.len() > 1
-    {
-        // The last certificate is itself trusted (e.g. a sent root).
-        let mut complete = path.clone();
-        if let Some(n) = complete.last_mut() {
-            if let Some(a) = anchors.iter().find(|a| same_key_and_name(a.cert, n.cert)) {
-                *n = *a;
-            }
-        }
-        out.push(Candidate {
-            nodes: complete,
-            complete: true,
-        });
-        return;
-    }
-    if ended {
-        return;
-    }
-    let unused = |n: &&Node<'a>| !path.iter().any(|p| p.cert.sha256 == n.cert.sha256);
-    let mut issuers: Vec<Node<'a>> = pool
-        .iter()
-        .filter(|n| names_issuer(last.cert, n.cert))
-        .filter(unused)
-        .copied()
-        .collect();
-    if issuers.is_empty() && !(last.cert.self_issued && path.len() > 1) {
-        // Nothing with the right name and key id: follow certificates with
-        // the right name only (another key of the CA, often an old
-        // certificate still bundled), so the diagnosis can name them.
-        issuers = pool
-            .iter()
-            .chain(anchors.iter())
-            .filter(|n| n.cert.subject.raw == last.cert.issuer.raw)
-            .filter(unused)
-            .copied()
-            .collect();
-    }
-    if issuers.is_empty() || path.len() >= MAX_DEPTH || last.cert.self_issued && path.len() > 1 {
-        out.push(Candidate {
-            nodes: path.clone(),
-            complete: false,
-        });
-        return;
-    }
-    for issuer in issuers {
-        path.push(issuer);
-        if issuer.origin.is_anchor() {
-            out.push(Candidate {
-                nodes: path.clone(),
-                complete: true,
-            });
-        } else {
-            extend(path, pool, anchors, out, steps);
-        }
-        path.pop();
-    }
-}
-
 fn same_key_and_name(a: &Certificate, b: &Certificate) -> bool {
-    a.subject.raw == b.subject.raw && a.spki_sha1 == b.spki_sha1
+    a.spki_sha256 == b.spki_sha256 && names_match(&a.subject.raw, &b.subject.raw)
 }
 
-/// The path to explain: the first complete one, else the longest.
-fn best_path<'a>(paths: &[Candidate<'a>], leaf: Node<'a>) -> Candidate<'a> {
-    paths
-        .iter()
-        .find(|p| p.complete)
-        .or_else(|| paths.iter().max_by_key(|p| p.nodes.len()))
-        .cloned()
-        .unwrap_or(Candidate {
-            nodes: vec![leaf],
-            complete: false,
-        })
-}
-
+/// The path in words, leaf first. An incomplete path ends with why.
 fn describe_path(nodes: &[Node<'_>], complete: bool) -> String {
     let mut parts: Vec<String> = nodes
         .iter()
@@ -511,7 +432,7 @@ fn describe_path(nodes: &[Node<'_>], complete: bool) -> String {
         .collect();
     if !complete {
         match nodes.last() {
-            Some(n) if n.cert.self_issued && nodes.len() > 1 => {
+            Some(n) if path::self_issued(n.cert) && n.cert.self_signature_valid != Some(false) => {
                 parts.push("(self-signed, not a trust anchor)".into())
             }
             Some(n) => parts.push(format!("? (issuer '{}' not found)", n.cert.issuer.text)),
@@ -521,129 +442,13 @@ fn describe_path(nodes: &[Node<'_>], complete: bool) -> String {
     parts.join(" → ")
 }
 
-/// A path webpki verified: indices into the pool and the anchor list.
-struct Verified {
-    intermediates: Vec<usize>,
-    anchor: usize,
-    legacy: bool,
-    /// Set when the path was verified at another time than the audit time
-    /// because the leaf itself is outside its window.
-    at: Option<DateTime<Utc>>,
-}
-
-struct Failure {
-    error: webpki::Error,
-    /// The failure remains when only algorithms are relaxed: true when the
-    /// error came from the legacy pass.
-    legacy_tried: bool,
-}
-
-#[allow(deprecated)] // the context-free variants, should a code path still make them
-fn is_algorithm_error(e: &webpki::Error) -> bool {
-    use webpki::Error as E;
-    matches!(
-        e,
-        E::UnsupportedSignatureAlgorithm
-            | E::UnsupportedSignatureAlgorithmContext(_)
-            | E::UnsupportedSignatureAlgorithmForPublicKey
-            | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_)
-            | E::InvalidSignatureForPublicKey
-    )
-}
-
-fn is_time_error(e: &webpki::Error) -> bool {
-    matches!(
-        e,
-        webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. }
-    )
-}
-
-fn verify(
-    leaf: &Certificate,
-    pool: &[Node<'_>],
-    anchors: &[Node<'_>],
-    opts: &ChainOptions<'_>,
-) -> Result<Verified, Failure> {
-    let strict = run_webpki(leaf, pool, anchors, opts, opts.time, algorithms::strict());
-    let (result, legacy) = match strict {
-        Err(e) if is_algorithm_error(&e) => (
-            run_webpki(
-                leaf,
-                pool,
-                anchors,
-                opts,
-                opts.time,
-                algorithms::with_legacy(),
-            ),
-            true,
-        ),
-        other => (other, false),
-    };
-    match result {
-        Ok((intermediates, anchor)) => Ok(Verified {
-            intermediates,
-            anchor,
-            legacy,
-            at: None,
-        }),
-        // The leaf alone outside its window is the validity rules' finding:
-        // verify the rest of the chain inside the leaf's window.
-        Err(e) if is_time_error(&e) && only_leaf_out_of_window(leaf, pool, anchors, opts) => {
-            let at = leaf.not_before.max(opts.time.min(leaf.not_after));
-            let algs = if legacy {
-                algorithms::with_legacy()
-            } else {
-                algorithms::strict()
-            };
-            match run_webpki(leaf, pool, anchors, opts, at, algs) {
-                Ok((intermediates, anchor)) => Ok(Verified {
-                    intermediates,
-                    anchor,
-                    legacy,
-                    at: Some(at),
-                }),
-                Err(error) => Err(Failure {
-                    error,
-                    legacy_tried: legacy,
-                }),
-            }
-        }
-        Err(error) => Err(Failure {
-            error,
-            legacy_tried: legacy,
-        }),
-    }
-}
-
-fn only_leaf_out_of_window(
-    leaf: &Certificate,
-    pool: &[Node<'_>],
-    anchors: &[Node<'_>],
-    opts: &ChainOptions<'_>,
-) -> bool {
-    let t = opts.time;
-    let leaf_out = t < leaf.not_before || t > leaf.not_after;
-    if !leaf_out {
-        return false;
-    }
-    // If every candidate issuer is in its window, the time error is the leaf's.
-    let issuers_ok = pool
-        .iter()
-        .chain(anchors.iter())
-        .filter(|n| n.cert.subject.raw == leaf.issuer.raw)
-        .all(|n| n.origin.is_anchor() || (n.cert.not_before <= t && t <= n.cert.not_after));
-    issuers_ok
-}
-
 /// Run webpki; on success return the pool indices of the intermediates and
 /// the index of the anchor.
 fn run_webpki(
     leaf: &Certificate,
     pool: &[Node<'_>],
     anchors: &[Node<'_>],
-    opts: &ChainOptions<'_>,
     time: DateTime<Utc>,
-    algs: &[&dyn SignatureVerificationAlgorithm],
 ) -> Result<(Vec<usize>, usize), webpki::Error> {
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
     let ee = webpki::EndEntityCert::try_from(&leaf_der)?;
@@ -664,45 +469,15 @@ fn run_webpki(
         .iter()
         .map(|n| CertificateDer::from(n.cert.der.as_slice()))
         .collect();
-    let owned_crls: Vec<webpki::CertRevocationList<'_>> = opts
-        .crls
-        .iter()
-        .filter_map(|der| webpki::OwnedCertRevocationList::from_der(der).ok())
-        .map(webpki::CertRevocationList::from)
-        .collect();
-    let crl_refs: Vec<&webpki::CertRevocationList<'_>> = owned_crls.iter().collect();
-    let revocation = webpki::RevocationOptionsBuilder::new(&crl_refs)
-        .ok()
-        .map(|b| b.build());
-    let path = match opts.eku {
-        EkuPolicy::Any => ee.verify_for_usage(
-            algs,
-            &trust_anchors,
-            &intermediates,
-            unix(time),
-            AnyPurpose,
-            revocation,
-            None,
-        ),
-        EkuPolicy::ServerAuth => ee.verify_for_usage(
-            algs,
-            &trust_anchors,
-            &intermediates,
-            unix(time),
-            webpki::KeyUsage::server_auth(),
-            revocation,
-            None,
-        ),
-        EkuPolicy::ClientAuth => ee.verify_for_usage(
-            algs,
-            &trust_anchors,
-            &intermediates,
-            unix(time),
-            webpki::KeyUsage::client_auth(),
-            revocation,
-            None,
-        ),
-    }?;
+    let path = ee.verify_for_usage(
+        algorithms::with_legacy(),
+        &trust_anchors,
+        &intermediates,
+        unix(time),
+        AnyPurpose,
+        None,
+        None,
+    )?;
     let mut used = Vec::new();
     for cert in path.intermediate_certificates() {
         let der = cert.der();
@@ -720,404 +495,297 @@ fn run_webpki(
     Ok((used, anchor))
 }
 
-/// Verify `child`'s signature with `issuer`'s key (ring, through x509-parser;
-/// RSA keys under 2048 bits through ring's legacy algorithms).
-fn signature_ok(child: &Certificate, issuer: &Certificate) -> Option<bool> {
-    use x509_parser::prelude::FromDer;
-    let (_, c) = x509_parser::certificate::X509Certificate::from_der(&child.der).ok()?;
-    let (_, i) = x509_parser::certificate::X509Certificate::from_der(&issuer.der).ok()?;
-    match c.verify_signature(Some(i.public_key())) {
-        Ok(()) => Some(true),
-        Err(x509_parser::error::X509Error::SignatureVerificationError) => {
-            if let KeyInfo::Rsa { bits } = issuer.key {
-                if bits < 2048 {
-                    let alg: &ring::signature::RsaParameters = match child.signature_algorithm.hash
-                    {
-                        SigHash::Sha1 => {
-                            &ring::signature::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY
-                        }
-                        SigHash::Sha256 => {
-                            &ring::signature::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY
-                        }
-                        SigHash::Sha512 => {
-                            &ring::signature::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY
-                        }
-                        _ => return None,
-                    };
-                    let key = ring::signature::UnparsedPublicKey::new(
-                        alg,
-                        &i.public_key().subject_public_key.data,
-                    );
-                    return Some(
-                        key.verify(c.tbs_certificate.as_ref(), &c.signature_value.data)
-                            .is_ok(),
-                    );
-                }
-            }
-            Some(false)
-        }
-        Err(_) => None,
-    }
-}
-
-/// A problem found on one hop of a candidate path.
-struct HopProblem {
-    rule: &'static str,
-    message: String,
-}
-
-/// Check every hop of a candidate path as a validator would, to say which
-/// certificate breaks it.
-fn hop_problems(path: &[Node<'_>], opts: &ChainOptions<'_>) -> Vec<HopProblem> {
-    let mut out = Vec::new();
-    let t = opts.time;
-    let mut cas_below = 0usize; // non-self-issued intermediates between this CA and the leaf
-    for (i, pair) in path.windows(2).enumerate() {
-        let (child, issuer) = (pair[0], pair[1]);
-        match signature_ok(child.cert, issuer.cert) {
-            Some(false) => {
-                let ids = match (
-                    child
-                        .cert
-                        .authority_key_id
-                        .as_ref()
-                        .and_then(|a| a.key_id.as_deref()),
-                    issuer.cert.subject_key_id.as_deref(),
-                ) {
-                    (Some(aki), Some(ski)) if aki != ski => {
-                        format!("; it names key id {aki}, that certificate has {ski}")
-                    }
-                    _ => String::new(),
-                };
-                out.push(HopProblem {
-                    rule: ids::SIGNATURE_INVALID,
-                    message: format!(
-                        "the signature on {} does not verify with the key of {} ({}): same \
-                         name, different key (a re-keyed CA whose current certificate is \
-                         missing, or a different CA with the same name){ids}",
-                        child.name(),
-                        issuer.name(),
-                        issuer.origin.describe()
-                    ),
-                })
-            }
-            None => out.push(HopProblem {
-                rule: ids::SIGNATURE_UNSUPPORTED,
-                message: format!(
-                    "the signature on {} ({}) cannot be verified: algorithm not supported",
-                    child.name(),
-                    child.cert.signature_algorithm.name
-                ),
-            }),
-            Some(true) => {}
-        }
-        if i > 0 && !child.cert.self_issued {
-            cas_below += 1;
-        }
-        // A self-signed certificate trusted as itself (pinned): it is not
-        // acting as a CA for anything else.
-        if issuer.cert.sha256 == child.cert.sha256 {
-            continue;
-        }
-        let is_anchor = issuer.origin.is_anchor();
-        let c = issuer.cert;
-        if !is_anchor && (t < c.not_before || t > c.not_after) {
-            out.push(HopProblem {
-                rule: ids::CA_EXPIRED,
-                message: if t > c.not_after {
-                    format!(
-                        "CA {} ({}) expired {}: every certificate under it fails",
-                        issuer.name(),
-                        issuer.origin.describe(),
-                        ts(c.not_after)
-                    )
-                } else {
-                    format!(
-                        "CA {} ({}) is not valid until {}",
-                        issuer.name(),
-                        issuer.origin.describe(),
-                        ts(c.not_before)
-                    )
-                },
-            });
-        }
-        let v1_anchor = is_anchor && c.version == 1;
-        if !c.asserts_ca() && !v1_anchor {
-            out.push(HopProblem {
-                rule: ids::CA_NOT_CA,
-                message: format!(
-                    "{} ({}) issues {} but is not a CA: {}",
-                    issuer.name(),
-                    issuer.origin.describe(),
-                    child.name(),
-                    if c.basic_constraints.is_some() {
-                        "basicConstraints cA=FALSE"
-                    } else {
-                        "no basicConstraints extension"
-                    }
-                ),
-            });
-        }
-        if let Some(ku) = c.key_usage {
-            if !ku.has(KeyUsageBit::KeyCertSign) {
-                out.push(HopProblem {
-                    rule: ids::CA_KEY_CERT_SIGN,
-                    message: format!(
-                        "CA {} ({}) has Key Usage [{}] without keyCertSign, so it may not sign {}",
-                        issuer.name(),
-                        issuer.origin.describe(),
-                        ku.names().join(", "),
-                        child.name()
-                    ),
-                });
-            }
-        }
-        if let Some(limit) = c.basic_constraints.and_then(|bc| bc.path_len) {
-            if cas_below > limit as usize {
-                out.push(HopProblem {
-                    rule: ids::PATH_LEN,
-                    message: format!(
-                        "CA {} has pathLenConstraint {limit} but {cas_below} intermediate CA(s) \
-                         follow it in the path",
-                        issuer.name()
-                    ),
-                });
-            }
-        }
-        if let Some(oid) = opts.eku.oid() {
-            if !is_anchor {
-                if let Some(eku) = &c.extended_key_usage {
-                    if !eku.contains(oid) {
-                        out.push(HopProblem {
-                            rule: ids::EKU,
-                            message: format!(
-                                "intermediate {} restricts its EKU to [{}], without {}: \
-                                 Windows and webpki apply intermediate EKUs to the leaf",
-                                issuer.name(),
-                                eku.describe(),
-                                opts.eku.name()
-                            ),
-                        });
-                    }
-                }
-            }
-        }
-    }
-    if let (Some(oid), Some(leaf)) = (opts.eku.oid(), path.first()) {
-        if let Some(eku) = &leaf.cert.extended_key_usage {
-            if !eku.contains(oid) {
-                out.push(HopProblem {
-                    rule: ids::EKU,
-                    message: format!(
-                        "the leaf's EKU is [{}], without {}",
-                        eku.describe(),
-                        opts.eku.name()
-                    ),
-                });
-            }
-        }
-    }
-    out
-}
-
-#[allow(deprecated)]
-fn explain_failure(
-    report: &mut ChainReport,
-    failure: &Failure,
-    best: &Candidate<'_>,
-    pool: &[Node<'_>],
-    anchors: &[Node<'_>],
-    opts: &ChainOptions<'_>,
-) {
+/// webpki's error in words, with what usually causes it where webpki is
+/// stricter than RFC 5280.
+#[allow(deprecated)] // the context-free variants, should a code path still make them
+fn webpki_words(e: &webpki::Error) -> String {
     use webpki::Error as E;
-    let problems = if best.nodes.len() > 1 {
-        hop_problems(&best.nodes, opts)
-    } else {
-        Vec::new()
-    };
-    let from_hops = |rule: &str| -> Vec<String> {
-        problems
-            .iter()
-            .filter(|p| p.rule == rule)
-            .map(|p| p.message.clone())
-            .collect()
-    };
-    let webpki_text = webpki_text(&failure.error);
-    let (rule, mut messages): (&'static str, Vec<String>) = match &failure.error {
-        E::UnknownIssuer => {
-            let hops = hop_problems_rule_first(&problems);
-            if let Some((rule, msgs)) = hops {
-                (rule, msgs)
-            } else if best.complete {
-                (
-                    ids::INVALID,
-                    vec![format!(
-                        "no path verifies, although {} looks complete",
-                        describe_path(&best.nodes, true)
-                    )],
-                )
-            } else {
-                missing_issuer(best, pool, anchors)
-            }
-        }
-        E::CertExpired { .. } | E::CertNotValidYet { .. } => {
-            (ids::CA_EXPIRED, from_hops(ids::CA_EXPIRED))
-        }
-        E::InvalidSignatureForPublicKey => {
-            let hops = from_hops(ids::SIGNATURE_INVALID);
-            if hops.is_empty() {
-                // webpki tried a certificate with the right name and the
-                // wrong key, which the AKI/SKI-aware builder skipped.
-                (
-                    ids::SIGNATURE_INVALID,
-                    missing_issuer(best, pool, anchors).1,
-                )
-            } else {
-                (ids::SIGNATURE_INVALID, hops)
-            }
-        }
-        E::UnsupportedSignatureAlgorithm
-        | E::UnsupportedSignatureAlgorithmContext(_)
-        | E::UnsupportedSignatureAlgorithmForPublicKey
-        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => (
-            ids::SIGNATURE_UNSUPPORTED,
-            vec![format!(
-                "a signature in the path uses an algorithm no supported validator accepts \
-                 ({}): {}",
-                if failure.legacy_tried {
-                    "not even with SHA-1 and RSA-1024 allowed"
-                } else {
-                    "webpki"
-                },
-                unsupported_hops(&best.nodes)
-            )],
-        ),
-        E::EndEntityUsedAsCa => (ids::CA_NOT_CA, from_hops(ids::CA_NOT_CA)),
-        E::CaUsedAsEndEntity => (
-            ids::LEAF_IS_CA,
-            vec![
-                "the end-entity certificate has basicConstraints cA=TRUE: strict validators \
-                 refuse a CA certificate as a peer's identity"
-                    .into(),
-            ],
-        ),
-        E::PathLenConstraintViolated => (ids::PATH_LEN, from_hops(ids::PATH_LEN)),
-        E::NameConstraintViolation => (
-            ids::NAME_CONSTRAINTS,
-            vec![format!(
-                "the leaf's names are outside the name constraints of {}",
-                constrained_cas(&best.nodes)
-            )],
-        ),
-        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => {
-            (ids::EKU, from_hops(ids::EKU))
-        }
-        E::UnsupportedCriticalExtension => (
-            ids::INVALID,
-            vec![
-                "a certificate in the path has a critical extension webpki does not \
-                  recognise"
-                    .into(),
-            ],
-        ),
-        E::MaximumPathDepthExceeded
-        | E::MaximumSignatureChecksExceeded
-        | E::MaximumPathBuildCallsExceeded => (
-            ids::INVALID,
-            vec![
-                "path building gave up: the path is too long or there are too many \
-                  candidate issuers"
-                    .into(),
-            ],
-        ),
-        E::UnsupportedCertVersion => (
-            ids::INVALID,
-            vec!["a certificate in the path is not X.509 v3 (only trust anchors may be v1)".into()],
-        ),
-        E::CertRevoked => (
-            ids::INVALID,
-            vec!["a certificate in the path is revoked".into()],
-        ),
-        _ => (ids::INVALID, Vec::new()),
-    };
-    if messages.is_empty() {
-        messages.push(format!(
-            "no path to a trust anchor verifies: {}",
-            describe_path(&best.nodes, best.complete)
-        ));
-    }
-    for m in messages {
-        report.add(rule, format!("{m} (webpki: {webpki_text})"));
-    }
-    // Problems of other kinds on the same path are worth knowing too.
-    for p in problems.iter().filter(|p| p.rule != rule) {
-        report.add(p.rule, p.message.clone());
-    }
-}
-
-/// webpki's error for people: its name, with times as RFC 3339.
-fn webpki_text(e: &webpki::Error) -> String {
     let at = |t: &UnixTime| {
         DateTime::<Utc>::from_timestamp(t.as_secs() as i64, 0)
             .map(ts)
             .unwrap_or_default()
     };
     match e {
-        webpki::Error::CertExpired { time, not_after } => {
-            format!("CertExpired: notAfter {} < {}", at(not_after), at(time))
-        }
-        webpki::Error::CertNotValidYet { time, not_before } => {
+        E::CertExpired { time, not_after } => {
             format!(
-                "CertNotValidYet: notBefore {} > {}",
-                at(not_before),
+                "a certificate expired {} (checked at {})",
+                at(not_after),
                 at(time)
             )
         }
-        other => format!("{other:?}"),
+        E::CertNotValidYet { time, not_before } => format!(
+            "a certificate is not valid until {} (checked at {})",
+            at(not_before),
+            at(time)
+        ),
+        E::UnknownIssuer => "it finds no issuer it accepts for a certificate of the path \
+                             (webpki compares issuer names byte for byte, where RFC 5280 §7.1 \
+                             compares them case- and space-insensitively)"
+            .into(),
+        E::CaUsedAsEndEntity => "the end-entity certificate has basicConstraints cA=TRUE, and \
+                                 webpki refuses a CA certificate as end entity"
+            .into(),
+        E::EndEntityUsedAsCa => "a certificate that is not a CA issues another".into(),
+        E::PathLenConstraintViolated => "a pathLenConstraint is exceeded as webpki counts it \
+                                         (it counts self-issued intermediates, which RFC 5280 \
+                                         §6.1.4 (l) exempts)"
+            .into(),
+        E::NameConstraintViolation => "a name is outside a CA's name constraints as webpki \
+                                       evaluates them (it has no directoryName constraints and \
+                                       does not match rfc822Name constraints against email \
+                                       addresses)"
+            .into(),
+        E::UnsupportedNameType => "a name form webpki cannot check against name constraints".into(),
+        E::BadDer | E::BadDerTime | E::TrailingData(_) => "it cannot parse a certificate of the \
+                                                           path (it cannot read validity dates \
+                                                           before 1970, for one)"
+            .into(),
+        E::UnsupportedSignatureAlgorithm
+        | E::UnsupportedSignatureAlgorithmContext(_)
+        | E::UnsupportedSignatureAlgorithmForPublicKey
+        | E::UnsupportedSignatureAlgorithmForPublicKeyContext(_) => {
+            "a signature algorithm it does not support (DSA, P-521, RSA-PSS with unusual \
+             parameters)"
+                .into()
+        }
+        E::InvalidSignatureForPublicKey => "a signature does not verify".into(),
+        E::UnsupportedCriticalExtension => "a critical extension it does not process".into(),
+        E::RequiredEkuNotFound | E::RequiredEkuNotFoundContext(_) => {
+            "an extended key usage restriction".into()
+        }
+        E::MaximumPathDepthExceeded => "the path is longer than it allows (6 intermediates)".into(),
+        E::MaximumSignatureChecksExceeded | E::MaximumPathBuildCallsExceeded => {
+            "path building gave up (too many candidate issuers)".into()
+        }
+        E::UnsupportedCertVersion => {
+            "a certificate is not X.509 v3 (only anchors may be v1)".into()
+        }
+        other => {
+            // The variant's name, not its Debug dump.
+            let debug = format!("{other:?}");
+            let name: String = debug
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            format!("{name} (a webpki error)")
+        }
     }
 }
 
-/// The first hop problem's rule with all its messages.
-fn hop_problems_rule_first(problems: &[HopProblem]) -> Option<(&'static str, Vec<String>)> {
-    let first = problems.first()?;
-    Some((
-        first.rule,
-        problems
-            .iter()
-            .filter(|p| p.rule == first.rule)
-            .map(|p| p.message.clone())
-            .collect(),
-    ))
-}
-
-fn missing_issuer(
-    best: &Candidate<'_>,
+/// One problem of the path, as a chain finding.
+fn explain(
+    problem: &path::Problem,
+    path: &[Node<'_>],
     pool: &[Node<'_>],
     anchors: &[Node<'_>],
-) -> (&'static str, Vec<String>) {
-    let Some(last) = best.nodes.last() else {
-        return (ids::INVALID, Vec::new());
+) -> (&'static str, String) {
+    use path::Problem as P;
+    let at = |i: usize| path.get(i).copied();
+    let name = |i: usize| at(i).map(|n| n.name()).unwrap_or_default();
+    let named = |i: usize| {
+        at(i)
+            .map(|n| match n.origin {
+                Origin::Leaf => n.name(),
+                o => format!("{} ({})", n.name(), o.describe()),
+            })
+            .unwrap_or_default()
     };
-    if last.cert.self_issued && best.nodes.len() == 1 {
-        return (
-            ids::ANCHOR_MISSING,
-            vec![format!(
-                "the leaf {} is self-signed: no CA issued it, so a peer accepts it only if it trusts this very certificate (give it with --trust to check it that way)",
-                last.name()
-            )],
-        );
+    match problem {
+        P::IssuerNotFound { at: i } => missing_issuer(path, *i, pool, anchors),
+        P::UntrustedRoot { at: i } => {
+            let Some(last) = at(*i) else {
+                return (ids::ANCHOR_MISSING, String::new());
+            };
+            if *i == 0 {
+                (
+                    ids::ANCHOR_MISSING,
+                    format!(
+                        "the leaf {} is self-signed: no CA issued it, so a peer accepts it only if \
+                         it trusts this very certificate (give it with --trust to check it that way)",
+                        last.name()
+                    ),
+                )
+            } else {
+                (
+                    ids::ANCHOR_MISSING,
+                    format!(
+                        "the chain ends at {} ({}, self-signed), which is not a trust anchor: the \
+                         peer must have it as a trusted CA (give it with --trust to check the rest): {}",
+                        last.name(),
+                        last.origin.describe(),
+                        describe_path(path, false)
+                    ),
+                )
+            }
+        }
+        P::Signature { at: i, outcome } => {
+            let (Some(child), Some(issuer)) = (at(*i), at(*i + 1)) else {
+                return (ids::SIGNATURE_INVALID, String::new());
+            };
+            match outcome {
+                signature::Outcome::Unsupported(why) => (
+                    ids::SIGNATURE_UNSUPPORTED,
+                    format!(
+                        "the signature on {} ({}) by {} cannot be verified: {why}",
+                        child.name(),
+                        child.cert.signature_algorithm.name,
+                        named(*i + 1)
+                    ),
+                ),
+                signature::Outcome::Invalid(why) => {
+                    let ids_text = match (
+                        child
+                            .cert
+                            .authority_key_id
+                            .as_ref()
+                            .and_then(|a| a.key_id.as_deref()),
+                        issuer.cert.subject_key_id.as_deref(),
+                    ) {
+                        (Some(aki), Some(ski)) if aki != ski => {
+                            format!("; it names key id {aki}, that certificate has {ski}")
+                        }
+                        _ => String::new(),
+                    };
+                    (
+                        ids::SIGNATURE_INVALID,
+                        format!(
+                            "the signature on {} does not verify with the key of {} ({why}): same \
+                             name, different key (a re-keyed CA whose current certificate is \
+                             missing, or a different CA with the same name), or a tampered \
+                             certificate{ids_text}",
+                            child.name(),
+                            named(*i + 1),
+                        ),
+                    )
+                }
+                _ => (ids::SIGNATURE_INVALID, String::new()),
+            }
+        }
+        P::Expired { at: i, not_after } => (
+            ids::CA_EXPIRED,
+            format!(
+                "CA {} expired {}: every certificate under it fails",
+                named(*i),
+                ts(*not_after)
+            ),
+        ),
+        P::NotYetValid { at: i, not_before } => (
+            ids::CA_EXPIRED,
+            format!("CA {} is not valid until {}", named(*i), ts(*not_before)),
+        ),
+        P::NotCa { at: i, why } => (
+            ids::CA_NOT_CA,
+            format!(
+                "{} issues {} but is not a CA: {why} (RFC 5280 §6.1.4 (k))",
+                named(*i),
+                name(i.saturating_sub(1))
+            ),
+        ),
+        P::KeyCertSign { at: i } => {
+            let ku = at(*i)
+                .and_then(|n| n.cert.key_usage)
+                .map(|k| k.names().join(", "))
+                .unwrap_or_default();
+            (
+                ids::CA_KEY_CERT_SIGN,
+                format!(
+                    "CA {} has Key Usage [{ku}] without keyCertSign, so it may not sign {} \
+                     (RFC 5280 §6.1.4 (n))",
+                    named(*i),
+                    name(i.saturating_sub(1))
+                ),
+            )
+        }
+        P::PathLength {
+            at: i,
+            limiter,
+            limit,
+        } => (
+            ids::PATH_LEN,
+            format!(
+                "CA {} has pathLenConstraint {limit}, so at most {limit} intermediate CA(s) may \
+                 follow it, but {} is one more (self-issued certificates do not count, RFC 5280 \
+                 §6.1.4 (l))",
+                name(*limiter),
+                name(*i)
+            ),
+        ),
+        P::NameConstraints {
+            at: i,
+            violation,
+            by,
+        } => {
+            let cas: Vec<String> = by.iter().map(|b| name(*b)).collect();
+            (
+                ids::NAME_CONSTRAINTS,
+                format!(
+                    "{}: its name {} is {} (name constraints of {})",
+                    name(*i),
+                    violation.name,
+                    violation.reason,
+                    cas.join(", ")
+                ),
+            )
+        }
+        P::Policy { reason } => (ids::POLICY, reason.clone()),
+        P::CriticalExtension { at: i, oid } => (
+            ids::INVALID,
+            format!(
+                "{} has a critical extension {} that pkiaudit does not process: RFC 5280 §4.2 \
+                 requires rejecting the certificate",
+                named(*i),
+                crate::oids::extension_name(oid)
+                    .map(|n| format!("{n} ({oid})"))
+                    .unwrap_or_else(|| oid.clone())
+            ),
+        ),
+        P::Eku { at: i, required } => (
+            ids::EKU,
+            format!(
+                "intermediate {} restricts its EKU to [{}], without {}: Windows and webpki apply \
+                 intermediate EKUs to the leaf",
+                named(*i),
+                at(*i)
+                    .and_then(|n| n.cert.extended_key_usage.as_ref())
+                    .map(|e| e.describe())
+                    .unwrap_or_default(),
+                crate::oids::eku_name(required).unwrap_or(required)
+            ),
+        ),
+        P::Malformed { at: i, what } => (
+            ids::INVALID,
+            format!("{} cannot be validated: {what}", named(*i)),
+        ),
+        P::TooLong => (
+            ids::INVALID,
+            format!(
+                "no path within {} intermediate certificates reaches a trust anchor: {}",
+                path::MAX_INTERMEDIATES,
+                describe_path(path, false)
+            ),
+        ),
+        P::Budget => (
+            ids::INVALID,
+            format!(
+                "path building gave up (more than {} candidate issuers or {} signatures): the \
+                 pool holds many certificates with the same names",
+                path::MAX_STEPS,
+                path::MAX_SIGNATURES
+            ),
+        ),
     }
-    if last.cert.self_issued && best.nodes.len() > 1 {
-        return (
-            ids::ANCHOR_MISSING,
-            vec![format!(
-                "the chain ends at {} ({}, self-signed), which is not a trust anchor: the peer \
-                 must have it as a trusted CA (give it with --trust to check the rest)",
-                last.name(),
-                last.origin.describe()
-            )],
-        );
-    }
+}
+
+/// Why the issuer of the certificate at `at` was not found.
+fn missing_issuer(
+    path: &[Node<'_>],
+    at: usize,
+    pool: &[Node<'_>],
+    anchors: &[Node<'_>],
+) -> (&'static str, String) {
+    let Some(last) = path.get(at) else {
+        return (ids::INVALID, String::new());
+    };
     let aki = last
         .cert
         .authority_key_id
@@ -1137,7 +805,8 @@ fn missing_issuer(
     let namesakes: Vec<String> = pool
         .iter()
         .chain(anchors.iter())
-        .filter(|n| n.cert.subject.raw == last.cert.issuer.raw)
+        .filter(|n| names_match(&n.cert.subject.raw, &last.cert.issuer.raw))
+        .filter(|n| n.cert.sha256 != last.cert.sha256)
         .map(|n| {
             format!(
                 "{} ({}, key id {})",
@@ -1150,96 +819,50 @@ fn missing_issuer(
     if !namesakes.is_empty() {
         return (
             ids::ISSUER_MISSING,
-            vec![format!(
-                "{} was issued by '{}'{aki}, but the only certificates with that name have another key: {}; the issuing CA's certificate for the right key is missing (a re-keyed CA, or a different CA with the same name)",
+            format!(
+                "{} was issued by '{}'{aki}, but the only certificates with that name have another \
+                 key: {}; the issuing CA's certificate for the right key is missing (a re-keyed \
+                 CA, or a different CA with the same name)",
                 last.name(),
                 last.cert.issuer.text,
                 namesakes.join(", ")
-            )],
+            ),
         );
     }
     (
         ids::ISSUER_MISSING,
-        vec![format!(
-            "the issuer of {}, '{}'{aki}, is not among the certificates sent, --untrusted or \
-             the trust anchors{hint}",
+        format!(
+            "the issuer of {}, '{}'{aki}, is not among the certificates sent, --untrusted or the \
+             trust anchors{hint}",
             last.name(),
             last.cert.issuer.text
-        )],
+        ),
     )
 }
 
-fn unsupported_hops(nodes: &[Node<'_>]) -> String {
-    let list: Vec<String> = nodes
-        .iter()
-        .filter(|n| !n.origin.is_anchor())
-        .map(|n| {
-            format!(
-                "{} signed with {}",
-                n.name(),
-                n.cert.signature_algorithm.name
-            )
-        })
-        .collect();
-    list.join(", ")
+/// A signature of the path that verified only with a legacy algorithm.
+fn legacy_finding(report: &mut ChainReport, path: &[Node<'_>], at: usize, why: &Legacy) {
+    let (Some(child), Some(issuer)) = (path.get(at), path.get(at + 1)) else {
+        return;
+    };
+    report.add(
+        ids::LEGACY,
+        format!(
+            "the signature on {} by {} verifies only with {why}: IOS accepts it, rustls-webpki \
+             and current Windows/macOS policies do not; re-issue it with SHA-256 and a key of \
+             at least 2048 bits (RSA) or P-256 (ECDSA)",
+            child.name(),
+            issuer.name()
+        ),
+    );
 }
 
-fn constrained_cas(nodes: &[Node<'_>]) -> String {
-    let list: Vec<String> = nodes
-        .iter()
-        .filter(|n| n.cert.has_name_constraints)
-        .map(|n| n.name())
-        .collect();
-    if list.is_empty() {
-        "a CA in the path".into()
-    } else {
-        list.join(", ")
-    }
-}
-
-/// Which hops needed the legacy algorithms.
-fn legacy_findings(report: &mut ChainReport, path: &[Node<'_>]) {
-    for pair in path.windows(2) {
-        let (child, issuer) = (pair[0], pair[1]);
-        let sha1 = child.cert.signature_algorithm.hash == SigHash::Sha1;
-        let small = matches!(issuer.cert.key, KeyInfo::Rsa { bits } if bits < 2048);
-        if sha1 || small {
-            let mut why = Vec::new();
-            if sha1 {
-                why.push(format!(
-                    "is signed with {}",
-                    child.cert.signature_algorithm.name
-                ));
-            }
-            if small {
-                if let KeyInfo::Rsa { bits } = issuer.cert.key {
-                    why.push(format!("is signed by an RSA-{bits} key"));
-                }
-            }
-            report.add(
-                ids::LEGACY,
-                format!(
-                    "{} {}: the path verifies only with legacy algorithms; IOS accepts it, \
-                     rustls-webpki and current Windows/macOS policies do not",
-                    child.name(),
-                    why.join(" and ")
-                ),
-            );
-        }
-    }
-}
-
-/// What webpki does not check on a verified path.
+/// What RFC 5280 path validation does not check on a valid path, but
+/// peers do or operators want to know.
 fn after_verification(report: &mut ChainReport, path: &[Node<'_>], opts: &ChainOptions<'_>) {
     let Some(leaf) = path.first() else {
         return;
     };
-    for p in hop_problems(path, opts)
-        .into_iter()
-        .filter(|p| p.rule == ids::CA_KEY_CERT_SIGN)
-    {
-        report.add(p.rule, p.message);
-    }
     let t = opts.time;
     for n in path.iter().skip(1) {
         let c = n.cert;

@@ -17,8 +17,8 @@ pub(crate) const CA_KEY_CERT_SIGN: &str = "chain.ca.key-cert-sign";
 pub(crate) const PATH_LEN: &str = "chain.ca.path-len";
 pub(crate) const NAME_CONSTRAINTS: &str = "chain.ca.name-constraints";
 pub(crate) const EKU: &str = "chain.eku";
-/// Now a certificate rule of its own (`ca::LEAF_IS_CA`, scope end-entity);
-/// the chain analysis still tags webpki's CaUsedAsEndEntity with it.
+/// A certificate rule of its own (`ca::LEAF_IS_CA`, scope end-entity): RFC
+/// 5280 path validation accepts such a leaf, so the chain never raises it.
 pub(crate) const LEAF_IS_CA: &str = "chain.leaf-is-ca";
 pub(crate) const INVALID: &str = "chain.invalid";
 pub(crate) const ANCHOR_EXPIRED: &str = "chain.anchor.expired";
@@ -30,6 +30,8 @@ pub(crate) const SENT_ROOT: &str = "chain.sent.root";
 pub(crate) const SENT_ORDER: &str = "chain.sent.order";
 pub(crate) const CERTREQ_MATCH: &str = "chain.certreq.match";
 pub(crate) const CERTREQ_MISMATCH: &str = "chain.certreq.not-requested";
+pub(crate) const POLICY: &str = "chain.policy";
+pub(crate) const WEBPKI_REJECTS: &str = "chain.webpki.rejects";
 
 const RFC5280_PATH: Citation = Citation::Rfc {
     number: 5280,
@@ -66,7 +68,7 @@ chain_rule!(
     VERIFIED_RULE,
     VERIFIED,
     Info,
-    "The path to a trust anchor, as rustls-webpki verified it",
+    "The path to a trust anchor, as RFC 5280 §6.1 path validation found it",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
@@ -204,7 +206,7 @@ chain_rule!(
     INVALID_RULE,
     INVALID,
     Error,
-    "No path verifies (other reasons, as rustls-webpki reports them)",
+    "No path validates (other reasons: unprocessed critical extensions, malformed extensions, path too long)",
     [RFC5280_PATH]
 );
 chain_rule!(
@@ -294,5 +296,34 @@ chain_rule!(
             section: "3.7"
         },
         GUIDE_AUTH
+    ]
+);
+chain_rule!(
+    POLICY_RULE,
+    POLICY,
+    Error,
+    "The path is not valid for any certificate policy, and a CA requires an explicit policy",
+    [
+        Citation::Rfc {
+            number: 5280,
+            section: "6.1.3"
+        },
+        Citation::Rfc {
+            number: 9618,
+            section: "4"
+        }
+    ]
+);
+chain_rule!(
+    WEBPKI_REJECTS_RULE,
+    WEBPKI_REJECTS,
+    Warning,
+    "RFC 5280 path validation accepts the path, the strict Web PKI validator rustls-webpki does not: clients with Web PKI-style validation may reject it",
+    [
+        RFC5280_PATH,
+        Citation::Doc {
+            title: "rustls-webpki: what it checks and does not",
+            url: "https://docs.rs/rustls-webpki/0.103/webpki/",
+        }
     ]
 );

@@ -233,6 +233,8 @@ pub static RULES: &[&Rule] = &[
     &chain::NAME_CONSTRAINTS_RULE,
     &chain::EKU_RULE,
     &ca::LEAF_IS_CA,
+    &chain::POLICY_RULE,
+    &chain::WEBPKI_REJECTS_RULE,
     &chain::INVALID_RULE,
     &chain::ANCHOR_EXPIRED_RULE,
     &chain::CA_EXPIRES_FIRST_RULE,
