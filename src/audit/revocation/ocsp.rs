@@ -7,9 +7,11 @@
 //!   they arrived (a re-encoding could differ and either hide tampering or
 //!   reject a genuine answer), verifies with the issuer's key, or with a
 //!   delegated responder certificate included in the response that the issuer
-//!   signed, that carries EKU id-kp-OCSPSigning and that is valid at the audit
-//!   time;
-//! - a `SingleResponse` carries the CertID of the certificate asked about;
+//!   signed with the key that issued the certificate (not another key of the
+//!   same CA after a rollover), that carries EKU id-kp-OCSPSigning and that is
+//!   valid at the audit time;
+//! - a `SingleResponse` carries the CertID of the certificate asked about
+//!   (its serial compared as the signed integer it is);
 //! - the nonce sent is echoed (a missing echo is reported, a different one is
 //!   an error);
 //! - `thisUpdate` is not in the future and `nextUpdate` has not passed, with
@@ -25,6 +27,7 @@ use der::{Decode, Reader, SliceReader, Tag, TagNumber};
 use x509_ocsp::{OcspResponse, OcspResponseStatus, ResponseData};
 use x509_parser::prelude::FromDer;
 
+use super::same_name;
 use crate::model::Certificate;
 
 /// The most bytes read from one OCSP response (they are a few KiB at most).
@@ -105,7 +108,8 @@ pub struct CertId {
     /// SHA-1 of the issuer's subjectPublicKey BIT STRING contents (without
     /// the unused-bits octet).
     pub issuer_key_hash: Vec<u8>,
-    /// The DER content octets of the certificate's serial INTEGER.
+    /// The DER content octets of the certificate's serial INTEGER, exactly
+    /// as the certificate carries them.
     pub serial: Vec<u8>,
 }
 
@@ -214,7 +218,7 @@ pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, OcspE
             "an OCSP request needs full certificates, not printed fields".into(),
         ));
     }
-    if cert.issuer.raw != issuer.subject.raw {
+    if !same_name(&cert.issuer.raw, &issuer.subject.raw) {
         return Err(OcspError::WrongIssuer(format!(
             "certificate issuer is \"{}\" but the issuer given is \"{}\"",
             cert.issuer.text, issuer.subject.text
@@ -225,8 +229,10 @@ pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, OcspE
             "certificate has an empty serial".into(),
         ));
     }
+    // RFC 6960 §4.1.1: the hash of the issuer name as the certificate
+    // being checked carries it (its issuer field).
     Ok(CertId {
-        issuer_name_hash: sha1(&issuer.subject.raw),
+        issuer_name_hash: sha1(&cert.issuer.raw),
         issuer_key_hash: sha1(&public_key_bits(issuer)?),
         serial: cert.serial_raw.clone(),
     })
@@ -397,7 +403,7 @@ pub fn verify_response(
     // Who signed, and does the signature verify over the raw tbs bytes?
     let issuer_key = public_key_bits(issuer)?;
     let issuer_named = match &responder_id {
-        RawResponderId::ByName(name) => *name == issuer.subject.raw.as_slice(),
+        RawResponderId::ByName(name) => same_name(name, &issuer.subject.raw),
         RawResponderId::ByKey(hash) => *hash == sha1(&issuer_key).as_slice(),
     };
     let responder = if issuer_named {
@@ -599,7 +605,7 @@ fn find_signer(basic: &RawBasic<'_>, id: &RawResponderId<'_>) -> Result<Certific
         let cert = Certificate::from_der(der)
             .map_err(|e| OcspError::Malformed(format!("included certificate: {}", e.0)))?;
         let matches = match id {
-            RawResponderId::ByName(name) => *name == cert.subject.raw.as_slice(),
+            RawResponderId::ByName(name) => same_name(name, &cert.subject.raw),
             RawResponderId::ByKey(hash) => *hash == sha1(&public_key_bits(&cert)?).as_slice(),
         };
         if matches {
@@ -646,7 +652,9 @@ fn check_signature(signer_der: &[u8], basic: &RawBasic<'_>) -> Result<(), OcspEr
 }
 
 /// RFC 6960 §4.2.2.2: a delegated responder must be issued directly by the
-/// CA that issued the certificate, carry id-kp-OCSPSigning, and (our policy)
+/// CA that issued the certificate, with the key that issued it (after a key
+/// rollover, a responder certified by the CA's other key is not authorised
+/// for certificates of this one), carry id-kp-OCSPSigning, and (our policy)
 /// be valid at the audit time.
 fn authorize_delegate(
     signer: &Certificate,
@@ -654,7 +662,7 @@ fn authorize_delegate(
     at: DateTime<Utc>,
 ) -> Result<Responder, OcspError> {
     let who = &signer.subject.text;
-    if signer.issuer.raw != issuer.subject.raw {
+    if !same_name(&signer.issuer.raw, &issuer.subject.raw) {
         return Err(OcspError::UnauthorizedResponder(format!(
             "responder \"{who}\" was issued by \"{}\", not by the certificate's issuer \"{}\"",
             signer.issuer.text, issuer.subject.text
@@ -668,10 +676,30 @@ fn authorize_delegate(
         .verify_signature(Some(issuer_parsed.public_key()))
         .is_err()
     {
-        return Err(OcspError::UnauthorizedResponder(format!(
-            "responder \"{who}\" names the issuer but its signature does not verify with the \
-             issuer's key"
-        )));
+        let other_key = match (&signer.authority_key_id, &issuer.subject_key_id) {
+            (Some(aki), Some(ski)) => aki.key_id.as_ref().is_some_and(|k| k != ski),
+            _ => false,
+        };
+        return Err(OcspError::UnauthorizedResponder(if other_key {
+            format!(
+                "responder \"{who}\" was certified by another key of \"{}\" (authority key id \
+                 {}, the key that issued the certificate is {}): after a CA key rollover only \
+                 the key that issued the certificate may authorise its responders (RFC 6960 \
+                 §4.2.2.2)",
+                issuer.subject.text,
+                signer
+                    .authority_key_id
+                    .as_ref()
+                    .and_then(|a| a.key_id.as_deref())
+                    .unwrap_or("?"),
+                issuer.subject_key_id.as_deref().unwrap_or("?")
+            )
+        } else {
+            format!(
+                "responder \"{who}\" names the issuer but its signature does not verify with \
+                 the key that issued the certificate"
+            )
+        }));
     }
     let has_eku = signer
         .extended_key_usage
@@ -722,15 +750,15 @@ fn check_nonce(data: &ResponseData, sent: Option<&[u8]>) -> Result<Option<bool>,
     }
 }
 
+/// The CertID answered is the one asked: SHA-1, the same hashes, and the
+/// same serial as a signed integer (RFC 5280 §4.1.2.2; a responder may
+/// re-encode it minimally, never change its sign).
 fn cert_id_matches(got: &x509_ocsp::CertId, want: &CertId) -> bool {
-    fn magnitude(bytes: &[u8]) -> &[u8] {
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        bytes.get(skip..).unwrap_or_default()
-    }
+    use super::crl::serial_key;
     got.hash_algorithm.oid.to_string() == OID_SHA1
         && got.issuer_name_hash.as_bytes() == want.issuer_name_hash.as_slice()
         && got.issuer_key_hash.as_bytes() == want.issuer_key_hash.as_slice()
-        && magnitude(got.serial_number.as_bytes()) == magnitude(&want.serial)
+        && serial_key(got.serial_number.as_bytes()) == serial_key(&want.serial)
 }
 
 #[cfg(test)]
