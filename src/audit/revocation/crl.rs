@@ -2984,6 +2984,348 @@ mod tests {
         kept.check_issuer(&impostor).expect("same name, KU cRLSign");
     }
 
+    // --- scope (RFC 5280 §6.3.3 (b), (d)) ----------------------------------
+
+    use crate::testkit::{
+        build_crl, distribution_points, reason_bits, CrlEntry, CrlSpec, DpSpec, Idp,
+    };
+
+    fn parsed(signer: &Issued, spec: &CrlSpec) -> Crl {
+        Crl::from_der(&build_crl(signer, spec), "scope.crl").expect("parses")
+    }
+
+    fn with_cdp(ca: &Issued, spec: CertSpec, points: &[DpSpec]) -> Certificate {
+        model(&ca.issue(spec.raw_extension(&[2, 5, 29, 31], false, distribution_points(points))))
+    }
+
+    fn uri_dp(uri: &str) -> DpSpec {
+        DpSpec {
+            uris: vec![uri.into()],
+            ..DpSpec::default()
+        }
+    }
+
+    /// §6.3.3 (b)(2)(i): one of the IDP's names must be one of the DP's;
+    /// URIs compare with scheme and host case-insensitive (RFC 3986
+    /// §6.2.2.1); a CRL without IDP covers every DP of its issuer.
+    #[test]
+    fn scope_idp_names_against_the_distribution_point() {
+        let ca = Issued::root("Scope CA");
+        let cert = with_cdp(
+            &ca,
+            CertSpec::leaf("s"),
+            &[uri_dp("http://x.example/ca1.crl")],
+        );
+        let dp = &cert.distribution_points[0];
+        assert_eq!(
+            dp.names,
+            Some(vec![DpName::Uri("http://x.example/ca1.crl".into())])
+        );
+        let idp = |uris: &[&str]| {
+            parsed(
+                &ca,
+                &CrlSpec::new(1).idp(Idp {
+                    uris: uris.iter().map(|u| u.to_string()).collect(),
+                    ..Idp::default()
+                }),
+            )
+        };
+        assert_eq!(
+            idp(&["http://x.example/ca1.crl"]).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        assert_eq!(
+            idp(&["ldap://dir/cn=x", "HTTP://X.EXAMPLE/ca1.crl"]).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        let err = idp(&["http://x.example/ca2.crl"])
+            .scope_for(&cert, dp, false)
+            .expect_err("another DP");
+        assert_eq!(
+            err,
+            "the CRL's Issuing Distribution Point names http://x.example/ca2.crl, the certificate's distribution point is http://x.example/ca1.crl"
+        );
+        assert!(idp(&["http://x.example/CA1.crl"])
+            .scope_for(&cert, dp, false)
+            .is_err());
+        let full = parsed(&ca, &CrlSpec::new(1));
+        assert_eq!(full.scope_for(&cert, dp, false), Ok(ALL_REASONS));
+        // the implied DP of §6.3 is the issuer's name: an IDP naming it
+        // as a directoryName matches, one naming a URI does not
+        let implied = DistributionPoint {
+            names: Some(vec![DpName::directory(&cert.issuer.raw)]),
+            reasons: None,
+            crl_issuer: Vec::new(),
+        };
+        let by_name = parsed(
+            &ca,
+            &CrlSpec::new(1).idp(Idp {
+                dir_names: vec![cert.issuer.raw.clone()],
+                ..Idp::default()
+            }),
+        );
+        assert_eq!(by_name.scope_for(&cert, &implied, true), Ok(ALL_REASONS));
+        let err = idp(&["http://x.example/ca1.crl"])
+            .scope_for(&cert, &implied, true)
+            .expect_err("URI against the issuer name");
+        assert!(err.contains("implied distribution point"), "{err}");
+    }
+
+    /// §6.3.3 (b)(1) and (b)(2)(i): a DP naming a cRLIssuer wants a CRL
+    /// from that issuer marked indirect; a DP without a name is matched by
+    /// its cRLIssuer against the IDP's names.
+    #[test]
+    fn scope_crl_issuer_and_indirect() {
+        let ca = Issued::root("Scope Indirect CA");
+        let issuer = Issued::root("Scope CRL Issuer");
+        let issuer_name = model(&issuer).subject.raw;
+        let cert = with_cdp(
+            &ca,
+            CertSpec::leaf("i"),
+            &[DpSpec {
+                crl_issuer: Some(issuer_name.clone()),
+                ..DpSpec::default()
+            }],
+        );
+        let dp = &cert.distribution_points[0];
+        assert_eq!(dp.names, None);
+        let indirect = |dir_names: Vec<Vec<u8>>| {
+            parsed(
+                &issuer,
+                &CrlSpec::new(1).idp(Idp {
+                    indirect: true,
+                    dir_names,
+                    ..Idp::default()
+                }),
+            )
+        };
+        assert_eq!(
+            indirect(Vec::new()).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        assert_eq!(
+            indirect(vec![issuer_name.clone()]).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        let err = indirect(vec![model(&ca).subject.raw])
+            .scope_for(&cert, dp, false)
+            .expect_err("IDP names the CA, the DP's cRLIssuer is the CRL issuer");
+        assert!(err.contains("has no name; its cRLIssuer is"), "{err}");
+        let direct = parsed(&issuer, &CrlSpec::new(1));
+        let err = direct
+            .scope_for(&cert, dp, false)
+            .expect_err("not indirect");
+        assert!(err.contains("not marked indirect"), "{err}");
+        // the CA's own CRL is not the one the DP names
+        let own = parsed(&ca, &CrlSpec::new(1));
+        let err = own.scope_for(&cert, dp, false).expect_err("other issuer");
+        assert!(err.contains("names the CRL issuer"), "{err}");
+        // a DP without cRLIssuer wants the certificate's issuer
+        let plain = with_cdp(&ca, CertSpec::leaf("p"), &[uri_dp("http://x/ca.crl")]);
+        let err = direct
+            .scope_for(&plain, &plain.distribution_points[0], false)
+            .expect_err("issuer");
+        assert!(err.contains("the certificate by"), "{err}");
+    }
+
+    /// §6.3.3 (b)(2)(ii)-(iv): user-only CRLs do not cover CAs, CA-only
+    /// CRLs do not cover end entities, attribute-certificate CRLs cover no
+    /// public-key certificate.
+    #[test]
+    fn scope_user_ca_and_attribute_certificates() {
+        let root = Issued::root("Scope Kind Root");
+        let ca = model(&root.issue(CertSpec::ca("Scope Kind CA")));
+        let leaf = model(&root.issue(CertSpec::leaf("k")));
+        let any = DistributionPoint {
+            names: None,
+            reasons: None,
+            crl_issuer: Vec::new(),
+        };
+        let with = |idp: Idp| parsed(&root, &CrlSpec::new(1).idp(idp));
+        let users = with(Idp {
+            only_user: true,
+            ..Idp::default()
+        });
+        let cas = with(Idp {
+            only_ca: true,
+            ..Idp::default()
+        });
+        let attributes = with(Idp {
+            only_attribute: true,
+            ..Idp::default()
+        });
+        assert!(users.scope_for(&leaf, &any, false).is_ok());
+        assert!(users.scope_for(&ca, &any, false).is_err());
+        assert!(cas.scope_for(&ca, &any, false).is_ok());
+        assert!(cas.scope_for(&leaf, &any, false).is_err());
+        for cert in [&leaf, &ca] {
+            let err = attributes.scope_for(cert, &any, false).expect_err("attr");
+            assert!(err.contains("onlyContainsAttributeCerts"), "{err}");
+        }
+    }
+
+    /// §6.3.3 (d): the reasons a CRL covers for a DP are the DP's reasons
+    /// and the IDP's onlySomeReasons together (each all reasons when
+    /// absent); onlySomeReasons no longer makes the CRL unusable.
+    #[test]
+    fn interim_reasons_mask() {
+        use reason_bits::*;
+        let ca = Issued::root("Reasons CA");
+        let key_only = DpSpec {
+            uris: vec!["http://x/r.crl".into()],
+            reasons: Some(KEY_COMPROMISE),
+            ..DpSpec::default()
+        };
+        let cert = with_cdp(
+            &ca,
+            CertSpec::leaf("r"),
+            &[key_only, uri_dp("http://x/r.crl")],
+        );
+        assert_eq!(cert.distribution_points[0].reasons, Some(KEY_COMPROMISE));
+        assert_eq!(cert.distribution_points[1].reasons, None);
+        let partition = parsed(
+            &ca,
+            &CrlSpec::new(1).idp(Idp {
+                only_some_reasons: Some(KEY_COMPROMISE | CA_COMPROMISE),
+                ..Idp::default()
+            }),
+        );
+        assert!(
+            partition.unsupported.is_empty(),
+            "{:?}",
+            partition.unsupported
+        );
+        let scope = partition.scope.as_ref().expect("IDP");
+        assert_eq!(scope.reasons, Some(KEY_COMPROMISE | CA_COMPROMISE));
+        assert!(scope.only_some_reasons);
+        let dps = &cert.distribution_points;
+        assert_eq!(
+            partition.scope_for(&cert, &dps[0], false),
+            Ok(KEY_COMPROMISE)
+        );
+        assert_eq!(
+            partition.scope_for(&cert, &dps[1], false),
+            Ok(KEY_COMPROMISE | CA_COMPROMISE)
+        );
+        let full = parsed(&ca, &CrlSpec::new(1));
+        assert_eq!(full.scope_for(&cert, &dps[0], false), Ok(KEY_COMPROMISE));
+        assert_eq!(
+            reason_names(KEY_COMPROMISE | AA_COMPROMISE | CERTIFICATE_HOLD),
+            ["keyCompromise", "certificateHold", "aACompromise"]
+        );
+        assert_eq!(reason_names(ALL_REASONS).len(), 8);
+    }
+
+    /// RFC 3986 §6.2.2.1: scheme and host without regard to case, the rest
+    /// (userinfo, path, query) exactly.
+    #[test]
+    fn uris_compare_as_rfc_3986_says() {
+        for (a, b, same) in [
+            ("http://x.example/a.crl", "HTTP://X.EXAMPLE/a.crl", true),
+            (
+                "http://x.example:80/a.crl",
+                "http://X.example:80/a.crl",
+                true,
+            ),
+            ("ldap://Dir.Example/CN=CA", "LDAP://dir.example/CN=CA", true),
+            ("http://x.example/a.crl", "http://x.example/A.crl", false),
+            ("http://User@x.example/", "http://user@x.example/", false),
+            ("http://x.example/?Q", "http://x.example/?q", false),
+            ("urn:Example:a", "URN:Example:a", true),
+            ("urn:Example:a", "urn:example:a", false),
+            ("no scheme", "no scheme", true),
+        ] {
+            assert_eq!(same_uri(a, b), same, "{a} vs {b}");
+        }
+    }
+
+    /// §6.3.3 (c)(2), (3): a delta must carry the base's Issuing
+    /// Distribution Point and authority key identifier.
+    #[test]
+    fn delta_must_have_the_base_idp_and_key_id() {
+        let ca = Issued::root("Delta Scope CA");
+        let idp = Idp {
+            uris: vec!["http://x/ca.crl".into()],
+            ..Idp::default()
+        };
+        let base = parsed(&ca, &CrlSpec::new(10).idp(idp.clone()));
+        let fits = parsed(&ca, &CrlSpec::new(11).delta_of(10).idp(idp.clone()));
+        check_delta_fits(&base, &fits).expect("same IDP");
+        let no_idp = parsed(&ca, &CrlSpec::new(11).delta_of(10));
+        let err = check_delta_fits(&base, &no_idp).expect_err("IDP");
+        assert!(
+            err.contains("different Issuing Distribution Points"),
+            "{err}"
+        );
+        let other_idp = Idp {
+            uris: vec!["http://x/other.crl".into()],
+            ..idp.clone()
+        };
+        let other = parsed(&ca, &CrlSpec::new(11).delta_of(10).idp(other_idp));
+        assert!(check_delta_fits(&base, &other).is_err());
+        // same name, another key: another authority key identifier
+        let rekeyed = Issued::root("Delta Scope CA");
+        let foreign = parsed(&rekeyed, &CrlSpec::new(11).delta_of(10).idp(idp));
+        let err = check_delta_fits(&base, &foreign).expect_err("AKI");
+        assert!(err.contains("authority key id"), "{err}");
+    }
+
+    /// §4.2.1.13: a nameRelativeToCRLIssuer is the CRL issuer's name (the
+    /// cRLIssuer's, else the certificate issuer's) with one more RDN.
+    /// (x509-parser reads the RDN only when the [1] wraps a SET.)
+    #[test]
+    fn relative_distribution_point_names_are_made_full() {
+        use x509_parser::extensions::CRLDistributionPoints;
+        let issuer = model(&Issued::root("Relative CA")).subject.raw;
+        let atv = [0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, b'x'];
+        let set = crate::testkit::der_tlv(0x31, &atv);
+        let dpn = crate::testkit::der_tlv(0xa0, &crate::testkit::der_tlv(0xa1, &set));
+        let cdp = crate::testkit::der_tlv(0x30, &crate::testkit::der_tlv(0x30, &dpn));
+        let (_, points) = CRLDistributionPoints::from_der(&cdp).expect("parses");
+        let dp = DistributionPoint::from_x509(&points[0], &issuer);
+        let Some([DpName::DirectoryName { der, text }]) = dp.names.as_deref() else {
+            panic!("{dp:?}")
+        };
+        // the issuer's RDNs and then CN=x
+        let content = &issuer[2..];
+        let mut expected = vec![0x30, (content.len() + set.len()) as u8];
+        expected.extend_from_slice(content);
+        expected.extend_from_slice(&set);
+        assert_eq!(der, &expected);
+        assert!(text.ends_with("CN=x"), "{text}");
+    }
+
+    /// A CRL out of scope never answers, even when it lists the serial:
+    /// neither revoked nor good (§6.3.3 (b)).
+    #[test]
+    fn out_of_scope_crls_do_not_answer() {
+        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        let ca = Issued::root("Out of Scope CA");
+        let leaf = with_cdp(
+            &ca,
+            CertSpec::leaf("o").serial(&[0x11]),
+            &[uri_dp("http://x/ca1.crl")],
+        );
+        let crl = parsed(
+            &ca,
+            &CrlSpec::new(1)
+                .idp(Idp {
+                    uris: vec!["http://x/ca2.crl".into()],
+                    ..Idp::default()
+                })
+                .entry(CrlEntry::new(&[0x11]).reason(1)),
+        );
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        rev.offline = true;
+        rev.crls.push(Arc::new(crl));
+        let check = rev.check(&leaf, &model(&ca), at(2026, 2, 10));
+        let Status::Unknown { reason } = &check.status else {
+            panic!("{check:?}")
+        };
+        assert!(reason.contains("out of scope"), "{reason}");
+        assert!(reason.contains("not fetched (--offline)"), "{reason}");
+    }
+
     #[test]
     fn reason_codes_round_trip() {
         for code in 0..=u8::MAX {

@@ -1131,6 +1131,68 @@ mod tests {
         );
     }
 
+    /// RFC 5280 §4.1.2.2: the CertID serial is the certificate's, as a
+    /// signed integer. The leaf's serial is 00 9A 01 (+0x9A01): an answer
+    /// for 9A 01 (a negative number) is about another certificate. (One
+    /// that pads the serial is not DER, and x509-ocsp refuses it.)
+    #[test]
+    fn cert_id_serials_compare_as_signed_integers() {
+        let pki = pki();
+        let request = build_request(&model(&pki.leaf), &model(&pki.ca), false).unwrap();
+        assert_eq!(request.cert_id.serial, vec![0x00, 0x9a, 0x01]);
+        let with_serial = |serial: &[u8]| CertId {
+            serial: serial.to_vec(),
+            ..request.cert_id.clone()
+        };
+        let negative = spec(&pki.ca, &with_serial(&[0x9a, 0x01]));
+        assert_eq!(
+            check(&pki, &request, &encode(&negative)).unwrap_err(),
+            OcspError::NoMatchingResponse
+        );
+        let padded = spec(&pki.ca, &with_serial(&[0x00, 0x00, 0x9a, 0x01]));
+        assert!(matches!(
+            check(&pki, &request, &encode(&padded)),
+            Err(OcspError::Malformed(_))
+        ));
+        let exact = spec(&pki.ca, &with_serial(&[0x00, 0x9a, 0x01]));
+        assert_eq!(
+            check(&pki, &request, &encode(&exact)).unwrap().status,
+            CertStatus::Good
+        );
+    }
+
+    /// RFC 6960 §4.2.2.2 after a CA key rollover: a responder with
+    /// id-kp-OCSPSigning certified by the CA's new key is not authorised
+    /// for a certificate its old key issued (nor the other way round), and
+    /// the error says so.
+    #[test]
+    fn responder_certified_by_the_cas_other_key_is_not_authorised() {
+        let pki = pki();
+        let request = build_request(&model(&pki.leaf), &model(&pki.ca), false).unwrap();
+        // The CA's new key, certified by its old one (new-with-old).
+        let new_key = Issued::root("OCSP Test CA");
+        let new_with_old = pki.ca.issue_for(CertSpec::ca("OCSP Test CA"), &new_key.key);
+        let responder = new_with_old.issue(
+            CertSpec::leaf("Rolled-over Responder").eku(&[ExtendedKeyUsagePurpose::OcspSigning]),
+        );
+        let mut s = spec(&responder, &request.cert_id);
+        s.certs = vec![responder.der()];
+        let err = check(&pki, &request, &encode(&s)).unwrap_err();
+        assert!(
+            matches!(&err, OcspError::UnauthorizedResponder(m)
+                if m.contains("another key") && m.contains("rollover")),
+            "{err}"
+        );
+        // the same responder for a certificate of the new key is fine
+        let new_leaf = new_with_old.issue(CertSpec::leaf("new.example.com"));
+        let (new_leaf, new_ca) = (model(&new_leaf), model(&new_with_old));
+        let request = build_request(&new_leaf, &new_ca, false).unwrap();
+        let mut s = spec(&responder, &request.cert_id);
+        s.certs = vec![responder.der()];
+        let answer = verify_response(&encode(&s), &request, &new_leaf, &new_ca, at()).unwrap();
+        assert_eq!(answer.status, CertStatus::Good);
+    }
+
     #[test]
     fn stale_and_future_responses_are_refused_within_skew() {
         let pki = pki();
