@@ -631,8 +631,7 @@ fn path_revocation(
     let network = chain.webpki_verified || chain.status == chain::Status::NotVerified;
     // Who may sign a CRL (RFC 5280 §6.3.3 (f)): any certificate of the run
     // whose subject is the CRL's issuer; the revocation code filters them.
-    let mut known: Vec<&Certificate> = by_sha256.values().copied().collect();
-    known.sort_by(|a, b| a.sha256.cmp(&b.sha256));
+    let known: Vec<&Certificate> = by_sha256.values().copied().collect();
     let path: Vec<Option<&Certificate>> = chain
         .path
         .iter()

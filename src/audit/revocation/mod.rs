@@ -203,6 +203,8 @@ struct Coverage {
     /// `--crl` files out of scope for the certificate's distribution
     /// points (for [`Sources::LocalImplied`]).
     out_of_scope: Vec<Arc<crl::Crl>>,
+    /// `--crl` delta CRLs looked at for a base.
+    deltas_seen: Vec<String>,
 }
 
 /// The delta CRL for a base (RFC 5280 §5.2.4, §6.3.3 (c)).
@@ -619,12 +621,24 @@ impl Revocation {
                         })
                     }))
                     .collect();
-                for crl in self.crls.iter().filter(|c| {
-                    !c.is_delta() && issuers.iter().any(|i| same_name(i, &c.issuer_raw))
-                }) {
+                let relevant =
+                    |c: &&Arc<crl::Crl>| issuers.iter().any(|i| same_name(i, &c.issuer_raw));
+                for crl in self.crls.iter().filter(relevant).filter(|c| !c.is_delta()) {
                     let status = self.answer(&crl.source, crl, ctx, sources, coverage, attempts);
                     if status.is_some() {
                         return status;
+                    }
+                }
+                // A delta given without a base it could be applied to.
+                for delta in self.crls.iter().filter(relevant).filter(|c| c.is_delta()) {
+                    if !coverage.deltas_seen.contains(&delta.source) {
+                        attempts.push(Attempt {
+                            source: delta.source.clone(),
+                            outcome: format!(
+                                "a delta CRL (of base CRL number {}), not a complete CRL: no usable base CRL it could be applied to",
+                                delta.delta_of.as_deref().unwrap_or("?")
+                            ),
+                        });
                     }
                 }
             }
@@ -794,7 +808,7 @@ impl Revocation {
             _ => {}
         }
         // (c), (h), (j): the delta, if any.
-        let delta = self.delta_for(crl, signer, ctx, attempts);
+        let delta = self.delta_for(crl, signer, ctx, coverage, attempts);
         let used = match &delta {
             Delta::Use(d) => Some(d.as_ref()),
             _ => None,
@@ -896,6 +910,7 @@ impl Revocation {
         base: &crl::Crl,
         signer: &Certificate,
         ctx: &CrlContext<'_>,
+        coverage: &mut Coverage,
         attempts: &mut Vec<Attempt>,
     ) -> Delta {
         let mut usable: Vec<Arc<crl::Crl>> = Vec::new();
@@ -904,6 +919,7 @@ impl Revocation {
             .iter()
             .filter(|d| d.is_delta() && same_name(&d.issuer_raw, &base.issuer_raw))
         {
+            coverage.deltas_seen.push(d.source.clone());
             match self.delta_fits(base, d, signer, ctx) {
                 Ok(()) => usable.push(d.clone()),
                 Err(e) => attempts.push(Attempt {
@@ -994,9 +1010,9 @@ impl Revocation {
     }
 
     /// The CRL at `url`: from this run's memory, else from the disk cache
-    /// while it verifies with `issuer` and is fresh at `at`, else fetched
-    /// (and cached when it parses). `--offline` stops before the network:
-    /// a cached copy is still used.
+    /// while someone who may sign it did ([`Revocation::crl_signer`]) and
+    /// it is fresh at `ctx.at`, else fetched (and cached when it parses).
+    /// `--offline` stops before the network: a cached copy is still used.
     fn fetch(
         &self,
         url: &str,
@@ -1477,6 +1493,19 @@ mod tests {
             "{r:?}"
         );
         assert!(said("stale.crl", "stale"), "{r:?}");
+    }
+
+    /// A delta CRL alone is not a CRL: unknown, and it says so.
+    #[test]
+    fn a_delta_without_its_base_does_not_answer() {
+        let ca = Issued::root("Lone Delta CA");
+        let (ca_model, leaf) = (model(&ca), model(&ca.issue(CertSpec::leaf("l"))));
+        let delta = crl(&ca, &CrlSpec::new(5).delta_of(4), "lone.crl");
+        let r = check(&offline(vec![delta]), &leaf, &ca_model, &[]);
+        assert!(
+            unknown_reason(&r).contains("lone.crl: a delta CRL (of base CRL number 04)"),
+            "{r:?}"
+        );
     }
 
     /// §6.3.3 (f), (g): the signer is any known certificate of the CRL

@@ -229,6 +229,23 @@ pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, OcspE
             "certificate has an empty serial".into(),
         ));
     }
+    // The CertID names the key that issued the certificate (RFC 6960
+    // §4.1.1): after a key rollover the CA's other key, under the same
+    // name, is another issuer. An algorithm that cannot be checked here is
+    // not taken for a mismatch.
+    let (_, parsed) = x509_parser::parse_x509_certificate(&cert.der)
+        .map_err(|e| OcspError::Malformed(format!("certificate: {e}")))?;
+    let (_, issuer_parsed) = x509_parser::parse_x509_certificate(&issuer.der)
+        .map_err(|e| OcspError::Malformed(format!("issuer certificate: {e}")))?;
+    if let Err(x509_parser::error::X509Error::SignatureVerificationError) =
+        parsed.verify_signature(Some(issuer_parsed.public_key()))
+    {
+        return Err(OcspError::WrongIssuer(format!(
+            "the key of the issuer given (\"{}\", SHA-256 of its key {}) did not sign the certificate (another key of that CA?)",
+            issuer.subject.text,
+            issuer.spki_sha256.get(..16).unwrap_or(&issuer.spki_sha256)
+        )));
+    }
     // RFC 6960 §4.1.1: the hash of the issuer name as the certificate
     // being checked carries it (its issuer field).
     Ok(CertId {
@@ -954,6 +971,15 @@ mod tests {
         let other = Issued::root("Other CA");
         let err = build_request(&model(&pki.leaf), &model(&other), false).unwrap_err();
         assert!(matches!(err, OcspError::WrongIssuer(_)), "{err}");
+        // RFC 6960 §4.1.1: the same CA name with its other key (rollover)
+        // is not the issuer either
+        let new_key = Issued::root("OCSP Test CA");
+        let new_with_old = pki.ca.issue_for(CertSpec::ca("OCSP Test CA"), &new_key.key);
+        let err = build_request(&model(&pki.leaf), &model(&new_with_old), false).unwrap_err();
+        assert!(
+            matches!(&err, OcspError::WrongIssuer(m) if m.contains("did not sign")),
+            "{err}"
+        );
     }
 
     #[test]
