@@ -159,6 +159,8 @@ fn revoked_and_good_from_a_crl_over_http() {
 fn stale_wrongly_signed_unreachable_and_offline_are_unknown() {
     let root = Issued::root("Revocation Root 2");
     let other = Issued::root("Other Root");
+    // the same name as the root, another key
+    let impostor = Issued::root("Revocation Root 2");
     let (base, _) = serve(HashMap::from([
         (
             "/stale.crl".to_string(),
@@ -168,10 +170,16 @@ fn stale_wrongly_signed_unreachable_and_offline_are_unknown() {
             "/forged.crl".to_string(),
             crl(&other, &[], (2025, 12, 1), (2026, 2, 1)),
         ),
+        (
+            "/impostor.crl".to_string(),
+            crl(&impostor, &[], (2025, 12, 1), (2026, 2, 1)),
+        ),
     ]));
     for (path, why) in [
         ("/stale.crl", "stale"),
-        ("/forged.crl", "not trusted"),
+        // another issuer's CRL is out of scope (RFC 5280 §6.3.3 (b)(1))
+        ("/forged.crl", "is issued by"),
+        ("/impostor.crl", "not trusted"),
         ("/missing.crl", "404"),
     ] {
         let s = setup(&root, &format!("{base}{path}"));

@@ -847,26 +847,66 @@ fn path_revocation(
     // a stranger sent, on a path that does not verify, does not get to make
     // pkiaudit fetch what it names. `--crl` files and the cache still answer.
     let network = chain.webpki_verified || chain.status == chain::Status::NotVerified;
+    // Who may sign a CRL (RFC 5280 §6.3.3 (f)): any certificate of the run
+    // whose subject is the CRL's issuer; the revocation code filters them.
+    let known: Vec<&Certificate> = by_sha256.values().copied().collect();
+    let path: Vec<Option<&Certificate>> = chain
+        .path
+        .iter()
+        .map(|hop| by_sha256.get(hop.sha256.as_str()).copied())
+        .collect();
+    let at = opts.time.instant;
     chain
         .path
         .windows(2)
-        .filter_map(|pair| {
+        .enumerate()
+        .filter_map(|(i, pair)| {
             let cert = by_sha256.get(pair[0].sha256.as_str())?;
             let issuer = by_sha256.get(pair[1].sha256.as_str())?;
-            // Indirect CRLs: every certificate we have of a cRLIssuer the
-            // distribution points name (rare, so a scan only then).
-            let signers: Vec<&Certificate> = if cert.crl_issuers.is_empty() {
-                Vec::new()
-            } else {
-                by_sha256
-                    .values()
-                    .filter(|c| cert.crl_issuers.contains(&c.subject.raw))
-                    .copied()
-                    .collect()
+            let above: Vec<&Certificate> = path.get(i + 1..)?.iter().flatten().copied().collect();
+            let validate = |signer: &Certificate| provisional_signer_path(signer, &above, at);
+            let signers = revocation::Signers {
+                known: &known,
+                validate: &validate,
             };
-            Some(rev.check_with_signers(cert, issuer, opts.time.instant, &signers, network))
+            Some(rev.check_with_signers(cert, issuer, at, &signers, network))
         })
         .collect()
+}
+
+// provisional until audit::path lands: the signer's path is not validated,
+// only approximated. Replace with "validate `signer`'s path to the anchor
+// of the path being checked" (RFC 5280 §6.3.3 (f)).
+/// Whether a CRL signer may be trusted for a certificate whose issuer and
+/// the certificates above it are `above`: it is one of them, or it is
+/// valid at `at` and one of their keys signed it.
+fn provisional_signer_path(
+    signer: &Certificate,
+    above: &[&Certificate],
+    at: chrono::DateTime<chrono::Utc>,
+) -> Result<(), String> {
+    if above.iter().any(|c| c.sha256 == signer.sha256) {
+        return Ok(());
+    }
+    let valid = signer.not_before <= at && at <= signer.not_after;
+    let signed_by_path = || {
+        use x509_parser::prelude::FromDer;
+        let Ok((_, parsed)) = x509_parser::certificate::X509Certificate::from_der(&signer.der)
+        else {
+            return false;
+        };
+        above.iter().any(|c| {
+            x509_parser::certificate::X509Certificate::from_der(&c.der).is_ok_and(|(_, ca)| {
+                parsed
+                    .verify_signature(Some(&ca.tbs_certificate.subject_pki))
+                    .is_ok()
+            })
+        })
+    };
+    if valid && signed_by_path() {
+        return Ok(());
+    }
+    Err("its path to the trust anchor could not be validated".into())
 }
 
 /// The CERTREQ hashes the other side of the IKE SA sent, for a certificate

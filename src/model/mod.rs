@@ -352,6 +352,160 @@ fn attribute_text(value: &x509_parser::asn1_rs::Any<'_>) -> String {
     }
 }
 
+/// A name of a distribution point or a cRLIssuer (RFC 5280 §4.2.1.13,
+/// §5.2.5), as the scope checks of §6.3.3 (b) compare them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DpName {
+    Uri(String),
+    /// A directoryName: its DER (for comparison) and its text.
+    DirectoryName {
+        der: Vec<u8>,
+        text: String,
+    },
+    /// Any other kind of GeneralName, as text.
+    Other(String),
+}
+
+impl fmt::Display for DpName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            DpName::Uri(u) => f.write_str(u),
+            DpName::DirectoryName { text, .. } => write!(f, "\"{text}\""),
+            DpName::Other(o) => f.write_str(o),
+        }
+    }
+}
+
+impl DpName {
+    fn from_x509(name: &GeneralName<'_>) -> DpName {
+        match name {
+            GeneralName::URI(u) => DpName::Uri(u.to_string()),
+            GeneralName::DirectoryName(n) => DpName::DirectoryName {
+                der: n.as_raw().to_vec(),
+                text: Name::from_x509(n).text,
+            },
+            other => DpName::Other(san_entry(other).to_string()),
+        }
+    }
+
+    /// The directory name whose DER is `der`.
+    pub fn directory(der: &[u8]) -> DpName {
+        let text = X509Name::from_der(der)
+            .map(|(_, n)| Name::from_x509(&n).text)
+            .unwrap_or_else(|_| format!("<undecodable name, {} bytes>", der.len()));
+        DpName::DirectoryName {
+            der: der.to_vec(),
+            text,
+        }
+    }
+}
+
+/// One DistributionPoint of a CRL Distribution Points or Freshest CRL
+/// extension (RFC 5280 §4.2.1.13, §4.2.1.15).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DistributionPoint {
+    /// distributionPoint; `None` when absent. A nameRelativeToCRLIssuer is
+    /// made a full directory name here (see [`dp_names`]).
+    pub names: Option<Vec<DpName>>,
+    /// reasons: ReasonFlags bits, bit n for reason code n (bit 0 unused);
+    /// `None` when absent (all reasons).
+    pub reasons: Option<u16>,
+    /// cRLIssuer; empty when absent.
+    pub crl_issuer: Vec<DpName>,
+}
+
+impl DistributionPoint {
+    /// `point` of a certificate issued by `issuer` (DER name).
+    pub fn from_x509(
+        point: &x509_parser::extensions::CRLDistributionPoint<'_>,
+        issuer: &[u8],
+    ) -> DistributionPoint {
+        let crl_issuer: Vec<DpName> = point
+            .crl_issuer
+            .iter()
+            .flatten()
+            .map(DpName::from_x509)
+            .collect();
+        // §4.2.1.13: a relative name is appended to the cRLIssuer's
+        // directory name when there is one, else to the certificate
+        // issuer's.
+        let base = crl_issuer
+            .iter()
+            .find_map(|n| match n {
+                DpName::DirectoryName { der, .. } => Some(der.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(issuer);
+        DistributionPoint {
+            names: point.distribution_point.as_ref().map(|n| dp_names(n, base)),
+            reasons: point.reasons.as_ref().map(|r| r.flags & 0x1ff),
+            crl_issuer,
+        }
+    }
+}
+
+/// The names of a DistributionPointName (RFC 5280 §4.2.1.13): a fullName's
+/// names, or a nameRelativeToCRLIssuer appended to `base` (DER name) as
+/// one more RDN, which gives the full directory name it stands for.
+pub fn dp_names(name: &DistributionPointName<'_>, base: &[u8]) -> Vec<DpName> {
+    match name {
+        DistributionPointName::FullName(names) => names.iter().map(DpName::from_x509).collect(),
+        DistributionPointName::NameRelativeToCRLIssuer(rdn) => {
+            use x509_parser::asn1_rs::ToDer;
+            let mut set = Vec::new();
+            for atv in rdn.iter() {
+                match (atv.attr_type().to_der_vec(), atv.attr_value().to_der_vec()) {
+                    (Ok(t), Ok(v)) => set.extend(der_tlv(0x30, &[t, v].concat())),
+                    _ => return vec![DpName::Other("<undecodable relative name>".into())],
+                }
+            }
+            // base is a Name (SEQUENCE OF RDN): its content plus the RDN.
+            let content = X509Name::from_der(base)
+                .ok()
+                .and_then(|(_, n)| {
+                    let raw = n.as_raw();
+                    let header = raw.len().checked_sub(der_content_len(raw)?)?;
+                    raw.get(header..).map(<[u8]>::to_vec)
+                })
+                .unwrap_or_default();
+            let full = der_tlv(0x30, &[content, der_tlv(0x31, &set)].concat());
+            vec![DpName::directory(&full)]
+        }
+    }
+}
+
+/// The content length of the DER TLV `der` (definite lengths only).
+fn der_content_len(der: &[u8]) -> Option<usize> {
+    let first = *der.get(1)?;
+    if first < 0x80 {
+        return Some(first as usize);
+    }
+    let n = (first & 0x7f) as usize;
+    if n == 0 || n > 4 {
+        return None;
+    }
+    der.get(2..2 + n)?
+        .iter()
+        .try_fold(0usize, |len, b| Some((len << 8) | *b as usize))
+}
+
+/// A DER TLV with a one-octet tag and a minimal definite length.
+fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+    let mut out = vec![tag];
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
+    } else {
+        let bytes = len.to_be_bytes();
+        let skip = bytes.iter().take_while(|b| **b == 0).count();
+        let significant = bytes.get(skip..).unwrap_or_default();
+        out.push(0x80 | significant.len() as u8);
+        out.extend_from_slice(significant);
+    }
+    out.extend_from_slice(content);
+    out
+}
+
 /// One certificate, fully parsed from DER.
 #[derive(Debug, Clone)]
 pub struct Certificate {
@@ -382,6 +536,12 @@ pub struct Certificate {
     /// names): the certificate's revocation is published by that issuer, in
     /// an indirect CRL (RFC 5280 §4.2.1.13, §5.2.5).
     pub crl_issuers: Vec<Vec<u8>>,
+    /// The CRL distribution points as RFC 5280 §6.3.3 compares them with a
+    /// CRL's Issuing Distribution Point: names, reasons and cRLIssuer kept
+    /// per point (§4.2.1.13).
+    pub distribution_points: Vec<DistributionPoint>,
+    /// Freshest CRL (delta CRL locations, §4.2.1.15).
+    pub freshest_crl: Vec<DistributionPoint>,
     pub authority_info_access: Option<AuthorityInfoAccess>,
     /// Extensions that could not be parsed or were duplicated.
     pub extension_problems: Vec<ExtensionProblem>,
@@ -438,6 +598,8 @@ impl Certificate {
             authority_key_id: None,
             crl_distribution_points: Vec::new(),
             crl_issuers: Vec::new(),
+            distribution_points: Vec::new(),
+            freshest_crl: Vec::new(),
             authority_info_access: None,
             extension_problems: Vec::new(),
             unknown_critical_extensions: Vec::new(),
@@ -532,6 +694,18 @@ impl Certificate {
                 continue;
             }
             seen.push(oid.clone());
+            if ext.oid == x509_parser::oid_registry::OID_X509_EXT_FRESHEST_CRL {
+                // Same syntax as CRL Distribution Points (§4.2.1.15);
+                // x509-parser leaves it unparsed.
+                if let Ok((_, points)) =
+                    x509_parser::extensions::CRLDistributionPoints::from_der(ext.value)
+                {
+                    self.freshest_crl = points
+                        .iter()
+                        .map(|p| DistributionPoint::from_x509(p, &self.issuer.raw))
+                        .collect();
+                }
+            }
             match ext.parsed_extension() {
                 ParsedExtension::KeyUsage(ku) => {
                     self.key_usage = Some(KeyUsage {
@@ -579,6 +753,10 @@ impl Certificate {
                     })
                 }
                 ParsedExtension::CRLDistributionPoints(cdp) => {
+                    self.distribution_points = cdp
+                        .iter()
+                        .map(|p| DistributionPoint::from_x509(p, &self.issuer.raw))
+                        .collect();
                     for point in cdp.iter() {
                         for name in point.crl_issuer.iter().flatten() {
                             if let GeneralName::DirectoryName(dn) = name {

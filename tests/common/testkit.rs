@@ -284,6 +284,16 @@ impl Issued {
         Issued { params, key, cert }
     }
 
+    /// Issue a certificate for `key` (not a new one), signed by this one:
+    /// a CA's second key, or its key certified again (key rollover).
+    pub fn issue_for(&self, spec: CertSpec, key: &KeyPair) -> Issued {
+        let key = KeyPair::from_pem(&key.serialize_pem()).expect("key copy");
+        let params = spec.params();
+        let issuer = Issuer::from_params(&self.params, &self.key);
+        let cert = params.signed_by(&key, &issuer).expect("issued certificate");
+        Issued { params, key, cert }
+    }
+
     pub fn der(&self) -> Vec<u8> {
         self.cert.der().to_vec()
     }
@@ -431,4 +441,333 @@ pub fn subject_der(cert_der: &[u8]) -> Vec<u8> {
     let (_, c) =
         x509_parser::certificate::X509Certificate::from_der(cert_der).expect("certificate");
     c.tbs_certificate.subject.as_raw().to_vec()
+}
+
+// --- hand-built CRLs: what rcgen cannot make (Delta CRL Indicator, Freshest
+// CRL, onlySomeReasons, certificateIssuer entries, serials written as given)
+
+/// One revokedCertificates entry of a [`CrlSpec`].
+#[derive(Debug, Clone, Default)]
+pub struct CrlEntry {
+    /// The serial INTEGER's content octets, written as given: `[0xFF]` is
+    /// −1, `[0x00, 0xFF]` is +255.
+    pub serial: Vec<u8>,
+    /// reasonCode (RFC 5280 §5.3.1).
+    pub reason: Option<u8>,
+    /// certificateIssuer (§5.3.3, indirect CRLs): a DER Name.
+    pub cert_issuer: Option<Vec<u8>>,
+}
+
+impl CrlEntry {
+    pub fn new(serial: &[u8]) -> Self {
+        CrlEntry {
+            serial: serial.to_vec(),
+            ..CrlEntry::default()
+        }
+    }
+
+    pub fn reason(mut self, code: u8) -> Self {
+        self.reason = Some(code);
+        self
+    }
+
+    pub fn cert_issuer(mut self, name: &[u8]) -> Self {
+        self.cert_issuer = Some(name.to_vec());
+        self
+    }
+}
+
+/// ReasonFlags bits (RFC 5280 §4.2.1.13): bit n is the reason of code n.
+pub mod reason_bits {
+    pub const KEY_COMPROMISE: u16 = 1 << 1;
+    pub const CA_COMPROMISE: u16 = 1 << 2;
+    pub const AFFILIATION_CHANGED: u16 = 1 << 3;
+    pub const SUPERSEDED: u16 = 1 << 4;
+    pub const CESSATION_OF_OPERATION: u16 = 1 << 5;
+    pub const CERTIFICATE_HOLD: u16 = 1 << 6;
+    pub const PRIVILEGE_WITHDRAWN: u16 = 1 << 7;
+    pub const AA_COMPROMISE: u16 = 1 << 8;
+}
+
+/// An Issuing Distribution Point (RFC 5280 §5.2.5).
+#[derive(Debug, Clone, Default)]
+pub struct Idp {
+    /// distributionPoint fullName: URIs, then directory names (DER).
+    pub uris: Vec<String>,
+    pub dir_names: Vec<Vec<u8>>,
+    pub only_user: bool,
+    pub only_ca: bool,
+    /// onlySomeReasons, as [`reason_bits`].
+    pub only_some_reasons: Option<u16>,
+    pub indirect: bool,
+    pub only_attribute: bool,
+}
+
+/// What goes into a [`build_crl`] CRL.
+#[derive(Debug, Clone)]
+pub struct CrlSpec {
+    pub number: u64,
+    /// Delta CRL Indicator: the base CRL number (§5.2.4).
+    pub delta_of: Option<u64>,
+    /// UTCTime text, `YYMMDDHHMMSSZ`.
+    pub this_update: String,
+    pub next_update: Option<String>,
+    pub entries: Vec<CrlEntry>,
+    pub idp: Option<Idp>,
+    /// Freshest CRL locations (§5.2.6).
+    pub freshest: Vec<String>,
+    /// Write the signer's subject key identifier as the CRL's authority
+    /// key identifier (§5.2.1).
+    pub aki: bool,
+    /// The issuer name to write; the signer's subject when `None`.
+    pub issuer: Option<Vec<u8>>,
+}
+
+impl CrlSpec {
+    /// CRL number `number`, thisUpdate 2026-02-01, nextUpdate 2026-03-01,
+    /// no entries, AKI from the signer.
+    pub fn new(number: u64) -> Self {
+        CrlSpec {
+            number,
+            delta_of: None,
+            this_update: "260201000000Z".into(),
+            next_update: Some("260301000000Z".into()),
+            entries: Vec::new(),
+            idp: None,
+            freshest: Vec::new(),
+            aki: true,
+            issuer: None,
+        }
+    }
+
+    pub fn delta_of(mut self, base: u64) -> Self {
+        self.delta_of = Some(base);
+        self
+    }
+
+    pub fn entry(mut self, entry: CrlEntry) -> Self {
+        self.entries.push(entry);
+        self
+    }
+
+    pub fn idp(mut self, idp: Idp) -> Self {
+        self.idp = Some(idp);
+        self
+    }
+
+    pub fn freshest(mut self, uri: &str) -> Self {
+        self.freshest.push(uri.to_string());
+        self
+    }
+
+    pub fn valid(mut self, this_update: &str, next_update: Option<&str>) -> Self {
+        self.this_update = this_update.to_string();
+        self.next_update = next_update.map(str::to_string);
+        self
+    }
+}
+
+/// The DER of ReasonFlags `bits` as a BIT STRING content with `tag`
+/// (IMPLICIT), trailing zero bits dropped as DER requires.
+fn write_reason_flags(w: yasna::DERWriter<'_>, tag: yasna::Tag, bits: u16) {
+    let len = 16 - bits.leading_zeros() as usize;
+    let bytes: Vec<u8> = (0..len.div_ceil(8))
+        .map(|byte| {
+            (0..8)
+                .filter(|bit| bits & (1 << (byte * 8 + bit)) != 0)
+                .fold(0u8, |acc, bit| acc | (0x80 >> bit))
+        })
+        .collect();
+    w.write_tagged_implicit(tag, |w| w.write_bitvec_bytes(&bytes, len));
+}
+
+/// DistributionPointName fullName [0] with `uris` and directory `names`,
+/// inside the EXPLICIT [0] of a DistributionPoint or an IDP.
+fn write_full_name(w: yasna::DERWriter<'_>, uris: &[String], names: &[Vec<u8>]) {
+    use yasna::Tag;
+    w.write_tagged(Tag::context(0), |w| {
+        w.write_tagged_implicit(Tag::context(0), |w| {
+            w.write_sequence(|w| {
+                for uri in uris {
+                    w.next()
+                        .write_tagged_implicit(Tag::context(6), |w| w.write_ia5_string(uri));
+                }
+                for name in names {
+                    w.next()
+                        .write_tagged(Tag::context(4), |w| w.write_der(name));
+                }
+            })
+        })
+    })
+}
+
+/// One DistributionPoint of a [`distribution_points`] extension value.
+#[derive(Debug, Clone, Default)]
+pub struct DpSpec {
+    pub uris: Vec<String>,
+    /// reasons, as [`reason_bits`].
+    pub reasons: Option<u16>,
+    /// cRLIssuer: one directory name (DER).
+    pub crl_issuer: Option<Vec<u8>>,
+}
+
+/// A CRL Distribution Points (or Freshest CRL) extension value
+/// (RFC 5280 §4.2.1.13, §4.2.1.15).
+pub fn distribution_points(points: &[DpSpec]) -> Vec<u8> {
+    use yasna::Tag;
+    yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            for p in points {
+                w.next().write_sequence(|w| {
+                    if !p.uris.is_empty() {
+                        write_full_name(w.next(), &p.uris, &[]);
+                    }
+                    if let Some(bits) = p.reasons {
+                        write_reason_flags(w.next(), Tag::context(1), bits);
+                    }
+                    if let Some(name) = &p.crl_issuer {
+                        w.next().write_tagged_implicit(Tag::context(2), |w| {
+                            w.write_sequence(|w| {
+                                w.next()
+                                    .write_tagged(Tag::context(4), |w| w.write_der(name))
+                            })
+                        });
+                    }
+                });
+            }
+        })
+    })
+}
+
+/// A CRL per `spec`, signed by `signer` (a P-256 key: ecdsa-with-SHA256).
+pub fn build_crl(signer: &Issued, spec: &CrlSpec) -> Vec<u8> {
+    use x509_parser::prelude::FromDer;
+    use yasna::models::{ObjectIdentifier, UTCTime};
+    use yasna::Tag;
+    assert_eq!(
+        signer.key.algorithm(),
+        &rcgen::PKCS_ECDSA_P256_SHA256,
+        "build_crl signs with P-256 keys only"
+    );
+    let signer_der = signer.der();
+    let (_, parsed) =
+        x509_parser::certificate::X509Certificate::from_der(&signer_der).expect("signer");
+    let issuer = spec
+        .issuer
+        .clone()
+        .unwrap_or_else(|| parsed.tbs_certificate.subject.as_raw().to_vec());
+    let ski = parsed
+        .extensions()
+        .iter()
+        .find_map(|e| match e.parsed_extension() {
+            x509_parser::extensions::ParsedExtension::SubjectKeyIdentifier(k) => Some(k.0.to_vec()),
+            _ => None,
+        });
+    let ecdsa_sha256 = ObjectIdentifier::from_slice(&[1, 2, 840, 10045, 4, 3, 2]);
+    let alg = yasna::construct_der(|w| w.write_sequence(|w| w.next().write_oid(&ecdsa_sha256)));
+    let utc = |s: &str| UTCTime::parse(s.as_bytes()).expect("utc");
+    let ext = |w: yasna::DERWriter<'_>, oid: &[u64], critical: bool, value: Vec<u8>| {
+        w.write_sequence(|w| {
+            w.next().write_oid(&ObjectIdentifier::from_slice(oid));
+            if critical {
+                w.next().write_bool(true);
+            }
+            w.next().write_bytes(&value);
+        })
+    };
+    let tbs = yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            w.next().write_u8(1); // v2
+            w.next().write_der(&alg);
+            w.next().write_der(&issuer);
+            w.next().write_utctime(&utc(&spec.this_update));
+            if let Some(next) = &spec.next_update {
+                w.next().write_utctime(&utc(next));
+            }
+            if !spec.entries.is_empty() {
+                w.next().write_sequence(|w| {
+                    for e in &spec.entries {
+                        w.next().write_sequence(|w| {
+                            w.next().write_der(&der_tlv(0x02, &e.serial));
+                            w.next().write_utctime(&utc("260115000000Z"));
+                            if e.reason.is_none() && e.cert_issuer.is_none() {
+                                return;
+                            }
+                            w.next().write_sequence(|w| {
+                                if let Some(code) = e.reason {
+                                    let v = yasna::construct_der(|w| w.write_enum(code as i64));
+                                    ext(w.next(), &[2, 5, 29, 21], false, v);
+                                }
+                                if let Some(name) = &e.cert_issuer {
+                                    ext(w.next(), &[2, 5, 29, 29], true, general_names_dn(name));
+                                }
+                            });
+                        });
+                    }
+                });
+            }
+            w.next().write_tagged(Tag::context(0), |w| {
+                w.write_sequence(|w| {
+                    if let (true, Some(ski)) = (spec.aki, &ski) {
+                        let v = der_tlv(0x30, &der_tlv(0x80, ski));
+                        ext(w.next(), &[2, 5, 29, 35], false, v);
+                    }
+                    let n = yasna::construct_der(|w| w.write_u64(spec.number));
+                    ext(w.next(), &[2, 5, 29, 20], false, n);
+                    if let Some(base) = spec.delta_of {
+                        let b = yasna::construct_der(|w| w.write_u64(base));
+                        ext(w.next(), &[2, 5, 29, 27], true, b);
+                    }
+                    if let Some(idp) = &spec.idp {
+                        let v = yasna::construct_der(|w| {
+                            w.write_sequence(|w| {
+                                if !idp.uris.is_empty() || !idp.dir_names.is_empty() {
+                                    write_full_name(w.next(), &idp.uris, &idp.dir_names);
+                                }
+                                let flag = |w: yasna::DERWriter<'_>, n: u64| {
+                                    w.write_tagged_implicit(Tag::context(n), |w| w.write_bool(true))
+                                };
+                                if idp.only_user {
+                                    flag(w.next(), 1);
+                                }
+                                if idp.only_ca {
+                                    flag(w.next(), 2);
+                                }
+                                if let Some(bits) = idp.only_some_reasons {
+                                    write_reason_flags(w.next(), Tag::context(3), bits);
+                                }
+                                if idp.indirect {
+                                    flag(w.next(), 4);
+                                }
+                                if idp.only_attribute {
+                                    flag(w.next(), 5);
+                                }
+                            })
+                        });
+                        ext(w.next(), &[2, 5, 29, 28], true, v);
+                    }
+                    if !spec.freshest.is_empty() {
+                        let points = [DpSpec {
+                            uris: spec.freshest.clone(),
+                            ..DpSpec::default()
+                        }];
+                        ext(
+                            w.next(),
+                            &[2, 5, 29, 46],
+                            false,
+                            distribution_points(&points),
+                        );
+                    }
+                })
+            });
+        })
+    });
+    let sig = rcgen::SigningKey::sign(&signer.key, &tbs).expect("sign");
+    yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            w.next().write_der(&tbs);
+            w.next().write_der(&alg);
+            w.next().write_bitvec_bytes(&sig, sig.len() * 8);
+        })
+    })
 }

@@ -3,14 +3,16 @@
 //! rustls-webpki rejects delta CRLs and re-checks the CRL signature on every
 //! lookup (see `research/crates.md`), and AD CS publishes delta CRLs, so the
 //! auditor keeps its own CRL model: a [`Crl`] is parsed once, one entry at
-//! a time, into a compact table indexed by a keyed hash of the serial's
-//! magnitude (16 bytes a record, the serial bytes in one arena, plus the
-//! index), [`Crl::verify`] checks issuer name, KU cRLSign
+//! a time, into a compact table indexed by a keyed hash of the serial (as
+//! a signed integer: 16 bytes a record, the serial bytes in one arena, plus
+//! the index), [`Crl::verify`] checks issuer name, KU cRLSign
 //! ([`Crl::check_issuer`]) and signature ([`Crl::verify_signature`], which
 //! needs the DER: [`Crl::release_der`] drops it once the CRL has been
-//! verified), [`Crl::freshness`] judges thisUpdate/nextUpdate
-//! against the audit time (passed in, never read), and
-//! [`status_with_delta`] combines a base CRL with a delta CRL (§5.2.4).
+//! verified), [`Crl::scope_for`] says whether the CRL covers a certificate
+//! and for which reasons (RFC 5280 §6.3.3 (b), (d)), [`Crl::freshness`]
+//! judges thisUpdate/nextUpdate against the audit time (passed in, never
+//! read), and [`status_with_delta`] combines a base CRL with a delta CRL
+//! (§5.2.4). Who may sign a CRL is decided by the caller (`Revocation`).
 
 use std::borrow::Cow;
 use std::collections::hash_map::RandomState;
@@ -36,7 +38,8 @@ use x509_parser::prelude::FromDer;
 use x509_parser::revocation_list::{CertificateRevocationList, RevokedCertificate};
 use x509_parser::x509::AlgorithmIdentifier;
 
-use crate::model::{hex_lower, Certificate, KeyUsageBit};
+use super::same_name;
+use crate::model::{dp_names, hex_lower, Certificate, DistributionPoint, DpName, KeyUsageBit};
 
 /// The largest CRL DER accepted. Real CRLs of big CAs reach tens of MiB;
 /// anything above this is refused before parsing so memory stays bounded.
@@ -167,7 +170,8 @@ pub enum Freshness {
     NoNextUpdate,
 }
 
-/// Issuing Distribution Point scope (§5.2.5), as far as lookups care.
+/// Issuing Distribution Point scope (§5.2.5): what the scope checks of
+/// §6.3.3 (b) compare with the certificate ([`Crl::scope_for`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Scope {
     pub only_user_certs: bool,
@@ -175,7 +179,91 @@ pub struct Scope {
     pub only_attribute_certs: bool,
     pub only_some_reasons: bool,
     pub indirect: bool,
+    /// The distributionPoint names, as text.
     pub distribution_points: Vec<String>,
+    /// onlySomeReasons: ReasonFlags bits (bit n for reason code n); `None`
+    /// when absent (all reasons).
+    pub reasons: Option<u16>,
+    /// The distributionPoint names; a nameRelativeToCRLIssuer made a full
+    /// name with the CRL issuer's (§5.2.5).
+    #[serde(skip)]
+    pub names: Vec<DpName>,
+}
+
+/// Every reason of ReasonFlags (RFC 5280 §4.2.1.13) but `unused` (bit 0):
+/// the "all-reasons" of §6.3.
+pub const ALL_REASONS: u16 = 0x1FE;
+
+/// The ReasonFlags names of the bits of `mask` (§4.2.1.13), in bit order.
+pub fn reason_names(mask: u16) -> Vec<&'static str> {
+    const NAMES: [&str; 9] = [
+        "unused",
+        "keyCompromise",
+        "cACompromise",
+        "affiliationChanged",
+        "superseded",
+        "cessationOfOperation",
+        "certificateHold",
+        "privilegeWithdrawn",
+        "aACompromise",
+    ];
+    NAMES
+        .iter()
+        .enumerate()
+        .filter(|(bit, _)| mask & (1 << bit) != 0)
+        .map(|(_, name)| *name)
+        .collect()
+}
+
+/// URIs compared as RFC 3986 §6.2.2.1 says: the scheme and the host
+/// without regard to case, the rest octet for octet.
+pub fn same_uri(a: &str, b: &str) -> bool {
+    fn key(uri: &str) -> String {
+        let Some((scheme, rest)) = uri.split_once(':') else {
+            return uri.to_string();
+        };
+        let mut out = scheme.to_ascii_lowercase();
+        out.push(':');
+        match rest.strip_prefix("//") {
+            Some(after) => {
+                let end = after.find(['/', '?', '#']).unwrap_or(after.len());
+                let (authority, tail) = after.split_at(end);
+                // userinfo@host:port; only the host (and the port's
+                // digits, which have no case) is case-insensitive.
+                let (userinfo, host) = match authority.rfind('@') {
+                    Some(at) => authority.split_at(at),
+                    None => ("", authority),
+                };
+                out.push_str("//");
+                out.push_str(userinfo);
+                out.push_str(&host.to_ascii_lowercase());
+                out.push_str(tail);
+            }
+            None => out.push_str(rest),
+        }
+        out
+    }
+    key(a) == key(b)
+}
+
+/// Whether two distribution point names are the same name (§6.3.3 (b)).
+fn same_dp_name(a: &DpName, b: &DpName) -> bool {
+    match (a, b) {
+        (DpName::Uri(x), DpName::Uri(y)) => same_uri(x, y),
+        (DpName::DirectoryName { der: x, .. }, DpName::DirectoryName { der: y, .. }) => {
+            same_name(x, y)
+        }
+        (DpName::Other(x), DpName::Other(y)) => x == y,
+        _ => false,
+    }
+}
+
+fn list_names(names: &[DpName]) -> String {
+    names
+        .iter()
+        .map(|n| n.to_string())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// One parsed CRL, ready for O(1) lookups.
@@ -405,16 +493,17 @@ impl Crl {
                         continue;
                     }
                     match directory_name(ext.value) {
-                        Some(name) if name == self.issuer_raw => *current = None,
+                        Some(name) if same_name(&name, &self.issuer_raw) => *current = None,
                         Some(name) => {
-                            *current =
-                                Some(match self.other_issuers.iter().position(|n| *n == name) {
+                            *current = Some(
+                                match self.other_issuers.iter().position(|n| same_name(n, &name)) {
                                     Some(i) => i,
                                     None => {
                                         self.other_issuers.push(name);
                                         self.other_issuers.len() - 1
                                     }
-                                })
+                                },
+                            )
                         }
                         None => note(
                             &mut self.unsupported,
@@ -468,31 +557,25 @@ impl Crl {
                     self.authority_key_id = aki.key_identifier.as_ref().map(|k| hex_lower(k.0));
                 }
                 ParsedExtension::IssuingDistributionPoint(idp) => {
-                    let scope = Scope {
+                    let names = idp
+                        .distribution_point
+                        .as_ref()
+                        .map(|n| dp_names(n, &self.issuer_raw))
+                        .unwrap_or_default();
+                    // A CRL partitioned by reason (onlySomeReasons) covers
+                    // part of the reasons only: `scope_for` says which, and
+                    // `Revocation` collects partitions until every reason
+                    // is covered (§6.3.3 (d), (k)).
+                    self.scope = Some(Scope {
                         only_user_certs: idp.only_contains_user_certs,
                         only_ca_certs: idp.only_contains_ca_certs,
                         only_attribute_certs: idp.only_contains_attribute_certs,
                         only_some_reasons: idp.only_some_reasons.is_some(),
                         indirect: idp.indirect_crl,
-                        distribution_points: match &idp.distribution_point {
-                            Some(DistributionPointName::FullName(names)) => {
-                                names.iter().map(general_name_text).collect()
-                            }
-                            Some(DistributionPointName::NameRelativeToCRLIssuer(_)) => {
-                                vec!["<name relative to CRL issuer>".into()]
-                            }
-                            None => Vec::new(),
-                        },
-                    };
-                    // A partitioned CRL only covers part of the issuer's
-                    // certificates: "not listed" would not mean "not revoked".
-                    if scope.only_some_reasons {
-                        note(
-                            &mut self.unsupported,
-                            "CRL partitioned by reason (IDP onlySomeReasons)".into(),
-                        );
-                    }
-                    self.scope = Some(scope);
+                        distribution_points: names.iter().map(|n| n.to_string()).collect(),
+                        reasons: idp.only_some_reasons.as_ref().map(|r| r.flags & 0x1ff),
+                        names,
+                    });
                 }
                 _ if ext.oid == OID_X509_EXT_DELTA_CRL_INDICATOR => {
                     // BaseCRLNumber ::= CRLNumber, an INTEGER; x509-parser
@@ -581,6 +664,15 @@ impl Crl {
         self.table.direct
     }
 
+    /// This CRL's number against `other`'s (§5.2.3; a CRL without one is
+    /// older than any with one).
+    pub fn cmp_number(&self, other: &Crl) -> std::cmp::Ordering {
+        match (&self.crl_number_raw, &other.crl_number_raw) {
+            (Some(a), Some(b)) => cmp_magnitude(a, b),
+            (a, b) => a.is_some().cmp(&b.is_some()),
+        }
+    }
+
     /// Whether this is a delta CRL (has a Delta CRL Indicator).
     pub fn is_delta(&self) -> bool {
         self.delta_of.is_some()
@@ -598,7 +690,7 @@ impl Crl {
     /// the issuer's KU (if present) has cRLSign (§4.2.1.3), and the CRL has
     /// nothing this code cannot honour (`unsupported` is empty).
     pub fn check_issuer(&self, issuer: &Certificate) -> Result<(), String> {
-        if self.issuer_raw != issuer.subject.raw {
+        if !same_name(&self.issuer_raw, &issuer.subject.raw) {
             return Err(format!(
                 "CRL issuer \"{}\" is not the subject of the issuing CA \"{}\"",
                 self.issuer_text, issuer.subject.text
@@ -657,10 +749,13 @@ impl Crl {
         })
     }
 
-    /// Serials compared as integers (leading zero octets and the sign octet
-    /// do not matter): 0x00FF == 0xFF, 0x0001 == 0x01. For certificates of
-    /// the CRL issuer; see [`Crl::lookup_issued_by`] for indirect CRLs.
-    /// O(1): one keyed hash of the serial, one probe of the index.
+    /// Serials compared as the signed INTEGERs they are (RFC 5280
+    /// §4.1.2.2): redundant leading octets (0x00 before an octet below
+    /// 0x80, 0xFF before one of 0x80 or more) do not matter, the sign does:
+    /// 00 01 == 01, 00 00 FF == 00 FF (+255), but 00 FF != FF (−1). For
+    /// certificates of the CRL issuer; see [`Crl::lookup_issued_by`] for
+    /// indirect CRLs. O(1): one keyed hash of the serial, one probe of the
+    /// index.
     pub fn lookup(&self, serial_raw: &[u8]) -> Option<Revoked> {
         self.table.get(CRL_ISSUER, serial_key(serial_raw))
     }
@@ -669,10 +764,13 @@ impl Crl {
     /// `issuer_raw` (DER name): the CRL issuer's own, or, in an indirect
     /// CRL, another CA's listed under a certificateIssuer (§5.3.3).
     pub fn lookup_issued_by(&self, issuer_raw: &[u8], serial_raw: &[u8]) -> Option<Revoked> {
-        if issuer_raw == self.issuer_raw.as_slice() {
+        if same_name(issuer_raw, &self.issuer_raw) {
             return self.lookup(serial_raw);
         }
-        let i = self.other_issuers.iter().position(|n| n == issuer_raw)?;
+        let i = self
+            .other_issuers
+            .iter()
+            .position(|n| same_name(n, issuer_raw))?;
         self.table.get(i as u32, serial_key(serial_raw))
     }
 
@@ -682,50 +780,91 @@ impl Crl {
         self.scope.as_ref().is_some_and(|s| s.indirect)
     }
 
-    /// For an indirect CRL signed by `signer` (whose subject is the CRL
-    /// issuer) on behalf of the CA `ca` that issued the certificate being
-    /// checked (RFC 5280 §6.3.3 (b), (f)): the CRL is marked indirect, the
-    /// signer's subject is the CRL's issuer, `ca` certified the signer (its
-    /// signature verifies with `ca`'s key: the same trust anchor), the
-    /// signer is valid at `at` and may sign CRLs (cRLSign), and the CRL's
-    /// signature verifies with the signer's key.
-    pub fn verify_indirect(
+    /// RFC 5280 §6.3.3 (b) and (d): whether this CRL covers `cert` for its
+    /// distribution point `dp` (one of the certificate's, or, `implied`,
+    /// the one §6.3 implies from its issuer's name when it names none or
+    /// none of its own answered), and if so the reasons it covers for it
+    /// (interim_reasons_mask: the DP's reasons and the IDP's
+    /// onlySomeReasons, each all reasons when absent). `Err` says why the
+    /// CRL is out of scope; such a CRL never answers.
+    pub fn scope_for(
         &self,
-        signer: &Certificate,
-        ca: &Certificate,
-        at: DateTime<Utc>,
-    ) -> Result<(), String> {
-        if !self.is_indirect() {
-            return Err(format!(
-                "CRL issuer \"{}\" is not the certificate's CA and the CRL is not marked indirect",
-                self.issuer_text
-            ));
+        cert: &Certificate,
+        dp: &DistributionPoint,
+        implied: bool,
+    ) -> Result<u16, String> {
+        // (b)(1): the CRL issuer is the DP's cRLIssuer (then the CRL must be
+        // indirect), else the certificate's issuer.
+        if dp.crl_issuer.is_empty() {
+            if !same_name(&self.issuer_raw, &cert.issuer.raw) {
+                return Err(format!(
+                    "the CRL is issued by \"{}\", the certificate by \"{}\"",
+                    self.issuer_text, cert.issuer.text
+                ));
+            }
+        } else {
+            let named = dp.crl_issuer.iter().any(|n| match n {
+                DpName::DirectoryName { der, .. } => same_name(der, &self.issuer_raw),
+                _ => false,
+            });
+            if !named {
+                return Err(format!(
+                    "the CRL is issued by \"{}\", the certificate's distribution point names the CRL issuer {}",
+                    self.issuer_text,
+                    list_names(&dp.crl_issuer)
+                ));
+            }
+            if !self.is_indirect() {
+                return Err(format!(
+                    "the certificate's distribution point names the CRL issuer \"{}\", but its CRL is not marked indirect (IDP indirectCRL)",
+                    self.issuer_text
+                ));
+            }
         }
-        if signer.issuer.raw != ca.subject.raw {
-            return Err(format!(
-                "CRL issuer certificate \"{}\" was not issued by \"{}\", the certificate's CA",
-                signer.subject.text, ca.subject.text
-            ));
+        let Some(scope) = &self.scope else {
+            return Ok(dp.reasons.unwrap_or(ALL_REASONS) & ALL_REASONS);
+        };
+        // (b)(2)(i): one of the IDP's names is one of the DP's (or, when
+        // the DP has no name, of its cRLIssuer's).
+        if !scope.names.is_empty() {
+            let (theirs, what) = match &dp.names {
+                Some(names) if implied => (
+                    names.as_slice(),
+                    "implied distribution point (RFC 5280 §6.3: its issuer's name) is",
+                ),
+                Some(names) => (names.as_slice(), "distribution point is"),
+                None => (
+                    dp.crl_issuer.as_slice(),
+                    "distribution point has no name; its cRLIssuer is",
+                ),
+            };
+            let matched = scope
+                .names
+                .iter()
+                .any(|a| theirs.iter().any(|b| same_dp_name(a, b)));
+            if !matched {
+                return Err(format!(
+                    "the CRL's Issuing Distribution Point names {}, the certificate's {what} {}",
+                    list_names(&scope.names),
+                    list_names(theirs)
+                ));
+            }
         }
-        if at < signer.not_before || at > signer.not_after {
-            return Err(format!(
-                "CRL issuer certificate \"{}\" is not valid at the audit time",
-                signer.subject.text
-            ));
+        // (b)(2)(ii)-(iv)
+        let ca = cert.asserts_ca();
+        if scope.only_user_certs && ca {
+            return Err("the CRL lists end-entity certificates only (IDP onlyContainsUserCerts), and the certificate is a CA (basicConstraints cA)".into());
         }
-        let (_, ca_x509) = x509_parser::certificate::X509Certificate::from_der(&ca.der)
-            .map_err(|e| format!("CA certificate does not parse: {e}"))?;
-        let (_, signer_x509) = x509_parser::certificate::X509Certificate::from_der(&signer.der)
-            .map_err(|e| format!("CRL issuer certificate does not parse: {e}"))?;
-        signer_x509
-            .verify_signature(Some(&ca_x509.tbs_certificate.subject_pki))
-            .map_err(|e| {
-                format!(
-                    "CRL issuer certificate \"{}\" does not verify with the key of \"{}\": {e}",
-                    signer.subject.text, ca.subject.text
-                )
-            })?;
-        self.verify(signer)
+        if scope.only_ca_certs && !ca {
+            return Err("the CRL lists CA certificates only (IDP onlyContainsCACerts), and the certificate is not a CA".into());
+        }
+        if scope.only_attribute_certs {
+            return Err(
+                "the CRL lists attribute certificates only (IDP onlyContainsAttributeCerts)".into(),
+            );
+        }
+        // (d)
+        Ok(dp.reasons.unwrap_or(ALL_REASONS) & scope.reasons.unwrap_or(ALL_REASONS) & ALL_REASONS)
     }
 
     /// thisUpdate in the future / nextUpdate passed, relative to `at`.
@@ -1094,14 +1233,18 @@ fn directory_name(value: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-fn check_delta_fits(base: &Crl, delta: &Crl) -> Result<(), String> {
+/// Whether `delta` is a delta CRL that may be applied to `base` (RFC 5280
+/// §5.2.4, §6.3.3 (c)): same issuer, same Issuing Distribution Point, same
+/// authority key identifier, BaseCRLNumber <= base CRL number < delta CRL
+/// number. Signatures and freshness are the caller's.
+pub fn check_delta_fits(base: &Crl, delta: &Crl) -> Result<(), String> {
     let delta_of = delta.delta_of_raw.as_deref().ok_or_else(|| {
         format!(
             "{} has no Delta CRL Indicator, so it is not a delta CRL",
             delta.source
         )
     })?;
-    if delta.issuer_raw != base.issuer_raw {
+    if !same_name(&delta.issuer_raw, &base.issuer_raw) {
         return Err(format!(
             "delta CRL issuer \"{}\" differs from the base CRL issuer \"{}\"",
             delta.issuer_text, base.issuer_text
@@ -1135,37 +1278,57 @@ fn check_delta_fits(base: &Crl, delta: &Crl) -> Result<(), String> {
             base.source
         ));
     }
-    if delta
-        .scope
-        .as_ref()
-        .map(|s| (s.only_user_certs, s.only_ca_certs))
-        != base
-            .scope
-            .as_ref()
-            .map(|s| (s.only_user_certs, s.only_ca_certs))
-    {
+    // §6.3.3 (c)(2): the same Issuing Distribution Point, or none on both.
+    if delta.scope != base.scope {
         return Err(format!(
-            "delta CRL {} and base CRL {} have different Issuing Distribution Point scopes",
+            "delta CRL {} and base CRL {} have different Issuing Distribution Points",
             delta.source, base.source
         ));
+    }
+    // §6.3.3 (c)(3): the same authority key identifier.
+    if let (Some(d), Some(b)) = (&delta.authority_key_id, &base.authority_key_id) {
+        if d != b {
+            return Err(format!(
+                "delta CRL {} has authority key id {d}, the base CRL {} has {b}",
+                delta.source, base.source
+            ));
+        }
     }
     Ok(())
 }
 
-/// The magnitude of a DER INTEGER's content octets: leading zero octets
-/// (including DER's sign octet) stripped, so 0x00FF and 0xFF are one key.
-fn serial_key(raw: &[u8]) -> &[u8] {
+/// A serial INTEGER's content octets in their minimal (DER) form, so
+/// that equal integers have equal keys and different ones different keys
+/// (RFC 5280 §4.1.2.2: serials are INTEGERs, and may be negative in the
+/// wild): a leading 0x00 before an octet below 0x80, and a leading 0xFF
+/// before an octet of 0x80 or more, are redundant and dropped; the sign
+/// stays, so 00 FF (+255) and FF (−1) differ.
+pub(crate) fn serial_key(raw: &[u8]) -> &[u8] {
+    let mut key = raw;
+    while let [first, next, ..] = key {
+        let redundant = (*first == 0x00 && *next < 0x80) || (*first == 0xFF && *next >= 0x80);
+        if !redundant {
+            break;
+        }
+        key = key.get(1..).unwrap_or_default();
+    }
+    key
+}
+
+/// The magnitude of a non-negative integer's octets (a CRL number, RFC 5280
+/// §5.2.3): leading zero octets stripped.
+fn magnitude(raw: &[u8]) -> &[u8] {
     let zeros = raw.iter().take_while(|b| **b == 0).count();
     raw.get(zeros..).unwrap_or_default()
 }
 
 fn cmp_magnitude(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    let (a, b) = (serial_key(a), serial_key(b));
+    let (a, b) = (magnitude(a), magnitude(b));
     a.len().cmp(&b.len()).then_with(|| a.cmp(b))
 }
 
 fn upper_hex(bytes: &[u8]) -> String {
-    let digits = serial_key(bytes);
+    let digits = magnitude(bytes);
     if digits.is_empty() {
         "00".into()
     } else {
@@ -1562,17 +1725,40 @@ mod tests {
         assert!(crl.lookup(&[]).is_none());
     }
 
+    /// RFC 5280 §4.1.2.2: serials are INTEGERs, compared as signed
+    /// integers: redundant leading octets do not matter, the sign does.
     #[test]
     fn serials_compare_as_integers() {
         let (_, der) = fixture();
         let crl = Crl::from_der(&der, "t").expect("parses");
         // Certificate carries 0x0001 (non-minimal) vs CRL 0x01.
         assert!(crl.lookup(&[0x00, 0x01]).is_some());
-        // 0xFF without the sign octet, and with two zero octets.
-        assert!(crl.lookup(&[0xFF]).is_some());
+        // The CRL lists +255 (00 FF): with a redundant zero octet too.
+        assert!(crl.lookup(&[0x00, 0xFF]).is_some());
         assert!(crl.lookup(&[0x00, 0x00, 0xFF]).is_some());
-        // 0x01FF is a different integer.
+        // FF is −1, another integer; so is 01 FF (+511).
+        assert!(crl.lookup(&[0xFF]).is_none());
+        assert!(crl.lookup(&[0xFF, 0xFF]).is_none());
         assert!(crl.lookup(&[0x01, 0xFF]).is_none());
+        // A CRL that lists −1 (FF, and FF FF non-minimally) and −256 (FF 00)
+        // does not revoke +255 or +65280.
+        let ca = Issued::root("Negative Serial CA");
+        let negative = crate::testkit::build_crl(
+            &ca,
+            &crate::testkit::CrlSpec::new(1)
+                .entry(crate::testkit::CrlEntry::new(&[0xFF]).reason(1))
+                .entry(crate::testkit::CrlEntry::new(&[0xFF, 0x00]).reason(4)),
+        );
+        let crl = Crl::from_der(&negative, "t").expect("parses");
+        assert!(crl.lookup(&[0xFF]).is_some());
+        assert!(crl.lookup(&[0xFF, 0xFF]).is_some());
+        assert_eq!(crl.lookup(&[0x00, 0xFF]), None);
+        assert_eq!(
+            crl.lookup(&[0xFF, 0xFF, 0x00]).and_then(|r| r.reason),
+            Some(Reason::Superseded)
+        );
+        assert_eq!(crl.lookup(&[0x00, 0xFF, 0x00]), None);
+        assert_eq!(crl.lookup(&[0xFF, 0x00, 0x00]), None);
     }
 
     #[test]
@@ -1902,28 +2088,38 @@ mod tests {
             Status::Good { source, .. } => assert!(source.contains("+ delta"), "{source}"),
             other => panic!("{other:?}"),
         }
-        // offline: the base's hold stands, and it says the delta was not read
+        // offline: the delta that could release the hold cannot be had,
+        // so neither "revoked" nor "good" (RFC 5280 §6.3.3 (c)); it says why
         let offline = with(None, true);
+        let Status::Unknown { reason } = &offline.status else {
+            panic!("{:?}", offline.status)
+        };
         assert!(
-            matches!(offline.status, Status::Revoked { .. }),
-            "{:?}",
-            offline.status
+            reason.contains("--offline") && reason.contains("could release it"),
+            "{reason}"
         );
-        assert!(offline
-            .attempts
-            .iter()
-            .any(|a| a.outcome.contains("--offline") && a.outcome.contains("out of date")));
-        // a delta that does not fit the base is not applied, and said so
+        // a delta that does not fit the base is not applied, and said so:
+        // the same as no delta
         let wrong = with(Some(delta(&ca, 9, 12, &[(&[0x05], Some(8))])), false);
+        let Status::Unknown { reason } = &wrong.status else {
+            panic!("{:?}", wrong.status)
+        };
         assert!(
-            matches!(wrong.status, Status::Revoked { .. }),
-            "{:?}",
-            wrong.status
+            reason.contains("delta CRL not used")
+                && reason.contains("applies to base CRL number 0C"),
+            "{reason}"
         );
-        assert!(wrong
-            .attempts
-            .iter()
-            .any(|a| a.outcome.contains("delta CRL not applied")));
+        // a revocation (not a hold) on the base stands without its delta
+        let compromised = model(&ca.issue(crate::testkit::CertSpec::leaf("lost").serial(&[0x06])));
+        let mut rev = Revocation::new(Mode::Crl, Policy::Soft);
+        rev.offline = true;
+        rev.crls.push(Arc::new(base.clone()));
+        let check = rev.check(&compromised, &model(&ca), at);
+        assert!(
+            matches!(&check.status, Status::Revoked { reason: Some(r), .. } if r == "keyCompromise"),
+            "{:?}",
+            check.status
+        );
     }
 
     #[test]
@@ -2030,7 +2226,7 @@ mod tests {
     /// found among the audit's certificates.
     #[test]
     fn indirect_crl_from_a_delegated_crl_issuer() {
-        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        use crate::audit::revocation::{certified_by, Mode, Policy, Revocation, Signers, Status};
         let ca = Issued::root("Indirect CA");
         let ca_name = model(&ca).subject.raw;
         let signer = ca.issue(
@@ -2069,18 +2265,20 @@ mod tests {
         rev.offline = true;
         rev.crls.push(std::sync::Arc::new(crl));
         let now = at(2026, 2, 5);
-        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&signer_model], true);
+        let validate = certified_by(&ca_model, now);
+        let check_with = |cert: &Certificate, known: &[&Certificate], at| {
+            let signers = Signers {
+                known,
+                validate: &validate,
+            };
+            rev.check_with_signers(cert, &ca_model, at, &signers, true)
+        };
+        let check = check_with(&revoked, &[&signer_model], now);
         assert!(matches!(check.status, Status::Revoked { .. }), "{check:?}");
-        let check = rev.check_with_signers(
-            &same_serial_as_signer_entry,
-            &ca_model,
-            now,
-            &[&signer_model],
-            true,
-        );
+        let check = check_with(&same_serial_as_signer_entry, &[&signer_model], now);
         assert!(matches!(check.status, Status::Good { .. }), "{check:?}");
         // no certificate of the CRL issuer: unknown, never good
-        let check = rev.check_with_signers(&revoked, &ca_model, now, &[], true);
+        let check = check_with(&revoked, &[], now);
         let Status::Unknown { reason } = &check.status else {
             panic!("{check:?}")
         };
@@ -2088,29 +2286,43 @@ mod tests {
             reason.contains("no certificate of that CRL issuer"),
             "{reason}"
         );
-        // a signer of the same name from another CA does not count
+        // the signer's key and name certified by another CA do not count:
+        // that path does not lead to the certificate's anchor
         let other = Issued::root("Other CA");
         let impostor = model(
-            &other.issue(
+            &other.issue_for(
                 CertSpec::leaf("Indirect CRL Signer")
                     .ku(&[KeyUsagePurpose::CrlSign])
                     .san_dns(&[]),
+                &signer.key,
             ),
         );
-        let check = rev.check_with_signers(&revoked, &ca_model, now, &[&impostor], true);
+        let check = check_with(&revoked, &[&impostor], now);
         let Status::Unknown { reason } = &check.status else {
             panic!("{check:?}")
         };
-        assert!(reason.contains("was not issued by"), "{reason}");
+        assert!(
+            reason.contains("signed with the key of") && reason.contains("was not issued by"),
+            "{reason}"
+        );
         // a certificate whose distribution points do not name the CRL
         // issuer is not answered by its CRL
         let plain = model(&ca.issue(CertSpec::leaf("plain.example.com").serial(&[0x42])));
-        let check = rev.check_with_signers(&plain, &ca_model, now, &[&signer_model], true);
+        let check = check_with(&plain, &[&signer_model], now);
         assert_eq!(check.status, Status::NoSource, "{check:?}");
-        // the signer must be valid at the audit time
-        let check =
-            rev.check_with_signers(&revoked, &ca_model, at(2040, 1, 1), &[&signer_model], true);
-        assert!(matches!(check.status, Status::Unknown { .. }), "{check:?}");
+        // the signer must be valid at the audit time (here the validator's
+        // job, as the path validator's in the audit)
+        let later = at(2040, 1, 1);
+        let validate_later = certified_by(&ca_model, later);
+        let signers = Signers {
+            known: &[&signer_model],
+            validate: &validate_later,
+        };
+        let check = rev.check_with_signers(&revoked, &ca_model, later, &signers, true);
+        let Status::Unknown { reason } = &check.status else {
+            panic!("{check:?}")
+        };
+        assert!(reason.contains("not valid at"), "{reason}");
     }
 
     #[test]
@@ -2160,7 +2372,8 @@ mod tests {
             }
             let reason = |serial: &[u8]| crl.lookup(serial).map(|r| r.reason);
             assert_eq!(reason(&[0x01]), Some(Some(Reason::KeyCompromise)));
-            assert_eq!(reason(&[0xFF]), Some(Some(Reason::CertificateHold)));
+            assert_eq!(reason(&[0x00, 0xFF]), Some(Some(Reason::CertificateHold)));
+            assert_eq!(reason(&[0xFF]), None, "−1 is not +255");
             assert_eq!(
                 reason(&[0x00, 0x00, 0xFF]),
                 Some(Some(Reason::CertificateHold))
@@ -2175,10 +2388,10 @@ mod tests {
             for absent in [&[0x02][..], &[0x12, 0x35], &[0x01, 0x00], &[0x00], &[]] {
                 assert_eq!(crl.lookup(absent), None, "{absent:02x?}");
             }
-            // the serials, normalised, back to back in record order
+            // the serials, in minimal form, back to back in record order
             assert_eq!(
                 crl.table.serials,
-                [0x01, 0xFF, 0x12, 0x34, 0x07, 0x00, 0x07]
+                [0x01, 0x00, 0xFF, 0x12, 0x34, 0x07, 0x00, 0x07]
             );
             assert_eq!(crl.table.issuers, Vec::<u32>::new());
         }
@@ -2215,27 +2428,48 @@ mod tests {
         }
     }
 
-    /// Serials are integers: the sign octet and leading zero octets do not
-    /// matter (0x00FF == 0xFF), trailing zero octets do (0x0100 != 0x01).
+    /// Serials are signed integers (RFC 5280 §4.1.2.2), stored in minimal
+    /// form: redundant leading octets do not matter (00 00 FF == 00 FF,
+    /// FF FF 80 == FF 80), the sign does (00 FF, +255, != FF, −1), and so
+    /// do trailing octets (01 00 != 01). Also when every key collides.
     #[test]
     fn serial_normalisation_in_the_table() {
         let (_, der) = fixture();
-        let crl = Crl::from_der(&der, "t").expect("parses");
-        let ff = crl.lookup(&[0xFF]).expect("0xFF");
-        assert_eq!(crl.lookup(&[0x00, 0xFF]), Some(ff));
-        assert_eq!(crl.lookup(&[0x00, 0x00, 0x00, 0xFF]), Some(ff));
-        assert_eq!(
-            status_with_delta(&crl, None, &[0x00, 0xFF]),
-            status_with_delta(&crl, None, &[0xFF])
-        );
-        assert!(crl.lookup(&[0x01]).is_some());
-        assert_eq!(crl.lookup(&[0x01, 0x00]), None);
-        assert_eq!(crl.lookup(&[0xFF, 0x00]), None);
-        // The key stored for the CRL's 00 FF is the one octet FF.
-        let stored: Vec<&[u8]> = (0..crl.table.records.len() as u32)
-            .filter_map(|i| crl.table.serial(i))
-            .collect();
-        assert_eq!(stored, vec![&[0x01][..], &[0xFF], &[0x12, 0x34]]);
+        for keys in [Keys::Constant, Keys::random()] {
+            let crl = parse_with(&der, keys);
+            let plus_255 = crl.lookup(&[0x00, 0xFF]).expect("+255");
+            assert_eq!(crl.lookup(&[0x00, 0x00, 0x00, 0xFF]), Some(plus_255));
+            assert_eq!(crl.lookup(&[0xFF]), None, "−1");
+            assert_eq!(crl.lookup(&[0xFF, 0xFF]), None, "−1, non-minimal");
+            assert_eq!(status_with_delta(&crl, None, &[0xFF]), Ok(None));
+            assert_eq!(
+                status_with_delta(&crl, None, &[0x00, 0x00, 0xFF]),
+                Ok(Some(plus_255))
+            );
+            assert!(crl.lookup(&[0x01]).is_some());
+            assert_eq!(crl.lookup(&[0x01, 0x00]), None);
+            assert_eq!(crl.lookup(&[0xFF, 0x00]), None);
+            // The key stored for the CRL's 00 FF keeps its sign octet.
+            let stored: Vec<&[u8]> = (0..crl.table.records.len() as u32)
+                .filter_map(|i| crl.table.serial(i))
+                .collect();
+            assert_eq!(stored, vec![&[0x01][..], &[0x00, 0xFF], &[0x12, 0x34]]);
+        }
+        // the minimal form itself
+        for (raw, minimal) in [
+            (&[0x00, 0xFF][..], &[0x00, 0xFF][..]),
+            (&[0x00, 0x00, 0xFF], &[0x00, 0xFF]),
+            (&[0x00, 0x00, 0x7F], &[0x7F]),
+            (&[0xFF], &[0xFF]),
+            (&[0xFF, 0xFF, 0x80], &[0x80]),
+            (&[0xFF, 0x7F], &[0xFF, 0x7F]),
+            (&[0x00], &[0x00]),
+            (&[0x00, 0x00], &[0x00]),
+            (&[0xFF, 0xFF], &[0xFF]),
+            (&[], &[]),
+        ] {
+            assert_eq!(serial_key(raw), minimal, "{raw:02x?}");
+        }
     }
 
     /// An indirect CRL lists serial 0x42 for its own issuer, for one CA and
@@ -2559,7 +2793,7 @@ mod tests {
             crl.lookup(&[0x01]).and_then(|r| r.reason),
             Some(Reason::KeyCompromise)
         );
-        assert!(crl.lookup(&[0xFF]).expect("held").on_hold());
+        assert!(crl.lookup(&[0x00, 0xFF]).expect("held").on_hold());
         assert_eq!(crl.lookup(&[0x12, 0x34]).map(|r| r.reason), Some(None));
     }
 
@@ -2737,7 +2971,7 @@ mod tests {
         for serial in [&[0x01][..], &[0x00, 0xFF], &[0x12, 0x34], &[0x02], &[]] {
             assert_eq!(crl.lookup(serial), kept.lookup(serial), "{serial:02x?}");
         }
-        assert!(crl.lookup(&[0xFF]).expect("held").on_hold());
+        assert!(crl.lookup(&[0x00, 0xFF]).expect("held").on_hold());
         assert_eq!(crl.freshness(at(2026, 2, 3)), Freshness::Fresh);
         assert_eq!(
             status_with_delta(&crl, None, &[0x01]),
@@ -2750,27 +2984,346 @@ mod tests {
         kept.check_issuer(&impostor).expect("same name, KU cRLSign");
     }
 
-    /// `verify_indirect` goes through `verify`: with the DER it verifies,
-    /// after `release_der` it says the bytes are gone.
+    // --- scope (RFC 5280 §6.3.3 (b), (d)) ----------------------------------
+
+    use crate::testkit::{
+        build_crl, distribution_points, reason_bits, CrlEntry, CrlSpec, DpSpec, Idp,
+    };
+
+    fn parsed(signer: &Issued, spec: &CrlSpec) -> Crl {
+        Crl::from_der(&build_crl(signer, spec), "scope.crl").expect("parses")
+    }
+
+    fn with_cdp(ca: &Issued, spec: CertSpec, points: &[DpSpec]) -> Certificate {
+        model(&ca.issue(spec.raw_extension(&[2, 5, 29, 31], false, distribution_points(points))))
+    }
+
+    fn uri_dp(uri: &str) -> DpSpec {
+        DpSpec {
+            uris: vec![uri.into()],
+            ..DpSpec::default()
+        }
+    }
+
+    /// §6.3.3 (b)(2)(i): one of the IDP's names must be one of the DP's;
+    /// URIs compare with scheme and host case-insensitive (RFC 3986
+    /// §6.2.2.1); a CRL without IDP covers every DP of its issuer.
     #[test]
-    fn verify_indirect_with_and_without_the_der() {
-        let ca = Issued::root("Release Indirect CA");
-        let signer = ca.issue(
-            CertSpec::leaf("Release Indirect Signer")
-                .ku(&[KeyUsagePurpose::CrlSign])
-                .san_dns(&[]),
+    fn scope_idp_names_against_the_distribution_point() {
+        let ca = Issued::root("Scope CA");
+        let cert = with_cdp(
+            &ca,
+            CertSpec::leaf("s"),
+            &[uri_dp("http://x.example/ca1.crl")],
         );
-        let der = indirect_crl(&signer, true, &[(&[0x42], Some(&model(&ca).subject.raw))]);
-        let mut crl = Crl::from_der(&der, "t").expect("parses");
-        let (ca, signer) = (model(&ca), model(&signer));
-        let now = at(2026, 2, 5);
-        crl.verify_indirect(&signer, &ca, now).expect("verifies");
-        crl.release_der();
+        let dp = &cert.distribution_points[0];
         assert_eq!(
-            crl.verify_indirect(&signer, &ca, now),
-            Err(RELEASED.to_string())
+            dp.names,
+            Some(vec![DpName::Uri("http://x.example/ca1.crl".into())])
         );
-        assert!(crl.lookup_issued_by(&ca.subject.raw, &[0x42]).is_some());
+        let idp = |uris: &[&str]| {
+            parsed(
+                &ca,
+                &CrlSpec::new(1).idp(Idp {
+                    uris: uris.iter().map(|u| u.to_string()).collect(),
+                    ..Idp::default()
+                }),
+            )
+        };
+        assert_eq!(
+            idp(&["http://x.example/ca1.crl"]).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        assert_eq!(
+            idp(&["ldap://dir/cn=x", "HTTP://X.EXAMPLE/ca1.crl"]).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        let err = idp(&["http://x.example/ca2.crl"])
+            .scope_for(&cert, dp, false)
+            .expect_err("another DP");
+        assert_eq!(
+            err,
+            "the CRL's Issuing Distribution Point names http://x.example/ca2.crl, the certificate's distribution point is http://x.example/ca1.crl"
+        );
+        assert!(idp(&["http://x.example/CA1.crl"])
+            .scope_for(&cert, dp, false)
+            .is_err());
+        let full = parsed(&ca, &CrlSpec::new(1));
+        assert_eq!(full.scope_for(&cert, dp, false), Ok(ALL_REASONS));
+        // the implied DP of §6.3 is the issuer's name: an IDP naming it
+        // as a directoryName matches, one naming a URI does not
+        let implied = DistributionPoint {
+            names: Some(vec![DpName::directory(&cert.issuer.raw)]),
+            reasons: None,
+            crl_issuer: Vec::new(),
+        };
+        let by_name = parsed(
+            &ca,
+            &CrlSpec::new(1).idp(Idp {
+                dir_names: vec![cert.issuer.raw.clone()],
+                ..Idp::default()
+            }),
+        );
+        assert_eq!(by_name.scope_for(&cert, &implied, true), Ok(ALL_REASONS));
+        let err = idp(&["http://x.example/ca1.crl"])
+            .scope_for(&cert, &implied, true)
+            .expect_err("URI against the issuer name");
+        assert!(err.contains("implied distribution point"), "{err}");
+    }
+
+    /// §6.3.3 (b)(1) and (b)(2)(i): a DP naming a cRLIssuer wants a CRL
+    /// from that issuer marked indirect; a DP without a name is matched by
+    /// its cRLIssuer against the IDP's names.
+    #[test]
+    fn scope_crl_issuer_and_indirect() {
+        let ca = Issued::root("Scope Indirect CA");
+        let issuer = Issued::root("Scope CRL Issuer");
+        let issuer_name = model(&issuer).subject.raw;
+        let cert = with_cdp(
+            &ca,
+            CertSpec::leaf("i"),
+            &[DpSpec {
+                crl_issuer: Some(issuer_name.clone()),
+                ..DpSpec::default()
+            }],
+        );
+        let dp = &cert.distribution_points[0];
+        assert_eq!(dp.names, None);
+        let indirect = |dir_names: Vec<Vec<u8>>| {
+            parsed(
+                &issuer,
+                &CrlSpec::new(1).idp(Idp {
+                    indirect: true,
+                    dir_names,
+                    ..Idp::default()
+                }),
+            )
+        };
+        assert_eq!(
+            indirect(Vec::new()).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        assert_eq!(
+            indirect(vec![issuer_name.clone()]).scope_for(&cert, dp, false),
+            Ok(ALL_REASONS)
+        );
+        let err = indirect(vec![model(&ca).subject.raw])
+            .scope_for(&cert, dp, false)
+            .expect_err("IDP names the CA, the DP's cRLIssuer is the CRL issuer");
+        assert!(err.contains("has no name; its cRLIssuer is"), "{err}");
+        let direct = parsed(&issuer, &CrlSpec::new(1));
+        let err = direct
+            .scope_for(&cert, dp, false)
+            .expect_err("not indirect");
+        assert!(err.contains("not marked indirect"), "{err}");
+        // the CA's own CRL is not the one the DP names
+        let own = parsed(&ca, &CrlSpec::new(1));
+        let err = own.scope_for(&cert, dp, false).expect_err("other issuer");
+        assert!(err.contains("names the CRL issuer"), "{err}");
+        // a DP without cRLIssuer wants the certificate's issuer
+        let plain = with_cdp(&ca, CertSpec::leaf("p"), &[uri_dp("http://x/ca.crl")]);
+        let err = direct
+            .scope_for(&plain, &plain.distribution_points[0], false)
+            .expect_err("issuer");
+        assert!(err.contains("the certificate by"), "{err}");
+    }
+
+    /// §6.3.3 (b)(2)(ii)-(iv): user-only CRLs do not cover CAs, CA-only
+    /// CRLs do not cover end entities, attribute-certificate CRLs cover no
+    /// public-key certificate.
+    #[test]
+    fn scope_user_ca_and_attribute_certificates() {
+        let root = Issued::root("Scope Kind Root");
+        let ca = model(&root.issue(CertSpec::ca("Scope Kind CA")));
+        let leaf = model(&root.issue(CertSpec::leaf("k")));
+        let any = DistributionPoint {
+            names: None,
+            reasons: None,
+            crl_issuer: Vec::new(),
+        };
+        let with = |idp: Idp| parsed(&root, &CrlSpec::new(1).idp(idp));
+        let users = with(Idp {
+            only_user: true,
+            ..Idp::default()
+        });
+        let cas = with(Idp {
+            only_ca: true,
+            ..Idp::default()
+        });
+        let attributes = with(Idp {
+            only_attribute: true,
+            ..Idp::default()
+        });
+        assert!(users.scope_for(&leaf, &any, false).is_ok());
+        assert!(users.scope_for(&ca, &any, false).is_err());
+        assert!(cas.scope_for(&ca, &any, false).is_ok());
+        assert!(cas.scope_for(&leaf, &any, false).is_err());
+        for cert in [&leaf, &ca] {
+            let err = attributes.scope_for(cert, &any, false).expect_err("attr");
+            assert!(err.contains("onlyContainsAttributeCerts"), "{err}");
+        }
+    }
+
+    /// §6.3.3 (d): the reasons a CRL covers for a DP are the DP's reasons
+    /// and the IDP's onlySomeReasons together (each all reasons when
+    /// absent); onlySomeReasons no longer makes the CRL unusable.
+    #[test]
+    fn interim_reasons_mask() {
+        use reason_bits::*;
+        let ca = Issued::root("Reasons CA");
+        let key_only = DpSpec {
+            uris: vec!["http://x/r.crl".into()],
+            reasons: Some(KEY_COMPROMISE),
+            ..DpSpec::default()
+        };
+        let cert = with_cdp(
+            &ca,
+            CertSpec::leaf("r"),
+            &[key_only, uri_dp("http://x/r.crl")],
+        );
+        assert_eq!(cert.distribution_points[0].reasons, Some(KEY_COMPROMISE));
+        assert_eq!(cert.distribution_points[1].reasons, None);
+        let partition = parsed(
+            &ca,
+            &CrlSpec::new(1).idp(Idp {
+                only_some_reasons: Some(KEY_COMPROMISE | CA_COMPROMISE),
+                ..Idp::default()
+            }),
+        );
+        assert!(
+            partition.unsupported.is_empty(),
+            "{:?}",
+            partition.unsupported
+        );
+        let scope = partition.scope.as_ref().expect("IDP");
+        assert_eq!(scope.reasons, Some(KEY_COMPROMISE | CA_COMPROMISE));
+        assert!(scope.only_some_reasons);
+        let dps = &cert.distribution_points;
+        assert_eq!(
+            partition.scope_for(&cert, &dps[0], false),
+            Ok(KEY_COMPROMISE)
+        );
+        assert_eq!(
+            partition.scope_for(&cert, &dps[1], false),
+            Ok(KEY_COMPROMISE | CA_COMPROMISE)
+        );
+        let full = parsed(&ca, &CrlSpec::new(1));
+        assert_eq!(full.scope_for(&cert, &dps[0], false), Ok(KEY_COMPROMISE));
+        assert_eq!(
+            reason_names(KEY_COMPROMISE | AA_COMPROMISE | CERTIFICATE_HOLD),
+            ["keyCompromise", "certificateHold", "aACompromise"]
+        );
+        assert_eq!(reason_names(ALL_REASONS).len(), 8);
+    }
+
+    /// RFC 3986 §6.2.2.1: scheme and host without regard to case, the rest
+    /// (userinfo, path, query) exactly.
+    #[test]
+    fn uris_compare_as_rfc_3986_says() {
+        for (a, b, same) in [
+            ("http://x.example/a.crl", "HTTP://X.EXAMPLE/a.crl", true),
+            (
+                "http://x.example:80/a.crl",
+                "http://X.example:80/a.crl",
+                true,
+            ),
+            ("ldap://Dir.Example/CN=CA", "LDAP://dir.example/CN=CA", true),
+            ("http://x.example/a.crl", "http://x.example/A.crl", false),
+            ("http://User@x.example/", "http://user@x.example/", false),
+            ("http://x.example/?Q", "http://x.example/?q", false),
+            ("urn:Example:a", "URN:Example:a", true),
+            ("urn:Example:a", "urn:example:a", false),
+            ("no scheme", "no scheme", true),
+        ] {
+            assert_eq!(same_uri(a, b), same, "{a} vs {b}");
+        }
+    }
+
+    /// §6.3.3 (c)(2), (3): a delta must carry the base's Issuing
+    /// Distribution Point and authority key identifier.
+    #[test]
+    fn delta_must_have_the_base_idp_and_key_id() {
+        let ca = Issued::root("Delta Scope CA");
+        let idp = Idp {
+            uris: vec!["http://x/ca.crl".into()],
+            ..Idp::default()
+        };
+        let base = parsed(&ca, &CrlSpec::new(10).idp(idp.clone()));
+        let fits = parsed(&ca, &CrlSpec::new(11).delta_of(10).idp(idp.clone()));
+        check_delta_fits(&base, &fits).expect("same IDP");
+        let no_idp = parsed(&ca, &CrlSpec::new(11).delta_of(10));
+        let err = check_delta_fits(&base, &no_idp).expect_err("IDP");
+        assert!(
+            err.contains("different Issuing Distribution Points"),
+            "{err}"
+        );
+        let other_idp = Idp {
+            uris: vec!["http://x/other.crl".into()],
+            ..idp.clone()
+        };
+        let other = parsed(&ca, &CrlSpec::new(11).delta_of(10).idp(other_idp));
+        assert!(check_delta_fits(&base, &other).is_err());
+        // same name, another key: another authority key identifier
+        let rekeyed = Issued::root("Delta Scope CA");
+        let foreign = parsed(&rekeyed, &CrlSpec::new(11).delta_of(10).idp(idp));
+        let err = check_delta_fits(&base, &foreign).expect_err("AKI");
+        assert!(err.contains("authority key id"), "{err}");
+    }
+
+    /// §4.2.1.13: a nameRelativeToCRLIssuer is the CRL issuer's name (the
+    /// cRLIssuer's, else the certificate issuer's) with one more RDN.
+    /// (x509-parser reads the RDN only when the [1] wraps a SET.)
+    #[test]
+    fn relative_distribution_point_names_are_made_full() {
+        use x509_parser::extensions::CRLDistributionPoints;
+        let issuer = model(&Issued::root("Relative CA")).subject.raw;
+        let atv = [0x30, 0x08, 0x06, 0x03, 0x55, 0x04, 0x03, 0x0c, 0x01, b'x'];
+        let set = crate::testkit::der_tlv(0x31, &atv);
+        let dpn = crate::testkit::der_tlv(0xa0, &crate::testkit::der_tlv(0xa1, &set));
+        let cdp = crate::testkit::der_tlv(0x30, &crate::testkit::der_tlv(0x30, &dpn));
+        let (_, points) = CRLDistributionPoints::from_der(&cdp).expect("parses");
+        let dp = DistributionPoint::from_x509(&points[0], &issuer);
+        let Some([DpName::DirectoryName { der, text }]) = dp.names.as_deref() else {
+            panic!("{dp:?}")
+        };
+        // the issuer's RDNs and then CN=x
+        let content = &issuer[2..];
+        let mut expected = vec![0x30, (content.len() + set.len()) as u8];
+        expected.extend_from_slice(content);
+        expected.extend_from_slice(&set);
+        assert_eq!(der, &expected);
+        assert!(text.ends_with("CN=x"), "{text}");
+    }
+
+    /// A CRL out of scope never answers, even when it lists the serial:
+    /// neither revoked nor good (§6.3.3 (b)).
+    #[test]
+    fn out_of_scope_crls_do_not_answer() {
+        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        let ca = Issued::root("Out of Scope CA");
+        let leaf = with_cdp(
+            &ca,
+            CertSpec::leaf("o").serial(&[0x11]),
+            &[uri_dp("http://x/ca1.crl")],
+        );
+        let crl = parsed(
+            &ca,
+            &CrlSpec::new(1)
+                .idp(Idp {
+                    uris: vec!["http://x/ca2.crl".into()],
+                    ..Idp::default()
+                })
+                .entry(CrlEntry::new(&[0x11]).reason(1)),
+        );
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        rev.offline = true;
+        rev.crls.push(Arc::new(crl));
+        let check = rev.check(&leaf, &model(&ca), at(2026, 2, 10));
+        let Status::Unknown { reason } = &check.status else {
+            panic!("{check:?}")
+        };
+        assert!(reason.contains("out of scope"), "{reason}");
+        assert!(reason.contains("not fetched (--offline)"), "{reason}");
     }
 
     #[test]

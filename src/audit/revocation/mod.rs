@@ -3,11 +3,21 @@
 //!
 //! Each certificate below the trust anchor gets `good`, `revoked` (time,
 //! reason, source) or `unknown` with a reason (unreachable, bad signature,
-//! stale, responder says unknown), or `no-source`. Sources are tried in
-//! order: OCSP (`--ocsp-url`, then the certificate's AIA) when the mode
-//! includes OCSP, then CRLs (`--crl` files, then the certificate's HTTP
-//! distribution points) when it includes CRLs; the first definite answer
-//! wins, and every attempt is kept for the report.
+//! stale, out of scope, responder says unknown), or `no-source`. Sources
+//! are tried in order: `--crl` files, then OCSP (`--ocsp-url`, then the
+//! certificate's AIA) when the mode includes OCSP, then the certificate's
+//! distribution points; the first definite answer wins, and every attempt
+//! is kept for the report.
+//!
+//! CRLs are used as RFC 5280 §6.3 says: a CRL answers only for the
+//! certificates in its scope (§6.3.3 (b): issuer, Issuing Distribution
+//! Point against the certificate's distribution point, user/CA/attribute
+//! certificates), CRLs partitioned by reason are collected until every
+//! reason is covered (the reasons_mask of (d), (e), (k)), a delta CRL that
+//! fits the base is applied (§5.2.4, (c)), and a CRL may be signed by any
+//! certificate of its issuer's name with cRLSign whose own path validates
+//! to the trust anchor of the certificate's path ((f), (g); the caller
+//! decides that, see [`Signers`]).
 
 pub mod cache;
 pub mod crl;
@@ -84,13 +94,36 @@ pub struct Check {
     pub attempts: Vec<Attempt>,
 }
 
-/// What a CRL is checked for: the certificate, its CA, the certificates
-/// that may sign an indirect CRL for it, and the audit time.
+/// Whether two DER names are the same name.
+// TODO(dn): use model::dn::names_match (RFC 5280 §7.1 comparison); every
+// name comparison of revocation goes through here.
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    a == b
+}
+
+/// Who may have signed a CRL for a certificate (RFC 5280 §6.3.3 (f)): a
+/// certificate whose subject is the CRL's issuer, whose Key Usage (if any)
+/// has cRLSign, whose key verifies the CRL, and whose own certification
+/// path validates to the trust anchor of the path being checked. The CA
+/// itself, a separate CRL-signing certificate of the CA, the CA's other
+/// key after a rollover and an indirect CRL issuer all pass that way.
+#[derive(Clone, Copy)]
+pub struct Signers<'a> {
+    /// Every certificate known in the run (the path, the inputs,
+    /// `--untrusted`, `--trust`, the system's anchors): the candidates.
+    pub known: &'a [&'a Certificate],
+    /// Validates a candidate's path to the trust anchor of the path being
+    /// checked; `Err` says why not.
+    pub validate: &'a dyn Fn(&Certificate) -> Result<(), String>,
+}
+
+/// What a CRL is checked for: the certificate, its CA, who may sign a CRL
+/// for it, and the audit time.
 #[derive(Clone, Copy)]
 struct CrlContext<'a> {
     cert: &'a Certificate,
     issuer: &'a Certificate,
-    signers: &'a [&'a Certificate],
+    signers: Signers<'a>,
     at: DateTime<Utc>,
     /// Whether this check may use the network (not `--offline`, and the
     /// path verified).
@@ -147,10 +180,40 @@ impl Drop for Slot<'_> {
 /// Which CRLs `by_crl` looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sources {
-    /// `--crl` files.
+    /// `--crl` files, for the certificate's distribution points (for the
+    /// implied one of §6.3 when it has none).
     Local,
-    /// The certificate's distribution points.
+    /// The certificate's distribution points, fetched.
     Published,
+    /// `--crl` files out of scope for the certificate's distribution
+    /// points, for the implied one: "any available CRLs not specified in a
+    /// distribution point but issued by the certificate issuer" (§6.3),
+    /// once the distribution points gave no answer.
+    LocalImplied,
+}
+
+/// What the CRLs used so far for one certificate cover.
+#[derive(Default)]
+struct Coverage {
+    /// The reasons_mask of RFC 5280 §6.3.3: the reasons for which a CRL
+    /// in scope said "not listed".
+    mask: u16,
+    /// Those CRLs (source, thisUpdate).
+    used: Vec<(String, DateTime<Utc>)>,
+    /// `--crl` files out of scope for the certificate's distribution
+    /// points (for [`Sources::LocalImplied`]).
+    out_of_scope: Vec<Arc<crl::Crl>>,
+    /// `--crl` delta CRLs looked at for a base.
+    deltas_seen: Vec<String>,
+}
+
+/// The delta CRL for a base (RFC 5280 §5.2.4, §6.3.3 (c)).
+enum Delta {
+    /// None was named and none given.
+    None,
+    Use(Arc<crl::Crl>),
+    /// One was named (Freshest CRL) but none could be had: why.
+    Missing(String),
 }
 
 /// The schemes pkiaudit fetches from: http, https and ldap. A CDP with
@@ -160,9 +223,9 @@ fn fetchable(url: &str) -> bool {
     lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("ldap://")
 }
 
-/// A signature check: CRL source, its thisUpdate, the SHA-256 of the
-/// issuer's public key (for indirect CRLs: signer + CA certificates).
-type VerifiedKey = (String, i64, String);
+/// A signature check: CRL source, its thisUpdate and CRL number, the
+/// SHA-256 of the signer's public key.
+type VerifiedKey = (String, i64, Option<String>, String);
 
 /// How revocation is checked in a run, with the CRLs fetched so far (each
 /// distribution point is fetched once per run).
@@ -195,8 +258,9 @@ pub struct Revocation {
     slots: HostSlots,
     /// Held while a CRL is parsed (see `parse_crl`).
     parsing: Mutex<()>,
-    /// Signature checks done, by (CRL source, thisUpdate, issuer SHA-256):
-    /// a 20 MB CRL is hashed once per run, not once per certificate.
+    /// Signature checks done, by (CRL source, thisUpdate, CRL number, key
+    /// SHA-256): a 20 MB CRL is hashed once per run and key, not once per
+    /// certificate.
     verified: Mutex<HashMap<VerifiedKey, Result<(), String>>>,
 }
 
@@ -241,55 +305,78 @@ impl Revocation {
         matches!(self.mode, Mode::Ocsp | Mode::Both)
     }
 
-    /// The status of `cert`, issued by `issuer`, at `at`.
+    /// The status of `cert`, issued by `issuer`, at `at`, with `issuer`
+    /// the only certificate that may sign its CRLs.
     pub fn check(&self, cert: &Certificate, issuer: &Certificate, at: DateTime<Utc>) -> Check {
-        self.check_with_signers(cert, issuer, at, &[], true)
+        let known = [issuer];
+        let validate = |signer: &Certificate| {
+            if signer.sha256 == issuer.sha256 {
+                Ok(())
+            } else {
+                Err("it is not the certificate's issuer".to_string())
+            }
+        };
+        let signers = Signers {
+            known: &known,
+            validate: &validate,
+        };
+        self.check_with_signers(cert, issuer, at, &signers, true)
     }
 
-    /// [`Revocation::check`] with the certificates that may sign an
-    /// indirect CRL for `cert` (those whose subject is a cRLIssuer its
-    /// distribution points name; the audit passes every certificate it
-    /// has with such a subject).
+    /// The status of `cert`, issued by `issuer` (the certificate above it
+    /// on the path), at `at`; `signers` says who may sign its CRLs (RFC
+    /// 5280 §6.3.3 (f)); `network` whether the URLs the certificate names
+    /// may be followed (not when its path does not verify).
     pub fn check_with_signers(
         &self,
         cert: &Certificate,
         issuer: &Certificate,
         at: DateTime<Utc>,
-        signers: &[&Certificate],
+        signers: &Signers<'_>,
         network: bool,
     ) -> Check {
         let ctx = CrlContext {
             cert,
             issuer,
-            signers,
+            signers: *signers,
             at,
             network: network && !self.offline,
         };
         let mut attempts = Vec::new();
+        let mut coverage = Coverage::default();
         let mut status = None;
         // A `--crl` file the operator gave answers first: it costs no
         // network round trip and works offline.
         if self.uses_crl() {
-            status = self.by_crl(&ctx, Sources::Local, &mut attempts);
+            status = self.by_crl(&ctx, Sources::Local, &mut coverage, &mut attempts);
         }
         if status.is_none() && self.uses_ocsp() {
             status = self.by_ocsp(&ctx, &mut attempts);
         }
         if status.is_none() && self.uses_crl() {
-            status = self.by_crl(&ctx, Sources::Published, &mut attempts);
+            status = self.by_crl(&ctx, Sources::Published, &mut coverage, &mut attempts);
+        }
+        if status.is_none() && self.uses_crl() && !coverage.out_of_scope.is_empty() {
+            status = self.by_crl(&ctx, Sources::LocalImplied, &mut coverage, &mut attempts);
         }
         let status = status.unwrap_or_else(|| {
             if attempts.is_empty() {
-                Status::NoSource
-            } else {
-                Status::Unknown {
-                    reason: attempts
-                        .iter()
-                        .map(|a| format!("{}: {}", a.source, a.outcome))
-                        .collect::<Vec<_>>()
-                        .join("; "),
-                }
+                return Status::NoSource;
             }
+            let mut reason = attempts
+                .iter()
+                .map(|a| format!("{}: {}", a.source, a.outcome))
+                .collect::<Vec<_>>()
+                .join("; ");
+            // §6.3.3: not listed on CRLs that cover some reasons only is
+            // not "not revoked".
+            if coverage.mask != 0 {
+                reason = format!(
+                    "the CRLs found cover only the reasons [{}]; {reason}",
+                    crl::reason_names(coverage.mask).join(", ")
+                );
+            }
+            Status::Unknown { reason }
         });
         Check {
             subject: cert.subject.text.clone(),
@@ -477,17 +564,24 @@ impl Revocation {
         crl::Crl::from_pem_or_der(bytes, source)
     }
 
-    /// Verify a freshly parsed direct CRL with the certificate's CA now and,
-    /// once its signature is known good, release its bytes: a sweep holds
-    /// twenty 100,000-entry CRLs at ~50 bytes per entry instead of ~95. The
-    /// result stays in the signature memo; a CA certificate with another
-    /// key would need the bytes again and gets "fetch it again" (not seen
-    /// in practice: a CA's CRLs are signed by one key at a time).
+    /// Check a freshly fetched CRL's signature now with every key that may
+    /// have signed it (the known certificates of its issuer's name with
+    /// cRLSign: one or two keys, the CA's and a rolled-over or CRL-signing
+    /// one), each result kept in the signature memo, and once one verifies,
+    /// release its bytes: a sweep holds twenty 100,000-entry CRLs at ~50
+    /// bytes per entry instead of ~95. A key not known yet would need the
+    /// bytes again and gets "fetch it again" (not seen in practice).
     fn verify_and_release(&self, crl: &mut crl::Crl, ctx: &CrlContext<'_>) {
-        if crl.issuer_raw == ctx.issuer.subject.raw
-            && !crl.is_indirect()
-            && self.verify_once(crl, ctx.issuer).is_ok()
-        {
+        let mut verified = false;
+        let mut keys: Vec<&str> = Vec::new();
+        for candidate in self.candidates(crl, ctx) {
+            if keys.contains(&candidate.spki_sha256.as_str()) || !may_sign_crls(candidate) {
+                continue;
+            }
+            keys.push(&candidate.spki_sha256);
+            verified |= self.signature_once(crl, candidate).is_ok();
+        }
+        if verified {
             crl.release_der();
         }
     }
@@ -505,24 +599,57 @@ impl Revocation {
         }
     }
 
+    /// The CRLs of `sources`, each used as RFC 5280 §6.3.3 says (see
+    /// [`Revocation::answer`]), until one is definite.
     fn by_crl(
         &self,
         ctx: &CrlContext<'_>,
         sources: Sources,
+        coverage: &mut Coverage,
         attempts: &mut Vec<Attempt>,
     ) -> Option<Status> {
-        let CrlContext { cert, at, .. } = *ctx;
-        let mut candidates: Vec<(String, Result<Arc<crl::Crl>, String>)> = Vec::new();
+        let cert = ctx.cert;
         match sources {
-            Sources::Local => candidates.extend(
-                self.crls
-                    .iter()
-                    .filter(|c| {
-                        c.issuer_raw == cert.issuer.raw
-                            || (c.is_indirect() && cert.crl_issuers.contains(&c.issuer_raw))
-                    })
-                    .map(|c| (c.source.clone(), Ok(c.clone()))),
-            ),
+            Sources::Local => {
+                // CRLs of other issuers (a run may be given the CRLs of
+                // several CAs) are not this certificate's, and not named.
+                let issuers: Vec<&[u8]> = std::iter::once(cert.issuer.raw.as_slice())
+                    .chain(cert.distribution_points.iter().flat_map(|dp| {
+                        dp.crl_issuer.iter().filter_map(|n| match n {
+                            crate::model::DpName::DirectoryName { der, .. } => Some(der.as_slice()),
+                            _ => None,
+                        })
+                    }))
+                    .collect();
+                let relevant =
+                    |c: &&Arc<crl::Crl>| issuers.iter().any(|i| same_name(i, &c.issuer_raw));
+                for crl in self.crls.iter().filter(relevant).filter(|c| !c.is_delta()) {
+                    let status = self.answer(&crl.source, crl, ctx, sources, coverage, attempts);
+                    if status.is_some() {
+                        return status;
+                    }
+                }
+                // A delta given without a base it could be applied to.
+                for delta in self.crls.iter().filter(relevant).filter(|c| c.is_delta()) {
+                    if !coverage.deltas_seen.contains(&delta.source) {
+                        attempts.push(Attempt {
+                            source: delta.source.clone(),
+                            outcome: format!(
+                                "a delta CRL (of base CRL number {}), not a complete CRL: no usable base CRL it could be applied to",
+                                delta.delta_of.as_deref().unwrap_or("?")
+                            ),
+                        });
+                    }
+                }
+            }
+            Sources::LocalImplied => {
+                for crl in std::mem::take(&mut coverage.out_of_scope) {
+                    let status = self.answer(&crl.source, &crl, ctx, sources, coverage, attempts);
+                    if status.is_some() {
+                        return status;
+                    }
+                }
+            }
             Sources::Published => {
                 for url in &cert.crl_distribution_points {
                     if !fetchable(url) {
@@ -533,125 +660,345 @@ impl Revocation {
                         });
                         continue;
                     }
-                    candidates.push((url.clone(), self.fetch(url, ctx, attempts)));
-                }
-            }
-        }
-        for (source, crl) in candidates {
-            let crl = match crl {
-                Ok(c) => c,
-                Err(e) => {
-                    attempts.push(Attempt { source, outcome: e });
-                    continue;
-                }
-            };
-            if let Err(e) = self.trust_crl(&crl, ctx) {
-                attempts.push(Attempt {
-                    source,
-                    outcome: format!("CRL not trusted: {e}"),
-                });
-                continue;
-            }
-            match crl.freshness(at) {
-                crl::Freshness::Stale { since } => {
-                    attempts.push(Attempt {
-                        source,
-                        outcome: format!("CRL stale: nextUpdate {} passed", ts(since)),
-                    });
-                    continue;
-                }
-                crl::Freshness::NotYetValid => {
-                    attempts.push(Attempt {
-                        source,
-                        outcome: format!("CRL not yet valid: thisUpdate {}", ts(crl.this_update)),
-                    });
-                    continue;
-                }
-                _ => {}
-            }
-            if crl.is_delta() {
-                attempts.push(Attempt {
-                    source,
-                    outcome: "a delta CRL, not usable without its base".into(),
-                });
-                continue;
-            }
-            let delta = self.delta_for(&crl, ctx, attempts);
-            let listed =
-                match crl::status_for(&crl, delta.as_deref(), &cert.issuer.raw, &cert.serial_raw) {
-                    Ok(r) => r,
-                    Err(e) => {
-                        attempts.push(Attempt {
-                            source: source.clone(),
-                            outcome: format!("delta CRL not applied: {e}"),
-                        });
-                        crl.lookup_issued_by(&cert.issuer.raw, &cert.serial_raw)
-                    }
-                };
-            let source = match &delta {
-                Some(d) => format!("{source} + delta {}", d.source),
-                None => source,
-            };
-            return Some(match listed {
-                Some(r) => {
-                    attempts.push(Attempt {
-                        source: source.clone(),
-                        outcome: "listed".into(),
-                    });
-                    Status::Revoked {
-                        source,
-                        time: ts(r.time),
-                        reason: r.reason.map(|x| x.as_str().to_string()),
+                    match self.fetch(url, ctx, attempts) {
+                        Ok(crl) => {
+                            let status = self.answer(url, &crl, ctx, sources, coverage, attempts);
+                            if status.is_some() {
+                                return status;
+                            }
+                        }
+                        Err(e) => attempts.push(Attempt {
+                            source: url.clone(),
+                            outcome: e,
+                        }),
                     }
                 }
-                None => {
-                    attempts.push(Attempt {
-                        source: source.clone(),
-                        outcome: format!("not listed ({} entries)", crl.entries),
-                    });
-                    Status::Good {
-                        source,
-                        this_update: ts(crl.this_update),
-                    }
-                }
-            });
+            }
         }
         None
     }
 
-    /// The delta CRL a base names (Freshest CRL, RFC 5280 §5.2.6), fetched,
-    /// verified and fresh; `None` (with the reason in `attempts`) otherwise.
+    /// The distribution points a CRL from `sources` is judged against:
+    /// the certificate's, or the implied one of RFC 5280 §6.3 (the
+    /// certificate's issuer name, no reasons, no cRLIssuer) for `--crl`
+    /// files when it has none, or once its own gave no answer.
+    fn distribution_points(
+        ctx: &CrlContext<'_>,
+        sources: Sources,
+    ) -> Vec<(crate::model::DistributionPoint, bool)> {
+        let cert = ctx.cert;
+        let implied = || {
+            (
+                crate::model::DistributionPoint {
+                    names: Some(vec![crate::model::DpName::directory(&cert.issuer.raw)]),
+                    reasons: None,
+                    crl_issuer: Vec::new(),
+                },
+                true,
+            )
+        };
+        match sources {
+            Sources::Local if cert.distribution_points.is_empty() => vec![implied()],
+            Sources::LocalImplied => vec![implied()],
+            _ => cert
+                .distribution_points
+                .iter()
+                .map(|dp| (dp.clone(), false))
+                .collect(),
+        }
+    }
+
+    /// What one complete CRL says about `ctx.cert` (RFC 5280 §6.3.3): out
+    /// of scope, not trusted, stale, or its delta missing: no answer (the
+    /// attempt says why); listed: revoked; not listed: its reasons are
+    /// covered, and once every reason is, good.
+    fn answer(
+        &self,
+        source: &str,
+        crl: &crl::Crl,
+        ctx: &CrlContext<'_>,
+        sources: Sources,
+        coverage: &mut Coverage,
+        attempts: &mut Vec<Attempt>,
+    ) -> Option<Status> {
+        let CrlContext { cert, at, .. } = *ctx;
+        let attempt = |attempts: &mut Vec<Attempt>, outcome: String| {
+            attempts.push(Attempt {
+                source: source.to_string(),
+                outcome,
+            })
+        };
+        if crl.is_delta() {
+            attempt(
+                attempts,
+                format!(
+                    "a delta CRL (of base CRL number {}), not a complete CRL: used only with a base CRL it fits",
+                    crl.delta_of.as_deref().unwrap_or("?")
+                ),
+            );
+            return None;
+        }
+        // (b), (d): in scope for at least one distribution point, with the
+        // reasons it covers for them.
+        let mut interim = 0;
+        let mut why_not: Vec<String> = Vec::new();
+        for (dp, implied) in Self::distribution_points(ctx, sources) {
+            match crl.scope_for(cert, &dp, implied) {
+                Ok(reasons) => interim |= reasons,
+                // Out of scope for the certificate's own points too: said
+                // then.
+                Err(_) if sources == Sources::LocalImplied => return None,
+                Err(why) => {
+                    if !why_not.contains(&why) {
+                        why_not.push(why);
+                    }
+                }
+            }
+        }
+        if interim == 0 && why_not.is_empty() {
+            attempt(
+                attempts,
+                "in scope, but for none of the reasons the certificate's distribution points name (RFC 5280 §6.3.3 (d))".into(),
+            );
+            return None;
+        }
+        if interim == 0 {
+            if sources == Sources::Local && !cert.distribution_points.is_empty() {
+                if let Some(local) = self.crls.iter().find(|c| c.source == crl.source) {
+                    coverage.out_of_scope.push(local.clone());
+                }
+            }
+            attempt(attempts, format!("out of scope: {}", why_not.join("; ")));
+            return None;
+        }
+        // (e): a CRL that adds no reason to those covered is not needed.
+        if interim & !coverage.mask == 0 {
+            attempt(
+                attempts,
+                format!(
+                    "not used: it covers the reasons [{}], already covered",
+                    crl::reason_names(interim).join(", ")
+                ),
+            );
+            return None;
+        }
+        // (f), (g)
+        let signer = match self.crl_signer(crl, ctx) {
+            Ok(s) => s,
+            Err(e) => {
+                attempt(attempts, format!("CRL not trusted: {e}"));
+                return None;
+            }
+        };
+        match crl.freshness(at) {
+            crl::Freshness::Stale { since } => {
+                attempt(
+                    attempts,
+                    format!("CRL stale: nextUpdate {} passed", ts(since)),
+                );
+                return None;
+            }
+            crl::Freshness::NotYetValid => {
+                attempt(
+                    attempts,
+                    format!("CRL not yet valid: thisUpdate {}", ts(crl.this_update)),
+                );
+                return None;
+            }
+            _ => {}
+        }
+        // (c), (h), (j): the delta, if any.
+        let delta = self.delta_for(crl, signer, ctx, coverage, attempts);
+        let used = match &delta {
+            Delta::Use(d) => Some(d.as_ref()),
+            _ => None,
+        };
+        let listed = match crl::status_for(crl, used, &cert.issuer.raw, &cert.serial_raw) {
+            Ok(listed) => listed,
+            Err(e) => {
+                attempt(attempts, format!("delta CRL not applied: {e}"));
+                return None;
+            }
+        };
+        let source = match used {
+            Some(d) => format!("{source} + delta {}", d.source),
+            None => source.to_string(),
+        };
+        let signed_by = if signer.sha256 == ctx.issuer.sha256 {
+            String::new()
+        } else {
+            format!("; signed by \"{}\"", signer.subject.text)
+        };
+        // (i): revoked on the base or the delta. A revocation on the base
+        // stands without its delta unless it is a hold the delta could
+        // have released.
+        match (listed, &delta) {
+            (Some(r), Delta::Missing(why)) if r.on_hold() => {
+                attempts.push(Attempt {
+                    source,
+                    outcome: format!(
+                        "on hold (certificateHold) in the base CRL, but the delta CRL it names, which could release it, could not be had: {why}"
+                    ),
+                });
+                None
+            }
+            (Some(r), _) => {
+                attempts.push(Attempt {
+                    source: source.clone(),
+                    outcome: format!("listed{signed_by}"),
+                });
+                Some(Status::Revoked {
+                    source,
+                    time: ts(r.time),
+                    reason: r.reason.map(|x| x.as_str().to_string()),
+                })
+            }
+            (None, Delta::Missing(why)) => {
+                attempts.push(Attempt {
+                    source,
+                    outcome: format!(
+                        "not listed in the base CRL, but the delta CRL it names could not be had ({why}), so a later revocation would not be seen"
+                    ),
+                });
+                None
+            }
+            (None, _) => {
+                coverage.mask |= interim;
+                coverage.used.push((source.clone(), crl.this_update));
+                let covers = if interim == crl::ALL_REASONS {
+                    String::new()
+                } else {
+                    format!(
+                        "; covers the reasons [{}]",
+                        crl::reason_names(interim).join(", ")
+                    )
+                };
+                attempts.push(Attempt {
+                    source,
+                    outcome: format!("not listed ({} entries{covers}{signed_by})", crl.entries),
+                });
+                if coverage.mask & crl::ALL_REASONS != crl::ALL_REASONS {
+                    return None;
+                }
+                // (k): every reason covered.
+                Some(Status::Good {
+                    source: coverage
+                        .used
+                        .iter()
+                        .map(|(s, _)| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    this_update: coverage
+                        .used
+                        .iter()
+                        .map(|(_, t)| *t)
+                        .min()
+                        .map(ts)
+                        .unwrap_or_default(),
+                })
+            }
+        }
+    }
+
+    /// The delta CRL for `base` (signed by `signer`), RFC 5280 §5.2.4 and
+    /// §6.3.3 (c): the newest that fits, of the `--crl` deltas and the
+    /// ones the base's Freshest CRL (§5.2.6) and the certificate's
+    /// (§4.2.1.15) name, fetched. A named delta that cannot be had is
+    /// [`Delta::Missing`] unless another fitting one is at hand.
     fn delta_for(
         &self,
         base: &crl::Crl,
+        signer: &Certificate,
         ctx: &CrlContext<'_>,
+        coverage: &mut Coverage,
         attempts: &mut Vec<Attempt>,
-    ) -> Option<Arc<crl::Crl>> {
-        let at = ctx.at;
-        for url in &base.freshest {
+    ) -> Delta {
+        let mut usable: Vec<Arc<crl::Crl>> = Vec::new();
+        for d in self
+            .crls
+            .iter()
+            .filter(|d| d.is_delta() && same_name(&d.issuer_raw, &base.issuer_raw))
+        {
+            coverage.deltas_seen.push(d.source.clone());
+            match self.delta_fits(base, d, signer, ctx) {
+                Ok(()) => usable.push(d.clone()),
+                Err(e) => attempts.push(Attempt {
+                    source: d.source.clone(),
+                    outcome: format!("delta CRL not used with {}: {e}", base.source),
+                }),
+            }
+        }
+        let mut named: Vec<String> = base.freshest.clone();
+        for dp in &ctx.cert.freshest_crl {
+            for name in dp.names.iter().flatten() {
+                let location = name.to_string();
+                if !named.contains(&location) {
+                    named.push(location);
+                }
+            }
+        }
+        let mut missing = Vec::new();
+        for url in &named {
             let why = if !fetchable(url) {
                 "not fetched (only http://, https:// and ldap:// delta locations)".to_string()
             } else {
                 match self.fetch(url, ctx, attempts) {
                     Err(e) => e,
-                    Ok(delta) => match self.trust_crl(&delta, ctx) {
-                        Err(e) => format!("delta CRL not trusted: {e}"),
-                        Ok(()) => match delta.freshness(at) {
-                            crl::Freshness::Stale { since } => {
-                                format!("delta CRL stale: nextUpdate {} passed", ts(since))
-                            }
-                            crl::Freshness::NotYetValid => "delta CRL not yet valid".to_string(),
-                            _ => return Some(delta),
-                        },
+                    Ok(d) => match self.delta_fits(base, &d, signer, ctx) {
+                        Ok(()) => {
+                            usable.push(d);
+                            // The other names are other places of the
+                            // same delta (§4.2.1.13, as AD CS publishes
+                            // ldap:// and http://).
+                            break;
+                        }
+                        Err(e) => format!("delta CRL not used: {e}"),
                     },
                 }
             };
             attempts.push(Attempt {
                 source: url.clone(),
-                outcome: format!("{why}; the base CRL alone may be out of date"),
+                outcome: why.clone(),
             });
+            missing.push(format!("{url}: {why}"));
         }
-        None
+        match usable.into_iter().max_by(|a, b| a.cmp_number(b)) {
+            Some(d) => Delta::Use(d),
+            None if missing.is_empty() => Delta::None,
+            None => Delta::Missing(missing.join("; ")),
+        }
+    }
+
+    /// Whether `delta` may be applied to `base`, signed by `signer`: it
+    /// fits (same issuer and Issuing Distribution Point, numbers, §5.2.4,
+    /// §6.3.3 (c)), has nothing this code cannot honour, is signed by the
+    /// same key ((h), (j)) and is fresh.
+    fn delta_fits(
+        &self,
+        base: &crl::Crl,
+        delta: &crl::Crl,
+        signer: &Certificate,
+        ctx: &CrlContext<'_>,
+    ) -> Result<(), String> {
+        crl::check_delta_fits(base, delta)?;
+        if !delta.unsupported.is_empty() {
+            return Err(format!(
+                "it cannot be used: {}",
+                delta.unsupported.join("; ")
+            ));
+        }
+        self.signature_once(delta, signer)
+            .map_err(|e| format!("not signed by the key that signed the base CRL: {e}"))?;
+        match delta.freshness(ctx.at) {
+            crl::Freshness::Stale { since } => {
+                Err(format!("delta CRL stale: nextUpdate {} passed", ts(since)))
+            }
+            crl::Freshness::NotYetValid => Err(format!(
+                "delta CRL not yet valid: thisUpdate {}",
+                ts(delta.this_update)
+            )),
+            _ => Ok(()),
+        }
     }
 
     /// Put a CRL in the per-run cache as if `url` had served it (tests).
@@ -663,9 +1010,9 @@ impl Revocation {
     }
 
     /// The CRL at `url`: from this run's memory, else from the disk cache
-    /// while it verifies with `issuer` and is fresh at `at`, else fetched
-    /// (and cached when it parses). `--offline` stops before the network:
-    /// a cached copy is still used.
+    /// while someone who may sign it did ([`Revocation::crl_signer`]) and
+    /// it is fresh at `ctx.at`, else fetched (and cached when it parses).
+    /// `--offline` stops before the network: a cached copy is still used.
     fn fetch(
         &self,
         url: &str,
@@ -689,7 +1036,7 @@ impl Revocation {
                     .parse_crl(&entry.body, url)
                     .map_err(|e| e.to_string())
                     .and_then(|mut c| {
-                        self.trust_crl(&c, ctx)?;
+                        self.crl_signer(&c, ctx)?;
                         self.verify_and_release(&mut c, ctx);
                         Ok(c)
                     })
@@ -824,68 +1171,110 @@ impl Revocation {
         fetched
     }
 
-    /// Whether `crl` may answer for `ctx.cert`: signed by its CA (a direct
-    /// CRL), or an indirect CRL from a cRLIssuer the certificate's
-    /// distribution points name, signed by a certificate of that issuer
-    /// which the CA certified (see [`crl::Crl::verify_indirect`]).
-    fn trust_crl(&self, crl: &crl::Crl, ctx: &CrlContext<'_>) -> Result<(), String> {
-        if crl.issuer_raw == ctx.issuer.subject.raw || !crl.is_indirect() {
-            return self.verify_once(crl, ctx.issuer);
+    /// The certificates that may have signed `crl` (their subject is its
+    /// issuer), the ones its authority key identifier names first, then
+    /// the certificate's issuer, then by fingerprint (a stable order).
+    fn candidates<'c>(&self, crl: &crl::Crl, ctx: &CrlContext<'c>) -> Vec<&'c Certificate> {
+        let mut found: Vec<&Certificate> = Vec::new();
+        for c in ctx
+            .signers
+            .known
+            .iter()
+            .copied()
+            .chain(std::iter::once(ctx.issuer))
+        {
+            if same_name(&c.subject.raw, &crl.issuer_raw)
+                && !found.iter().any(|f| f.sha256 == c.sha256)
+            {
+                found.push(c);
+            }
         }
-        if !ctx.cert.crl_issuers.contains(&crl.issuer_raw) {
+        let named = |c: &Certificate| {
+            crl.authority_key_id.is_some() && c.subject_key_id == crl.authority_key_id
+        };
+        found.sort_by(|a, b| {
+            named(b)
+                .cmp(&named(a))
+                .then_with(|| (b.sha256 == ctx.issuer.sha256).cmp(&(a.sha256 == ctx.issuer.sha256)))
+                .then_with(|| a.sha256.cmp(&b.sha256))
+        });
+        found
+    }
+
+    /// Who signed `crl`, if someone who may (RFC 5280 §6.3.3 (f), (g)): a
+    /// certificate of the CRL issuer's name with cRLSign (§4.2.1.3) whose
+    /// key verifies the CRL and whose path validates to the trust anchor
+    /// of the certificate's ([`Signers::validate`]). `Err` says why none.
+    fn crl_signer<'c>(
+        &self,
+        crl: &crl::Crl,
+        ctx: &CrlContext<'c>,
+    ) -> Result<&'c Certificate, String> {
+        if !crl.unsupported.is_empty() {
             return Err(format!(
-                "indirect CRL from \"{}\", which the certificate's distribution points do not name as its cRLIssuer",
+                "CRL cannot be used: {}",
+                crl.unsupported.join("; ")
+            ));
+        }
+        let candidates = self.candidates(crl, ctx);
+        if candidates.is_empty() {
+            return Err(format!(
+                "signed by \"{}\": no certificate of that CRL issuer among the inputs, --untrusted or --trust",
                 crl.issuer_text
             ));
         }
-        let mut outcome = Err(format!(
-            "indirect CRL signed by \"{}\": no certificate of that CRL issuer among the inputs, --untrusted or --trust",
-            crl.issuer_text
-        ));
-        for signer in ctx
-            .signers
-            .iter()
-            .filter(|s| s.subject.raw == crl.issuer_raw)
-        {
-            let key = (
-                crl.source.clone(),
-                crl.this_update.timestamp(),
-                format!("{}+{}", signer.sha256, ctx.issuer.sha256),
-            );
-            let memo = self.verified.lock().ok().and_then(|m| m.get(&key).cloned());
-            let result = memo.unwrap_or_else(|| {
-                let r = crl.verify_indirect(signer, ctx.issuer, ctx.at);
-                if let Ok(mut m) = self.verified.lock() {
-                    m.insert(key, r.clone());
-                }
-                r
-            });
-            if result.is_ok() {
-                return result;
+        let several = candidates.len() > 1;
+        let mut why = Vec::new();
+        for c in candidates {
+            let who = if several {
+                format!(
+                    "\"{}\" (SHA-256 {})",
+                    c.subject.text,
+                    c.sha256.get(..16).unwrap_or(&c.sha256)
+                )
+            } else {
+                format!("\"{}\"", c.subject.text)
+            };
+            if !may_sign_crls(c) {
+                let usages = c
+                    .key_usage
+                    .map(|k| k.names().join(", "))
+                    .unwrap_or_default();
+                why.push(format!(
+                    "{who} has Key Usage [{usages}] without cRLSign, so it may not sign CRLs"
+                ));
+                continue;
             }
-            outcome = result;
+            if let Err(e) = self.signature_once(crl, c) {
+                why.push(e);
+                continue;
+            }
+            if let Err(e) = (ctx.signers.validate)(c) {
+                why.push(format!("signed with the key of {who}, but {e}"));
+                continue;
+            }
+            return Ok(c);
         }
-        outcome
+        Err(why.join("; "))
     }
 
-    /// The CRL's issuer checks (name, cRLSign, nothing unsupported) every
-    /// time, and its signature once per run and key: the result is kept by
-    /// (source, thisUpdate, the issuer's public key), so a re-issued CA
-    /// certificate with the same key needs no second check, and the CRL's
-    /// bytes can be released after the first.
-    fn verify_once(&self, crl: &crl::Crl, issuer: &Certificate) -> Result<(), String> {
-        crl.check_issuer(issuer)?;
+    /// The signature of `crl` checked with `signer`'s key once per run:
+    /// the result is kept by (source, thisUpdate, CRL number, key), so a
+    /// re-issued certificate with the same key needs no second check, and
+    /// the CRL's bytes can be released after the first.
+    fn signature_once(&self, crl: &crl::Crl, signer: &Certificate) -> Result<(), String> {
         let key = (
             crl.source.clone(),
             crl.this_update.timestamp(),
-            issuer.spki_sha256.clone(),
+            crl.crl_number.clone(),
+            signer.spki_sha256.clone(),
         );
         if let Ok(done) = self.verified.lock() {
             if let Some(result) = done.get(&key) {
                 return result.clone();
             }
         }
-        let result = crl.verify_signature(issuer);
+        let result = crl.verify_signature(signer);
         if let Ok(mut done) = self.verified.lock() {
             done.insert(key, result.clone());
         }
@@ -896,5 +1285,376 @@ impl Revocation {
         if let Ok(mut memory) = self.fetched.lock() {
             memory.insert(url.to_string(), result);
         }
+    }
+}
+
+/// Key Usage, if present, has cRLSign (RFC 5280 §4.2.1.3, §6.3.3 (f)).
+fn may_sign_crls(cert: &Certificate) -> bool {
+    cert.key_usage
+        .is_none_or(|ku| ku.has(crate::model::KeyUsageBit::CrlSign))
+}
+
+/// A validator for tests, as the audit's stands in for the path validator:
+/// the signer is `ca`, or is valid at `at` and `ca`'s key signed it.
+#[cfg(test)]
+fn certified_by(
+    ca: &Certificate,
+    at: DateTime<Utc>,
+) -> impl Fn(&Certificate) -> Result<(), String> + '_ {
+    use x509_parser::prelude::FromDer;
+    move |signer: &Certificate| {
+        if signer.sha256 == ca.sha256 {
+            return Ok(());
+        }
+        if at < signer.not_before || at > signer.not_after {
+            return Err(format!("it is not valid at {}", ts(at)));
+        }
+        let parse = |der| x509_parser::certificate::X509Certificate::from_der(der).ok();
+        match (parse(&signer.der), parse(&ca.der)) {
+            (Some((_, s)), Some((_, c)))
+                if s.verify_signature(Some(&c.tbs_certificate.subject_pki))
+                    .is_ok() =>
+            {
+                Ok(())
+            }
+            _ => Err(format!("it was not issued by \"{}\"", ca.subject.text)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    //! `Revocation` with `--crl` files (offline): the parts of RFC 5280
+    //! §6.3.3 that take more than one CRL or more than one certificate.
+    use super::*;
+    use crate::testkit::{
+        build_crl, distribution_points, reason_bits, CertSpec, CrlEntry, CrlSpec, DpSpec, Idp,
+        Issued,
+    };
+    use rcgen::KeyUsagePurpose;
+
+    fn model(issued: &Issued) -> Certificate {
+        Certificate::from_der(&issued.der()).expect("model certificate")
+    }
+
+    fn at() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-02-10T00:00:00Z")
+            .expect("date")
+            .with_timezone(&Utc)
+    }
+
+    fn crl(signer: &Issued, spec: &CrlSpec, name: &str) -> Arc<crl::Crl> {
+        Arc::new(crl::Crl::from_der(&build_crl(signer, spec), name).expect("parses"))
+    }
+
+    fn offline(crls: Vec<Arc<crl::Crl>>) -> Revocation {
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        rev.offline = true;
+        rev.crls = crls;
+        rev
+    }
+
+    /// `rev.check_with_signers` with `known` and the test validator.
+    fn check(
+        rev: &Revocation,
+        cert: &Certificate,
+        ca: &Certificate,
+        known: &[&Certificate],
+    ) -> Check {
+        let validate = certified_by(ca, at());
+        let signers = Signers {
+            known,
+            validate: &validate,
+        };
+        rev.check_with_signers(cert, ca, at(), &signers, true)
+    }
+
+    fn unknown_reason(check: &Check) -> &str {
+        match &check.status {
+            Status::Unknown { reason } => reason,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    /// §6.3.3 (d), (e), (k): partitions are collected until every reason
+    /// is covered; one that adds nothing is not used; a distribution point
+    /// with reasons limits what even a complete CRL covers for it.
+    #[test]
+    fn partitions_collect_reasons_until_every_reason_is_covered() {
+        use reason_bits::*;
+        let ca = Issued::root("Partition Unit CA");
+        let (ca_model, leaf) = (model(&ca), model(&ca.issue(CertSpec::leaf("p"))));
+        let part = |reasons: u16, name: &str| {
+            let spec = CrlSpec::new(1).idp(Idp {
+                only_some_reasons: Some(reasons),
+                ..Idp::default()
+            });
+            crl(&ca, &spec, name)
+        };
+        let a = part(KEY_COMPROMISE | CA_COMPROMISE, "a.crl");
+        let again = part(KEY_COMPROMISE, "again.crl");
+        let b = part(
+            crl::ALL_REASONS & !(KEY_COMPROMISE | CA_COMPROMISE),
+            "b.crl",
+        );
+        let only_a = check(&offline(vec![a.clone()]), &leaf, &ca_model, &[]);
+        assert!(
+            unknown_reason(&only_a)
+                .starts_with("the CRLs found cover only the reasons [keyCompromise, cACompromise]"),
+            "{only_a:?}"
+        );
+        let all = check(&offline(vec![a, again, b]), &leaf, &ca_model, &[]);
+        assert_eq!(
+            all.status,
+            Status::Good {
+                source: "a.crl, b.crl".into(),
+                this_update: "2026-02-01T00:00:00Z".into()
+            }
+        );
+        assert!(all
+            .attempts
+            .iter()
+            .any(|x| x.source == "again.crl" && x.outcome.contains("already covered")));
+        // a DP for keyCompromise only: a complete CRL covers that reason
+        let dp = distribution_points(&[DpSpec {
+            uris: vec!["http://x/key.crl".into()],
+            reasons: Some(KEY_COMPROMISE),
+            ..DpSpec::default()
+        }]);
+        let narrow =
+            model(&ca.issue(CertSpec::leaf("n").raw_extension(&[2, 5, 29, 31], false, dp)));
+        let complete = crl(&ca, &CrlSpec::new(2), "complete.crl");
+        let r = check(&offline(vec![complete]), &narrow, &ca_model, &[]);
+        assert!(
+            unknown_reason(&r).starts_with("the CRLs found cover only the reasons [keyCompromise]"),
+            "{r:?}"
+        );
+    }
+
+    /// §5.2.4, §6.3.3 (c): of the deltas given, the newest that fits the
+    /// base is applied; one signed by another key of the same name, or
+    /// stale, is not, and the attempts say why.
+    #[test]
+    fn the_newest_fitting_delta_is_applied() {
+        let ca = Issued::root("Delta Unit CA");
+        let (ca_model, leaf) = (
+            model(&ca),
+            model(&ca.issue(CertSpec::leaf("d").serial(&[0x33]))),
+        );
+        let base = crl(&ca, &CrlSpec::new(10), "base.crl");
+        let older = crl(
+            &ca,
+            &CrlSpec::new(11)
+                .delta_of(10)
+                .entry(CrlEntry::new(&[0x33]).reason(6)),
+            "d11.crl",
+        );
+        let newer = crl(
+            &ca,
+            &CrlSpec::new(12)
+                .delta_of(10)
+                .entry(CrlEntry::new(&[0x33]).reason(1)),
+            "d12.crl",
+        );
+        let rekeyed = Issued::root("Delta Unit CA");
+        let mut forged_spec = CrlSpec::new(13).delta_of(10);
+        forged_spec.aki = false;
+        let forged = crl(&rekeyed, &forged_spec, "forged.crl");
+        let stale = crl(
+            &ca,
+            &CrlSpec::new(14)
+                .delta_of(10)
+                .valid("260101000000Z", Some("260102000000Z")),
+            "stale.crl",
+        );
+        let r = check(
+            &offline(vec![base, older, newer, forged, stale]),
+            &leaf,
+            &ca_model,
+            &[],
+        );
+        match &r.status {
+            Status::Revoked { source, reason, .. } => {
+                assert_eq!(source, "base.crl + delta d12.crl");
+                assert_eq!(reason.as_deref(), Some("keyCompromise"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let said = |source: &str, what: &str| {
+            r.attempts
+                .iter()
+                .any(|a| a.source == source && a.outcome.contains(what))
+        };
+        assert!(
+            said(
+                "forged.crl",
+                "not signed by the key that signed the base CRL"
+            ),
+            "{r:?}"
+        );
+        assert!(said("stale.crl", "stale"), "{r:?}");
+    }
+
+    /// A delta CRL alone is not a CRL: unknown, and it says so.
+    #[test]
+    fn a_delta_without_its_base_does_not_answer() {
+        let ca = Issued::root("Lone Delta CA");
+        let (ca_model, leaf) = (model(&ca), model(&ca.issue(CertSpec::leaf("l"))));
+        let delta = crl(&ca, &CrlSpec::new(5).delta_of(4), "lone.crl");
+        let r = check(&offline(vec![delta]), &leaf, &ca_model, &[]);
+        assert!(
+            unknown_reason(&r).contains("lone.crl: a delta CRL (of base CRL number 04)"),
+            "{r:?}"
+        );
+    }
+
+    /// §6.3.3 (f), (g): the signer is any known certificate of the CRL
+    /// issuer's name with cRLSign whose key verifies the CRL and whose
+    /// path the caller accepts; the one the CRL's authority key identifier
+    /// names is tried first.
+    #[test]
+    fn crl_signers_by_name_key_usage_key_and_path() {
+        let ca = Issued::root("Signer Unit CA");
+        let signer = ca.issue(CertSpec::ca("Signer Unit CA").ku(&[KeyUsagePurpose::CrlSign]));
+        let no_crl_sign = ca.issue_for(
+            CertSpec::ca("Signer Unit CA").ku(&[KeyUsagePurpose::DigitalSignature]),
+            &signer.key,
+        );
+        let stranger = Issued::root("Somebody Else");
+        let foreign = stranger.issue_for(CertSpec::ca("Signer Unit CA"), &signer.key);
+        let (ca_model, signer_model) = (model(&ca), model(&signer));
+        let (no_crl_sign, foreign) = (model(&no_crl_sign), model(&foreign));
+        let leaf = model(&ca.issue(CertSpec::leaf("s").serial(&[0x44])));
+        let list = crl(
+            &signer,
+            &CrlSpec::new(1).entry(CrlEntry::new(&[0x44]).reason(1)),
+            "signed.crl",
+        );
+        let rev = offline(vec![list.clone()]);
+        let ctx = CrlContext {
+            cert: &leaf,
+            issuer: &ca_model,
+            signers: Signers {
+                known: &[&ca_model, &no_crl_sign, &foreign, &signer_model],
+                validate: &certified_by(&ca_model, at()),
+            },
+            at: at(),
+            network: false,
+        };
+        // the AKI names the signing key: its three certificates first
+        let order: Vec<&str> = rev
+            .candidates(&list, &ctx)
+            .iter()
+            .map(|c| c.sha256.as_str())
+            .collect();
+        assert_eq!(order.len(), 4);
+        assert_eq!(order[3], ca_model.sha256);
+        let chosen = rev.crl_signer(&list, &ctx).expect("a signer");
+        assert_eq!(chosen.sha256, signer_model.sha256);
+        // without the good one: each other candidate says why not
+        let ctx = CrlContext {
+            signers: Signers {
+                known: &[&ca_model, &no_crl_sign, &foreign],
+                ..ctx.signers
+            },
+            ..ctx
+        };
+        let why = rev.crl_signer(&list, &ctx).expect_err("none may");
+        assert!(why.contains("without cRLSign"), "{why}");
+        assert!(why.contains("was not issued by"), "{why}");
+        assert!(why.contains("does not verify"), "{why}");
+        // through `check`: revoked with the signing certificate known
+        let r = check(&rev, &leaf, &ca_model, &[&signer_model]);
+        assert!(matches!(r.status, Status::Revoked { .. }), "{r:?}");
+        assert!(r.attempts[0].outcome.contains("signed by"), "{r:?}");
+    }
+
+    /// A fetched CRL's bytes are released once it verified, after its
+    /// signature was checked with every known key of its issuer's name:
+    /// any of them answers later from the memo; a key not known then
+    /// cannot be checked any more, and says so.
+    #[test]
+    fn released_crls_answer_for_every_key_known_when_fetched() {
+        let ca = Issued::root("Release Unit CA");
+        let signer = ca.issue(CertSpec::ca("Release Unit CA").ku(&[KeyUsagePurpose::CrlSign]));
+        let reissued = ca.issue_for(CertSpec::ca("Release Unit CA"), &signer.key);
+        let late = Issued::root("Release Unit CA");
+        let (ca_model, signer_model) = (model(&ca), model(&signer));
+        let (reissued, late) = (model(&reissued), model(&late));
+        let leaf = model(&ca.issue(CertSpec::leaf("r")));
+        let mut fetched = crl::Crl::from_der(
+            &build_crl(&signer, &CrlSpec::new(1)),
+            "http://x/release.crl",
+        )
+        .expect("parses");
+        let rev = offline(Vec::new());
+        let validate = certified_by(&ca_model, at());
+        let ctx = CrlContext {
+            cert: &leaf,
+            issuer: &ca_model,
+            signers: Signers {
+                known: &[&ca_model, &signer_model],
+                validate: &validate,
+            },
+            at: at(),
+            network: false,
+        };
+        rev.verify_and_release(&mut fetched, &ctx);
+        assert!(!fetched.has_der());
+        assert_eq!(
+            rev.crl_signer(&fetched, &ctx).map(|c| c.sha256.as_str()),
+            Ok(signer_model.sha256.as_str())
+        );
+        // another certificate of the same key: the memo answers
+        let ctx2 = CrlContext {
+            signers: Signers {
+                known: &[&reissued],
+                validate: &validate,
+            },
+            ..ctx
+        };
+        assert_eq!(
+            rev.crl_signer(&fetched, &ctx2).map(|c| c.sha256.as_str()),
+            Ok(reissued.sha256.as_str())
+        );
+        // a key first seen now: the bytes are gone
+        let ctx3 = CrlContext {
+            signers: Signers {
+                known: &[&late],
+                validate: &validate,
+            },
+            ..ctx
+        };
+        let why = rev.crl_signer(&fetched, &ctx3).expect_err("released");
+        assert!(why.contains("no longer in memory"), "{why}");
+    }
+
+    /// §6.3: when the certificate's distribution points give no answer, a
+    /// `--crl` file of its issuer answers for the implied distribution
+    /// point (the issuer's name), after the attempt that found it out of
+    /// scope for the certificate's own.
+    #[test]
+    fn implied_distribution_point_once_the_certificates_gave_no_answer() {
+        let ca = Issued::root("Implied Unit CA");
+        let ca_model = model(&ca);
+        let dp = distribution_points(&[DpSpec {
+            uris: vec!["http://x/ca1.crl".into()],
+            ..DpSpec::default()
+        }]);
+        let leaf = model(&ca.issue(CertSpec::leaf("i").raw_extension(&[2, 5, 29, 31], false, dp)));
+        let by_name = crl(
+            &ca,
+            &CrlSpec::new(1).idp(Idp {
+                dir_names: vec![ca_model.subject.raw.clone()],
+                ..Idp::default()
+            }),
+            "by-name.crl",
+        );
+        let r = check(&offline(vec![by_name]), &leaf, &ca_model, &[]);
+        assert!(matches!(r.status, Status::Good { .. }), "{r:?}");
+        let outcomes: Vec<&str> = r.attempts.iter().map(|a| a.outcome.as_str()).collect();
+        assert!(outcomes[0].starts_with("out of scope"), "{outcomes:?}");
+        assert!(outcomes[1].contains("--offline"), "{outcomes:?}");
+        assert!(outcomes[2].starts_with("not listed"), "{outcomes:?}");
     }
 }

@@ -7,9 +7,11 @@
 //!   they arrived (a re-encoding could differ and either hide tampering or
 //!   reject a genuine answer), verifies with the issuer's key, or with a
 //!   delegated responder certificate included in the response that the issuer
-//!   signed, that carries EKU id-kp-OCSPSigning and that is valid at the audit
-//!   time;
-//! - a `SingleResponse` carries the CertID of the certificate asked about;
+//!   signed with the key that issued the certificate (not another key of the
+//!   same CA after a rollover), that carries EKU id-kp-OCSPSigning and that is
+//!   valid at the audit time;
+//! - a `SingleResponse` carries the CertID of the certificate asked about
+//!   (its serial compared as the signed integer it is);
 //! - the nonce sent is echoed (a missing echo is reported, a different one is
 //!   an error);
 //! - `thisUpdate` is not in the future and `nextUpdate` has not passed, with
@@ -25,6 +27,7 @@ use der::{Decode, Reader, SliceReader, Tag, TagNumber};
 use x509_ocsp::{OcspResponse, OcspResponseStatus, ResponseData};
 use x509_parser::prelude::FromDer;
 
+use super::same_name;
 use crate::model::Certificate;
 
 /// The most bytes read from one OCSP response (they are a few KiB at most).
@@ -105,7 +108,8 @@ pub struct CertId {
     /// SHA-1 of the issuer's subjectPublicKey BIT STRING contents (without
     /// the unused-bits octet).
     pub issuer_key_hash: Vec<u8>,
-    /// The DER content octets of the certificate's serial INTEGER.
+    /// The DER content octets of the certificate's serial INTEGER, exactly
+    /// as the certificate carries them.
     pub serial: Vec<u8>,
 }
 
@@ -214,7 +218,7 @@ pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, OcspE
             "an OCSP request needs full certificates, not printed fields".into(),
         ));
     }
-    if cert.issuer.raw != issuer.subject.raw {
+    if !same_name(&cert.issuer.raw, &issuer.subject.raw) {
         return Err(OcspError::WrongIssuer(format!(
             "certificate issuer is \"{}\" but the issuer given is \"{}\"",
             cert.issuer.text, issuer.subject.text
@@ -225,8 +229,27 @@ pub fn cert_id(cert: &Certificate, issuer: &Certificate) -> Result<CertId, OcspE
             "certificate has an empty serial".into(),
         ));
     }
+    // The CertID names the key that issued the certificate (RFC 6960
+    // §4.1.1): after a key rollover the CA's other key, under the same
+    // name, is another issuer. An algorithm that cannot be checked here is
+    // not taken for a mismatch.
+    let (_, parsed) = x509_parser::parse_x509_certificate(&cert.der)
+        .map_err(|e| OcspError::Malformed(format!("certificate: {e}")))?;
+    let (_, issuer_parsed) = x509_parser::parse_x509_certificate(&issuer.der)
+        .map_err(|e| OcspError::Malformed(format!("issuer certificate: {e}")))?;
+    if let Err(x509_parser::error::X509Error::SignatureVerificationError) =
+        parsed.verify_signature(Some(issuer_parsed.public_key()))
+    {
+        return Err(OcspError::WrongIssuer(format!(
+            "the key of the issuer given (\"{}\", SHA-256 of its key {}) did not sign the certificate (another key of that CA?)",
+            issuer.subject.text,
+            issuer.spki_sha256.get(..16).unwrap_or(&issuer.spki_sha256)
+        )));
+    }
+    // RFC 6960 §4.1.1: the hash of the issuer name as the certificate
+    // being checked carries it (its issuer field).
     Ok(CertId {
-        issuer_name_hash: sha1(&issuer.subject.raw),
+        issuer_name_hash: sha1(&cert.issuer.raw),
         issuer_key_hash: sha1(&public_key_bits(issuer)?),
         serial: cert.serial_raw.clone(),
     })
@@ -397,7 +420,7 @@ pub fn verify_response(
     // Who signed, and does the signature verify over the raw tbs bytes?
     let issuer_key = public_key_bits(issuer)?;
     let issuer_named = match &responder_id {
-        RawResponderId::ByName(name) => *name == issuer.subject.raw.as_slice(),
+        RawResponderId::ByName(name) => same_name(name, &issuer.subject.raw),
         RawResponderId::ByKey(hash) => *hash == sha1(&issuer_key).as_slice(),
     };
     let responder = if issuer_named {
@@ -599,7 +622,7 @@ fn find_signer(basic: &RawBasic<'_>, id: &RawResponderId<'_>) -> Result<Certific
         let cert = Certificate::from_der(der)
             .map_err(|e| OcspError::Malformed(format!("included certificate: {}", e.0)))?;
         let matches = match id {
-            RawResponderId::ByName(name) => *name == cert.subject.raw.as_slice(),
+            RawResponderId::ByName(name) => same_name(name, &cert.subject.raw),
             RawResponderId::ByKey(hash) => *hash == sha1(&public_key_bits(&cert)?).as_slice(),
         };
         if matches {
@@ -646,7 +669,9 @@ fn check_signature(signer_der: &[u8], basic: &RawBasic<'_>) -> Result<(), OcspEr
 }
 
 /// RFC 6960 §4.2.2.2: a delegated responder must be issued directly by the
-/// CA that issued the certificate, carry id-kp-OCSPSigning, and (our policy)
+/// CA that issued the certificate, with the key that issued it (after a key
+/// rollover, a responder certified by the CA's other key is not authorised
+/// for certificates of this one), carry id-kp-OCSPSigning, and (our policy)
 /// be valid at the audit time.
 fn authorize_delegate(
     signer: &Certificate,
@@ -654,7 +679,7 @@ fn authorize_delegate(
     at: DateTime<Utc>,
 ) -> Result<Responder, OcspError> {
     let who = &signer.subject.text;
-    if signer.issuer.raw != issuer.subject.raw {
+    if !same_name(&signer.issuer.raw, &issuer.subject.raw) {
         return Err(OcspError::UnauthorizedResponder(format!(
             "responder \"{who}\" was issued by \"{}\", not by the certificate's issuer \"{}\"",
             signer.issuer.text, issuer.subject.text
@@ -668,10 +693,30 @@ fn authorize_delegate(
         .verify_signature(Some(issuer_parsed.public_key()))
         .is_err()
     {
-        return Err(OcspError::UnauthorizedResponder(format!(
-            "responder \"{who}\" names the issuer but its signature does not verify with the \
-             issuer's key"
-        )));
+        let other_key = match (&signer.authority_key_id, &issuer.subject_key_id) {
+            (Some(aki), Some(ski)) => aki.key_id.as_ref().is_some_and(|k| k != ski),
+            _ => false,
+        };
+        return Err(OcspError::UnauthorizedResponder(if other_key {
+            format!(
+                "responder \"{who}\" was certified by another key of \"{}\" (authority key id \
+                 {}, the key that issued the certificate is {}): after a CA key rollover only \
+                 the key that issued the certificate may authorise its responders (RFC 6960 \
+                 §4.2.2.2)",
+                issuer.subject.text,
+                signer
+                    .authority_key_id
+                    .as_ref()
+                    .and_then(|a| a.key_id.as_deref())
+                    .unwrap_or("?"),
+                issuer.subject_key_id.as_deref().unwrap_or("?")
+            )
+        } else {
+            format!(
+                "responder \"{who}\" names the issuer but its signature does not verify with \
+                 the key that issued the certificate"
+            )
+        }));
     }
     let has_eku = signer
         .extended_key_usage
@@ -722,15 +767,15 @@ fn check_nonce(data: &ResponseData, sent: Option<&[u8]>) -> Result<Option<bool>,
     }
 }
 
+/// The CertID answered is the one asked: SHA-1, the same hashes, and the
+/// same serial as a signed integer (RFC 5280 §4.1.2.2; a responder may
+/// re-encode it minimally, never change its sign).
 fn cert_id_matches(got: &x509_ocsp::CertId, want: &CertId) -> bool {
-    fn magnitude(bytes: &[u8]) -> &[u8] {
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        bytes.get(skip..).unwrap_or_default()
-    }
+    use super::crl::serial_key;
     got.hash_algorithm.oid.to_string() == OID_SHA1
         && got.issuer_name_hash.as_bytes() == want.issuer_name_hash.as_slice()
         && got.issuer_key_hash.as_bytes() == want.issuer_key_hash.as_slice()
-        && magnitude(got.serial_number.as_bytes()) == magnitude(&want.serial)
+        && serial_key(got.serial_number.as_bytes()) == serial_key(&want.serial)
 }
 
 #[cfg(test)]
@@ -926,6 +971,15 @@ mod tests {
         let other = Issued::root("Other CA");
         let err = build_request(&model(&pki.leaf), &model(&other), false).unwrap_err();
         assert!(matches!(err, OcspError::WrongIssuer(_)), "{err}");
+        // RFC 6960 §4.1.1: the same CA name with its other key (rollover)
+        // is not the issuer either
+        let new_key = Issued::root("OCSP Test CA");
+        let new_with_old = pki.ca.issue_for(CertSpec::ca("OCSP Test CA"), &new_key.key);
+        let err = build_request(&model(&pki.leaf), &model(&new_with_old), false).unwrap_err();
+        assert!(
+            matches!(&err, OcspError::WrongIssuer(m) if m.contains("did not sign")),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1101,6 +1155,68 @@ mod tests {
             check(&pki, &request, &encode(&s)).unwrap_err(),
             OcspError::NoMatchingResponse
         );
+    }
+
+    /// RFC 5280 §4.1.2.2: the CertID serial is the certificate's, as a
+    /// signed integer. The leaf's serial is 00 9A 01 (+0x9A01): an answer
+    /// for 9A 01 (a negative number) is about another certificate. (One
+    /// that pads the serial is not DER, and x509-ocsp refuses it.)
+    #[test]
+    fn cert_id_serials_compare_as_signed_integers() {
+        let pki = pki();
+        let request = build_request(&model(&pki.leaf), &model(&pki.ca), false).unwrap();
+        assert_eq!(request.cert_id.serial, vec![0x00, 0x9a, 0x01]);
+        let with_serial = |serial: &[u8]| CertId {
+            serial: serial.to_vec(),
+            ..request.cert_id.clone()
+        };
+        let negative = spec(&pki.ca, &with_serial(&[0x9a, 0x01]));
+        assert_eq!(
+            check(&pki, &request, &encode(&negative)).unwrap_err(),
+            OcspError::NoMatchingResponse
+        );
+        let padded = spec(&pki.ca, &with_serial(&[0x00, 0x00, 0x9a, 0x01]));
+        assert!(matches!(
+            check(&pki, &request, &encode(&padded)),
+            Err(OcspError::Malformed(_))
+        ));
+        let exact = spec(&pki.ca, &with_serial(&[0x00, 0x9a, 0x01]));
+        assert_eq!(
+            check(&pki, &request, &encode(&exact)).unwrap().status,
+            CertStatus::Good
+        );
+    }
+
+    /// RFC 6960 §4.2.2.2 after a CA key rollover: a responder with
+    /// id-kp-OCSPSigning certified by the CA's new key is not authorised
+    /// for a certificate its old key issued (nor the other way round), and
+    /// the error says so.
+    #[test]
+    fn responder_certified_by_the_cas_other_key_is_not_authorised() {
+        let pki = pki();
+        let request = build_request(&model(&pki.leaf), &model(&pki.ca), false).unwrap();
+        // The CA's new key, certified by its old one (new-with-old).
+        let new_key = Issued::root("OCSP Test CA");
+        let new_with_old = pki.ca.issue_for(CertSpec::ca("OCSP Test CA"), &new_key.key);
+        let responder = new_with_old.issue(
+            CertSpec::leaf("Rolled-over Responder").eku(&[ExtendedKeyUsagePurpose::OcspSigning]),
+        );
+        let mut s = spec(&responder, &request.cert_id);
+        s.certs = vec![responder.der()];
+        let err = check(&pki, &request, &encode(&s)).unwrap_err();
+        assert!(
+            matches!(&err, OcspError::UnauthorizedResponder(m)
+                if m.contains("another key") && m.contains("rollover")),
+            "{err}"
+        );
+        // the same responder for a certificate of the new key is fine
+        let new_leaf = new_with_old.issue(CertSpec::leaf("new.example.com"));
+        let (new_leaf, new_ca) = (model(&new_leaf), model(&new_with_old));
+        let request = build_request(&new_leaf, &new_ca, false).unwrap();
+        let mut s = spec(&responder, &request.cert_id);
+        s.certs = vec![responder.der()];
+        let answer = verify_response(&encode(&s), &request, &new_leaf, &new_ca, at()).unwrap();
+        assert_eq!(answer.status, CertStatus::Good);
     }
 
     #[test]
