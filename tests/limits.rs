@@ -278,29 +278,37 @@ fn chain_of(n: usize) -> Value {
 
 #[test]
 fn chain_depth_over_the_bound_is_a_finding() {
-    // rustls-webpki allows 6 intermediates below the anchor
-    let ok = chain_of(5);
+    use pkiaudit::audit::path::MAX_INTERMEDIATES;
+    let ok = chain_of(MAX_INTERMEDIATES);
     assert!(
         !finding_ids(&ok)
             .iter()
             .any(|id| id.starts_with("chain.invalid")),
         "{ok}"
     );
-    let deep = chain_of(7);
+    let deep = chain_of(MAX_INTERMEDIATES + 1);
     let said = messages(&deep, "chain.invalid");
-    assert!(said.contains("path building gave up"), "{deep}");
+    assert!(
+        said.contains(&format!(
+            "no path within {MAX_INTERMEDIATES} intermediate certificates"
+        )),
+        "{deep}"
+    );
 }
 
 #[test]
 fn path_building_attempts_are_bounded() {
-    // 120 CAs with the same name and different keys, all under the root;
-    // only the last one issued the leaf. rustls-webpki gives up after
-    // 100 signature checks, and says so.
+    use pkiaudit::audit::path::MAX_SIGNATURES;
+    // More CAs with the leaf's issuer name than the signature budget, all
+    // under the root, none with the leaf's key: every one is a candidate
+    // (the authority key identifier is only a hint), so the search stops
+    // at the budget and says so.
     let root = Issued::root("Attempts Root");
-    let cas: Vec<Issued> = (0..120)
+    let cas: Vec<Issued> = (0..MAX_SIGNATURES + 20)
         .map(|_| root.issue(CertSpec::ca("Same Name CA")))
         .collect();
-    let leaf = cas.last().unwrap().issue(CertSpec::leaf("vpn.example.com"));
+    let issuer = root.issue(CertSpec::ca("Same Name CA"));
+    let leaf = issuer.issue(CertSpec::leaf("vpn.example.com"));
     let dir = tempfile::tempdir().unwrap();
     let root_pem = write(dir.path(), "root.pem", root.pem());
     let pool: String = cas.iter().map(|c| c.pem()).collect();
@@ -312,6 +320,16 @@ fn path_building_attempts_are_bounded() {
     assert_eq!(certs.len(), 1, "only the leaf is audited");
     let said = messages(&certs[0], "chain.invalid");
     assert!(said.contains("path building gave up"), "{}", certs[0]);
+
+    // With the right CA among the namesakes, its key identifier puts it
+    // first: the path validates within the budget.
+    let mut with_issuer: String = cas.iter().map(|c| c.pem()).collect();
+    with_issuer.push_str(&issuer.pem());
+    let pool_pem = write(dir.path(), "pool2.pem", with_issuer);
+    let report =
+        check_without_revocation(&["--trust", &root_pem, "--untrusted", &pool_pem, &leaf_pem]);
+    let leaf = &report["certificates"][0];
+    assert_eq!(leaf["chain"]["status"], "verified", "{leaf}");
 }
 
 #[test]

@@ -842,11 +842,15 @@ fn path_revocation(
     if rev.mode == revocation::Mode::Off {
         return Vec::new();
     }
-    // URLs are followed only from certificates whose signatures verified up
-    // to a trust anchor (or when no anchor was given at all): a certificate
-    // a stranger sent, on a path that does not verify, does not get to make
-    // pkiaudit fetch what it names. `--crl` files and the cache still answer.
-    let network = chain.webpki_verified || chain.status == chain::Status::NotVerified;
+    // URLs are followed only from certificates whose path validated to a
+    // trust anchor (or when no anchor was given at all): a certificate a
+    // stranger sent, on a path that does not validate, does not get to
+    // make pkiaudit fetch what it names. `--crl` files and the cache still
+    // answer.
+    let network = matches!(
+        chain.status,
+        chain::Status::Verified | chain::Status::VerifiedLegacy | chain::Status::NotVerified
+    );
     // Who may sign a CRL (RFC 5280 §6.3.3 (f)): any certificate of the run
     // whose subject is the CRL's issuer; the revocation code filters them.
     let known: Vec<&Certificate> = by_sha256.values().copied().collect();
@@ -855,6 +859,22 @@ fn path_revocation(
         .iter()
         .map(|hop| by_sha256.get(hop.sha256.as_str()).copied())
         .collect();
+    // The trust anchor the path reached, if it did.
+    let anchor = chain
+        .path
+        .last()
+        .filter(|hop| hop.origin.is_anchor())
+        .and_then(|hop| by_sha256.get(hop.sha256.as_str()).copied());
+    let signer_paths = SignerPaths {
+        anchor,
+        pool: known
+            .iter()
+            .copied()
+            .filter(|c| anchor.is_none_or(|a| a.sha256 != c.sha256))
+            .collect(),
+        at: opts.time.instant,
+        done: std::sync::Mutex::new(HashMap::new()),
+    };
     let at = opts.time.instant;
     chain
         .path
@@ -864,7 +884,7 @@ fn path_revocation(
             let cert = by_sha256.get(pair[0].sha256.as_str())?;
             let issuer = by_sha256.get(pair[1].sha256.as_str())?;
             let above: Vec<&Certificate> = path.get(i + 1..)?.iter().flatten().copied().collect();
-            let validate = |signer: &Certificate| provisional_signer_path(signer, &above, at);
+            let validate = |signer: &Certificate| signer_paths.validate(signer, &above);
             let signers = revocation::Signers {
                 known: &known,
                 validate: &validate,
@@ -874,39 +894,55 @@ fn path_revocation(
         .collect()
 }
 
-// provisional until audit::path lands: the signer's path is not validated,
-// only approximated. Replace with "validate `signer`'s path to the anchor
-// of the path being checked" (RFC 5280 §6.3.3 (f)).
-/// Whether a CRL signer may be trusted for a certificate whose issuer and
-/// the certificates above it are `above`: it is one of them, or it is
-/// valid at `at` and one of their keys signed it.
-fn provisional_signer_path(
-    signer: &Certificate,
-    above: &[&Certificate],
+/// RFC 5280 §6.3.3 (f): a CRL signer is trusted when its own certification
+/// path validates to the trust anchor of the path being checked. The
+/// certificates of that path (the certificate's CA and those above it)
+/// qualify as they are; any other is validated with `audit::path`, once
+/// per signer.
+struct SignerPaths<'a> {
+    anchor: Option<&'a Certificate>,
+    pool: Vec<&'a Certificate>,
     at: chrono::DateTime<chrono::Utc>,
-) -> Result<(), String> {
-    if above.iter().any(|c| c.sha256 == signer.sha256) {
-        return Ok(());
-    }
-    let valid = signer.not_before <= at && at <= signer.not_after;
-    let signed_by_path = || {
-        use x509_parser::prelude::FromDer;
-        let Ok((_, parsed)) = x509_parser::certificate::X509Certificate::from_der(&signer.der)
-        else {
-            return false;
+    done: std::sync::Mutex<HashMap<String, Result<(), String>>>,
+}
+
+impl SignerPaths<'_> {
+    fn validate(&self, signer: &Certificate, above: &[&Certificate]) -> Result<(), String> {
+        if above.iter().any(|c| c.sha256 == signer.sha256) {
+            return Ok(());
+        }
+        let Some(anchor) = self.anchor else {
+            return Err(
+                "no trust anchor was reached, so its certification path cannot be validated".into(),
+            );
         };
-        above.iter().any(|c| {
-            x509_parser::certificate::X509Certificate::from_der(&c.der).is_ok_and(|(_, ca)| {
-                parsed
-                    .verify_signature(Some(&ca.tbs_certificate.subject_pki))
-                    .is_ok()
-            })
-        })
-    };
-    if valid && signed_by_path() {
-        return Ok(());
+        if let Some(known) = self
+            .done
+            .lock()
+            .ok()
+            .and_then(|d| d.get(&signer.sha256).cloned())
+        {
+            return known;
+        }
+        let anchors = [anchor];
+        let request = path::Request {
+            leaf: signer,
+            intermediates: &self.pool,
+            anchors: &anchors,
+        };
+        let result = match path::validate(&request, &path::Settings::at(self.at)) {
+            Ok(_) => Ok(()),
+            Err(invalid) => Err(format!(
+                "its certification path to the trust anchor '{}' does not validate ({})",
+                anchor.subject.text,
+                path::describe_problems(&invalid, &request)
+            )),
+        };
+        if let Ok(mut d) = self.done.lock() {
+            d.insert(signer.sha256.clone(), result.clone());
+        }
+        result
     }
-    Err("its path to the trust anchor could not be validated".into())
 }
 
 /// The CERTREQ hashes the other side of the IKE SA sent, for a certificate

@@ -43,7 +43,7 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn is_anchor(self) -> bool {
+    pub fn is_anchor(self) -> bool {
         matches!(
             self,
             Origin::Anchor | Origin::SystemAnchor | Origin::DeviceAnchor

@@ -666,3 +666,72 @@ impl<'r, 'a> Search<'r, 'a> {
         best
     }
 }
+
+/// The problems of a failing path in one line of words (for messages that
+/// quote a validation done on the side, such as a CRL signer's).
+pub fn describe_problems(invalid: &Invalid, req: &Request<'_>) -> String {
+    let name = |at: usize| {
+        invalid
+            .path
+            .get(at)
+            .map(|r| format!("'{}'", req.cert(*r).subject.text))
+            .unwrap_or_else(|| "?".into())
+    };
+    let one = |p: &Problem| -> String {
+        match p {
+            Problem::IssuerNotFound { at } => format!("no issuer of {} found", name(*at)),
+            Problem::UntrustedRoot { at } => {
+                format!("{} is self-signed and not the trust anchor", name(*at))
+            }
+            Problem::Signature { at, outcome } => match outcome {
+                Outcome::Unsupported(why) => {
+                    format!("the signature on {} cannot be checked: {why}", name(*at))
+                }
+                Outcome::Invalid(why) => {
+                    format!("the signature on {} does not verify: {why}", name(*at))
+                }
+                _ => format!("the signature on {}", name(*at)),
+            },
+            Problem::Expired { at, not_after } => {
+                format!("{} expired {}", name(*at), not_after.to_rfc3339())
+            }
+            Problem::NotYetValid { at, not_before } => {
+                format!(
+                    "{} is not valid until {}",
+                    name(*at),
+                    not_before.to_rfc3339()
+                )
+            }
+            Problem::NotCa { at, why } => format!("{} is not a CA ({why})", name(*at)),
+            Problem::KeyCertSign { at } => {
+                format!("{} has Key Usage without keyCertSign", name(*at))
+            }
+            Problem::PathLength { limiter, limit, .. } => format!(
+                "the pathLenConstraint {limit} of {} is exceeded",
+                name(*limiter)
+            ),
+            Problem::NameConstraints { at, violation, .. } => {
+                format!("{}: {violation}", name(*at))
+            }
+            Problem::Policy { reason } => reason.clone(),
+            Problem::CriticalExtension { at, oid } => {
+                format!(
+                    "{} has a critical extension {oid} that is not processed",
+                    name(*at)
+                )
+            }
+            Problem::Eku { at, required } => {
+                format!("{} restricts its EKU without {required}", name(*at))
+            }
+            Problem::Malformed { at, what } => format!("{}: {what}", name(*at)),
+            Problem::TooLong => "the path is too long".into(),
+            Problem::Budget => "path building gave up".into(),
+        }
+    };
+    invalid
+        .problems
+        .iter()
+        .map(one)
+        .collect::<Vec<_>>()
+        .join("; ")
+}

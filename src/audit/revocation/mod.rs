@@ -94,11 +94,10 @@ pub struct Check {
     pub attempts: Vec<Attempt>,
 }
 
-/// Whether two DER names are the same name.
-// TODO(dn): use model::dn::names_match (RFC 5280 §7.1 comparison); every
-// name comparison of revocation goes through here.
+/// Whether two DER names are the same name (RFC 5280 §7.1); every name
+/// comparison of revocation goes through here.
 fn same_name(a: &[u8], b: &[u8]) -> bool {
-    a == b
+    crate::model::dn::names_match(a, b)
 }
 
 /// Who may have signed a CRL for a certificate (RFC 5280 §6.3.3 (f)): a
