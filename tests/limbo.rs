@@ -11,8 +11,10 @@ use std::process::Command;
 use pkiaudit::conformance::{self, Limbo};
 use serde_json::Value;
 
-/// rustls-webpki used bare matches 9,708 cases (`../shared/conformance/README.md`).
-const BASELINE_MATCHES: usize = 9_708;
+/// rustls-webpki used bare matches 9,708 cases (`../shared/conformance/README.md`);
+/// pkiaudit with webpki's verdict (before its own RFC 5280 validator) matched
+/// 9,714. The validator must not fall below either.
+const BASELINE_MATCHES: usize = 9_714;
 
 fn suite_path() -> Option<PathBuf> {
     match std::env::var("PKIAUDIT_LIMBO") {
@@ -116,6 +118,6 @@ fn limbo_conformance() {
     );
     assert!(
         matched >= BASELINE_MATCHES,
-        "{matched} matches, fewer than bare rustls-webpki's {BASELINE_MATCHES}"
+        "{matched} matches, fewer than the {BASELINE_MATCHES} of webpki's verdict"
     );
 }

@@ -402,6 +402,9 @@ pub struct SubjectNames {
     /// processed means rejecting the certificate).
     unchecked: Vec<Unchecked>,
     san_has_dns: bool,
+    /// The subjectAltName has an iPAddress (a client then compares only the
+    /// SAN, as pkiaudit's own host-name rule does).
+    san_has_ip: bool,
     cn_fallback: bool,
 }
 
@@ -437,6 +440,7 @@ impl SubjectNames {
             directories: Vec::new(),
             unchecked: Vec::new(),
             san_has_dns: false,
+            san_has_ip: false,
             cn_fallback: true,
         };
         if let Some(value) =
@@ -511,6 +515,12 @@ impl SubjectNames {
             2 => {
                 self.san_has_dns = true;
                 match text {
+                    Some(t) if !dns_name_syntax(t) => self.unchecked(
+                        FORM_DNS,
+                        format!("DNS:{t}"),
+                        "it is not a DNS name (an empty label, a bad character, or a \
+                         misplaced wildcard; RFC 1034 §3.5)",
+                    ),
                     Some(t) => self.dns.push(normalize_dns_name(t)),
                     None => self.unchecked(
                         FORM_DNS,
@@ -547,7 +557,10 @@ impl SubjectNames {
                 ),
             },
             7 => match data.len() {
-                4 | 16 if primitive => self.ips.push(data.to_vec()),
+                4 | 16 if primitive => {
+                    self.san_has_ip = true;
+                    self.ips.push(data.to_vec())
+                }
                 len => self.unchecked(
                     FORM_IP,
                     format!("IP:{}", hex(data)),
@@ -602,12 +615,16 @@ impl SubjectNames {
     }
 
     /// Subject CNs checked as DNS names: only when the subjectAltName has no
-    /// dNSName, and only CNs that look like host names. Without this a CA
-    /// constrained to `example.com` could issue `CN=www.victim.com` with no
-    /// subjectAltName, which clients that still read the CN would accept
-    /// (OpenSSL checks CNs against dNSName constraints the same way).
+    /// dNSName and no iPAddress, and only CNs that look like host names.
+    /// Without this a CA constrained to `example.com` could issue
+    /// `CN=www.victim.com` with no subjectAltName, which clients that still
+    /// read the CN would accept (OpenSSL checks CNs against dNSName
+    /// constraints the same way). With DNS or IP entries in the SAN, clients
+    /// compare only those (RFC 6125 §6.4.4; AnyConnect and Windows, as
+    /// pkiaudit's host-name rule says), so the CN names no host; the
+    /// BetterTLS name-constraint cases expect this too.
     fn cn_dns_names(&self) -> Vec<(String, String)> {
-        if !self.cn_fallback || self.san_has_dns {
+        if !self.cn_fallback || self.san_has_dns || self.san_has_ip {
             return Vec::new();
         }
         self.subject_cns
@@ -644,11 +661,35 @@ fn normalize_dns_name(name: &str) -> String {
     }
 }
 
+/// A dNSName as RFC 5280 §4.2.1.6 allows it (the preferred name syntax of
+/// RFC 1034 §3.5, with underscores, which real names carry, and a leading
+/// `*` label for wildcards): no empty label (a leading, doubled or lone
+/// dot), labels of at most 63 characters of letters, digits, `-` and `_`;
+/// a trailing dot is allowed.
+fn dns_name_syntax(name: &str) -> bool {
+    let name = name.strip_suffix('.').unwrap_or(name);
+    if name.is_empty() || name.len() > 253 {
+        return false;
+    }
+    name.split('.').enumerate().all(|(i, label)| {
+        (i == 0 && label == "*")
+            || (!label.is_empty()
+                && label.len() <= 63
+                && label
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'))
+    })
+}
+
 /// `(local part, host lower-cased)` of a mailbox; the host follows the last
 /// `@` (a quoted local part may hold one, a host never does).
 fn mailbox(address: &str) -> Option<(&str, String)> {
     let (local, host) = address.rsplit_once('@')?;
     if local.is_empty() || host.is_empty() {
+        return None;
+    }
+    // An "@" in the local part is only allowed quoted (RFC 5321 §4.1.2).
+    if local.contains('@') && !(local.len() > 1 && local.starts_with('"') && local.ends_with('"')) {
         return None;
     }
     Some((local, host.to_ascii_lowercase()))
@@ -1511,8 +1552,14 @@ mod tests {
         let v = violation(&nc, &leaf("www.Victim.com", vec![]));
         assert_eq!(v.name, "DNS:www.Victim.com (subject CN)");
         assert_eq!(check(&nc, &leaf("vpn.example.com", vec![])), Ok(()));
-        // A SAN without dNSName still leaves the CN to be checked.
-        assert!(check(&nc, &leaf("www.victim.com", vec![ip("192.0.2.1")])).is_err());
+        // A SAN with only an iPAddress: clients compare the SAN, not the
+        // CN, so the CN is no host name.
+        assert_eq!(
+            check(&nc, &leaf("www.victim.com", vec![ip("192.0.2.1")])),
+            Ok(())
+        );
+        // A SAN with neither (an email address) leaves the CN to be checked.
+        assert!(check(&nc, &leaf("www.victim.com", vec![email("a@example.com")])).is_err());
         // With a SAN dNSName the CN is not a host name for anyone.
         assert_eq!(
             check(&nc, &leaf("www.victim.com", vec![dns("vpn.example.com")])),
@@ -1528,6 +1575,46 @@ mod tests {
         // For CA certificates the caller turns the fallback off.
         assert_eq!(
             check(&nc, &leaf("www.victim.com", vec![]).without_cn_fallback()),
+            Ok(())
+        );
+    }
+
+    /// §4.2.1.10 "all names MUST be located within the permitted
+    /// namespace": a SAN name that is not a name of its form cannot be, so
+    /// it violates any constraint of that form (x509-limbo
+    /// rfc5280::nc::nc-permits-invalid-dns-san / -email-san).
+    #[test]
+    fn rfc5280_4_2_1_10_malformed_san_names_are_outside_every_subtree() {
+        let nc = ca(vec![G::DnsName("example.com".into())], vec![]);
+        assert!(check(&nc, &leaf("x", vec![dns(".example.com")])).is_err());
+        assert!(check(&nc, &leaf("x", vec![dns("a..example.com")])).is_err());
+        assert!(check(&nc, &leaf("x", vec![dns("a.*.example.com")])).is_err());
+        assert_eq!(check(&nc, &leaf("x", vec![dns("*.example.com")])), Ok(()));
+        assert_eq!(
+            check(&nc, &leaf("x", vec![dns("_sip.example.com.")])),
+            Ok(())
+        );
+        let mail = ca(vec![G::Rfc822Name("example.com".into())], vec![]);
+        assert!(check(
+            &mail,
+            &leaf("x", vec![email("invalid@address@example.com")])
+        )
+        .is_err());
+        assert_eq!(
+            check(&mail, &leaf("x", vec![email("good@example.com")])),
+            Ok(())
+        );
+        assert_eq!(
+            check(&mail, &leaf("x", vec![email("\"a@b\"@example.com")])),
+            Ok(())
+        );
+        // Without a constraint of the form, a malformed name is no violation.
+        let ip_only = ca(
+            vec![G::IpAddress(CidrSubnet::from_v4_prefix([10, 0, 0, 0], 8))],
+            vec![],
+        );
+        assert_eq!(
+            check(&ip_only, &leaf("x", vec![dns(".example.com")])),
             Ok(())
         );
     }
