@@ -29,6 +29,9 @@ enum Expect {
     /// The path validates (`chain.status` verified or verified-legacy) and
     /// no chain finding of error severity is raised.
     Valid,
+    /// The path validates only with a legacy algorithm: `verified-legacy`
+    /// with a `chain.signature.legacy` warning.
+    Legacy,
     /// The path fails with this rule among the findings.
     Invalid(&'static str),
 }
@@ -57,6 +60,10 @@ fn write_pem(dir: &std::path::Path, name: &str, ders: &[Vec<u8>]) -> PathBuf {
 
 /// Run every case and list the ones that did not give what they should.
 fn run_cases(cases: &[Case]) {
+    run_cases_at(cases, AT)
+}
+
+fn run_cases_at(cases: &[Case], at: &str) {
     let dir = tempfile::tempdir().expect("temp dir");
     let mut failed = Vec::new();
     for case in cases {
@@ -69,7 +76,7 @@ fn run_cases(cases: &[Case]) {
             "--revocation".as_ref(),
             "off".as_ref(),
             "--at".as_ref(),
-            AT.as_ref(),
+            at.as_ref(),
             "--trust".as_ref(),
             trust.as_os_str(),
             input.as_os_str(),
@@ -97,6 +104,11 @@ fn run_cases(cases: &[Case]) {
         let ok = match case.expect {
             Expect::Valid => {
                 matches!(status, "verified" | "verified-legacy") && chain_errors.is_empty()
+            }
+            Expect::Legacy => {
+                status == "verified-legacy"
+                    && chain_errors.is_empty()
+                    && rules.iter().any(|(r, _)| *r == "chain.signature.legacy")
             }
             Expect::Invalid(rule) => status == "failed" && chain_errors.contains(&rule),
         };
@@ -593,4 +605,67 @@ fn required_explicit_policy() {
             webpki_rejects: false,
         },
     ]);
+}
+
+/// §6.1.3 (a)(1): signatures of every algorithm VPN PKIs use are verified;
+/// SHA-1, RSA under 2048 bits and DSA only as legacy (a warning); MD5 not
+/// at all. The pairs (leaf, then its CA) were made by OpenSSL
+/// (fixtures/signatures/make.sh).
+#[test]
+fn signature_algorithms() {
+    let pair = |name: &str| -> (Vec<u8>, Vec<u8>) {
+        let path = format!(
+            "{}/fixtures/signatures/{name}.pem",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        let text = std::fs::read(&path).expect("fixture");
+        let blocks = pem::parse_many(text).expect("PEM");
+        (blocks[0].contents().to_vec(), blocks[1].contents().to_vec())
+    };
+    let case = |name: &'static str, section, expect, webpki_rejects| {
+        let (leaf, ca) = pair(name);
+        Case {
+            name,
+            section,
+            input: vec![leaf],
+            trust: vec![ca],
+            expect,
+            webpki_rejects,
+        }
+    };
+    run_cases_at(
+        &[
+            case(
+                "dsa2048-sha256",
+                "6.1.3 (a)(1); RFC 3279 §2.2.2",
+                Expect::Legacy,
+                true,
+            ),
+            case(
+                "p521-sha512",
+                "6.1.3 (a)(1); RFC 5758 §3.2",
+                Expect::Valid,
+                true,
+            ),
+            case(
+                "rsa2048-pss-sha256",
+                "6.1.3 (a)(1); RFC 4055 §3.1",
+                Expect::Valid,
+                false,
+            ),
+            case(
+                "rsa1024-sha1",
+                "6.1.3 (a)(1); RFC 3279 §2.2.1",
+                Expect::Legacy,
+                false,
+            ),
+            case(
+                "rsa2048-md5",
+                "6.1.3 (a)(1)",
+                Expect::Invalid("chain.signature.unsupported"),
+                false,
+            ),
+        ],
+        "2027-06-01T00:00:00Z",
+    );
 }

@@ -561,7 +561,7 @@ pub struct Certificate {
     /// SHA-256 of the DER SubjectPublicKeyInfo: the key's identity across
     /// renewals (sweep `--state`).
     pub spki_sha256: String,
-    /// Subject and issuer names are byte-identical.
+    /// Subject and issuer names match (RFC 5280 §7.1 comparison, §6.1 "self-issued").
     pub self_issued: bool,
     /// `Some(true)` when the certificate's signature verifies with its own
     /// key, `Some(false)` when it does not, `None` when the algorithm could not
@@ -658,7 +658,8 @@ impl Certificate {
             spki_sha256: hex_lower(
                 ring::digest::digest(&ring::digest::SHA256, tbs.subject_pki.raw).as_ref(),
             ),
-            self_issued: tbs.subject.as_raw() == tbs.issuer.as_raw(),
+            // RFC 5280 §6.1: self-issued means the names match as §7.1 compares them.
+            self_issued: dn::names_match(tbs.subject.as_raw(), tbs.issuer.as_raw()),
             ..Certificate::placeholder()
         };
         if out.self_issued {
