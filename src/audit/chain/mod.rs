@@ -652,7 +652,8 @@ fn explain(
                             "the signature on {} does not verify with the key of {} ({why}): same \
                              name, different key (a re-keyed CA whose current certificate is \
                              missing, or a different CA with the same name), or a tampered \
-                             certificate{ids_text}",
+                             certificate{ids_text}; send the certificate of the CA key that \
+                             signed it",
                             child.name(),
                             named(*i + 1),
                         ),
@@ -664,7 +665,8 @@ fn explain(
         P::Expired { at: i, not_after } => (
             ids::CA_EXPIRED,
             format!(
-                "CA {} expired {}: every certificate under it fails",
+                "CA {} expired {}: every certificate under it fails; send (and install on \
+                 the peers) the CA's renewed certificate",
                 named(*i),
                 ts(*not_after)
             ),
@@ -676,7 +678,8 @@ fn explain(
         P::NotCa { at: i, why } => (
             ids::CA_NOT_CA,
             format!(
-                "{} issues {} but is not a CA: {why} (RFC 5280 §6.1.4 (k))",
+                "{} issues {} but is not a CA: {why} (RFC 5280 §6.1.4 (k)); have it issued by \
+                 a CA certificate (basicConstraints cA=TRUE)",
                 named(*i),
                 name(i.saturating_sub(1))
             ),
@@ -690,7 +693,7 @@ fn explain(
                 ids::CA_KEY_CERT_SIGN,
                 format!(
                     "CA {} has Key Usage [{ku}] without keyCertSign, so it may not sign {} \
-                     (RFC 5280 §6.1.4 (n))",
+                     (RFC 5280 §6.1.4 (n)); re-issue the CA certificate with keyCertSign",
                     named(*i),
                     name(i.saturating_sub(1))
                 ),
@@ -705,7 +708,8 @@ fn explain(
             format!(
                 "CA {} has pathLenConstraint {limit}, so at most {limit} intermediate CA(s) may \
                  follow it, but {} is one more (self-issued certificates do not count, RFC 5280 \
-                 §6.1.4 (l))",
+                 §6.1.4 (l)); re-issue the constrained CA with a larger pathLenConstraint, or \
+                 issue from a CA higher up",
                 name(*limiter),
                 name(*i)
             ),
@@ -719,7 +723,8 @@ fn explain(
             (
                 ids::NAME_CONSTRAINTS,
                 format!(
-                    "{}: its name {} is {} (name constraints of {})",
+                    "{}: its name {} is {} (name constraints of {}); request a certificate \
+                     whose names lie within the CA's constraints",
                     name(*i),
                     violation.name,
                     violation.reason,
@@ -727,12 +732,19 @@ fn explain(
                 ),
             )
         }
-        P::Policy { reason } => (ids::POLICY, reason.clone()),
+        P::Policy { reason } => (
+            ids::POLICY,
+            format!(
+                "{reason}; request the certificate under a policy every CA of the path allows \
+                 (RFC 5280 §6.1.5)"
+            ),
+        ),
         P::CriticalExtension { at: i, oid } => (
             ids::INVALID,
             format!(
                 "{} has a critical extension {} that pkiaudit does not process: RFC 5280 §4.2 \
-                 requires rejecting the certificate",
+                 requires rejecting the certificate; re-issue it without the extension, or \
+                 with it non-critical",
                 named(*i),
                 crate::oids::extension_name(oid)
                     .map(|n| format!("{n} ({oid})"))

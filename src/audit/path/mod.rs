@@ -380,13 +380,19 @@ impl<'r, 'a> Search<'r, 'a> {
             if matches!(outcome, Outcome::Invalid(_) | Outcome::Unsupported(_)) {
                 path.push(issuer);
                 let complete = issuer.is_anchor();
-                self.fail(path, complete, vec![Problem::Signature { at, outcome }]);
+                // What else is wrong on the way (an old CA certificate with
+                // the right name is often expired too).
+                let mut problems = vec![Problem::Signature { at, outcome }];
+                if let Err(more) = self.check(path, complete) {
+                    problems.extend(more);
+                }
+                self.fail(path, complete, problems);
                 path.pop();
                 continue;
             }
             path.push(issuer);
             if issuer.is_anchor() {
-                match self.check(path) {
+                match self.check(path, true) {
                     Ok(valid) => return Some(valid),
                     Err(problems) => self.fail(path, true, problems),
                 }
@@ -410,14 +416,21 @@ impl<'r, 'a> Search<'r, 'a> {
             } else {
                 Problem::IssuerNotFound { at }
             };
-            self.fail(path, false, vec![problem]);
+            // What else is wrong with the certificates the path has.
+            let mut problems = vec![problem];
+            if let Err(more) = self.check(path, false) {
+                problems.extend(more);
+            }
+            self.fail(path, false, problems);
         }
         None
     }
 
     /// §6.1.3-§6.1.5 on a path whose signatures verified, leaf first and
-    /// trust anchor last.
-    fn check(&mut self, path: &[Ref]) -> Result<Valid, Vec<Problem>> {
+    /// trust anchor last (`anchored`), or on a path that reached no anchor,
+    /// to say what else is wrong with the certificates it has (every one of
+    /// them is then checked as a certificate of the path).
+    fn check(&mut self, path: &[Ref], anchored: bool) -> Result<Valid, Vec<Problem>> {
         let certs: Vec<&Certificate> = path.iter().map(|r| self.req.cert(*r)).collect();
         let mut problems = Vec::new();
         let mut legacy = Vec::new();
@@ -428,20 +441,25 @@ impl<'r, 'a> Search<'r, 'a> {
                 }
             }
         }
-        let anchor_at = certs.len() - 1;
-        let anchor = certs[anchor_at];
+        // The certificates below the anchor (all of them without one).
+        let anchor_at = if anchored {
+            certs.len().saturating_sub(1)
+        } else {
+            certs.len()
+        };
+        let anchor = certs.get(anchor_at).copied().filter(|_| anchored);
         let t = self.settings.time;
 
         // §6.1.2 (d)-(e) with the anchor's own constraints (RFC 5937).
         let mut max_path_length: Option<(u32, usize)> = None;
-        if let Some(bc) = anchor.basic_constraints.filter(|bc| bc.ca) {
+        if let Some(bc) = anchor.and_then(|a| a.basic_constraints).filter(|bc| bc.ca) {
             if let Some(limit) = bc.path_len {
                 max_path_length = Some((limit, anchor_at));
             }
         }
         let mut nc = constraints::State::new();
         let mut constrained_by: Vec<usize> = Vec::new();
-        if anchor.has_name_constraints {
+        if let Some(anchor) = anchor.filter(|a| a.has_name_constraints) {
             match constraints::NameConstraints::of_certificate(&anchor.der) {
                 Ok(Some(c)) => {
                     nc.apply(&c);
@@ -638,7 +656,8 @@ impl<'r, 'a> Search<'r, 'a> {
     }
 
     /// The failing path to explain: one that reaches a trust anchor before
-    /// one that does not; then the fewest problems; then the longest.
+    /// one that does not; among those that do, the fewest problems; among
+    /// those that do not, the longest (it got closest).
     fn best(self) -> Invalid {
         let mut best = self
             .failures
@@ -647,8 +666,9 @@ impl<'r, 'a> Search<'r, 'a> {
             .min_by_key(|(i, f)| {
                 (
                     !f.complete,
-                    f.problems.len(),
+                    if f.complete { f.problems.len() } else { 0 },
                     std::cmp::Reverse(f.path.len()),
+                    f.problems.len(),
                     *i,
                 )
             })
