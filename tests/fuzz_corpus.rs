@@ -29,6 +29,9 @@ mod load;
 #[path = "../fuzz/harness/ntp.rs"]
 mod ntp;
 #[allow(dead_code)]
+#[path = "../fuzz/harness/path.rs"]
+mod path;
+#[allow(dead_code)]
 #[path = "../fuzz/harness/revocation.rs"]
 mod revocation;
 
@@ -45,6 +48,7 @@ const TARGETS: &[(&str, Harness)] = &[
     ("inventory", inventory::run),
     ("load", load::run),
     ("ntp", ntp::run),
+    ("path", path::run),
     ("revocation", revocation::run),
 ];
 
@@ -132,6 +136,11 @@ fn every_target_has_a_harness_and_a_corpus() {
 #[test]
 fn corpus_check() {
     replay_target("check");
+}
+
+#[test]
+fn corpus_path() {
+    replay_target("path");
 }
 
 #[test]
