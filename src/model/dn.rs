@@ -291,10 +291,44 @@ pub fn names_match(a: &[u8], b: &[u8]) -> bool {
     if a == b {
         return true;
     }
-    match (ComparableName::from_der(a), ComparableName::from_der(b)) {
-        (Ok(a), Ok(b)) => a == b,
+    match (prepared(a), prepared(b)) {
+        (Some(a), Some(b)) => a == b,
         _ => false,
     }
+}
+
+/// Names prepared so far, by their DER: path building and revocation
+/// compare the same few CA names with every certificate's issuer, and
+/// preparing a name (StringPrep, NFKC) costs far more than a lookup. A
+/// pure cache: bounded to [`MAX_PREPARED`] names of at most
+/// [`MAX_PREPARED_BYTES`] each (emptied when full), so hostile input can
+/// neither grow it without bound nor change an answer.
+type Prepared = std::collections::HashMap<Box<[u8]>, Option<std::sync::Arc<ComparableName>>>;
+
+static PREPARED: std::sync::OnceLock<std::sync::RwLock<Prepared>> = std::sync::OnceLock::new();
+
+/// How many prepared names [`names_match`] keeps.
+pub const MAX_PREPARED: usize = 4096;
+/// Longer names are prepared each time, not kept.
+pub const MAX_PREPARED_BYTES: usize = 1024;
+
+fn prepared(der: &[u8]) -> Option<std::sync::Arc<ComparableName>> {
+    let make = || ComparableName::from_der(der).ok().map(std::sync::Arc::new);
+    if der.len() > MAX_PREPARED_BYTES {
+        return make();
+    }
+    let cache = PREPARED.get_or_init(Default::default);
+    if let Some(hit) = cache.read().ok().and_then(|c| c.get(der).cloned()) {
+        return hit;
+    }
+    let made = make();
+    if let Ok(mut c) = cache.write() {
+        if c.len() >= MAX_PREPARED {
+            c.clear();
+        }
+        c.insert(der.into(), made.clone());
+    }
+    made
 }
 
 fn element<'a>(input: &'a [u8], what: &'static str) -> Result<(&'a [u8], Any<'a>), DnError> {
@@ -492,6 +526,26 @@ mod tests {
 
     fn parse(der: &[u8]) -> ComparableName {
         ComparableName::from_der(der).expect("test name parses")
+    }
+
+    /// The memo of prepared names is bounded and never changes an answer:
+    /// more distinct names than it keeps still compare right (the cache is
+    /// emptied and refilled on the way).
+    #[test]
+    fn prepared_names_memo_is_bounded_and_answers_stay_right() {
+        for i in 0..MAX_PREPARED + 100 {
+            let text = format!("Memo CA {i}");
+            let utf8 = name(&[&[(CN, V::Utf8(&text))]]);
+            let printable = name(&[&[(CN, V::Printable(&text.to_uppercase()))]]);
+            let other = name(&[&[(CN, V::Utf8(&format!("Memo CA {}", i + 1)))]]);
+            assert!(names_match(&utf8, &printable), "{text}");
+            assert!(!names_match(&utf8, &other), "{text}");
+            let len = PREPARED
+                .get()
+                .and_then(|c| c.read().ok().map(|c| c.len()))
+                .unwrap_or(0);
+            assert!(len <= MAX_PREPARED, "{len} names kept");
+        }
     }
 
     #[test]

@@ -288,6 +288,11 @@ impl Name {
         name
     }
 
+    /// RFC 5280 §7.1: the two names match ([`dn::names_match`]).
+    pub fn matches(&self, other: &Name) -> bool {
+        dn::names_match(&self.raw, &other.raw)
+    }
+
     /// The name as IOS prints and matches it: `cn=vpn,ou=VPN,o=Example`,
     /// RDNs joined by `,` most specific first (the reverse of certificate
     /// order, as in RFC 4514 strings), multi-valued RDNs by `+`.

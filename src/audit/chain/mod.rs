@@ -18,9 +18,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use serde::Serialize;
 
-use crate::audit::path::{self, signature, signature::Legacy};
+use crate::audit::path::{self, same_key_and_name, signature, signature::Legacy};
 use crate::audit::rules::chain as ids;
-use crate::model::dn::names_match;
 use crate::model::Certificate;
 use crate::oids;
 
@@ -401,7 +400,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
 /// Does `issuer` look like the issuer of `child`: matching name (RFC 5280
 /// §7.1), and key identifiers that agree when both are present.
 fn names_issuer(child: &Certificate, issuer: &Certificate) -> bool {
-    names_match(&child.issuer.raw, &issuer.subject.raw) && key_ids_agree(child, issuer)
+    child.issuer.matches(&issuer.subject) && key_ids_agree(child, issuer)
 }
 
 fn key_ids_agree(child: &Certificate, issuer: &Certificate) -> bool {
@@ -415,10 +414,6 @@ fn key_ids_agree(child: &Certificate, issuer: &Certificate) -> bool {
         (Some(aki), Some(ski)) => aki == ski,
         _ => true,
     }
-}
-
-fn same_key_and_name(a: &Certificate, b: &Certificate) -> bool {
-    a.spki_sha256 == b.spki_sha256 && names_match(&a.subject.raw, &b.subject.raw)
 }
 
 /// The path in words, leaf first. An incomplete path ends with why.
@@ -817,7 +812,7 @@ fn missing_issuer(
     let namesakes: Vec<String> = pool
         .iter()
         .chain(anchors.iter())
-        .filter(|n| names_match(&n.cert.subject.raw, &last.cert.issuer.raw))
+        .filter(|n| n.cert.subject.matches(&last.cert.issuer))
         .filter(|n| n.cert.sha256 != last.cert.sha256)
         .map(|n| {
             format!(

@@ -38,7 +38,6 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use crate::model::dn::names_match;
 use crate::model::{Certificate, KeyUsageBit};
 use crate::oids;
 use signature::{Legacy, Outcome};
@@ -242,13 +241,13 @@ pub fn validate(req: &Request<'_>, settings: &Settings) -> Result<Valid, Invalid
 
 /// Same subject and key: the same CA for path building (RFC 4158 §2.4.2:
 /// a path never repeats a name and key).
-fn same_key_and_name(a: &Certificate, b: &Certificate) -> bool {
-    a.spki_sha256 == b.spki_sha256 && names_match(&a.subject.raw, &b.subject.raw)
+pub fn same_key_and_name(a: &Certificate, b: &Certificate) -> bool {
+    a.spki_sha256 == b.spki_sha256 && a.subject.matches(&b.subject)
 }
 
 /// Self-issued as §3.2 / §6.1 mean it: subject and issuer match (§7.1).
 pub fn self_issued(c: &Certificate) -> bool {
-    names_match(&c.subject.raw, &c.issuer.raw)
+    c.subject.matches(&c.issuer)
 }
 
 struct Search<'r, 'a> {
@@ -304,13 +303,13 @@ impl<'r, 'a> Search<'r, 'a> {
         };
         let mut out: Vec<(bool, bool, Ref)> = Vec::new();
         for (i, a) in self.req.anchors.iter().enumerate() {
-            if names_match(&child.issuer.raw, &a.subject.raw) {
+            if child.issuer.matches(&a.subject) {
                 out.push((true, agrees(a), Ref::Anchor(i)));
             }
         }
         for &i in &self.pool {
             let c = self.req.cert(Ref::Intermediate(i));
-            if names_match(&child.issuer.raw, &c.subject.raw) {
+            if child.issuer.matches(&c.subject) {
                 out.push((false, agrees(c), Ref::Intermediate(i)));
             }
         }
