@@ -447,6 +447,7 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::der_tlv;
     use yasna::models::ObjectIdentifier;
 
     const CN: &[u64] = &[2, 5, 4, 3];
@@ -477,26 +478,11 @@ mod tests {
             V::Ia5(s) => w.write_ia5_string(s),
             V::Universal(s) => {
                 let content: Vec<u8> = s.chars().flat_map(|c| (c as u32).to_be_bytes()).collect();
-                w.write_der(&tlv(0x1c, &content))
+                w.write_der(&der_tlv(0x1c, &content))
             }
-            V::Teletex(b) => w.write_der(&tlv(0x14, b)),
+            V::Teletex(b) => w.write_der(&der_tlv(0x14, b)),
             V::Der(d) => w.write_der(d),
         }
-    }
-
-    /// A DER TLV (lengths up to 65535).
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let len = content.len();
-        let mut out = vec![tag];
-        if len < 0x80 {
-            out.push(len as u8);
-        } else if len < 0x100 {
-            out.extend_from_slice(&[0x81, len as u8]);
-        } else {
-            out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-        }
-        out.extend_from_slice(content);
-        out
     }
 
     /// A Name with the given RDNs, each a list of (type, value).
@@ -518,7 +504,7 @@ mod tests {
                             })
                         })
                         .collect();
-                    w.next().write_der(&tlv(0x31, &atvs));
+                    w.next().write_der(&der_tlv(0x31, &atvs));
                 }
             })
         })

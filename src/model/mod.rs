@@ -494,8 +494,9 @@ fn der_content_len(der: &[u8]) -> Option<usize> {
         .try_fold(0usize, |len, b| Some((len << 8) | *b as usize))
 }
 
-/// A DER TLV with a one-octet tag and a minimal definite length.
-fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+/// A DER TLV with a one-octet tag and a minimal definite length (X.690
+/// §10.1); also the OCSP request writer's.
+pub(crate) fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
     let len = content.len();
     if len < 0x80 {

@@ -338,16 +338,23 @@ pub fn pem_block(label: &str, der: &[u8]) -> String {
 
 // --- indirect CRLs (rcgen has no certificateIssuer or indirectCRL) --------
 
-/// `tlv(tag, content)` in DER (short and long lengths).
+/// `tlv(tag, content)` in DER: a one-octet tag and the minimal definite
+/// length (X.690 §8.1.3, §10.1), short or long form, for any length.
 pub fn der_tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
-    let n = content.len();
-    if n < 0x80 {
-        out.push(n as u8);
-    } else if n < 0x100 {
-        out.extend([0x81, n as u8]);
+    let len = content.len();
+    if len < 0x80 {
+        out.push(len as u8);
     } else {
-        out.extend([0x82, (n >> 8) as u8, n as u8]);
+        // long form: 0x80 | how many length octets follow, then the length
+        // big-endian with no leading zero octet
+        let octets: Vec<u8> = len
+            .to_be_bytes()
+            .into_iter()
+            .skip_while(|b| *b == 0)
+            .collect();
+        out.push(0x80 | octets.len() as u8);
+        out.extend(octets);
     }
     out.extend_from_slice(content);
     out
@@ -367,72 +374,33 @@ pub fn cdp_with_crl_issuer(uri: &str, issuer: &[u8]) -> Vec<u8> {
 }
 
 /// A CRL signed by `signer`, IDP indirectCRL when `indirect`; each entry
-/// is (serial, certificateIssuer name to switch to, if any).
+/// is (serial, certificateIssuer name to switch to, if any). CRL number 3,
+/// valid 2026-02-03 to 2026-02-10, entries revoked 2026-02-02, no
+/// authority key identifier.
 pub fn indirect_crl(
     signer: &Issued,
     indirect: bool,
     entries: &[(&[u8], Option<&[u8]>)],
 ) -> Vec<u8> {
-    use yasna::models::{ObjectIdentifier, UTCTime};
-    use yasna::Tag;
-    let issuer = subject_der(&signer.der());
-    let ecdsa_sha256 = ObjectIdentifier::from_slice(&[1, 2, 840, 10045, 4, 3, 2]);
-    let alg = yasna::construct_der(|w| w.write_sequence(|w| w.next().write_oid(&ecdsa_sha256)));
-    let utc = |s: &str| UTCTime::parse(s.as_bytes()).expect("utc");
-    let ext = |w: yasna::DERWriter<'_>, oid: &[u64], critical: bool, value: Vec<u8>| {
-        w.write_sequence(|w| {
-            w.next().write_oid(&ObjectIdentifier::from_slice(oid));
-            if critical {
-                w.next().write_bool(true);
-            }
-            w.next().write_bytes(&value);
-        })
-    };
-    let tbs = yasna::construct_der(|w| {
-        w.write_sequence(|w| {
-            w.next().write_u8(1);
-            w.next().write_der(&alg);
-            w.next().write_der(&issuer);
-            w.next().write_utctime(&utc("260203000000Z"));
-            w.next().write_utctime(&utc("260210000000Z"));
-            w.next().write_sequence(|w| {
-                for (serial, cert_issuer) in entries {
-                    w.next().write_sequence(|w| {
-                        w.next().write_bigint_bytes(serial, true);
-                        w.next().write_utctime(&utc("260202000000Z"));
-                        if let Some(name) = cert_issuer {
-                            w.next().write_sequence(|w| {
-                                ext(w.next(), &[2, 5, 29, 29], true, general_names_dn(name));
-                            });
-                        }
-                    });
-                }
-            });
-            w.next().write_tagged(Tag::context(0), |w| {
-                w.write_sequence(|w| {
-                    let n = yasna::construct_der(|w| w.write_u64(3));
-                    ext(w.next(), &[2, 5, 29, 20], false, n);
-                    if indirect {
-                        // IDP { indirectCRL [4] TRUE }
-                        ext(
-                            w.next(),
-                            &[2, 5, 29, 28],
-                            true,
-                            vec![0x30, 0x03, 0x84, 0x01, 0xff],
-                        );
-                    }
-                })
-            });
-        })
-    });
-    let sig = rcgen::SigningKey::sign(&signer.key, &tbs).expect("sign");
-    yasna::construct_der(|w| {
-        w.write_sequence(|w| {
-            w.next().write_der(&tbs);
-            w.next().write_der(&alg);
-            w.next().write_bitvec_bytes(&sig, sig.len() * 8);
-        })
-    })
+    let mut spec = CrlSpec::new(3)
+        .valid("260203000000Z", Some("260210000000Z"))
+        .revoked_at("260202000000Z")
+        .without_aki()
+        .list_when_empty();
+    if indirect {
+        spec = spec.idp(Idp {
+            indirect: true,
+            ..Idp::default()
+        });
+    }
+    for (serial, cert_issuer) in entries {
+        let entry = CrlEntry::new(serial);
+        spec = spec.entry(match cert_issuer {
+            Some(name) => entry.cert_issuer(name),
+            None => entry,
+        });
+    }
+    build_crl(signer, &spec)
 }
 
 /// The DER subject Name of a certificate.
@@ -444,7 +412,9 @@ pub fn subject_der(cert_der: &[u8]) -> Vec<u8> {
 }
 
 // --- hand-built CRLs: what rcgen cannot make (Delta CRL Indicator, Freshest
-// CRL, onlySomeReasons, certificateIssuer entries, serials written as given)
+// CRL, onlySomeReasons, certificateIssuer entries, serials written as given,
+// other extensions such as an unknown critical one, an empty entry list).
+// The one CRL writer of the tests: the unit tests and `indirect_crl` use it.
 
 /// One revokedCertificates entry of a [`CrlSpec`].
 #[derive(Debug, Clone, Default)]
@@ -512,7 +482,12 @@ pub struct CrlSpec {
     /// UTCTime text, `YYMMDDHHMMSSZ`.
     pub this_update: String,
     pub next_update: Option<String>,
+    /// The revocationDate of every entry, UTCTime text.
+    pub revoked_at: String,
     pub entries: Vec<CrlEntry>,
+    /// Write revokedCertificates as an empty SEQUENCE when there are no
+    /// entries, instead of leaving the OPTIONAL field out (§5.1.2.6).
+    pub list_when_empty: bool,
     pub idp: Option<Idp>,
     /// Freshest CRL locations (§5.2.6).
     pub freshest: Vec<String>,
@@ -521,22 +496,28 @@ pub struct CrlSpec {
     pub aki: bool,
     /// The issuer name to write; the signer's subject when `None`.
     pub issuer: Option<Vec<u8>>,
+    /// More crlExtensions, written last as given: (OID arcs, critical,
+    /// extnValue content), e.g. an unknown critical one (§5.2).
+    pub extensions: Vec<(Vec<u64>, bool, Vec<u8>)>,
 }
 
 impl CrlSpec {
     /// CRL number `number`, thisUpdate 2026-02-01, nextUpdate 2026-03-01,
-    /// no entries, AKI from the signer.
+    /// no entries (entries revoked 2026-01-15), AKI from the signer.
     pub fn new(number: u64) -> Self {
         CrlSpec {
             number,
             delta_of: None,
             this_update: "260201000000Z".into(),
             next_update: Some("260301000000Z".into()),
+            revoked_at: "260115000000Z".into(),
             entries: Vec::new(),
+            list_when_empty: false,
             idp: None,
             freshest: Vec::new(),
             aki: true,
             issuer: None,
+            extensions: Vec::new(),
         }
     }
 
@@ -563,6 +544,27 @@ impl CrlSpec {
     pub fn valid(mut self, this_update: &str, next_update: Option<&str>) -> Self {
         self.this_update = this_update.to_string();
         self.next_update = next_update.map(str::to_string);
+        self
+    }
+
+    pub fn revoked_at(mut self, time: &str) -> Self {
+        self.revoked_at = time.to_string();
+        self
+    }
+
+    pub fn list_when_empty(mut self) -> Self {
+        self.list_when_empty = true;
+        self
+    }
+
+    pub fn without_aki(mut self) -> Self {
+        self.aki = false;
+        self
+    }
+
+    pub fn extension(mut self, oid: &[u64], critical: bool, value: &[u8]) -> Self {
+        self.extensions
+            .push((oid.to_vec(), critical, value.to_vec()));
         self
     }
 }
@@ -684,12 +686,12 @@ pub fn build_crl(signer: &Issued, spec: &CrlSpec) -> Vec<u8> {
             if let Some(next) = &spec.next_update {
                 w.next().write_utctime(&utc(next));
             }
-            if !spec.entries.is_empty() {
+            if !spec.entries.is_empty() || spec.list_when_empty {
                 w.next().write_sequence(|w| {
                     for e in &spec.entries {
                         w.next().write_sequence(|w| {
                             w.next().write_der(&der_tlv(0x02, &e.serial));
-                            w.next().write_utctime(&utc("260115000000Z"));
+                            w.next().write_utctime(&utc(&spec.revoked_at));
                             if e.reason.is_none() && e.cert_issuer.is_none() {
                                 return;
                             }
@@ -757,6 +759,9 @@ pub fn build_crl(signer: &Issued, spec: &CrlSpec) -> Vec<u8> {
                             false,
                             distribution_points(&points),
                         );
+                    }
+                    for (oid, critical, value) in &spec.extensions {
+                        ext(w.next(), oid, *critical, value.clone());
                     }
                 })
             });

@@ -1113,6 +1113,7 @@ fn single_extension<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testkit::der_tlv;
     use rcgen::{
         BasicConstraints, CertificateParams, CidrSubnet, CustomExtension, DistinguishedName,
         DnType, DnValue, GeneralSubtree as G, IsCa, KeyPair, SanType,
@@ -1204,22 +1205,6 @@ mod tests {
 
     // ---- DER made by hand, for what rcgen cannot write ----
 
-    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-        let len = content.len();
-        let mut out = vec![tag];
-        if len < 0x80 {
-            out.push(len as u8);
-        } else if len < 0x100 {
-            out.extend_from_slice(&[0x81, len as u8]);
-        } else if len < 0x10000 {
-            out.extend_from_slice(&[0x82, (len >> 8) as u8, len as u8]);
-        } else {
-            out.extend_from_slice(&[0x83, (len >> 16) as u8, (len >> 8) as u8, len as u8]);
-        }
-        out.extend_from_slice(content);
-        out
-    }
-
     fn gn_ia5(tag: u64, text: &str) -> Vec<u8> {
         yasna::construct_der(|w| {
             w.write_tagged_implicit(Tag::context(tag), |w| w.write_ia5_string(text))
@@ -1262,22 +1247,22 @@ mod tests {
     /// A GeneralSubtree: the base, then whatever else is given (minimum,
     /// maximum).
     fn subtree(base: &[u8], rest: &[u8]) -> Vec<u8> {
-        tlv(0x30, &[base, rest].concat())
+        der_tlv(0x30, &[base, rest].concat())
     }
 
     fn nc_der(permitted: &[Vec<u8>], excluded: &[Vec<u8>]) -> Vec<u8> {
         let mut content = Vec::new();
         if !permitted.is_empty() {
-            content.extend(tlv(0xa0, &permitted.concat()));
+            content.extend(der_tlv(0xa0, &permitted.concat()));
         }
         if !excluded.is_empty() {
-            content.extend(tlv(0xa1, &excluded.concat()));
+            content.extend(der_tlv(0xa1, &excluded.concat()));
         }
-        tlv(0x30, &content)
+        der_tlv(0x30, &content)
     }
 
     fn san_der(names: &[Vec<u8>]) -> Vec<u8> {
-        tlv(0x30, &names.concat())
+        der_tlv(0x30, &names.concat())
     }
 
     /// A Name: RDNs of one attribute each, PrintableString when `printable`.
@@ -1372,10 +1357,10 @@ mod tests {
     #[test]
     fn rfc5280_4_2_1_10_malformed_extensions_are_errors() {
         // Empty GeneralSubtrees (SIZE (1..MAX)).
-        assert!(NameConstraints::from_der(&tlv(0x30, &tlv(0xa0, &[]))).is_err());
+        assert!(NameConstraints::from_der(&der_tlv(0x30, &der_tlv(0xa0, &[]))).is_err());
         // Excluded before permitted.
         let dns = subtree(&gn_ia5(2, "example.com"), &[]);
-        let swapped = tlv(0x30, &[tlv(0xa1, &dns), tlv(0xa0, &dns)].concat());
+        let swapped = der_tlv(0x30, &[der_tlv(0xa1, &dns), der_tlv(0xa0, &dns)].concat());
         assert!(NameConstraints::from_der(&swapped).is_err());
         // A wildcard DNS constraint is not a domain name.
         let wildcard = nc_der(&[], &[subtree(&gn_ia5(2, "*.example.com"), &[])]);

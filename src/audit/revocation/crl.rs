@@ -1641,10 +1641,13 @@ fn trim_ascii_start(bytes: &[u8]) -> &[u8] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testkit::{cdp_with_crl_issuer, indirect_crl, ymd, CertSpec, Issued};
+    use crate::testkit::{
+        build_crl, cdp_with_crl_issuer, distribution_points, indirect_crl, reason_bits, ymd,
+        CertSpec, CrlEntry, CrlSpec, DpSpec, Idp, Issued,
+    };
     use rcgen::{
         CertificateRevocationListParams, Issuer, KeyIdMethod, KeyUsagePurpose, RevocationReason,
-        RevokedCertParams, SerialNumber, SigningKey,
+        RevokedCertParams, SerialNumber,
     };
 
     fn at(y: i32, m: u32, d: u32) -> DateTime<Utc> {
@@ -1932,114 +1935,43 @@ mod tests {
 
     // --- delta CRLs ---------------------------------------------------------
     // rcgen has no Delta CRL Indicator and no custom CRL extensions, so these
-    // CRLs are built with yasna and signed with the CA's rcgen key (P-256,
-    // ecdsa-with-SHA256), which exercises the same parse/verify path.
+    // CRLs come from testkit's `build_crl` (yasna, signed with the CA's rcgen
+    // key: P-256, ecdsa-with-SHA256), which exercises the same parse/verify
+    // path.
 
-    struct HandCrl<'a> {
-        number: u64,
-        delta_of: Option<u64>,
-        critical_unknown: bool,
-        entries: &'a [(&'a [u8], Option<u8>)],
-    }
-
-    fn hand_crl(ca: &Issued, spec: &HandCrl<'_>) -> Vec<u8> {
-        use yasna::models::{ObjectIdentifier, UTCTime};
-        use yasna::Tag;
-        let issuer = model(ca).subject.raw;
-        let ecdsa_sha256 = ObjectIdentifier::from_slice(&[1, 2, 840, 10045, 4, 3, 2]);
-        let alg = yasna::construct_der(|w| w.write_sequence(|w| w.next().write_oid(&ecdsa_sha256)));
-        let utc = |s: &str| UTCTime::parse(s.as_bytes()).expect("utc");
-        let ext = |w: yasna::DERWriter<'_>, oid: &[u64], critical: bool, value: Vec<u8>| {
-            w.write_sequence(|w| {
-                w.next().write_oid(&ObjectIdentifier::from_slice(oid));
-                if critical {
-                    w.next().write_bool(true);
-                }
-                w.next().write_bytes(&value);
-            })
-        };
-        let tbs = yasna::construct_der(|w| {
-            w.write_sequence(|w| {
-                w.next().write_u8(1); // v2
-                w.next().write_der(&alg);
-                w.next().write_der(&issuer);
-                w.next().write_utctime(&utc("260203000000Z"));
-                w.next().write_utctime(&utc("260204000000Z"));
-                w.next().write_sequence(|w| {
-                    for (serial, reason) in spec.entries {
-                        w.next().write_sequence(|w| {
-                            w.next().write_bigint_bytes(serial, true);
-                            w.next().write_utctime(&utc("260202000000Z"));
-                            if let Some(code) = reason {
-                                w.next().write_sequence(|w| {
-                                    let v = yasna::construct_der(|w| w.write_enum(*code as i64));
-                                    ext(w.next(), &[2, 5, 29, 21], false, v);
-                                });
-                            }
-                        });
-                    }
-                });
-                w.next().write_tagged(Tag::context(0), |w| {
-                    w.write_sequence(|w| {
-                        let n = yasna::construct_der(|w| w.write_u64(spec.number));
-                        ext(w.next(), &[2, 5, 29, 20], false, n);
-                        if let Some(base) = spec.delta_of {
-                            let b = yasna::construct_der(|w| w.write_u64(base));
-                            ext(w.next(), &[2, 5, 29, 27], true, b);
-                        }
-                        // Freshest CRL pointing at the delta location, on
-                        // bases and deltas alike (as AD CS publishes them).
-                        {
-                            let f = yasna::construct_der(|w| {
-                                w.write_sequence(|w| {
-                                    w.next().write_sequence(|w| {
-                                        w.next().write_tagged(Tag::context(0), |w| {
-                                            w.write_tagged_implicit(Tag::context(0), |w| {
-                                                w.write_sequence(|w| {
-                                                    w.next().write_tagged_implicit(
-                                                        Tag::context(6),
-                                                        |w| {
-                                                            w.write_ia5_string(
-                                                                "http://pki.example.com/delta.crl",
-                                                            )
-                                                        },
-                                                    )
-                                                })
-                                            })
-                                        })
-                                    })
-                                })
-                            });
-                            ext(w.next(), &[2, 5, 29, 46], false, f);
-                        }
-                        if spec.critical_unknown {
-                            ext(w.next(), &[1, 3, 6, 1, 4, 1, 99999, 1], true, vec![5, 0]);
-                        }
-                    })
-                });
-            })
-        });
-        let sig = ca.key.sign(&tbs).expect("sign");
-        yasna::construct_der(|w| {
-            w.write_sequence(|w| {
-                w.next().write_der(&tbs);
-                w.next().write_der(&alg);
-                w.next().write_bitvec_bytes(&sig, sig.len() * 8);
+    /// CRL number `number` listing `entries` (serial, reasonCode): valid
+    /// 2026-02-03 to 2026-02-04, entries revoked 2026-02-02, no authority
+    /// key identifier, the entry list written even when empty, and a
+    /// Freshest CRL pointing at the delta location, on bases and deltas
+    /// alike (as AD CS publishes them).
+    fn hand_spec(number: u64, entries: &[(&[u8], Option<u8>)]) -> CrlSpec {
+        let spec = CrlSpec::new(number)
+            .valid("260203000000Z", Some("260204000000Z"))
+            .revoked_at("260202000000Z")
+            .without_aki()
+            .list_when_empty()
+            .freshest("http://pki.example.com/delta.crl");
+        entries.iter().fold(spec, |spec, (serial, reason)| {
+            let entry = CrlEntry::new(serial);
+            spec.entry(match reason {
+                Some(code) => entry.reason(*code),
+                None => entry,
             })
         })
+    }
+
+    /// `spec` with a critical extension pkiaudit does not know (a private
+    /// OID, a NULL value), which makes the CRL unusable (RFC 5280 §5.2).
+    fn with_unknown_critical(spec: CrlSpec) -> CrlSpec {
+        spec.extension(&[1, 3, 6, 1, 4, 1, 99999, 1], true, &[0x05, 0x00])
     }
 
     /// Base CRL number 10: 0x05 on hold, 0x06 keyCompromise.
     fn base_and_ca() -> (Issued, Crl) {
         let ca = Issued::root("Delta CA");
-        let base = hand_crl(
+        let base = build_crl(
             &ca,
-            &HandCrl {
-                number: 10,
-                delta_of: None,
-                critical_unknown: false,
-                entries: &[(&[0x05], Some(6)), (&[0x06], Some(1))],
-            },
+            &hand_spec(10, &[(&[0x05], Some(6)), (&[0x06], Some(1))]),
         );
         let base = Crl::from_der(&base, "base.crl").expect("base parses");
         base.verify(&model(&ca)).expect("hand-built base verifies");
@@ -2047,15 +1979,7 @@ mod tests {
     }
 
     fn delta(ca: &Issued, number: u64, of: u64, entries: &[(&[u8], Option<u8>)]) -> Crl {
-        let der = hand_crl(
-            ca,
-            &HandCrl {
-                number,
-                delta_of: Some(of),
-                critical_unknown: false,
-                entries,
-            },
-        );
+        let der = build_crl(ca, &hand_spec(number, entries).delta_of(of));
         Crl::from_der(&der, "delta.crl").expect("delta parses")
     }
 
@@ -2201,15 +2125,7 @@ mod tests {
     #[test]
     fn unknown_critical_extension_makes_verify_fail() {
         let ca = Issued::root("Crit CA");
-        let der = hand_crl(
-            &ca,
-            &HandCrl {
-                number: 1,
-                delta_of: None,
-                critical_unknown: true,
-                entries: &[],
-            },
-        );
+        let der = build_crl(&ca, &with_unknown_critical(hand_spec(1, &[])));
         let crl = Crl::from_der(&der, "crit.crl").expect("parses");
         assert_eq!(crl.unsupported.len(), 1, "{:?}", crl.unsupported);
         let err = crl.verify(&model(&ca)).expect_err("unknown critical");
@@ -2402,19 +2318,17 @@ mod tests {
     #[test]
     fn first_entry_wins_with_and_without_collisions() {
         let ca = Issued::root("Dup CA");
-        let der = hand_crl(
+        let der = build_crl(
             &ca,
-            &HandCrl {
-                number: 1,
-                delta_of: None,
-                critical_unknown: false,
-                entries: &[
+            &hand_spec(
+                1,
+                &[
                     (&[0x05], Some(6)),
                     (&[0x06], Some(1)),
                     (&[0x05], Some(8)),
                     (&[0x06], None),
                 ],
-            },
+            ),
         );
         for keys in [Keys::Constant, Keys::random()] {
             let crl = parse_with(&der, keys);
@@ -2690,15 +2604,7 @@ mod tests {
     /// The CRLs of the tests above.
     fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
         let ca = Issued::root("Fixture CA");
-        let hand = |number, delta_of, critical_unknown, entries| {
-            let spec = HandCrl {
-                number,
-                delta_of,
-                critical_unknown,
-                entries,
-            };
-            hand_crl(&ca, &spec)
-        };
+        let hand = |spec: CrlSpec| build_crl(&ca, &spec);
         let mut compromised = entry(&[0x07, 0x00], Some(RevocationReason::KeyCompromise));
         compromised.invalidity_date = Some(ymd((2025, 12, 24)));
         let signer = Issued::root("Fixture Indirect Signer");
@@ -2722,21 +2628,19 @@ mod tests {
             ("rcgen, no entries", sign(&ca, &crl_params(Vec::new()))),
             (
                 "duplicates",
-                hand(
+                hand(hand_spec(
                     1,
-                    None,
-                    false,
                     &[(&[0x05], Some(6)), (&[0x06], Some(1)), (&[0x05], Some(8))],
-                ),
+                )),
             ),
-            ("hand, no entries", hand(2, None, false, &[])),
+            ("hand, no entries", hand(hand_spec(2, &[]))),
             (
                 "delta",
-                hand(11, Some(10), false, &[(&[0x05], Some(8)), (&[0x09], None)]),
+                hand(hand_spec(11, &[(&[0x05], Some(8)), (&[0x09], None)]).delta_of(10)),
             ),
             (
                 "critical unknown",
-                hand(3, None, true, &[(&[0x01], Some(0))]),
+                hand(with_unknown_critical(hand_spec(3, &[(&[0x01], Some(0))]))),
             ),
             (
                 "indirect",
@@ -2837,15 +2741,7 @@ mod tests {
     fn no_entries_with_the_field_absent_or_empty() {
         let ca = Issued::root("Empty CA");
         let absent = sign(&ca, &crl_params(Vec::new()));
-        let empty = hand_crl(
-            &ca,
-            &HandCrl {
-                number: 7,
-                delta_of: None,
-                critical_unknown: false,
-                entries: &[],
-            },
-        );
+        let empty = build_crl(&ca, &hand_spec(7, &[]));
         let layout = Layout::of(&absent).expect("layout");
         assert_eq!(layout.revoked, None, "rcgen omits an empty list");
         assert!(!layout.after.is_empty(), "crlExtensions follow");
@@ -2867,14 +2763,12 @@ mod tests {
     #[test]
     fn a_malformed_entry_in_the_middle_is_an_error() {
         let ca = Issued::root("Malformed Entry CA");
-        let der = hand_crl(
+        let der = build_crl(
             &ca,
-            &HandCrl {
-                number: 1,
-                delta_of: None,
-                critical_unknown: false,
-                entries: &[(&[0x01], Some(1)), (&[0x02], Some(4)), (&[0x03], None)],
-            },
+            &hand_spec(
+                1,
+                &[(&[0x01], Some(1)), (&[0x02], Some(4)), (&[0x03], None)],
+            ),
         );
         Crl::from_der(&der, "t").expect("the CRL as built parses");
         let list = Layout::of(&der).expect("layout").revoked.expect("entries");
@@ -2985,10 +2879,6 @@ mod tests {
     }
 
     // --- scope (RFC 5280 §6.3.3 (b), (d)) ----------------------------------
-
-    use crate::testkit::{
-        build_crl, distribution_points, reason_bits, CrlEntry, CrlSpec, DpSpec, Idp,
-    };
 
     fn parsed(signer: &Issued, spec: &CrlSpec) -> Crl {
         Crl::from_der(&build_crl(signer, spec), "scope.crl").expect("parses")

@@ -28,7 +28,7 @@ use x509_ocsp::{OcspResponse, OcspResponseStatus, ResponseData};
 use x509_parser::prelude::FromDer;
 
 use super::same_name;
-use crate::model::Certificate;
+use crate::model::{der_tlv, Certificate};
 
 /// The most bytes read from one OCSP response (they are a few KiB at most).
 pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
@@ -273,7 +273,7 @@ fn public_key_bits(cert: &Certificate) -> Result<Vec<u8>, OcspError> {
 /// Extensions OPTIONAL } } (RFC 6960 §4.1.1). Hand-encoded so the serial
 /// goes out byte for byte as the certificate carries it.
 fn encode_request(id: &CertId, nonce: Option<&[u8]>) -> Vec<u8> {
-    let sha1_alg = tlv(
+    let sha1_alg = der_tlv(
         0x30,
         &[
             &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a][..],
@@ -281,45 +281,31 @@ fn encode_request(id: &CertId, nonce: Option<&[u8]>) -> Vec<u8> {
         ]
         .concat(),
     );
-    let cert_id = tlv(
+    let cert_id = der_tlv(
         0x30,
         &[
             sha1_alg,
-            tlv(0x04, &id.issuer_name_hash),
-            tlv(0x04, &id.issuer_key_hash),
-            tlv(0x02, &id.serial),
+            der_tlv(0x04, &id.issuer_name_hash),
+            der_tlv(0x04, &id.issuer_key_hash),
+            der_tlv(0x02, &id.serial),
         ]
         .concat(),
     );
-    let request = tlv(0x30, &cert_id);
-    let mut tbs = tlv(0x30, &request);
+    let request = der_tlv(0x30, &cert_id);
+    let mut tbs = der_tlv(0x30, &request);
     if let Some(nonce) = nonce {
         // id-pkix-ocsp-nonce 1.3.6.1.5.5.7.48.1.2; extnValue holds an OCTET
         // STRING (RFC 8954 §2.1).
         let oid = [
             0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02,
         ];
-        let ext = tlv(0x30, &[&oid[..], &tlv(0x04, &tlv(0x04, nonce))].concat());
-        tbs.extend(tlv(0xa2, &tlv(0x30, &ext)));
+        let ext = der_tlv(
+            0x30,
+            &[&oid[..], &der_tlv(0x04, &der_tlv(0x04, nonce))].concat(),
+        );
+        tbs.extend(der_tlv(0xa2, &der_tlv(0x30, &ext)));
     }
-    tlv(0x30, &tlv(0x30, &tbs))
-}
-
-/// One DER TLV with a definite, minimal length.
-fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
-    let mut out = vec![tag];
-    let len = content.len();
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|b| **b == 0).count();
-        let significant = bytes.get(skip..).unwrap_or_default();
-        out.push(0x80 | significant.len() as u8);
-        out.extend_from_slice(significant);
-    }
-    out.extend_from_slice(content);
-    out
+    der_tlv(0x30, &der_tlv(0x30, &tbs))
 }
 
 // ---------------------------------------------------------------------------
@@ -792,7 +778,7 @@ mod tests {
     }
 
     fn gt(t: DateTime<Utc>) -> Vec<u8> {
-        tlv(0x18, t.format("%Y%m%d%H%M%SZ").to_string().as_bytes())
+        der_tlv(0x18, t.format("%Y%m%d%H%M%SZ").to_string().as_bytes())
     }
 
     fn model(issued: &Issued) -> Certificate {
@@ -833,7 +819,7 @@ mod tests {
     }
 
     fn cert_id_der(id: &CertId) -> Vec<u8> {
-        let alg = tlv(
+        let alg = der_tlv(
             0x30,
             &[
                 &[0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a][..],
@@ -841,13 +827,13 @@ mod tests {
             ]
             .concat(),
         );
-        tlv(
+        der_tlv(
             0x30,
             &[
                 alg,
-                tlv(0x04, &id.issuer_name_hash),
-                tlv(0x04, &id.issuer_key_hash),
-                tlv(0x02, &id.serial),
+                der_tlv(0x04, &id.issuer_name_hash),
+                der_tlv(0x04, &id.issuer_key_hash),
+                der_tlv(0x02, &id.serial),
             ]
             .concat(),
         )
@@ -880,17 +866,25 @@ mod tests {
         ]
         .concat();
         if let Some(next) = spec.next_update {
-            single.extend(tlv(0xa0, &gt(next)));
+            single.extend(der_tlv(0xa0, &gt(next)));
         }
-        let mut data = [tlv(0xa1, &name), gt(at()), tlv(0x30, &tlv(0x30, &single))].concat();
+        let mut data = [
+            der_tlv(0xa1, &name),
+            gt(at()),
+            der_tlv(0x30, &der_tlv(0x30, &single)),
+        ]
+        .concat();
         if let Some(nonce) = &spec.nonce {
             let oid = [
                 0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x02,
             ];
-            let ext = tlv(0x30, &[&oid[..], &tlv(0x04, &tlv(0x04, nonce))].concat());
-            data.extend(tlv(0xa1, &tlv(0x30, &ext)));
+            let ext = der_tlv(
+                0x30,
+                &[&oid[..], &der_tlv(0x04, &der_tlv(0x04, nonce))].concat(),
+            );
+            data.extend(der_tlv(0xa1, &der_tlv(0x30, &ext)));
         }
-        let tbs = tlv(0x30, &data);
+        let tbs = der_tlv(0x30, &data);
         let sig = spec.signer.key.sign(&tbs).unwrap();
         let mut tbs_sent = tbs.clone();
         if spec.tamper {
@@ -900,23 +894,23 @@ mod tests {
         }
         let mut basic = [
             tbs_sent,
-            tlv(0x30, &ECDSA_SHA256),
-            tlv(0x03, &[&[0u8][..], &sig].concat()),
+            der_tlv(0x30, &ECDSA_SHA256),
+            der_tlv(0x03, &[&[0u8][..], &sig].concat()),
         ]
         .concat();
         if !spec.certs.is_empty() {
-            basic.extend(tlv(0xa0, &tlv(0x30, &spec.certs.concat())));
+            basic.extend(der_tlv(0xa0, &der_tlv(0x30, &spec.certs.concat())));
         }
         let basic_oid = [
             0x06, 0x09, 0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x30, 0x01, 0x01,
         ];
-        let bytes = tlv(
+        let bytes = der_tlv(
             0x30,
-            &[&basic_oid[..], &tlv(0x04, &tlv(0x30, &basic))].concat(),
+            &[&basic_oid[..], &der_tlv(0x04, &der_tlv(0x30, &basic))].concat(),
         );
-        tlv(
+        der_tlv(
             0x30,
-            &[&[0x0a, 0x01, 0x00][..], &tlv(0xa0, &bytes)].concat(),
+            &[&[0x0a, 0x01, 0x00][..], &der_tlv(0xa0, &bytes)].concat(),
         )
     }
 
@@ -994,9 +988,9 @@ mod tests {
 
         let revoked_at = Utc.with_ymd_and_hms(2026, 3, 1, 0, 0, 0).unwrap();
         let mut s = spec(&pki.ca, &request.cert_id);
-        s.status = tlv(
+        s.status = der_tlv(
             0xa1,
-            &[gt(revoked_at), tlv(0xa0, &[0x0a, 0x01, 0x01])].concat(),
+            &[gt(revoked_at), der_tlv(0xa0, &[0x0a, 0x01, 0x01])].concat(),
         );
         let revoked = check(&pki, &request, &encode(&s)).unwrap();
         assert_eq!(
@@ -1266,7 +1260,7 @@ mod tests {
             (3, "tryLater"),
             (6, "unauthorized"),
         ] {
-            let der = tlv(0x30, &[0x0a, 0x01, code]);
+            let der = der_tlv(0x30, &[0x0a, 0x01, code]);
             assert_eq!(
                 check(&pki, &request, &der).unwrap_err(),
                 OcspError::NotSuccessful(name.into())
@@ -1312,7 +1306,7 @@ mod tests {
             ));
         }
         // Successful but no body; a body of another type.
-        let empty = tlv(0x30, &[0x0a, 0x01, 0x00]);
+        let empty = der_tlv(0x30, &[0x0a, 0x01, 0x00]);
         assert!(matches!(
             check(&pki, &request, &empty).unwrap_err(),
             OcspError::Malformed(_)
@@ -1350,8 +1344,8 @@ mod tests {
 
     #[test]
     fn tlv_lengths() {
-        assert_eq!(tlv(0x04, &[1, 2]), vec![0x04, 0x02, 1, 2]);
-        assert_eq!(&tlv(0x04, &[0; 200])[..3], &[0x04, 0x81, 200]);
-        assert_eq!(&tlv(0x04, &[0; 300])[..4], &[0x04, 0x82, 0x01, 0x2c]);
+        assert_eq!(der_tlv(0x04, &[1, 2]), vec![0x04, 0x02, 1, 2]);
+        assert_eq!(&der_tlv(0x04, &[0; 200])[..3], &[0x04, 0x81, 200]);
+        assert_eq!(&der_tlv(0x04, &[0; 300])[..4], &[0x04, 0x82, 0x01, 0x2c]);
     }
 }
