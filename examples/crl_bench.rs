@@ -9,8 +9,8 @@
 use std::hint::black_box;
 use std::time::Instant;
 
-use pkiaudit::audit::revocation::crl::Crl;
 use pkiaudit::model::Certificate;
+use pkiaudit::revocation::crl::Crl;
 use rcgen::{
     BasicConstraints, CertificateParams, CertificateRevocationListParams, DnType, IsCa, Issuer,
     KeyIdMethod, KeyPair, KeyUsagePurpose, RevocationReason, RevokedCertParams, SerialNumber,

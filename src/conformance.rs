@@ -14,12 +14,12 @@ use crate::audit::chain::{
     self, ChainInput, ChainOptions, EkuPolicy, PoolCert, Status, TrustStore,
 };
 use crate::audit::profile::Profile;
-use crate::audit::revocation::crl::Crl;
-use crate::audit::revocation::{Mode, Policy, Revocation, Status as RevocationStatus};
 use crate::audit::rules::{Ctx, Scope, Severity, RULES};
 use crate::audit::{Options, Role};
 use crate::load;
 use crate::model::{Certificate, KeyUsageBit};
+use crate::revocation::crl::Crl;
+use crate::revocation::{Mode, Policy, Revocation, Status as RevocationStatus};
 use crate::time::AuditTime;
 
 /// The suite (only the fields the harness reads).

@@ -10,13 +10,13 @@
 pub mod audit;
 pub mod cli;
 pub mod conformance;
-pub mod fetch;
 pub mod ike;
 pub mod ios;
 pub mod load;
 pub mod model;
 pub mod oids;
 pub mod report;
+pub mod revocation;
 pub mod sweep;
 pub mod time;
 

@@ -10,7 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use pkiaudit::audit::revocation::ldap::{fetch_crl, LdapError};
+use pkiaudit::revocation::transport::ldap::{fetch_crl, LdapError};
 use rcgen::{CertificateRevocationListParams, Issuer, KeyIdMethod, SerialNumber};
 use testkit::{ymd, Issued};
 

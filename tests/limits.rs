@@ -40,13 +40,13 @@ fn body_over(mut stream: TcpStream, limit: usize) {
 }
 
 fn crl_over_limit(stream: TcpStream) {
-    body_over(stream, pkiaudit::audit::revocation::crl::MAX_CRL_BYTES);
+    body_over(stream, pkiaudit::revocation::crl::MAX_CRL_BYTES);
 }
 
 fn ocsp_over_limit(stream: TcpStream) {
     body_over(
         stream,
-        pkiaudit::audit::revocation::ocsp::MAX_RESPONSE_BYTES as usize,
+        pkiaudit::revocation::ocsp::MAX_RESPONSE_BYTES as usize,
     );
 }
 

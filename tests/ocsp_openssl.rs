@@ -2,7 +2,7 @@
 //! loopback (commands from research/crates.md §4). Each test makes its own
 //! tiny PKI in a temporary directory with the `openssl` CLI, starts the
 //! responder on a free port, queries it with
-//! `pkiaudit::audit::revocation::ocsp::query`, and kills the responder when
+//! `pkiaudit::revocation::ocsp::query`, and kills the responder when
 //! the guard drops (also on failure).
 
 use std::net::TcpListener;
@@ -11,8 +11,8 @@ use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use chrono::Utc;
-use pkiaudit::audit::revocation::ocsp::{build_request, query, CertStatus, OcspError, Responder};
 use pkiaudit::model::Certificate;
+use pkiaudit::revocation::ocsp::{build_request, query, CertStatus, OcspError, Responder};
 
 fn openssl(dir: &Path, args: &[&str]) {
     let out = Command::new("openssl")
@@ -262,7 +262,7 @@ fn ask(
     pki: &Pki,
     responder: &Server,
     leaf: &str,
-) -> Result<pkiaudit::audit::revocation::ocsp::OcspAnswer, OcspError> {
+) -> Result<pkiaudit::revocation::ocsp::OcspAnswer, OcspError> {
     let dir = pki.path();
     let cert = load(&dir, leaf);
     let issuer = load(&dir, "ca");

@@ -3,8 +3,8 @@
 //! response to a fixed request (verify). Neither may panic, and an answer
 //! that does not verify is never `good`.
 
-use pkiaudit::audit::revocation::{crl::Crl, ocsp};
 use pkiaudit::model::Certificate;
+use pkiaudit::revocation::{crl::Crl, ocsp};
 use pkiaudit::time::parse_at;
 
 const CA: &[u8] = include_bytes!("../../fixtures/pki/issuing-ca.pem");
@@ -25,8 +25,7 @@ pub fn run(data: &[u8]) {
         let _ = crl.freshness(at);
         let _ = crl.lookup(&leaf.serial_raw);
         let _ = crl.lookup(&[]);
-        let _ =
-            pkiaudit::audit::revocation::crl::status_with_delta(&crl, Some(&crl), &leaf.serial_raw);
+        let _ = pkiaudit::revocation::crl::status_with_delta(&crl, Some(&crl), &leaf.serial_raw);
     }
     let request = ocsp::build_request(&leaf, &ca, true).expect("request for fixed certificates");
     if let Ok(answer) = ocsp::verify_response(data, &request, &leaf, &ca, at) {

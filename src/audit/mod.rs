@@ -13,7 +13,6 @@ pub mod chain;
 pub mod names;
 pub mod path;
 pub mod profile;
-pub mod revocation;
 pub mod rules;
 
 use std::collections::HashMap;
@@ -24,6 +23,7 @@ use crate::ios::audit::{ConfigReport, PeerSelection};
 use crate::load::{LoadedInput, LoadedPartial, ProblemLevel, Provenance};
 use crate::model::partial::{issuer_serial_key, Known, Need, ShowEntry, ShowKind};
 use crate::model::Certificate;
+use crate::revocation;
 use crate::time::AuditTime;
 use chain::{ChainReport, EkuPolicy, PoolCert, TrustStore};
 use names::Host;

@@ -345,7 +345,7 @@ pub struct CheckArgs {
     pub format: Format,
 }
 
-use crate::audit::revocation::{Mode as RevocationMode, Policy as RevocationPolicy};
+use crate::revocation::{Mode as RevocationMode, Policy as RevocationPolicy};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -896,7 +896,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 fn revocation_options(
     args: &RevocationArgs,
     tls_roots: Vec<Vec<u8>>,
-) -> anyhow::Result<Option<std::sync::Arc<audit::revocation::Revocation>>> {
+) -> anyhow::Result<Option<std::sync::Arc<crate::revocation::Revocation>>> {
     let mode = args.revocation;
     if !args.crl.is_empty() && !matches!(mode, RevocationMode::Crl | RevocationMode::Both) {
         anyhow::bail!("--crl needs --revocation crl or both (it is {mode:?})");
@@ -907,7 +907,7 @@ fn revocation_options(
     if mode == RevocationMode::Off {
         return Ok(None);
     }
-    let mut rev = audit::revocation::Revocation::new(args.revocation, args.revocation_policy);
+    let mut rev = crate::revocation::Revocation::new(args.revocation, args.revocation_policy);
     rev.offline = args.offline;
     rev.ocsp_url = args.ocsp_url.clone();
     rev.ldap_server = args.ldap_server.clone();
@@ -921,7 +921,7 @@ fn revocation_options(
                 .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
                 .map(|base| base.join("pkiaudit").join("revocation"))
         });
-        rev.cache = dir.map(audit::revocation::cache::DiskCache::new);
+        rev.cache = dir.map(crate::revocation::cache::DiskCache::new);
     }
     if args.offline && args.ocsp_url.is_some() {
         anyhow::bail!("--ocsp-url and --offline contradict each other");
@@ -929,7 +929,7 @@ fn revocation_options(
     for path in &args.crl {
         let bytes =
             std::fs::read(path).map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
-        let crl = audit::revocation::crl::Crl::from_pem_or_der(&bytes, &path.display().to_string())
+        let crl = crate::revocation::crl::Crl::from_pem_or_der(&bytes, &path.display().to_string())
             .map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
         rev.crls.push(std::sync::Arc::new(crl));
     }
@@ -937,7 +937,7 @@ fn revocation_options(
 }
 
 /// `--fetch-timeout` and `--run-timeout`; the run's clock starts now.
-fn fetch_limits(args: &RevocationArgs) -> anyhow::Result<crate::fetch::Limits> {
+fn fetch_limits(args: &RevocationArgs) -> anyhow::Result<crate::revocation::transport::Limits> {
     let seconds = |flag: &str, v: f64, max: f64| {
         if v.is_finite() && v > 0.0 && v <= max {
             Ok(std::time::Duration::from_secs_f64(v))
@@ -952,7 +952,7 @@ fn fetch_limits(args: &RevocationArgs) -> anyhow::Result<crate::fetch::Limits> {
         Some(v) => Some(std::time::Instant::now() + seconds("--run-timeout", v, 86_400.0)?),
         None => None,
     };
-    Ok(crate::fetch::Limits { timeout, deadline })
+    Ok(crate::revocation::transport::Limits { timeout, deadline })
 }
 
 /// `--certreq` values, or None when not given.

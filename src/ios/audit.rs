@@ -5,7 +5,7 @@
 //! Every finding carries a `config.*` rule (see
 //! `crate::audit::rules::config`) and the configuration line it is about.
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::time::format::ts;
 use serde::Serialize;
 
 use super::config::{AuthMethod, IosConfig, RevocationMethod, Trustpoint, TrustpointUsage};
@@ -16,10 +16,6 @@ use crate::audit::rules::{self, config as r, Ctx, Rule, Severity};
 use crate::audit::{Options, Role};
 use crate::load::{IosRole, LoadedCert, LoadedInput};
 use crate::model::Certificate;
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 /// One finding about a configuration.
 #[derive(Debug, Clone)]
@@ -437,7 +433,7 @@ fn identity_findings(
             format!(
                 "{what} expired {} ({} before the audit time): peers reject the AUTH payload",
                 ts(c.not_after),
-                rules::span(c.not_after, now)
+                crate::time::format::span(c.not_after, now)
             ),
         );
     } else if c.not_before > now {
@@ -453,7 +449,7 @@ fn identity_findings(
             format!(
                 "{what} expires {} (in {})",
                 ts(c.not_after),
-                rules::span(now, c.not_after)
+                crate::time::format::span(now, c.not_after)
             ),
         );
     }

@@ -44,7 +44,7 @@
 
 use std::collections::HashMap;
 
-use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
+use chrono::{DateTime, Utc};
 use serde::{Serialize, Serializer};
 
 /// Most certificate bytes one `certificate` block may decode to; beyond
@@ -1297,7 +1297,7 @@ impl Parser {
             return;
         }
         let date = if field.is_date() {
-            match parse_map_date(value) {
+            match crate::time::ios::parse_map_date(value) {
                 Ok(d) => Some(d),
                 Err(e) => {
                     self.problem(
@@ -1583,77 +1583,6 @@ fn is_noise(t: &str) -> bool {
                 || rest.starts_with("term"));
     }
     false
-}
-
-const MONTHS: [&str; 12] = [
-    "january",
-    "february",
-    "march",
-    "april",
-    "may",
-    "june",
-    "july",
-    "august",
-    "september",
-    "october",
-    "november",
-    "december",
-];
-
-/// A month by its English name or three-letter abbreviation.
-fn month_number(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    MONTHS
-        .iter()
-        .position(|m| *m == w || (w.len() == 3 && m.starts_with(&w)))
-        .and_then(|i| u32::try_from(i + 1).ok())
-}
-
-/// A `valid-start` / `expires-on` value. IOS takes the day and the month in
-/// either order (`01 Jan 2030` or `Jan 01 2030`, the month by name), the
-/// year, an optional `hh:mm[:ss]` and an optional `utc` (YANG
-/// `Cisco-IOS-XE-crypto`, grouping `time-grouping`). Two numbers are read
-/// as day then month (the "dd mm yyyy" form of Cisco's Common Criteria
-/// guide), except when the second cannot be a month (`12 31 2030` is
-/// December 31).
-pub fn parse_map_date(value: &str) -> Result<DateTime<Utc>, String> {
-    let words: Vec<&str> = value.split_whitespace().collect();
-    let mut words = words.as_slice();
-    if let [rest @ .., last] = words {
-        if last.eq_ignore_ascii_case("utc") {
-            words = rest;
-        }
-    }
-    let (a, b, year, time) = match words {
-        [a, b, y] => (*a, *b, *y, None),
-        [a, b, y, t] => (*a, *b, *y, Some(*t)),
-        _ => {
-            return Err(format!(
-                "{value:?} is not a date (expected e.g. `01 Jan 2030 00:00:00` or \
-                 `Jan 01 2030 00:00:00`)"
-            ))
-        }
-    };
-    let num = |s: &str| s.parse::<u32>().ok();
-    let (day, month) = match (num(a), num(b), month_number(a), month_number(b)) {
-        (Some(d), None, None, Some(m)) => (d, m),
-        (None, Some(d), Some(m), None) => (d, m),
-        (Some(x), Some(y), _, _) if x > 12 || y <= 12 => (x, y),
-        (Some(x), Some(y), _, _) => (y, x),
-        _ => return Err(format!("{value:?}: day and month not understood")),
-    };
-    let year: i32 = year
-        .parse()
-        .map_err(|_| format!("{value:?}: year {year:?} is not a number"))?;
-    let date = NaiveDate::from_ymd_opt(year, month, day)
-        .ok_or_else(|| format!("{value:?} is not a valid date"))?;
-    let time = match time {
-        None => NaiveTime::MIN,
-        Some(t) => NaiveTime::parse_from_str(t, "%H:%M:%S")
-            .or_else(|_| NaiveTime::parse_from_str(t, "%H:%M"))
-            .map_err(|_| format!("{value:?}: time {t:?} is not hh:mm:ss"))?,
-    };
-    Ok(date.and_time(time).and_utc())
 }
 
 #[cfg(test)]
@@ -2078,31 +2007,6 @@ crypto pki certificate chain TP
         assert_eq!(
             rules.get(1).map(|r| r.field),
             Some(MapField::ExtendedKeyUsage)
-        );
-    }
-
-    #[test]
-    fn map_dates() {
-        let d = |s: &str| parse_map_date(s).map(|d| d.to_rfc3339());
-        let jan = Ok("2030-01-15T10:20:30+00:00".to_string());
-        assert_eq!(d("15 Jan 2030 10:20:30"), jan);
-        assert_eq!(d("jan 15 2030 10:20:30 utc"), jan);
-        assert_eq!(d("January 15 2030 10:20:30"), jan);
-        assert_eq!(d("15 01 2030 10:20:30"), jan);
-        assert_eq!(d("01 15 2030 10:20:30"), jan);
-        assert_eq!(
-            d("15 Jan 2030"),
-            Ok("2030-01-15T00:00:00+00:00".to_string())
-        );
-        assert!(d("31 Feb 2030").is_err());
-        assert!(d("15 Foo 2030").is_err());
-        assert!(d("2030-01-15").is_err());
-        assert!(d("15 Jan 2030 25:00:00").is_err());
-        assert!(d("15 Ja 2030").is_err());
-        assert!(d("15 Junk 2030").is_err());
-        assert_eq!(
-            d("15 SEP 2030"),
-            Ok("2030-09-15T00:00:00+00:00".to_string())
         );
     }
 

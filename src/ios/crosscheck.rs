@@ -72,7 +72,7 @@ pub fn compare(cert: &Certificate, known: Known, p: &PartialCertificate) -> Vec<
                     raw.unwrap_or("?"),
                     printed.to_rfc3339(),
                     actual.to_rfc3339(),
-                    crate::audit::rules::span(printed, actual)
+                    crate::time::format::span(printed, actual)
                 ));
             }
         }

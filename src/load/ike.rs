@@ -279,7 +279,7 @@ impl<'o> IkeReader<'o> {
             );
             return;
         }
-        let body = match crate::fetch::get(&url) {
+        let body = match crate::revocation::transport::get(&url) {
             Ok(b) => b,
             Err(e) => {
                 input.problem(ProblemLevel::Error, at.line, None, format!("{what}: {e}"));

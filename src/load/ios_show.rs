@@ -16,10 +16,8 @@
 //! judge (the `verbose` form adds extensions, key and signature algorithm;
 //! no form carries the signature).
 
-use chrono::{FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
-
 use super::{Container, IosRole, LoadOptions, LoadedInput, ProblemLevel};
-use crate::model::partial::{Known, PartialCertificate, ShowDate, ShowEntry, ShowKind};
+use crate::model::partial::{Known, PartialCertificate, ShowEntry, ShowKind};
 use crate::model::{
     BasicConstraints, Certificate, ExtendedKeyUsage, KeyInfo, KeyUsage, Name, SanEntry, SigHash,
     SignatureAlgorithm, SubjectAltName,
@@ -339,7 +337,7 @@ fn line_in_entry(
             "ca issuers" | "ca issuers uri" if ctx == Ctx::Aia => Some(Ctx::Aia),
             "validity date" => Some(Ctx::Validity),
             "start date" | "end date" | "renew date" => {
-                let date = parse_date(value, opts);
+                let date = crate::time::ios::parse_show_date(value, &opts.device_tz);
                 match date {
                     Ok(date) => {
                         if date.utc.is_none() {
@@ -646,127 +644,6 @@ fn canonical_attr(a: &str) -> String {
         "unstructuredaddress" => "ipaddress".into(),
         other => other.to_string(),
     }
-}
-
-/// UTC offsets of time zone labels whose meaning is not in doubt. Labels
-/// used by more than one zone (IST, CST, BST, AST) are not here: the
-/// operator states them with `--device-tz`.
-const WELL_KNOWN_ZONES: &[(&str, i32)] = &[
-    ("UTC", 0),
-    ("GMT", 0),
-    ("UCT", 0),
-    ("Z", 0),
-    ("WET", 0),
-    ("WEST", 3600),
-    ("CET", 3600),
-    ("CEST", 7200),
-    ("MET", 3600),
-    ("MEST", 7200),
-    ("EET", 7200),
-    ("EEST", 10800),
-    ("MSK", 10800),
-    ("EST", -5 * 3600),
-    ("EDT", -4 * 3600),
-    ("CDT", -5 * 3600),
-    ("MST", -7 * 3600),
-    ("MDT", -6 * 3600),
-    ("PST", -8 * 3600),
-    ("PDT", -7 * 3600),
-    ("AKST", -9 * 3600),
-    ("AKDT", -8 * 3600),
-    ("HST", -10 * 3600),
-    ("JST", 9 * 3600),
-    ("KST", 9 * 3600),
-    ("HKT", 8 * 3600),
-    ("SGT", 8 * 3600),
-    ("AWST", 8 * 3600),
-    ("ACST", 9 * 3600 + 1800),
-    ("AEST", 10 * 3600),
-    ("AEDT", 11 * 3600),
-    ("NZST", 12 * 3600),
-    ("NZDT", 13 * 3600),
-];
-
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
-/// `10:15:22 CEST Apr 12 2026` (the zone may be missing, the time may carry
-/// milliseconds), with the operator's zone labels (`--device-tz`).
-pub(crate) fn parse_show_date(
-    value: &str,
-    device_tz: &[(String, i32)],
-) -> Result<ShowDate, String> {
-    let opts = LoadOptions {
-        device_tz: device_tz.to_vec(),
-        ..LoadOptions::default()
-    };
-    parse_date(value, &opts)
-}
-
-/// `10:15:22 CEST Apr 12 2026` (the zone may be missing, the time may carry
-/// milliseconds).
-fn parse_date(value: &str, opts: &LoadOptions) -> Result<ShowDate, String> {
-    let parts: Vec<&str> = value.split_whitespace().collect();
-    let (time, zone, rest) = match parts.as_slice() {
-        [time, zone, mon, day, year] => (*time, *zone, [*mon, *day, *year]),
-        [time, mon, day, year]
-            if MONTHS
-                .iter()
-                .any(|m| mon.to_ascii_lowercase().starts_with(m)) =>
-        {
-            (*time, "", [*mon, *day, *year])
-        }
-        _ => return Err("expected `HH:MM:SS ZONE Mon D YYYY`".into()),
-    };
-    let time = time.trim_start_matches('*').trim_start_matches('.');
-    let time = NaiveTime::parse_from_str(time, "%H:%M:%S")
-        .or_else(|_| NaiveTime::parse_from_str(time, "%H:%M:%S%.f"))
-        .map_err(|_| format!("`{time}` is not a time of day"))?;
-    let month = MONTHS
-        .iter()
-        .position(|m| rest[0].to_ascii_lowercase().starts_with(m))
-        .ok_or_else(|| format!("`{}` is not a month", rest[0]))?;
-    let day: u32 = rest[1]
-        .parse()
-        .map_err(|_| format!("`{}` is not a day", rest[1]))?;
-    let year: i32 = rest[2]
-        .parse()
-        .map_err(|_| format!("`{}` is not a year", rest[2]))?;
-    let date = NaiveDate::from_ymd_opt(year, month as u32 + 1, day)
-        .ok_or_else(|| format!("{} {day} {year} is not a calendar date", rest[0]))?;
-    let local = NaiveDateTime::new(date, time);
-    let (offset, source) = if zone.is_empty() {
-        (None, None)
-    } else if let Some((_, off)) = opts
-        .device_tz
-        .iter()
-        .find(|(label, _)| label.eq_ignore_ascii_case(zone))
-    {
-        (Some(*off), Some("--device-tz"))
-    } else if let Some((_, off)) = WELL_KNOWN_ZONES
-        .iter()
-        .find(|(label, _)| label.eq_ignore_ascii_case(zone))
-    {
-        (
-            Some(*off),
-            Some(if *off == 0 { "utc" } else { "well-known" }),
-        )
-    } else {
-        (None, None)
-    };
-    let utc = offset
-        .and_then(FixedOffset::east_opt)
-        .and_then(|o| o.from_local_datetime(&local).single())
-        .map(|t| crate::time::whole_seconds(t.with_timezone(&Utc)));
-    Ok(ShowDate {
-        raw: value.to_string(),
-        zone: zone.to_string(),
-        local,
-        utc,
-        offset_seconds: offset,
-        offset_source: source,
-    })
 }
 
 /// `show crypto pki certificates pem` prints `------Trustpoint: NAME------`
@@ -1291,33 +1168,6 @@ mod tests {
         assert!(ku_from_mask("00400000").is_err());
         assert!(ku_from_mask("A000").is_err());
         assert!(ku_from_mask("zz000000").is_err());
-    }
-
-    #[test]
-    fn dates_in_known_and_stated_zones() {
-        let none = LoadOptions::default();
-        let d = parse_date("14:32:10 CEST Apr 12 2024", &none).unwrap();
-        assert_eq!(d.utc.unwrap().to_rfc3339(), "2024-04-12T12:32:10+00:00");
-        assert_eq!(d.offset_source, Some("well-known"));
-        let d = parse_date("10:15:22.123 UTC Jan 5 2025", &none).unwrap();
-        assert_eq!(d.utc.unwrap().to_rfc3339(), "2025-01-05T10:15:22+00:00");
-        // A label that means two things is not guessed...
-        let d = parse_date("08:00:00 IST Mar 1 2026", &none).unwrap();
-        assert_eq!(d.utc, None);
-        // ...unless the operator says what it is.
-        let ist = LoadOptions {
-            device_tz: vec![("IST".into(), 5 * 3600 + 1800)],
-            ..Default::default()
-        };
-        let d = parse_date("08:00:00 IST Mar 1 2026", &ist).unwrap();
-        assert_eq!(d.utc.unwrap().to_rfc3339(), "2026-03-01T02:30:00+00:00");
-        assert_eq!(d.offset_source, Some("--device-tz"));
-        assert!(parse_date("08:00:00 UTC Foo 1 2026", &none).is_err());
-        assert!(parse_date("08:00:00 UTC Feb 30 2026", &none).is_err());
-        assert!(parse_date("yesterday", &none).is_err());
-        // a date that lost its year says what is expected, not "CET is not a month"
-        let e = parse_date("07:07:08 CET Feb 29", &none).unwrap_err();
-        assert!(e.contains("expected"), "{e}");
     }
 
     #[test]

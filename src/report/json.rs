@@ -1,9 +1,10 @@
 //! JSON output. The shape is documented in `docs/json.md`; any change to a
 //! field's meaning bumps [`SCHEMA_VERSION`]. Adding fields does not.
 
+use crate::time::format::ts;
 use std::io::{self, Write};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::audit::profile::Profile;
@@ -20,10 +21,6 @@ use crate::time::AuditTime;
 
 /// The version of the JSON documents pkiaudit writes.
 pub const SCHEMA_VERSION: u32 = 1;
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 #[derive(Serialize)]
 struct Tool {
@@ -312,7 +309,7 @@ struct CertJson<'a> {
     ios: Option<&'a PeerSelection>,
     /// With `--revocation`: each certificate of the path, leaf first.
     #[serde(skip_serializing_if = "Option::is_none")]
-    revocation: Option<&'a [crate::audit::revocation::Check]>,
+    revocation: Option<&'a [crate::revocation::Check]>,
 }
 
 fn cert_json<'a>(
@@ -387,8 +384,8 @@ fn cert_json<'a>(
 
 #[derive(Serialize)]
 struct RevocationJson {
-    mode: crate::audit::revocation::Mode,
-    policy: crate::audit::revocation::Policy,
+    mode: crate::revocation::Mode,
+    policy: crate::revocation::Policy,
     offline: bool,
     /// `--crl` files.
     crls: Vec<String>,

@@ -2,10 +2,11 @@
 //! stdout in `anstream`, which drops them unless stdout is a terminal (or
 //! `--color always`).
 
+use crate::time::format::ts;
 use std::io::{self, Write};
 
 use anstyle::{AnsiColor, Style};
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 
 use crate::audit::profile::Profile;
 use crate::audit::rules::{Severity, RULES};
@@ -27,10 +28,6 @@ pub(crate) const GREEN: Style = Style::new()
     .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)))
     .bold();
 pub(crate) const CYAN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 fn verdict_style(v: Verdict) -> (Style, &'static str) {
     match v {

@@ -11,7 +11,7 @@
 //!    once, and its row lists every place), with chains built from the
 //!    target's trust anchors and the pool, and revocation through one
 //!    shared [`Revocation`] (each CRL fetched once per run, at most
-//!    [`crate::audit::revocation::MAX_PER_HOST`] requests per server).
+//!    [`crate::revocation::MAX_PER_HOST`] requests per server).
 //!
 //! Only the rows (a few hundred bytes per certificate) outlive a file, so
 //! memory does not grow with the parsed certificates.
@@ -20,6 +20,7 @@ pub mod inventory;
 pub mod output;
 pub mod report;
 
+use crate::time::format::ts;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -28,10 +29,10 @@ use std::time::Instant;
 use rayon::prelude::*;
 
 use crate::audit::chain::{PoolCert, Status as ChainStatus, TrustStore};
-use crate::audit::revocation::{Revocation, Status as RevStatus};
 use crate::audit::rules::Severity;
 use crate::audit::{self, AuditedCert, Options, Role, Verdict};
 use crate::load::{self, LoadOptions, LoadedInput, ProblemLevel};
+use crate::revocation::{Revocation, Status as RevStatus};
 use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;
@@ -65,10 +66,6 @@ struct Scan {
     /// (SHA-256, place) of each certificate, in file order.
     certs: Vec<(String, String)>,
     cas: Vec<PoolCert>,
-}
-
-fn ts(t: chrono::DateTime<chrono::Utc>) -> String {
-    t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 fn place(p: &load::Provenance, shown: &str) -> String {

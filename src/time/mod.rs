@@ -4,6 +4,9 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+pub mod format;
+pub mod ios;
+pub use ios::parse_device_clock;
 pub mod ntp;
 
 /// How the audit time was obtained.
@@ -115,40 +118,6 @@ pub fn describe_offset(seconds: f64) -> String {
     } else {
         format!("{:.3} s slow", -seconds)
     }
-}
-
-/// Parse `show clock` output (`*10:15:32.123 UTC Sat Nov 28 2026`; the
-/// weekday and the leading `*`/`.` are optional) with the device's zone
-/// labels (`--device-tz`). A zone whose offset is not known is an error:
-/// guessing it would move the audit time by hours.
-pub fn parse_device_clock(text: &str, device_tz: &[(String, i32)]) -> Result<DeviceClock, String> {
-    let trimmed = text.trim();
-    let flag = trimmed.chars().next().filter(|c| *c == '*' || *c == '.');
-    let body = trimmed.trim_start_matches(['*', '.']);
-    const WEEKDAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
-    let parts: Vec<&str> = body
-        .split_whitespace()
-        .filter(|p| !WEEKDAYS.contains(&p.to_ascii_lowercase().as_str()))
-        .collect();
-    let date = crate::load::ios_show::parse_show_date(&parts.join(" "), device_tz).map_err(|e| {
-        format!("'{trimmed}': {e} (the format of IOS `show clock`: `*10:15:32.123 UTC Sat Nov 28 2026`)")
-    })?;
-    let instant = date.utc.ok_or_else(|| {
-        if date.zone.is_empty() {
-            format!("'{trimmed}': no time zone; IOS `show clock` prints one")
-        } else {
-            format!(
-                "'{trimmed}': the offset of time zone '{}' is not known; give it with --device-tz {}=+HH:MM",
-                date.zone, date.zone
-            )
-        }
-    })?;
-    Ok(DeviceClock {
-        text: trimmed.to_string(),
-        instant,
-        flag,
-        minus_ntp_seconds: None,
-    })
 }
 
 /// The instant validity windows are judged against, and its origin.

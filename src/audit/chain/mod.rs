@@ -12,9 +12,10 @@
 
 pub mod algorithms;
 
+use crate::time::format::ts;
 use std::time::Duration;
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use serde::Serialize;
 
@@ -217,10 +218,6 @@ pub struct ChainInput<'a> {
     pub leaf_position: usize,
     /// The positions of the sent certificates, same order as `sent`.
     pub sent_positions: Vec<usize>,
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 fn unix(t: DateTime<Utc>) -> UnixTime {
@@ -898,7 +895,7 @@ fn after_verification(report: &mut ChainReport, path: &[Node<'_>], opts: &ChainO
                      then",
                     n.name(),
                     ts(c.not_after),
-                    crate::audit::rules::span(c.not_after, leaf.cert.not_after),
+                    crate::time::format::span(c.not_after, leaf.cert.not_after),
                     ts(leaf.cert.not_after)
                 ),
             );
@@ -911,7 +908,7 @@ fn after_verification(report: &mut ChainReport, path: &[Node<'_>], opts: &ChainO
                     "{what} {} expires {}, in {} (within --warn-days {})",
                     n.name(),
                     ts(c.not_after),
-                    crate::audit::rules::span(t, c.not_after),
+                    crate::time::format::span(t, c.not_after),
                     opts.warn_days
                 ),
             );

@@ -28,7 +28,7 @@
 //! 5280 does not).
 //!
 //! Revocation (§6.1.3 (a)(3)) is done after a path is chosen, by
-//! `audit::revocation` (§6.3).
+//! `revocation` (§6.3).
 
 pub mod constraints;
 pub mod policy;

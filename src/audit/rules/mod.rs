@@ -20,8 +20,6 @@ mod validity;
 
 use serde::Serialize;
 
-pub(crate) use validity::span;
-
 use super::chain::ChainReport;
 use super::profile::Profile;
 use super::{Options, Role};
@@ -137,7 +135,7 @@ pub struct Ctx<'a> {
     /// The IKEv2 profile selection for a peer certificate (`--config`).
     pub peer: Option<&'a crate::ios::audit::PeerSelection>,
     /// The revocation checks of the path of an end-entity certificate.
-    pub revocation: &'a [crate::audit::revocation::Check],
+    pub revocation: &'a [crate::revocation::Check],
 }
 
 /// A rule.

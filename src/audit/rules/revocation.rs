@@ -1,9 +1,9 @@
 //! Revocation rules. The checks run once per end-entity certificate, for
-//! every certificate of its path below the anchor (`audit::revocation`);
+//! every certificate of its path below the anchor (`revocation`);
 //! these rules carry the metadata and turn the statuses into findings.
 
 use super::{Citation, Ctx, Rule, Scope, Severity};
-use crate::audit::revocation::{Policy, Status};
+use crate::revocation::{Policy, Status};
 
 const GUIDE_REVOCATION: Citation = Citation::FieldGuide {
     section: "Certificate Revocation Checks",

@@ -6,7 +6,8 @@
 //! is only as good as the clock it runs against; devices should use
 //! authenticated NTP (`show ntp associations`).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::time::format::ts;
+use chrono::{DateTime, Utc};
 
 use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::{Finding, Options};
@@ -19,10 +20,6 @@ const RFC5905: Citation = Citation::Rfc {
     number: 5905,
     section: "11.2.1",
 };
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
 
 fn made_for_the_run(_: &Ctx<'_>) -> Vec<String> {
     Vec::new()

@@ -1,7 +1,7 @@
 //! Validity window rules, judged against the audit time (never a clock read
 //! here: see `crate::time`).
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use crate::time::format::{span, ts};
 
 use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::Role;
@@ -13,25 +13,6 @@ const RFC5280_VALIDITY: Citation = Citation::Rfc {
 const GUIDE_EXPIRY: Citation = Citation::FieldGuide {
     section: "Handling Certificate Expiry",
 };
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// "3 days", "1 day", "5 hours" — how far apart two instants are.
-pub(crate) fn span(from: DateTime<Utc>, to: DateTime<Utc>) -> String {
-    let secs = (to - from).num_seconds().abs();
-    let days = secs / 86_400;
-    match days {
-        0 => match secs / 3600 {
-            0 => format!("{} minutes", secs / 60),
-            1 => "1 hour".into(),
-            h => format!("{h} hours"),
-        },
-        1 => "1 day".into(),
-        d => format!("{d} days"),
-    }
-}
 
 fn what_it_breaks(role: Role) -> &'static str {
     match role {

@@ -1989,7 +1989,7 @@ mod tests {
     /// and the report says the answer may be out of date.
     #[test]
     fn revocation_applies_the_delta_a_base_names() {
-        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        use crate::revocation::{Mode, Policy, Revocation, Status};
         use std::sync::Arc;
         let (ca, base) = base_and_ca();
         let held = ca.issue(crate::testkit::CertSpec::leaf("held").serial(&[0x05]));
@@ -2142,7 +2142,7 @@ mod tests {
     /// found among the audit's certificates.
     #[test]
     fn indirect_crl_from_a_delegated_crl_issuer() {
-        use crate::audit::revocation::{certified_by, Mode, Policy, Revocation, Signers, Status};
+        use crate::revocation::{certified_by, Mode, Policy, Revocation, Signers, Status};
         let ca = Issued::root("Indirect CA");
         let ca_name = model(&ca).subject.raw;
         let signer = ca.issue(
@@ -3189,7 +3189,7 @@ mod tests {
     /// neither revoked nor good (§6.3.3 (b)).
     #[test]
     fn out_of_scope_crls_do_not_answer() {
-        use crate::audit::revocation::{Mode, Policy, Revocation, Status};
+        use crate::revocation::{Mode, Policy, Revocation, Status};
         let ca = Issued::root("Out of Scope CA");
         let leaf = with_cdp(
             &ca,

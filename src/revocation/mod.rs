@@ -21,13 +21,14 @@
 
 pub mod cache;
 pub mod crl;
-pub mod ldap;
 pub mod ocsp;
+pub mod transport;
 
+use crate::time::format::ts;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
 
-use chrono::{DateTime, SecondsFormat, Utc};
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::model::Certificate;
@@ -50,10 +51,6 @@ pub enum Policy {
     Soft,
     /// Unknown is an error.
     Hard,
-}
-
-fn ts(t: DateTime<Utc>) -> String {
-    t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
 /// The revocation status of one certificate.
@@ -246,8 +243,8 @@ pub struct Revocation {
     /// `--trust` anchors), beside the system's.
     pub tls_roots: Vec<Vec<u8>>,
     /// Time bounds of each request and of the run's network work.
-    pub limits: crate::fetch::Limits,
-    http: OnceLock<Result<crate::fetch::Http, String>>,
+    pub limits: crate::revocation::transport::Limits,
+    http: OnceLock<Result<crate::revocation::transport::Http, String>>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
     /// Verified OCSP answers (DER) of this run, by responder + certificate.
     ocsp_answers: Mutex<HashMap<String, Vec<u8>>>,
@@ -285,7 +282,7 @@ impl Revocation {
             cache: None,
             ldap_server: None,
             tls_roots: Vec::new(),
-            limits: crate::fetch::Limits::default(),
+            limits: crate::revocation::transport::Limits::default(),
             http: OnceLock::new(),
             fetched: Mutex::new(HashMap::new()),
             ocsp_answers: Mutex::new(HashMap::new()),
@@ -456,10 +453,11 @@ impl Revocation {
     }
 
     /// The HTTP(S) client of this run, built on first use.
-    fn http(&self) -> Result<&crate::fetch::Http, String> {
+    fn http(&self) -> Result<&crate::revocation::transport::Http, String> {
         self.http
             .get_or_init(|| {
-                crate::fetch::Http::with_limits(&self.tls_roots, self.limits).map_err(|e| e.0)
+                crate::revocation::transport::Http::with_limits(&self.tls_roots, self.limits)
+                    .map_err(|e| e.0)
             })
             .as_ref()
             .map_err(|e| e.clone())
@@ -540,7 +538,7 @@ impl Revocation {
                     let meta = cache::Meta {
                         key: key.clone(),
                         fetched_at: Utc::now().timestamp(),
-                        policy: crate::fetch::CachePolicy::default(),
+                        policy: crate::revocation::transport::CachePolicy::default(),
                     };
                     if let Err(e) = disk.put(cache::Kind::Ocsp, &key, &raw, &meta) {
                         attempts.push(Attempt {
@@ -1085,14 +1083,16 @@ impl Revocation {
                 .next_request()
                 .map_err(|e| e.to_string())
                 .and_then(|timeout| {
-                    ldap::fetch_crl_within(url, self.ldap_server.as_deref(), timeout)
+                    transport::ldap::fetch_crl_within(url, self.ldap_server.as_deref(), timeout)
                         .map_err(|e| e.to_string())
                 })
                 .map(|body| {
-                    crate::fetch::Got::Body(crate::fetch::Response {
-                        body,
-                        policy: crate::fetch::CachePolicy::default(),
-                    })
+                    crate::revocation::transport::Got::Body(
+                        crate::revocation::transport::Response {
+                            body,
+                            policy: crate::revocation::transport::CachePolicy::default(),
+                        },
+                    )
                 })
         } else {
             let validators = stale_copy
@@ -1106,13 +1106,13 @@ impl Revocation {
         };
         let now = Utc::now().timestamp();
         let fetched = match got {
-            Ok(crate::fetch::Got::NotModified(policy)) => match stale_copy {
+            Ok(crate::revocation::transport::Got::NotModified(policy)) => match stale_copy {
                 Some((c, old)) => {
                     let old = old.map(|m| m.policy).unwrap_or_default();
                     let meta = cache::Meta {
                         key: url.to_string(),
                         fetched_at: now,
-                        policy: crate::fetch::CachePolicy {
+                        policy: crate::revocation::transport::CachePolicy {
                             etag: policy.etag.or(old.etag),
                             last_modified: policy.last_modified.or(old.last_modified),
                             ..policy
@@ -1131,7 +1131,7 @@ impl Revocation {
                     "GET {url}: 304 Not Modified to an unconditional request"
                 )),
             },
-            Ok(crate::fetch::Got::Body(response)) => self
+            Ok(crate::revocation::transport::Got::Body(response)) => self
                 .parse_crl(&response.body, url)
                 .map_err(|e| e.to_string())
                 .map(|mut parsed| {

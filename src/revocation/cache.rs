@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::fetch::CachePolicy;
+use crate::revocation::transport::CachePolicy;
 
 /// What kind of answer an entry holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -34,7 +34,7 @@ use crate::model::{der_tlv, Certificate};
 pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 
 /// How long one OCSP request may take, connect to last byte.
-pub const TIMEOUT: Duration = crate::fetch::TIMEOUT;
+pub const TIMEOUT: Duration = crate::revocation::transport::TIMEOUT;
 
 /// Allowance for clock differences between us and the responder when
 /// checking `thisUpdate` and `nextUpdate` (RFC 6960 §4.2.2.1 leaves this to
@@ -313,15 +313,20 @@ fn encode_request(id: &CertId, nonce: Option<&[u8]>) -> Vec<u8> {
 
 /// POST `body` to `url` (http or https; RFC 6960 and RFC 5019 §5 name
 /// http, and the answer is signed, not secret) with a client that trusts
-/// the system roots, bounded by [`crate::fetch::TIMEOUT`] and
+/// the system roots, bounded by [`crate::revocation::transport::TIMEOUT`] and
 /// [`MAX_RESPONSE_BYTES`]. Callers with their own client use [`post_with`].
 pub fn post(url: &str, body: &[u8]) -> Result<Vec<u8>, OcspError> {
-    let http = crate::fetch::Http::new(&[]).map_err(|e| OcspError::Transport(e.0))?;
+    let http =
+        crate::revocation::transport::Http::new(&[]).map_err(|e| OcspError::Transport(e.0))?;
     post_with(&http, url, body)
 }
 
 /// [`post`] through `http`.
-pub fn post_with(http: &crate::fetch::Http, url: &str, body: &[u8]) -> Result<Vec<u8>, OcspError> {
+pub fn post_with(
+    http: &crate::revocation::transport::Http,
+    url: &str,
+    body: &[u8],
+) -> Result<Vec<u8>, OcspError> {
     http.post(
         url,
         "application/ocsp-request",
