@@ -8,6 +8,7 @@
 //! Key Usage keyCertSign check webpki leaves out), and, for server cases,
 //! the peer name matches as webpki checks it.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::audit::chain::{
@@ -122,7 +123,7 @@ fn leaf_eku_ok(leaf: &Certificate, purpose: &str) -> bool {
 const UNSUPPORTED_FEATURES: &[&str] = &["max-chain-depth"];
 
 /// Run one case: `SUCCESS`, `FAILURE` or `SKIPPED`, with why.
-pub fn run_case(case: &Case) -> CaseResult {
+pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
     let result = |actual: &str, context: Option<String>| CaseResult {
         id: case.id.clone(),
         actual_result: actual.to_string(),
@@ -143,7 +144,7 @@ pub fn run_case(case: &Case) -> CaseResult {
             Ok(t) => t,
             Err(e) => return result("SKIPPED", Some(e)),
         },
-        None => chrono::Utc::now(),
+        None => now,
     };
     let leaf = match certs(std::slice::from_ref(&case.peer_certificate), "peer") {
         Ok(mut c) if c.len() == 1 => c.remove(0),
@@ -259,7 +260,7 @@ pub fn run_case(case: &Case) -> CaseResult {
     // The CRLs of the case, for the leaf (the suite gives CRLs of the
     // leaf's issuer): revoked, or no usable CRL among those given, fails.
     if !crls.is_empty() {
-        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard, now);
         rev.offline = true;
         rev.crls = crls;
         if let Some(issuer) = report.path.get(1).and_then(|hop| {
@@ -324,10 +325,12 @@ fn check_name(leaf: &Certificate, name: &PeerName) -> Result<(), String> {
 }
 
 /// Run the whole suite.
-pub fn run(limbo: &Limbo) -> LimboResult {
+/// Every case of the suite; `now` is the validation time of the cases
+/// that give none.
+pub fn run(limbo: &Limbo, now: DateTime<Utc>) -> LimboResult {
     LimboResult {
         version: 1,
         harness: format!("pkiaudit-{}", env!("CARGO_PKG_VERSION")),
-        results: limbo.testcases.iter().map(run_case).collect(),
+        results: limbo.testcases.iter().map(|c| run_case(c, now)).collect(),
     }
 }

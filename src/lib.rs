@@ -7,6 +7,7 @@
 //! or decides exit codes.
 #![forbid(unsafe_code)]
 
+pub mod assemble;
 pub mod audit;
 pub mod cli;
 pub mod conformance;

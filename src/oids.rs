@@ -1,6 +1,21 @@
 //! Object identifiers pkiaudit names, and their display names.
 
-use crate::model::SigHash;
+use serde::Serialize;
+
+/// The hash inside a signature algorithm, for the weak-algorithm rules.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SigHash {
+    Md2,
+    Md5,
+    Sha1,
+    Sha224,
+    Sha256,
+    Sha384,
+    Sha512,
+    /// Pure signature schemes (Ed25519/Ed448) and unknown algorithms.
+    None,
+}
 
 pub const KEY_RSA: &str = "1.2.840.113549.1.1.1";
 pub const KEY_RSA_PSS: &str = "1.2.840.113549.1.1.10";

@@ -55,7 +55,7 @@ fn limbo_conformance() {
     );
     let suite = read_suite(&path);
     assert_eq!(suite.testcases.len(), 9_780, "the suite changed");
-    let result = conformance::run(&suite);
+    let result = conformance::run(&suite, chrono::Utc::now());
 
     let exceptions: Value =
         serde_json::from_str(include_str!("limbo-exceptions.json")).expect("exceptions file");

@@ -8,7 +8,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use pkiaudit::sweep::output::{
+use pkiaudit::report::sweep::{
     nagios, write_atomically, write_json, write_jsonl, write_junit, write_prometheus, write_text,
 };
 use pkiaudit::sweep::report::{CertRow, Diff, InputRow, RowFinding, State, Summary, SweepReport};

@@ -381,10 +381,18 @@ pub struct ReadArgs {
     pub fetch: bool,
 }
 
+/// `--fetch`: the loaders' hash-and-URL certificates come over the
+/// library's one HTTP transport.
+fn fetch_certificate(url: &str) -> Result<Vec<u8>, String> {
+    crate::revocation::transport::get(url).map_err(|e| e.to_string())
+}
+
 impl ReadArgs {
     fn load_options(&self) -> anyhow::Result<load::LoadOptions> {
         let mut opts = load_options(&self.device_tz, self.ike_keys.as_deref())?;
-        opts.fetch = self.fetch;
+        if self.fetch {
+            opts.fetch = Some(fetch_certificate);
+        }
         Ok(opts)
     }
 }
@@ -581,7 +589,8 @@ fn sweep_cmd(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 }
 
 fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
-    use crate::sweep::{self, inventory, output};
+    use crate::report::sweep as output;
+    use crate::sweep::{self, inventory};
     if args.crit_days > args.warn_days {
         anyhow::bail!(
             "--crit-days ({}) is more than --warn-days ({})",
@@ -779,7 +788,7 @@ fn audit_time(args: &TimeArgs) -> anyhow::Result<AuditTime> {
         Some(t) => Ok(AuditTime::given(
             time::parse_at(t).map_err(|e| anyhow::anyhow!("--at: {e}"))?,
         )),
-        None => Ok(AuditTime::system_clock()),
+        None => Ok(AuditTime::system_clock(chrono::Utc::now())),
     }
 }
 
@@ -907,7 +916,11 @@ fn revocation_options(
     if mode == RevocationMode::Off {
         return Ok(None);
     }
-    let mut rev = crate::revocation::Revocation::new(args.revocation, args.revocation_policy);
+    let mut rev = crate::revocation::Revocation::new(
+        args.revocation,
+        args.revocation_policy,
+        chrono::Utc::now(),
+    );
     rev.offline = args.offline;
     rev.ocsp_url = args.ocsp_url.clone();
     rev.ldap_server = args.ldap_server.clone();
@@ -1069,7 +1082,7 @@ fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let trust = load::load_paths_with(&args.trust, &load_opts);
     report_input_errors(&inputs);
     report_input_errors(&trust);
-    let subjects = audit::assemble(&inputs);
+    let subjects = crate::assemble::assemble(&inputs);
     match args.format {
         Format::Text => report::text::write_inspect(out, &inputs, &trust, &subjects, &time)?,
         Format::Json => report::json::write_inspect(out, &inputs, &trust, &subjects, &time)?,
@@ -1093,7 +1106,7 @@ fn limbo(args: LimboArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     };
     let suite: crate::conformance::Limbo =
         serde_json::from_str(&text).context("not an x509-limbo suite")?;
-    let result = crate::conformance::run(&suite);
+    let result = crate::conformance::run(&suite, chrono::Utc::now());
     let json = serde_json::to_string_pretty(&result)?;
     match &args.output {
         Some(path) => std::fs::write(path, json + "\n")

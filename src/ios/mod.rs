@@ -4,6 +4,3 @@
 pub mod certmap;
 pub mod config;
 pub mod select;
-
-pub mod audit;
-pub mod crosscheck;

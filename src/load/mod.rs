@@ -6,7 +6,7 @@
 //! PKCS#7 bundle), and the certificates beside it are still returned.
 
 mod hexdump;
-mod ike;
+pub(crate) mod ike;
 mod ios_config;
 pub(crate) mod ios_show;
 mod pcap;
@@ -228,6 +228,9 @@ pub struct LoadedPartial {
     pub partial: PartialCertificate,
 }
 
+/// Fetches the body a URL names, or says in words why it could not.
+pub type Fetch = fn(&str) -> Result<Vec<u8>, String>;
+
 /// How inputs are read.
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
@@ -236,9 +239,11 @@ pub struct LoadOptions {
     pub device_tz: Vec<(String, i32)>,
     /// `--ike-keys`: keys to decrypt IKEv2 SK payloads.
     pub ike_keys: Option<std::sync::Arc<crate::ike::decrypt::KeyTable>>,
-    /// `--fetch`: fetch hash-and-URL certificates (the only network I/O of
-    /// the loaders; off by default).
-    pub fetch: bool,
+    /// `--fetch`: how to fetch hash-and-URL certificates (RFC 7296 §3.6).
+    /// Loaders hold no transport of their own: the caller passes one
+    /// (the CLI passes `revocation::transport::get`); `None` leaves them
+    /// unfetched, which is the default.
+    pub fetch: Option<Fetch>,
 }
 
 /// Parse `LABEL=+HH:MM` (or `-HH:MM`, `+H`, `UTC+2`-free forms only).

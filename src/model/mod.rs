@@ -206,19 +206,14 @@ impl fmt::Display for KeyInfo {
     }
 }
 
-/// The hash inside a signature algorithm, for the weak-algorithm rules.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum SigHash {
-    Md2,
-    Md5,
-    Sha1,
-    Sha224,
-    Sha256,
-    Sha384,
-    Sha512,
-    /// Pure signature schemes (Ed25519/Ed448) and unknown algorithms.
-    None,
+pub use crate::oids::SigHash;
+
+/// A certificate from the trust store or the untrusted pool, with where it
+/// was read.
+#[derive(Debug, Clone)]
+pub struct PoolCert {
+    pub cert: Certificate,
+    pub source: String,
 }
 
 /// The certificate's signature algorithm.

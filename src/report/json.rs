@@ -7,10 +7,10 @@ use std::io::{self, Write};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::audit::device::{ConfigReport, PeerSelection};
 use crate::audit::profile::Profile;
 use crate::audit::rules::{Rule, RULES};
 use crate::audit::{AuditedCert, Finding, Report, Role, Subject, Summary, Verdict};
-use crate::ios::audit::{ConfigReport, PeerSelection};
 use crate::load::{InputProblem, LoadedInput, Provenance};
 use crate::model::partial::{Known, ShowEntry};
 use crate::model::{

@@ -1,6 +1,7 @@
 //! Reports: one module per output format, each writing to `impl io::Write`.
 
 pub mod json;
+pub mod sweep;
 pub mod text;
 
 /// Output formats of every command.

@@ -227,7 +227,7 @@ fn write_ike(
 }
 
 /// A configuration audit in text.
-fn write_config(out: &mut dyn Write, c: &crate::ios::audit::ConfigReport) -> io::Result<()> {
+fn write_config(out: &mut dyn Write, c: &crate::audit::device::ConfigReport) -> io::Result<()> {
     let v = Verdict::from_severity(c.max_severity());
     let (vs, vt) = verdict_style(v);
     writeln!(

@@ -1998,7 +1998,7 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         let with = |delta: Option<Crl>, offline: bool| {
-            let mut rev = Revocation::new(Mode::Crl, Policy::Soft);
+            let mut rev = Revocation::new(Mode::Crl, Policy::Soft, chrono::Utc::now());
             rev.offline = offline;
             rev.crls.push(Arc::new(base.clone()));
             if let Some(d) = delta {
@@ -2035,7 +2035,7 @@ mod tests {
         );
         // a revocation (not a hold) on the base stands without its delta
         let compromised = model(&ca.issue(crate::testkit::CertSpec::leaf("lost").serial(&[0x06])));
-        let mut rev = Revocation::new(Mode::Crl, Policy::Soft);
+        let mut rev = Revocation::new(Mode::Crl, Policy::Soft, chrono::Utc::now());
         rev.offline = true;
         rev.crls.push(Arc::new(base.clone()));
         let check = rev.check(&compromised, &model(&ca), at);
@@ -2177,7 +2177,7 @@ mod tests {
         assert!(crl.lookup_issued_by(&ca_name, &[0x43]).is_none());
         let ca_model = model(&ca);
         let signer_model = model(&signer);
-        let mut rev = Revocation::new(Mode::Crl, Policy::Soft);
+        let mut rev = Revocation::new(Mode::Crl, Policy::Soft, chrono::Utc::now());
         rev.offline = true;
         rev.crls.push(std::sync::Arc::new(crl));
         let now = at(2026, 2, 5);
@@ -3205,7 +3205,7 @@ mod tests {
                 })
                 .entry(CrlEntry::new(&[0x11]).reason(1)),
         );
-        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard, chrono::Utc::now());
         rev.offline = true;
         rev.crls.push(Arc::new(crl));
         let check = rev.check(&leaf, &model(&ca), at(2026, 2, 10));

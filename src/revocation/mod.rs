@@ -244,6 +244,10 @@ pub struct Revocation {
     pub tls_roots: Vec<Vec<u8>>,
     /// Time bounds of each request and of the run's network work.
     pub limits: crate::revocation::transport::Limits,
+    /// The wall-clock time of the run, given by the caller: when answers
+    /// were fetched, for the disk cache and HTTP freshness. Not the audit
+    /// time, which each check takes as an argument.
+    pub now: DateTime<Utc>,
     http: OnceLock<Result<crate::revocation::transport::Http, String>>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
     /// Verified OCSP answers (DER) of this run, by responder + certificate.
@@ -272,7 +276,7 @@ impl std::fmt::Debug for Revocation {
 }
 
 impl Revocation {
-    pub fn new(mode: Mode, policy: Policy) -> Self {
+    pub fn new(mode: Mode, policy: Policy, now: DateTime<Utc>) -> Self {
         Revocation {
             mode,
             policy,
@@ -283,6 +287,7 @@ impl Revocation {
             ldap_server: None,
             tls_roots: Vec::new(),
             limits: crate::revocation::transport::Limits::default(),
+            now,
             http: OnceLock::new(),
             fetched: Mutex::new(HashMap::new()),
             ocsp_answers: Mutex::new(HashMap::new()),
@@ -537,7 +542,7 @@ impl Revocation {
                 if let Some(disk) = &self.cache {
                     let meta = cache::Meta {
                         key: key.clone(),
-                        fetched_at: Utc::now().timestamp(),
+                        fetched_at: self.now.timestamp(),
                         policy: crate::revocation::transport::CachePolicy::default(),
                     };
                     if let Err(e) = disk.put(cache::Kind::Ocsp, &key, &raw, &meta) {
@@ -1047,7 +1052,7 @@ impl Revocation {
                         let revalidate = entry
                             .meta
                             .as_ref()
-                            .is_some_and(|m| m.http_expired(Utc::now().timestamp()));
+                            .is_some_and(|m| m.http_expired(self.now.timestamp()));
                         if !revalidate || !ctx.network {
                             self.remember(url, Ok(c.clone()));
                             return Ok(c);
@@ -1104,7 +1109,7 @@ impl Revocation {
                     .map_err(|e| e.to_string())
             })
         };
-        let now = Utc::now().timestamp();
+        let now = self.now.timestamp();
         let fetched = match got {
             Ok(crate::revocation::transport::Got::NotModified(policy)) => match stale_copy {
                 Some((c, old)) => {
@@ -1347,7 +1352,7 @@ mod tests {
     }
 
     fn offline(crls: Vec<Arc<crl::Crl>>) -> Revocation {
-        let mut rev = Revocation::new(Mode::Crl, Policy::Hard);
+        let mut rev = Revocation::new(Mode::Crl, Policy::Hard, chrono::Utc::now());
         rev.offline = true;
         rev.crls = crls;
         rev

@@ -17,7 +17,7 @@
 //! memory does not grow with the parsed certificates.
 
 pub mod inventory;
-pub mod output;
+
 pub mod report;
 
 use crate::time::format::ts;

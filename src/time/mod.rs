@@ -149,10 +149,10 @@ impl AuditTime {
         }
     }
 
-    /// Read the system clock. Only the CLI calls this.
-    pub fn system_clock() -> Self {
+    /// The system clock's reading, which the caller (the CLI) took.
+    pub fn system_clock(now: DateTime<Utc>) -> Self {
         AuditTime {
-            instant: whole_seconds(Utc::now()),
+            instant: whole_seconds(now),
             source: TimeSource::SystemClock,
         }
     }

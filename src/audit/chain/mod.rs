@@ -62,13 +62,7 @@ impl Origin {
     }
 }
 
-/// A certificate from the trust store or the untrusted pool, with where it
-/// was read.
-#[derive(Debug, Clone)]
-pub struct PoolCert {
-    pub cert: Certificate,
-    pub source: String,
-}
+pub use crate::model::PoolCert;
 
 /// The certificates a chain may be built from, besides the input.
 #[derive(Debug, Clone, Default)]

@@ -5,7 +5,7 @@
 //! rules judge a peer certificate against a running-config given with
 //! `--config` (which IKEv2 profile it selects, under which trustpoint
 //! policy). The `config.*` rules of scope [`Scope::Config`] judge the
-//! configuration itself; `crate::ios::audit` produces their findings.
+//! configuration itself; `crate::audit::device` produces their findings.
 
 use super::{Citation, Ctx, Rule, Scope, Severity};
 

@@ -133,7 +133,7 @@ pub struct Ctx<'a> {
     /// Where a device's `show` output disagrees with this certificate.
     pub cross_check: &'a [String],
     /// The IKEv2 profile selection for a peer certificate (`--config`).
-    pub peer: Option<&'a crate::ios::audit::PeerSelection>,
+    pub peer: Option<&'a crate::audit::device::PeerSelection>,
     /// The revocation checks of the path of an end-entity certificate.
     pub revocation: &'a [crate::revocation::Check],
 }

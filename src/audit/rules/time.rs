@@ -336,7 +336,7 @@ mod tests {
     #[test]
     fn run_findings_for_each_source() {
         let now = utc(2026, 3, 1, 0, 0, 0);
-        let system = opts(AuditTime::system_clock(), TimeEvidence::default());
+        let system = opts(AuditTime::system_clock(Utc::now()), TimeEvidence::default());
         assert_eq!(
             run_findings(&system)
                 .iter()
@@ -347,7 +347,7 @@ mod tests {
         let given = opts(AuditTime::given(now), TimeEvidence::default());
         assert!(run_findings(&given).is_empty());
         let failed = opts(
-            AuditTime::system_clock(),
+            AuditTime::system_clock(Utc::now()),
             TimeEvidence {
                 ntp_failed: Some("no NTP server answered".into()),
                 ..TimeEvidence::default()

@@ -83,7 +83,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use anstyle::Style;
 use serde::Serialize;
 
-use super::report::{CertRow, Diff, InputRow, State, Summary, SweepReport};
+use crate::sweep::report::{CertRow, Diff, InputRow, State, Summary, SweepReport};
 
 use crate::report::text::{BOLD, CYAN, DIM, GREEN, RED, YELLOW};
 

@@ -8,12 +8,12 @@
 use crate::time::format::ts;
 use serde::Serialize;
 
-use super::config::{AuthMethod, IosConfig, RevocationMethod, Trustpoint, TrustpointUsage};
-use super::select;
 use crate::audit::chain::PoolCert;
 use crate::audit::profile::Profile;
 use crate::audit::rules::{self, config as r, Ctx, Rule, Severity};
 use crate::audit::{Options, Role};
+use crate::ios::config::{AuthMethod, IosConfig, RevocationMethod, Trustpoint, TrustpointUsage};
+use crate::ios::select;
 use crate::load::{IosRole, LoadedCert, LoadedInput};
 use crate::model::Certificate;
 
@@ -152,9 +152,9 @@ fn cert_ref(c: &LoadedCert) -> CertRef {
 /// The trustpoints a profile signs with (`pki trustpoint X sign` or no
 /// keyword) and verifies with (`verify` or no keyword).
 fn profile_trustpoints(
-    p: &super::config::Ikev2Profile,
+    p: &crate::ios::config::Ikev2Profile,
     usage: TrustpointUsage,
-) -> impl Iterator<Item = &super::config::PkiTrustpointRef> {
+) -> impl Iterator<Item = &crate::ios::config::PkiTrustpointRef> {
     p.pki_trustpoints
         .iter()
         .filter(move |t| t.usage == usage || t.usage == TrustpointUsage::Both)
@@ -632,7 +632,7 @@ impl PeerSelection {
 pub fn select_peer(device: &LoadedInput, cert: &Certificate) -> Option<PeerSelection> {
     let cfg: &IosConfig = device.ios_config.as_deref()?;
     let sel = select::select(cfg, cert);
-    let candidate = |p: &super::config::Ikev2Profile, reason: &str| Candidate {
+    let candidate = |p: &crate::ios::config::Ikev2Profile, reason: &str| Candidate {
         profile: p.name.clone(),
         line: p.line,
         reason: reason.to_string(),
@@ -680,7 +680,7 @@ pub fn select_peer(device: &LoadedInput, cert: &Certificate) -> Option<PeerSelec
                 },
             ));
             for m in t.match_certificate.iter().filter(|m| m.allow_expired) {
-                if super::certmap::map_matches(cfg, &m.map, cert).matched() {
+                if crate::ios::certmap::map_matches(cfg, &m.map, cert).matched() {
                     allow_expired.get_or_insert(format!(
                         "trustpoint {tp} has `match certificate {} allow expired-certificate` \
                          (line {}) and the certificate matches map {}",
