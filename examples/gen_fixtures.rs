@@ -76,9 +76,9 @@ fn main() {
         pem_chain(&[&good, &issuing, &root]),
     );
 
-    // The README chain demo: the headend still bundles the issuing CA's
-    // previous certificate (same name, old key, expired), so peers cannot
-    // verify the leaf.
+    // The chain demo of docs/chains.md: the headend still bundles the
+    // issuing CA's previous certificate (same name, old key, expired), so
+    // peers cannot verify the leaf.
     let old_issuing = root.issue(
         CertSpec::ca("Example VPN Issuing CA")
             .path_len(0)

@@ -1,7 +1,8 @@
 //! The committed Cisco fixtures (`fixtures/ios/`, device output as IOS,
 //! IOS-XE and ASA print it) through the binary: what is read from each, the
 //! problems each deliberately broken item gives (with its line), the
-//! configuration audit of the README's worked example, and `check --config`.
+//! configuration audit of the worked example in docs/inputs-cisco.md, and
+//! `check --config`.
 
 #[path = "common/run.rs"]
 mod run;
@@ -449,7 +450,7 @@ fn odd_running_config_reports_each_broken_block_at_its_line() {
     assert_eq!(certs(&r.json).len(), 4);
 }
 
-/// The README's worked example.
+/// The worked example of docs/inputs-cisco.md.
 #[test]
 fn hub_config_audit_finds_the_field_guide_failures() {
     let r = check(&[fixture("ios/hub-running-config.txt").to_str().unwrap()]);

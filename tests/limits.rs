@@ -1,4 +1,4 @@
-//! Every documented bound (README "Inputs and limits"), hit on purpose:
+//! Every documented bound (docs/security-and-limits.md), hit on purpose:
 //! each gives a finding or an input error naming what was cut, the run
 //! finishes, and what lies within the bound is still audited. The bounds
 //! of the size of one input, the show parser, hex dumps and IKE payloads
