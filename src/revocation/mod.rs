@@ -1132,9 +1132,7 @@ impl Revocation {
                     });
                     Ok(c)
                 }
-                None => Err(format!(
-                    "GET {url}: 304 Not Modified to an unconditional request"
-                )),
+                None => Err(format!("GET: 304 Not Modified to an unconditional request")),
             },
             Ok(crate::revocation::transport::Got::Body(response)) => self
                 .parse_crl(&response.body, url)

@@ -67,7 +67,8 @@ impl Limits {
     }
 }
 
-/// Why a fetch failed, in words.
+/// Why a fetch failed, in words. It does not repeat the URL: the caller
+/// names it once.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{0}")]
 pub struct FetchError(pub String);
@@ -89,7 +90,7 @@ pub fn get_limited(url: &str, max_body: u64) -> Result<Vec<u8>, FetchError> {
     match Http::new(&[])?.get(url, max_body, None)? {
         Got::Body(r) => Ok(r.body),
         Got::NotModified(_) => Err(FetchError(format!(
-            "GET {url}: 304 Not Modified to an unconditional request"
+            "GET: 304 Not Modified to an unconditional request"
         ))),
     }
 }
@@ -271,7 +272,7 @@ impl Http {
         let timeout = self
             .limits
             .next_request()
-            .map_err(|e| FetchError(format!("GET {url}: {e}")))?;
+            .map_err(|e| FetchError(format!("GET: {e}")))?;
         let mut request = self.client.get(url).timeout(timeout);
         if let Some(v) = validators {
             if let Some(etag) = &v.etag {
@@ -283,17 +284,16 @@ impl Http {
         }
         let response = request
             .send()
-            .map_err(|e| FetchError(format!("GET {url}: {}", error_chain(&e))))?;
+            .map_err(|e| FetchError(format!("GET: {}", error_chain(&e.without_url()))))?;
         let status = response.status();
         let policy = CachePolicy::from_headers(response.headers());
         if status == reqwest::StatusCode::NOT_MODIFIED && validators.is_some() {
             return Ok(Got::NotModified(policy));
         }
         if !status.is_success() {
-            return Err(FetchError(format!("GET {url}: HTTP {status}")));
+            return Err(FetchError(format!("GET: HTTP {status}")));
         }
-        let body =
-            read_bounded(response, max_body).map_err(|e| FetchError(format!("GET {url}: {e}")))?;
+        let body = read_bounded(response, max_body).map_err(|e| FetchError(format!("GET: {e}")))?;
         Ok(Got::Body(Response { body, policy }))
     }
 
@@ -311,7 +311,7 @@ impl Http {
         let timeout = self
             .limits
             .next_request()
-            .map_err(|e| FetchError(format!("POST {url}: {e}")))?;
+            .map_err(|e| FetchError(format!("POST: {e}")))?;
         let response = self
             .client
             .post(url)
@@ -320,12 +320,12 @@ impl Http {
             .header(reqwest::header::ACCEPT, accept)
             .body(body.to_vec())
             .send()
-            .map_err(|e| FetchError(format!("POST {url}: {}", error_chain(&e))))?;
+            .map_err(|e| FetchError(format!("POST: {}", error_chain(&e.without_url()))))?;
         let status = response.status();
         if status != reqwest::StatusCode::OK {
-            return Err(FetchError(format!("POST {url}: HTTP {status}")));
+            return Err(FetchError(format!("POST: HTTP {status}")));
         }
-        read_bounded(response, max_body).map_err(|e| FetchError(format!("POST {url}: {e}")))
+        read_bounded(response, max_body).map_err(|e| FetchError(format!("POST: {e}")))
     }
 }
 
