@@ -6,7 +6,7 @@
 //! cargo run --release --example gen_crl_inventory -- DIR N ENTRIES URL
 //! ```
 
-#[path = "../tests/common/testkit.rs"]
+#[path = "../tests/it/common/testkit.rs"]
 mod testkit;
 
 use rcgen::{

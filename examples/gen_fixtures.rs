@@ -10,7 +10,7 @@
 //! other tools (OpenSSL, Python `cryptography`) live in `fixtures/external/`
 //! with their own script.
 
-#[path = "../tests/common/testkit.rs"]
+#[path = "../tests/it/common/testkit.rs"]
 mod testkit;
 
 use std::fs;

@@ -5,7 +5,7 @@
 //! cargo run --release --example gen_inventory -- DIR N
 //! ```
 
-#[path = "../tests/common/testkit.rs"]
+#[path = "../tests/it/common/testkit.rs"]
 mod testkit;
 
 use rcgen::{ExtendedKeyUsagePurpose as E, KeyUsagePurpose as K};

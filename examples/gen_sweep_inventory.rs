@@ -49,7 +49,7 @@
 //! of one kind fall on the same intermediate: expired on ica-0, expiring on
 //! ica-1, revoked on ica-2, broken chain on ica-3.
 
-#[path = "../tests/common/testkit.rs"]
+#[path = "../tests/it/common/testkit.rs"]
 mod testkit;
 
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -22,5 +22,5 @@ pub mod sweep;
 pub mod time;
 
 #[cfg(test)]
-#[path = "../tests/common/testkit.rs"]
+#[path = "../tests/it/common/testkit.rs"]
 pub(crate) mod testkit;

@@ -1,6 +1,6 @@
 //! cargo-fuzz target `ike`: what it runs and checks is in `harness/ike.rs`,
 //! which `cargo test` also runs on the committed corpus
-//! (`tests/fuzz_corpus.rs`).
+//! (`tests/it/fuzz_corpus.rs`).
 #![no_main]
 
 #[path = "../harness/ike.rs"]

@@ -1,6 +1,6 @@
 //! cargo-fuzz target `ntp`: what it runs and checks is in `harness/ntp.rs`,
 //! which `cargo test` also runs on the committed corpus
-//! (`tests/fuzz_corpus.rs`).
+//! (`tests/it/fuzz_corpus.rs`).
 #![no_main]
 
 #[path = "../harness/ntp.rs"]

@@ -1,6 +1,6 @@
 //! cargo-fuzz target `path`: what it runs and checks is in `harness/path.rs`,
 //! which `cargo test` also runs on the committed corpus
-//! (`tests/fuzz_corpus.rs`).
+//! (`tests/it/fuzz_corpus.rs`).
 #![no_main]
 
 #[path = "../mutators/asn1.rs"]

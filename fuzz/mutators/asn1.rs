@@ -1,5 +1,5 @@
 //! A structure-aware mutator for DER, shared by the `load` and `revocation`
-//! targets (`#[path]`-included; `tests/fuzz_corpus.rs` tests it too). Byte-level mutation of a certificate
+//! targets (`#[path]`-included; `tests/it/fuzz_corpus.rs` tests it too). Byte-level mutation of a certificate
 //! mostly breaks the outer SEQUENCE length, so the parser stops at the
 //! first header and the fields deep inside (extensions, names, times) are
 //! rarely reached. This mutator walks the TLV tree and changes one element

@@ -1,0 +1,37 @@
+//! The integration tests: one test crate, so that the library and its
+//! dependencies are linked into one test binary instead of one per file.
+//! Each module is one feature's suite; `common` holds what they share (the
+//! runner of the binary, the rcgen testkit, a loopback HTTP server, the
+//! Cisco `show` renderer).
+//!
+//! Run one suite with `cargo test --test it <module>` (a name filter), e.g.
+//! `cargo test --test it rules_catalogue`.
+
+mod common;
+
+mod architecture;
+mod chain;
+mod chains_openssl;
+mod cisco_fixtures;
+mod cli;
+mod end_entity;
+mod external;
+mod fuzz_corpus;
+mod ike_captures;
+mod ike_fetch;
+mod ios;
+mod ldap_slapd;
+mod limbo;
+mod limits;
+mod names;
+mod ntp_chrony;
+mod ocsp_openssl;
+mod revocation_broken;
+mod revocation_crl;
+mod revocation_rfc5280;
+mod rfc5280_paths;
+mod robustness;
+mod rules_catalogue;
+mod sweep;
+mod sweep_output;
+mod time_cli;
