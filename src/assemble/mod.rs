@@ -524,7 +524,7 @@ pub fn trustpoint_anchors(s: &Subject, inputs: &[LoadedInput]) -> Vec<PoolCert> 
 #[cfg(test)]
 mod tests {
     //! Role decisions on inputs made by the testkit; the input kinds end to
-    //! end (IKE, IOS, PKCS#7, show output) are in tests/end_entity.rs.
+    //! end (IKE, IOS, PKCS#7, show output) are in tests/it/end_entity.rs.
     use super::*;
     use crate::load::load_bytes;
     use crate::testkit::{p7b, CertSpec, Issued};

@@ -1132,7 +1132,7 @@ impl Revocation {
                     });
                     Ok(c)
                 }
-                None => Err(format!("GET: 304 Not Modified to an unconditional request")),
+                None => Err("GET: 304 Not Modified to an unconditional request".to_string()),
             },
             Ok(crate::revocation::transport::Got::Body(response)) => self
                 .parse_crl(&response.body, url)

@@ -155,5 +155,5 @@ mod tests {
     }
 
     // RSA-1024, SHA-1, MD5 and odd curves cannot be made with rcgen/ring:
-    // they are exercised on the OpenSSL-made fixtures in tests/external.rs.
+    // they are exercised on the OpenSSL-made fixtures in tests/it/external.rs.
 }

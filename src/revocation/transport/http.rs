@@ -89,9 +89,9 @@ pub fn get(url: &str) -> Result<Vec<u8>, FetchError> {
 pub fn get_limited(url: &str, max_body: u64) -> Result<Vec<u8>, FetchError> {
     match Http::new(&[])?.get(url, max_body, None)? {
         Got::Body(r) => Ok(r.body),
-        Got::NotModified(_) => Err(FetchError(format!(
-            "GET: 304 Not Modified to an unconditional request"
-        ))),
+        Got::NotModified(_) => Err(FetchError(
+            "GET: 304 Not Modified to an unconditional request".to_string(),
+        )),
     }
 }
 

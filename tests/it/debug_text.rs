@@ -4,28 +4,20 @@
 //! formatting (`Context {`, `Some(`, `Tag(`, `Foo { field: … }`).
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use crate::common::run::{offline, online};
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-fn binary() -> std::ffi::OsString {
-    std::env::var_os("PKIAUDIT_TEST_BIN").unwrap_or_else(|| env!("CARGO_BIN_EXE_pkiaudit").into())
-}
-
 /// Run `pkiaudit args` offline in the crate directory; standard output and
 /// standard error together, as the user sees them.
 fn run(args: &[&str]) -> String {
-    let out = Command::new(binary())
+    let out = offline()
         .args(args)
         .current_dir(root())
-        .env("PKIAUDIT_OFFLINE", "1")
         .env("NO_COLOR", "1")
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
-        )
         .output()
         .expect("run pkiaudit");
     let mut text = String::from_utf8_lossy(&out.stdout).into_owned();
@@ -51,7 +43,6 @@ fn debug_looking(text: &str) -> Option<String> {
             return Some(format!("{m}: {line}"));
         }
         // `Name { field: value` — a struct printed with {:?}.
-        let bytes: Vec<char> = line.chars().collect();
         for (i, w) in line.match_indices(" { ") {
             let before = &line[..i];
             let word: String = before
@@ -69,7 +60,6 @@ fn debug_looking(text: &str) -> Option<String> {
                 return Some(format!("struct: {line}"));
             }
         }
-        let _ = bytes;
     }
     None
 }
@@ -229,7 +219,7 @@ fn no_debug_text_reaches_users() {
 /// what the caller already says (reqwest puts the URL in its own errors).
 #[test]
 fn a_failed_fetch_names_the_url_once() {
-    let out = Command::new(binary())
+    let out = online()
         .args([
             "check",
             "--revocation",
@@ -243,12 +233,7 @@ fn a_failed_fetch_names_the_url_once() {
             "fixtures/headend/rollout-bundle.pem",
         ])
         .current_dir(root())
-        .env_remove("PKIAUDIT_OFFLINE")
         .env("NO_COLOR", "1")
-        .env(
-            "XDG_CACHE_HOME",
-            concat!(env!("CARGO_TARGET_TMPDIR"), "/no-cache"),
-        )
         .output()
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
