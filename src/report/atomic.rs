@@ -22,7 +22,7 @@ pub fn write(path: &Path, bytes: &[u8]) -> io::Result<()> {
     write_with(path, |w| w.write_all(bytes))
 }
 
-/// [`write`] with the content streamed by `content` (through a
+/// [`write()`] with the content streamed by `content` (through a
 /// buffer) instead of held in memory first: a 10,000-certificate
 /// Prometheus file is 20 MB.
 pub fn write_with(

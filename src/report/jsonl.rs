@@ -36,11 +36,13 @@ fn json_line<T: Serialize>(out: &mut dyn Write, v: &T) -> io::Result<()> {
 /// Writes JSON Lines: one object per line, each parsing on its own, told
 /// apart by `kind`:
 ///
-/// - `certificate`: every [`CertRow`](crate::sweep::rows::CertRow) field, one line per certificate, in
-///   report order (soonest expiry first);
-/// - `input-error`: every [`InputRow`](crate::sweep::rows::InputRow) field (`file`, `target`, `format`,
-///   `certificates`, `errors`), one line per input with errors;
-/// - `diff`: the [`Diff`](crate::sweep::rows::Diff) fields, when the report has one;
+/// - `certificate`: every [`CertRow`](crate::sweep::rows::CertRow) field,
+///   one line per certificate, in report order (soonest expiry first);
+/// - `input-error`: every [`InputRow`](crate::sweep::rows::InputRow) field
+///   (`file`, `target`, `format`, `certificates`, `errors`), one line per
+///   input with errors;
+/// - `diff`: the [`Diff`](crate::sweep::rows::Diff) fields, when the report
+///   has one;
 /// - `summary`, always last: `schema_version`, `time`, `time_source`,
 ///   `warn_days`, `crit_days`, `state`, `duration_seconds` and every
 ///   [`SweepSummary`] field.

@@ -1,5 +1,5 @@
 //! Reports: every command's output, one module per format, each writing to
-//! `impl io::Write`, and one dispatcher ([`write`]) from a [`Format`] and a
+//! `impl io::Write`, and one dispatcher ([`write()`]) from a [`Format`] and a
 //! [`Document`] to the writer.
 //!
 //! - [`text`]: for people (every document);
@@ -9,7 +9,7 @@
 //!   beside one);
 //! - [`atomic`]: replacing an output file atomically.
 //!
-//! [`style`] holds the terminal styles and [`words`] the wording and the
+//! `style` holds the terminal styles and `words` the wording and the
 //! sanitising of untrusted text that several formats share.
 
 pub mod atomic;

@@ -150,8 +150,8 @@ fn prom_sample(buf: &mut String, name: &str, labels: &str, value: &str) {
 
 /// Writes the Prometheus text exposition format (0.0.4), for node_exporter's
 /// textfile collector; the metrics and labels are listed in the module
-/// documentation. Write it with [`super::atomic::write_with`] so the collector never
-/// reads half a file.
+/// documentation. Write it with [`super::atomic::write_with`] so the
+/// collector never reads half a file.
 pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     let names = prom_label_names(
         r.certificates

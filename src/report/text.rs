@@ -1,5 +1,5 @@
 //! Text output, for people: `check`, `inspect`, `trust`, `time`, `rules`
-//! and `sweep`. Styles come from [`super::style`] as ANSI codes; the CLI
+//! and `sweep`. Styles come from `super::style` as ANSI codes; the CLI
 //! wraps stdout in `anstream`, which drops them unless stdout is a terminal
 //! (or `--color always`).
 
