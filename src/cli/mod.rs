@@ -130,6 +130,18 @@ pub enum SweepFormat {
     Junit,
 }
 
+impl From<SweepFormat> for Format {
+    fn from(f: SweepFormat) -> Self {
+        match f {
+            SweepFormat::Text => Format::Text,
+            SweepFormat::Json => Format::Json,
+            SweepFormat::Jsonl => Format::Jsonl,
+            SweepFormat::Prometheus => Format::Prometheus,
+            SweepFormat::Junit => Format::Junit,
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct SweepArgs {
     /// Files, directories (read recursively), glob patterns (quoted), or
@@ -589,7 +601,6 @@ fn sweep_cmd(args: SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 }
 
 fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
-    use crate::report::sweep as output;
     use crate::sweep::{self, inventory};
     if args.crit_days > args.warn_days {
         anyhow::bail!(
@@ -702,7 +713,7 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             Err(e) => anyhow::bail!("--state {}: {e}", state_path.display()),
         }
         let state = serde_json::to_vec_pretty(&sweep::StateFile::of(&report))?;
-        output::write_atomically(state_path, &state)
+        report::atomic::write(state_path, &state)
             .map_err(|e| anyhow::anyhow!("--state {}: {e}", state_path.display()))?;
     }
     for i in report.inputs.iter() {
@@ -712,15 +723,10 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     }
     // Streamed, not rendered into memory first (the Prometheus file of a
     // 10,000-certificate estate is 20 MB).
-    let render = |w: &mut dyn Write| match args.format {
-        SweepFormat::Text => output::write_text(w, &report),
-        SweepFormat::Json => output::write_json(w, &report),
-        SweepFormat::Jsonl => output::write_jsonl(w, &report),
-        SweepFormat::Prometheus => output::write_prometheus(w, &report),
-        SweepFormat::Junit => output::write_junit(w, &report),
-    };
+    let render =
+        |w: &mut dyn Write| report::write(args.format.into(), &report::Document::Sweep(&report), w);
     match &args.output {
-        Some(path) => output::write_atomically_with(path, render)
+        Some(path) => report::atomic::write_with(path, render)
             .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
         None if args.nagios => {}
         None => {
@@ -730,11 +736,11 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         }
     }
     if args.nagios {
-        let (code, line) = output::nagios(&report);
+        let (code, line) = report::nagios::status(&report);
         writeln!(out, "{line}")?;
         return Ok(code);
     }
-    use crate::sweep::report::State;
+    use crate::sweep::rows::State;
     let worst = report
         .certificates
         .iter()
@@ -767,10 +773,11 @@ fn time_cmd(args: TimeCmdArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let mut opts = Options::new(Profile::Ikev2, chosen);
     opts.time_evidence = ev;
     let findings = audit::rules::time::run_findings(&opts);
-    match args.format {
-        Format::Text => report::text::write_time(out, &opts, &findings)?,
-        Format::Json => report::json::write_time(out, &opts, &findings)?,
-    }
+    let doc = report::Document::Time {
+        options: &opts,
+        findings: &findings,
+    };
+    report::write(args.format, &doc, out)?;
     Ok(if opts.time_evidence.ntp_time().is_none() {
         exit::ERROR
     } else if findings
@@ -885,10 +892,7 @@ fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         report_input_errors(std::slice::from_ref(d));
     }
     let report = audit::audit(inputs, trust, &opts);
-    match args.format {
-        Format::Text => report::text::write_check(out, &report)?,
-        Format::Json => report::json::write_check(out, &report)?,
-    }
+    report::write(args.format, &report::Document::Check(&report), out)?;
     Ok(if report.has_input_errors() {
         exit::ERROR
     } else if report
@@ -1033,10 +1037,11 @@ fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         anchors: &anchors,
         certreq: requested.as_deref(),
     };
-    match args.format {
-        Format::Text => report::text::write_trust(out, &inputs, &listing)?,
-        Format::Json => report::json::write_trust(out, &inputs, &listing)?,
-    }
+    let doc = report::Document::Trust {
+        inputs: &inputs,
+        listing: &listing,
+    };
+    report::write(args.format, &doc, out)?;
     let errors = inputs.iter().any(|i| i.has_errors());
     Ok(if errors { exit::ERROR } else { exit::OK })
 }
@@ -1083,10 +1088,13 @@ fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     report_input_errors(&inputs);
     report_input_errors(&trust);
     let subjects = crate::assemble::assemble(&inputs);
-    match args.format {
-        Format::Text => report::text::write_inspect(out, &inputs, &trust, &subjects, &time)?,
-        Format::Json => report::json::write_inspect(out, &inputs, &trust, &subjects, &time)?,
-    }
+    let doc = report::Document::Inspect {
+        inputs: &inputs,
+        trust: &trust,
+        subjects: &subjects,
+        time: &time,
+    };
+    report::write(args.format, &doc, out)?;
     Ok(if inputs.iter().chain(&trust).any(|i| i.has_errors()) {
         exit::ERROR
     } else {
@@ -1131,9 +1139,9 @@ fn limbo(args: LimboArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
 }
 
 fn rules(args: RulesArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
-    match args.format {
-        Format::Text => report::text::write_rules(out, args.profile)?,
-        Format::Json => report::json::write_rules(out, args.profile)?,
-    }
+    let doc = report::Document::Rules {
+        profile: args.profile,
+    };
+    report::write(args.format, &doc, out)?;
     Ok(exit::OK)
 }

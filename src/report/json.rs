@@ -1,5 +1,7 @@
-//! JSON output. The shape is documented in `docs/json.md`; any change to a
-//! field's meaning bumps [`SCHEMA_VERSION`]. Adding fields does not.
+//! JSON output of every command. The shape is documented in `docs/json.md`;
+//! any change to a field's meaning bumps [`SCHEMA_VERSION`]. Adding fields
+//! does not. The sweep report is the serde form of [`SweepReport`], with its
+//! own `schema_version` ([`crate::sweep::SCHEMA_VERSION`]).
 
 use crate::time::format::ts;
 use std::io::{self, Write};
@@ -17,6 +19,7 @@ use crate::model::{
     AuthorityInfoAccess, AuthorityKeyId, BasicConstraints, ExtensionProblem, KeyInfo, SanEntry,
     SignatureAlgorithm,
 };
+use crate::sweep::rows::SweepReport;
 use crate::time::AuditTime;
 
 /// The version of the JSON documents pkiaudit writes.
@@ -606,4 +609,12 @@ pub fn write_trust(
     };
     serde_json::to_writer_pretty(&mut *out, &doc)?;
     writeln!(out)
+}
+
+/// Writes the whole report as one pretty-printed JSON document (the serde
+/// form of [`SweepReport`]), followed by a newline. A non-finite duration
+/// is written as `null`.
+pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, r)?;
+    out.write_all(b"\n")
 }

@@ -1,49 +1,27 @@
-//! Text output, for people. Styles are written as ANSI codes; the CLI wraps
-//! stdout in `anstream`, which drops them unless stdout is a terminal (or
-//! `--color always`).
+//! Text output, for people: `check`, `inspect`, `trust`, `time`, `rules`
+//! and `sweep`. Styles come from `super::style` as ANSI codes; the CLI
+//! wraps stdout in `anstream`, which drops them unless stdout is a terminal
+//! (or `--color always`).
 
 use crate::time::format::ts;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
-use anstyle::{AnsiColor, Style};
 use chrono::{DateTime, Utc};
 
 use crate::audit::profile::Profile;
-use crate::audit::rules::{Severity, RULES};
+use crate::audit::rules::RULES;
 use crate::audit::{Report, Role, Subject, Verdict};
 use crate::load::{LoadedInput, ProblemLevel};
 use crate::model::Certificate;
+use crate::sweep::rows::{CertRow, Diff, InputRow, State, SweepReport};
 use crate::time::AuditTime;
 
-/// The styles of every text report (sweep's too).
-pub(crate) const BOLD: Style = Style::new().bold();
-pub(crate) const DIM: Style = Style::new().dimmed();
-pub(crate) const RED: Style = Style::new()
-    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Red)))
-    .bold();
-pub(crate) const YELLOW: Style = Style::new()
-    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Yellow)))
-    .bold();
-pub(crate) const GREEN: Style = Style::new()
-    .fg_color(Some(anstyle::Color::Ansi(AnsiColor::Green)))
-    .bold();
-pub(crate) const CYAN: Style = Style::new().fg_color(Some(anstyle::Color::Ansi(AnsiColor::Cyan)));
+use super::style::{self, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
+use super::words::{cut, days_text, display, one_line, plural, subject_or_placeholder};
 
-fn verdict_style(v: Verdict) -> (Style, &'static str) {
-    match v {
-        Verdict::Pass => (GREEN, "PASS"),
-        Verdict::Warn => (YELLOW, "WARN"),
-        Verdict::Fail => (RED, "FAIL"),
-    }
-}
-
-fn severity_style(s: Severity) -> Style {
-    match s {
-        Severity::Error => RED,
-        Severity::Warning => YELLOW,
-        Severity::Info => CYAN,
-    }
-}
+/// Entries listed per diff category in sweep text output.
+const DIFF_ENTRIES_SHOWN: usize = 5;
 
 fn role_name(r: Role) -> &'static str {
     match r {
@@ -229,7 +207,7 @@ fn write_ike(
 /// A configuration audit in text.
 fn write_config(out: &mut dyn Write, c: &crate::audit::device::ConfigReport) -> io::Result<()> {
     let v = Verdict::from_severity(c.max_severity());
-    let (vs, vt) = verdict_style(v);
+    let (vs, vt) = style::verdict(v);
     writeln!(
         out,
         "{vs}{vt}{vs:#}  {BOLD}configuration {}{BOLD:#}  [{} trustpoint(s), {} IKEv2 profile(s), {} certificate map entr{}]",
@@ -251,7 +229,7 @@ fn write_config(out: &mut dyn Write, c: &crate::audit::device::ConfigReport) -> 
         )?;
     }
     for f in &c.findings {
-        let st = severity_style(f.severity());
+        let st = style::severity(f.severity());
         writeln!(
             out,
             "  {st}{:<8}{st:#} {BOLD}{}{BOLD:#}{}",
@@ -285,7 +263,7 @@ fn write_problems(out: &mut dyn Write, heading: &str, inputs: &[LoadedInput]) ->
 
 fn write_findings(out: &mut dyn Write, findings: &[crate::audit::Finding]) -> io::Result<()> {
     for f in findings {
-        let st = severity_style(f.severity());
+        let st = style::severity(f.severity());
         writeln!(
             out,
             "  {st}{:<8}{st:#} {BOLD}{}{BOLD:#}",
@@ -434,7 +412,7 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for c in &report.certificates {
         let s = &c.subject;
         let cert = &s.cert;
-        let (vs, vt) = verdict_style(c.verdict);
+        let (vs, vt) = style::verdict(c.verdict);
         writeln!(
             out,
             "{vs}{vt}{vs:#}  {BOLD}{}{BOLD:#}  [{}{}]",
@@ -515,7 +493,7 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             )
         }
     )?;
-    let (vs, vt) = verdict_style(report.verdict);
+    let (vs, vt) = style::verdict(report.verdict);
     writeln!(out, "verdict: {vs}{vt}{vs:#}")
 }
 
@@ -732,7 +710,7 @@ pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<
         .iter()
         .filter(|r| profile.is_none_or(|p| r.in_profile(p)))
     {
-        let st = severity_style(r.severity);
+        let st = style::severity(r.severity);
         writeln!(
             out,
             "{BOLD}{}{BOLD:#}  {st}{}{st:#}  [{}]",
@@ -825,3 +803,218 @@ pub fn write_trust(
     }
     writeln!(out, "{} trust anchor(s)", listing.anchors.len())
 }
+
+// ---------------------------------------------------------------------------
+// Sweep
+
+/// Writes the report for people: a header with the audit time and counts,
+/// the certificates that need action (soonest expiry first, with their
+/// findings), input errors, the changes since the last run, and a summary
+/// line whose counts add up. Styles are ANSI codes; the caller's `anstream`
+/// drops them when colour is off.
+pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
+    let s = &r.summary;
+    let (style, name) = style::state(r.state);
+    let input_errors = if s.input_errors > 0 {
+        format!(
+            ", {}",
+            plural(s.input_errors, "input error", "input errors")
+        )
+    } else {
+        String::new()
+    };
+    writeln!(
+        out,
+        "{BOLD}pkiaudit sweep{BOLD:#} at {} ({}): {style}{name}{style:#} · {}, {}: {} critical, {} warning, {} ok{input_errors}",
+        display(&r.time),
+        display(&r.time_source),
+        plural(s.inputs, "input", "inputs"),
+        plural(s.unique, "certificate", "certificates"),
+        s.critical,
+        s.warning,
+        s.ok,
+    )?;
+    writeln!(
+        out,
+        "{DIM}warning within {} days, critical within {} days{DIM:#}",
+        r.warn_days, r.crit_days
+    )?;
+
+    write_needs_action(out, r)?;
+    write_input_errors(out, &r.inputs)?;
+    if let Some(diff) = &r.diff {
+        write_diff(out, diff, &r.certificates)?;
+    }
+
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Summary:{BOLD:#} {} ({} with errors, {}) · {} found = {} unique + {} · {} unique = {} ok + {} warning + {} critical · {} expired, {} revoked · {}",
+        plural(s.inputs, "input", "inputs"),
+        s.inputs_with_errors,
+        plural(s.input_errors, "input error", "input errors"),
+        plural(s.certificates_found, "certificate", "certificates"),
+        s.unique,
+        plural(s.duplicates, "duplicate", "duplicates"),
+        s.unique,
+        s.ok,
+        s.warning,
+        s.critical,
+        s.expired,
+        s.revoked,
+        seconds_text(r.duration_seconds),
+    )?;
+    Ok(())
+}
+
+fn seconds_text(d: f64) -> String {
+    if d.is_finite() {
+        format!("{d:.2}s")
+    } else {
+        "duration unknown".into()
+    }
+}
+
+fn write_needs_action(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
+    let mut rows: Vec<&CertRow> = r
+        .certificates
+        .iter()
+        .filter(|c| c.state != State::Ok)
+        .collect();
+    // The report is sorted already; a stable sort keeps that promise even
+    // for a report built elsewhere.
+    rows.sort_by_key(|c| c.not_after_unix);
+    writeln!(out)?;
+    if rows.is_empty() {
+        writeln!(out, "{GREEN}Nothing needs action.{GREEN:#}")?;
+        return Ok(());
+    }
+    writeln!(out, "{BOLD}Needs action ({}):{BOLD:#}", rows.len())?;
+    for c in rows {
+        let (style, name) = style::state(c.state);
+        writeln!(
+            out,
+            "  {style}{name}{style:#} {} · {} · serial {}",
+            days_text(c),
+            display(subject_or_placeholder(&c.subject)),
+            display(&c.serial),
+        )?;
+        let place = c
+            .places
+            .first()
+            .map(|p| display(p))
+            .unwrap_or_else(|| "(place unknown)".into());
+        let more = match c.places.len() {
+            0 | 1 => String::new(),
+            n => format!(" (+{})", plural(n - 1, "more place", "more places")),
+        };
+        writeln!(
+            out,
+            "      {DIM}at {place}{more} · target {}{DIM:#}",
+            display(&c.target)
+        )?;
+        for f in &c.findings {
+            let style = style::severity_word(&f.severity);
+            writeln!(
+                out,
+                "      {style}{}{style:#} {}: {}",
+                display(&f.severity),
+                display(&f.rule),
+                one_line(&f.message)
+            )?;
+        }
+    }
+    Ok(())
+}
+
+fn write_input_errors(out: &mut dyn Write, inputs: &[InputRow]) -> io::Result<()> {
+    let bad: Vec<&InputRow> = inputs.iter().filter(|i| !i.errors.is_empty()).collect();
+    if bad.is_empty() {
+        return Ok(());
+    }
+    let total: usize = bad.iter().map(|i| i.errors.len()).sum();
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Input errors ({}, {}):{BOLD:#}",
+        plural(bad.len(), "input", "inputs"),
+        plural(total, "error", "errors")
+    )?;
+    for i in bad {
+        for e in &i.errors {
+            writeln!(out, "  {}: {}", display(&i.file), one_line(e))?;
+        }
+    }
+    Ok(())
+}
+
+fn write_diff(out: &mut dyn Write, d: &Diff, certs: &[CertRow]) -> io::Result<()> {
+    let subjects: HashMap<&str, &str> = certs
+        .iter()
+        .map(|c| (c.sha256.as_str(), c.subject.as_str()))
+        .collect();
+    let subject_of = |sha: &str| -> String {
+        subjects
+            .get(sha)
+            .map(|s| display(subject_or_placeholder(s)))
+            .unwrap_or_else(|| "(not in this run)".into())
+    };
+    let short = |sha: &str| display(&cut(sha, 12));
+    writeln!(out)?;
+    writeln!(
+        out,
+        "{BOLD}Changes since the last run:{BOLD:#} {} new, {} gone, {} renewed, {} changed",
+        d.new.len(),
+        d.gone.len(),
+        d.renewed.len(),
+        d.changed.len()
+    )?;
+    let more = |out: &mut dyn Write, n: usize| -> io::Result<()> {
+        if n > DIFF_ENTRIES_SHOWN {
+            writeln!(out, "    {DIM}… and {} more{DIM:#}", n - DIFF_ENTRIES_SHOWN)?;
+        }
+        Ok(())
+    };
+    for sha in d.new.iter().take(DIFF_ENTRIES_SHOWN) {
+        writeln!(
+            out,
+            "  {CYAN}new{CYAN:#}     {} (sha256 {})",
+            subject_of(sha),
+            short(sha)
+        )?;
+    }
+    more(out, d.new.len())?;
+    for (sha, subject) in d.gone.iter().take(DIFF_ENTRIES_SHOWN) {
+        writeln!(
+            out,
+            "  {YELLOW}gone{YELLOW:#}    {} (sha256 {})",
+            display(subject_or_placeholder(subject)),
+            short(sha)
+        )?;
+    }
+    more(out, d.gone.len())?;
+    for (old, new) in d.renewed.iter().take(DIFF_ENTRIES_SHOWN) {
+        writeln!(
+            out,
+            "  {GREEN}renewed{GREEN:#} {} (sha256 {} → {})",
+            subject_of(new),
+            short(old),
+            short(new)
+        )?;
+    }
+    more(out, d.renewed.len())?;
+    for (sha, from, to) in d.changed.iter().take(DIFF_ENTRIES_SHOWN) {
+        let (fs, fname) = style::state(*from);
+        let (ts, tname) = style::state(*to);
+        writeln!(
+            out,
+            "  {BOLD}changed{BOLD:#} {}: {fs}{fname}{fs:#} → {ts}{tname}{ts:#}",
+            subject_of(sha)
+        )?;
+    }
+    more(out, d.changed.len())?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests;

@@ -18,7 +18,7 @@
 
 pub mod inventory;
 
-pub mod report;
+pub mod rows;
 
 use crate::time::format::ts;
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -36,7 +36,7 @@ use crate::revocation::{Revocation, Status as RevStatus};
 use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;
-use report::{CertRow, Diff, InputRow, RowFinding, State, Summary, SweepReport};
+use rows::{CertRow, Diff, InputRow, RowFinding, State, SweepReport, SweepSummary};
 
 /// The JSON schema version of sweep reports and state files.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -379,7 +379,7 @@ pub fn run(
     });
     inputs.extend(scan_rows);
 
-    let mut summary = Summary {
+    let mut summary = SweepSummary {
         inputs: inputs.len(),
         inputs_with_errors: inputs.iter().filter(|i| !i.errors.is_empty()).count(),
         input_errors: inputs.iter().map(|i| i.errors.len()).sum(),
@@ -389,7 +389,7 @@ pub fn run(
             .iter()
             .map(|c| c.places.len().saturating_sub(1))
             .sum(),
-        ..Summary::default()
+        ..SweepSummary::default()
     };
     for c in &certificates {
         match c.verdict.as_str() {

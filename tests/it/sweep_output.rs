@@ -8,10 +8,16 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::process::Command;
 
-use pkiaudit::report::sweep::{
-    nagios, write_atomically, write_json, write_jsonl, write_junit, write_prometheus, write_text,
+use pkiaudit::report::atomic::write as write_atomically;
+use pkiaudit::report::json::write_sweep as write_json;
+use pkiaudit::report::jsonl::write_sweep as write_jsonl;
+use pkiaudit::report::junit::write_sweep as write_junit;
+use pkiaudit::report::nagios::status as nagios;
+use pkiaudit::report::prometheus::write_sweep as write_prometheus;
+use pkiaudit::report::text::write_sweep as write_text;
+use pkiaudit::sweep::rows::{
+    CertRow, Diff, InputRow, RowFinding, State, SweepReport, SweepSummary as Summary,
 };
-use pkiaudit::sweep::report::{CertRow, Diff, InputRow, RowFinding, State, Summary, SweepReport};
 use serde_json::Value;
 
 const NASTY_QUOTES: &str = "CN=\"quoted\" vpn, O=Back\\slash\\, Inc";
@@ -607,7 +613,7 @@ fn jsonl_every_line_parses_and_counts_match() {
     for (line, c) in certs.iter().zip(&r.certificates) {
         let mut obj = (*line).clone();
         obj.as_object_mut().unwrap().remove("kind");
-        let back: pkiaudit::sweep::report::CertRow = serde_json::from_value(obj).unwrap();
+        let back: pkiaudit::sweep::rows::CertRow = serde_json::from_value(obj).unwrap();
         assert_eq!(&back, c, "every CertRow field is on its line");
     }
     let errors: Vec<&Value> = lines.iter().filter(|v| kind(v) == "input-error").collect();

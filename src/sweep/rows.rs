@@ -1,6 +1,6 @@
 //! What a sweep produces: one row per unique certificate, one per input,
-//! the counts, and the difference to the previous run. Every output format
-//! (`output`) is written from these types only.
+//! the counts, and the difference to the previous run. Every sweep output
+//! format (`crate::report`) is written from these types only.
 
 use std::collections::BTreeMap;
 
@@ -108,7 +108,7 @@ pub struct InputRow {
 /// `certificates_found == unique + duplicates`,
 /// `unique == ok + warning + critical == pass + warn + fail`.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Summary {
+pub struct SweepSummary {
     pub inputs: usize,
     pub inputs_with_errors: usize,
     pub input_errors: usize,
@@ -150,7 +150,7 @@ pub struct SweepReport {
     /// `--warn-days` and `--crit-days`.
     pub warn_days: i64,
     pub crit_days: i64,
-    pub summary: Summary,
+    pub summary: SweepSummary,
     /// The overall state: the worst certificate state, and critical when
     /// an input could not be read.
     pub state: State,

@@ -1,0 +1,20 @@
+use super::*;
+use crate::report::test_rows::{bad_input, cert, report};
+
+#[test]
+fn text_escapes_terminal_controls() {
+    let r = report(
+        vec![cert("CN=evil\u{1b}[2J\u{202e}x", State::Critical, -2)],
+        vec![bad_input()],
+    );
+    let mut buf = Vec::new();
+    write_sweep(&mut buf, &r).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    assert!(text.contains("CN=evil\\u{1b}[2J\\u{202e}x"), "{text}");
+    assert!(text.contains("validity.expired: expired really"), "{text}");
+    assert!(
+        text.contains("/etc/pki/bad|file.pem: line 3: bad base64"),
+        "{text}"
+    );
+    assert!(text.contains("expired 2 days ago"), "{text}");
+}
