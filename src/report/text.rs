@@ -942,7 +942,13 @@ fn write_input_errors(out: &mut dyn Write, inputs: &[InputRow]) -> io::Result<()
     )?;
     for i in bad {
         for e in &i.errors {
-            writeln!(out, "  {}: {}", display(&i.file), one_line(e))?;
+            // A loader's problem names its file already (`file:line:
+            // error: ...`); the file is said once.
+            if e.starts_with(&format!("{}:", i.file)) {
+                writeln!(out, "  {}", one_line(e))?;
+            } else {
+                writeln!(out, "  {}: {}", display(&i.file), one_line(e))?;
+            }
         }
     }
     Ok(())

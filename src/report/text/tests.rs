@@ -18,3 +18,18 @@ fn text_escapes_terminal_controls() {
     );
     assert!(text.contains("expired 2 days ago"), "{text}");
 }
+
+#[test]
+fn an_input_error_names_its_file_once() {
+    let mut input = bad_input();
+    input.errors = vec![format!("{}:3: error: bad base64", input.file)];
+    let r = report(Vec::new(), vec![input]);
+    let mut buf = Vec::new();
+    write_sweep(&mut buf, &r).unwrap();
+    let text = String::from_utf8(buf).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("bad base64"))
+        .expect("the error is listed");
+    assert_eq!(line.matches("file.pem").count(), 1, "{line}");
+}
