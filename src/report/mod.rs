@@ -5,7 +5,7 @@ pub mod sweep;
 pub mod text;
 
 /// Output formats of every command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
