@@ -147,8 +147,8 @@ fn man_dir_writes_one_page_per_command() {
     expected.extend(subcommands().iter().map(|n| format!("pkiaudit-{n}.1")));
     for name in &expected {
         let path = target.join(name);
-        let page = std::fs::read_to_string(&path)
-            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let page =
+            std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         assert!(page.contains(".TH"), "{name}");
         assert!(stdout(&out).contains(name), "{name} not listed");
     }
@@ -182,7 +182,10 @@ fn check_help_is_grouped_with_examples() {
         "Examples:",
         "Exit codes:",
     ] {
-        assert!(long.contains(heading), "check --help lacks {heading}\n{long}");
+        assert!(
+            long.contains(heading),
+            "check --help lacks {heading}\n{long}"
+        );
     }
     let short = stdout(&pkiaudit(&["check", "-h"]));
     assert!(short.contains("Examples:") && short.contains("Revocation:"));
@@ -192,9 +195,12 @@ fn check_help_is_grouped_with_examples() {
         short.lines().count(),
         long.lines().count()
     );
-    // Scannable: one line per option in -h.
+    // Scannable: one line per option in -h, none pushed onto a second line
+    // (clap indents such help text by ten spaces).
+    let listed = short.lines().filter(|l| l.starts_with("      --")).count();
+    assert!(listed >= 30, "{listed} options in -h\n{short}");
     assert!(
-        short.lines().all(|l| l.chars().count() <= 120),
+        !short.lines().any(|l| l.starts_with("          ")),
         "{short}"
     );
 }
@@ -206,7 +212,10 @@ fn every_command_has_examples_and_exit_codes() {
         assert_eq!(out.status.code(), Some(0), "{name}");
         let help = stdout(&out);
         assert!(help.contains("Examples:"), "{name} --help has no examples");
-        assert!(help.contains("Exit codes:"), "{name} --help has no exit codes");
+        assert!(
+            help.contains("Exit codes:"),
+            "{name} --help has no exit codes"
+        );
         let examples = help
             .lines()
             .filter(|l| l.trim_start().starts_with("pkiaudit ") || l.contains("<(pkiaudit "))

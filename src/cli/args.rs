@@ -148,8 +148,8 @@ impl FailOn {
 pub struct TimeArgs {
     /// Judge validity as of this time instead of now
     ///
-    /// Judge validity as of this time (RFC 3339, or YYYY-MM-DD for midnight UTC),
-    /// e.g. the planned rollout date. Default: the system clock.
+    /// RFC 3339, or YYYY-MM-DD for midnight UTC; e.g. the planned rollout
+    /// date. Default: the system clock.
     #[arg(long, value_name = "TIME")]
     pub at: Option<String>,
 }
@@ -161,10 +161,9 @@ pub struct TimeArgs {
 pub struct ClockArgs {
     /// Take the audit time from these NTP servers
     ///
-    /// Take the audit time from these NTP servers (SERVER[:PORT]; repeatable
-    /// or comma-separated; also PKIAUDIT_NTP). Ask several: a server that
-    /// disagrees with the majority is outvoted. --at and --device-clock win
-    /// over NTP; the offsets are reported either way.
+    /// Repeatable or comma-separated. Ask several: a server that disagrees
+    /// with the majority is outvoted. --at and --device-clock win over NTP;
+    /// the offsets are reported either way.
     #[arg(
         long,
         value_name = "SERVER[:PORT]",
@@ -174,14 +173,12 @@ pub struct ClockArgs {
     pub ntp: Vec<String>,
     /// Exit 2 when no NTP server gives a usable time
     ///
-    /// Stop (exit 2) when no NTP server gives a usable time, instead of
-    /// falling back to the system clock with a warning.
+    /// Instead of falling back to the system clock with a warning.
     #[arg(long)]
     pub require_ntp: bool,
     /// How far a clock may be off NTP time, in seconds
     ///
-    /// How far the local or device clock may be off NTP time before it is a
-    /// warning, in seconds.
+    /// The local or the device clock: further off is a warning.
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub max_skew: f64,
     /// How long to wait for each NTP server, in seconds.
@@ -189,8 +186,7 @@ pub struct ClockArgs {
     pub ntp_timeout: f64,
     /// The device's clock as IOS `show clock` prints it
     ///
-    /// The device's clock as IOS `show clock` prints it
-    /// ("*10:15:32.123 UTC Sat Nov 28 2026"): judge validity as that device
+    /// E.g. "*10:15:32.123 UTC Sat Nov 28 2026": judge validity as that device
     /// does (unless --at), and report how far it is off NTP time. Zone labels
     /// that are ambiguous need --device-tz.
     #[arg(long, value_name = "SHOW_CLOCK")]
@@ -203,75 +199,72 @@ pub struct ClockArgs {
 pub struct RevocationArgs {
     /// Which sources to check revocation with
     ///
-    /// Check revocation of every certificate of each path below the anchor:
-    /// `crl` (`--crl` files, then the certificates' distribution points),
-    /// `ocsp` (`--ocsp-url`, then the certificates' AIA responders), `both`
-    /// (`--crl` files, then OCSP, then distribution points), or `off`.
+    /// For every certificate of each path below the anchor: `crl` (`--crl`
+    /// files, then the certificates' distribution points), `ocsp`
+    /// (`--ocsp-url`, then the certificates' AIA responders), `both` (`--crl`
+    /// files, then OCSP, then distribution points), or `off`.
     #[arg(
         long,
+        value_name = "MODE",
         value_parser = lib_enum::<CliRevocationMode, RevocationMode>(),
         default_value = "both"
     )]
     pub revocation: RevocationMode,
     /// What an unknown revocation status is
     ///
-    /// What an unknown revocation status is: `soft` a warning, `hard` an
-    /// error. A revoked certificate is always an error.
+    /// A revoked certificate is always an error.
     #[arg(
         long,
+        value_name = "POLICY",
         value_parser = lib_enum::<CliRevocationPolicy, RevocationPolicy>(),
         default_value = "soft"
     )]
     pub revocation_policy: RevocationPolicy,
     /// A CRL to check against (PEM or DER; repeatable)
     ///
-    /// A CRL to check against (PEM or DER; repeatable). Its signature is
-    /// verified with the issuing CA of the certificate it answers for.
+    /// Its signature is verified with the issuing CA of the certificate it
+    /// answers for.
     #[arg(long, value_name = "FILE")]
     pub crl: Vec<PathBuf>,
     /// Ask this OCSP responder instead of the certificates' AIA URLs.
     #[arg(long, value_name = "URL")]
     pub ocsp_url: Option<String>,
-    /// No network I/O at all (also PKIAUDIT_OFFLINE)
+    /// No network I/O at all
     ///
-    /// No network I/O at all: revocation uses `--crl` files and what the
-    /// cache holds; a certificate whose status needs the network is
-    /// `unknown` ("not fetched (--offline)").
+    /// Revocation uses `--crl` files and what the cache holds; a certificate
+    /// whose status needs the network is `unknown` ("not fetched
+    /// (--offline)").
     #[arg(long, env = "PKIAUDIT_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
     pub offline: bool,
     /// Where fetched CRLs and OCSP answers are kept between runs
     ///
-    /// Where fetched CRLs and OCSP answers are kept between runs (default:
-    /// `$XDG_CACHE_HOME/pkiaudit/revocation` or
-    /// `~/.cache/pkiaudit/revocation`). An entry is used while it verifies
-    /// and is fresh (and revalidated with the server when HTTP's max-age
-    /// ran out first), else fetched again.
+    /// Default: `$XDG_CACHE_HOME/pkiaudit/revocation` or
+    /// `~/.cache/pkiaudit/revocation`. An entry is used while it verifies and
+    /// is fresh (and revalidated with the server when HTTP's max-age ran out
+    /// first), else fetched again.
     #[arg(long, value_name = "DIR")]
     pub cache_dir: Option<PathBuf>,
     /// Do not read or write the revocation cache.
     #[arg(long, conflicts_with = "cache_dir")]
     pub no_cache: bool,
-    /// The LDAP server for host-less `ldap:///` distribution points
+    /// The LDAP server for host-less `ldap:///` CRL distribution points
     ///
-    /// The LDAP server (HOST[:PORT]) for host-less `ldap:///CN=...` CRL
-    /// distribution points, as Active Directory Certificate Services writes
-    /// them.
+    /// Distribution points such as `ldap:///CN=...`, as Active Directory
+    /// Certificate Services writes them, name no server.
     #[arg(long, value_name = "HOST[:PORT]")]
     pub ldap_server: Option<String>,
     /// Seconds one revocation request may take
     ///
-    /// Seconds one revocation request (HTTP, HTTPS or LDAP) may take,
-    /// connect to last byte. A server that does not answer in time gives
-    /// an `unknown` status saying so.
+    /// HTTP, HTTPS or LDAP, connect to last byte. A server that does not
+    /// answer in time gives an `unknown` status saying so.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub fetch_timeout: f64,
     /// Seconds all revocation requests of the run may take together
     ///
-    /// Seconds all of the run's revocation requests may take together,
-    /// counted from the start of the audit. Once used up, no request is
-    /// made (one in flight is cut) and each status that needed one is
-    /// `unknown` ("the run's time limit (--run-timeout) is used up");
-    /// `--crl` files and the cache still answer. Default: no limit.
+    /// Counted from the start of the audit. Once used up, no request is made
+    /// (one in flight is cut) and each status that needed one is `unknown`
+    /// ("the run's time limit (--run-timeout) is used up"); `--crl` files and
+    /// the cache still answer. Default: no limit.
     #[arg(long, value_name = "SECONDS")]
     pub run_timeout: Option<f64>,
 }
@@ -282,21 +275,18 @@ pub struct RevocationArgs {
 pub struct ReadArgs {
     /// The UTC offset of a time zone label in `show` output dates
     ///
-    /// The UTC offset of a time zone label in `show` output dates
-    /// (repeatable), e.g. `--device-tz IST=+05:30`.
+    /// Repeatable, e.g. `--device-tz IST=+05:30`.
     #[arg(long, value_name = "LABEL=+HH:MM")]
     pub device_tz: Vec<String>,
     /// Keys to decrypt IKEv2 SK/SKF payloads in captures and dumps
     ///
-    /// Keys to decrypt IKEv2 SK/SKF payloads in captures and dumps: a
-    /// Wireshark `ikev2_decryption_table` file, as strongSwan's `save-keys`
+    /// A Wireshark `ikev2_decryption_table` file, as strongSwan's `save-keys`
     /// plugin writes it.
     #[arg(long, value_name = "FILE")]
     pub ike_keys: Option<PathBuf>,
     /// Fetch the certificates IKE hash-and-URL CERT payloads point to
     ///
-    /// Fetch the certificates IKE hash-and-URL CERT payloads point to
-    /// (http only, checked against the SHA-1 the peer sent). Off by default:
+    /// http only, checked against the SHA-1 the peer sent. Off by default:
     /// these URLs come from an untrusted peer.
     #[arg(long)]
     pub fetch: bool,

@@ -38,9 +38,8 @@ Exit codes:
 pub struct CheckArgs {
     /// Certificate files, directories, or '-' for standard input
     ///
-    /// Certificate files, directories, or '-' for standard input. Formats
-    /// are sniffed from content: PEM (many blocks, text around them), DER,
-    /// PKCS#7 .p7b/.p7c (DER or PEM), bare base64, pastes of IOS `show`
+    /// Formats are sniffed from content: PEM (many blocks, text around them),
+    /// DER, PKCS#7 .p7b/.p7c (DER or PEM), bare base64, pastes of IOS `show`
     /// output, IKE captures.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
@@ -54,8 +53,7 @@ pub struct CheckArgs {
     pub profile: Profile,
     /// The name or address clients connect to (server profiles)
     ///
-    /// The name or address clients connect to; verified against SAN/CN as
-    /// AnyConnect does (server profiles only).
+    /// Verified against SAN/CN as AnyConnect does.
     #[arg(long, value_name = "NAME_OR_IP", help_heading = heading::AUDIT)]
     pub host: Option<String>,
     /// Warn about certificates that expire within this many days.
@@ -63,14 +61,13 @@ pub struct CheckArgs {
     pub warn_days: u32,
     /// Report expired certificates as warnings
     ///
-    /// Report expired certificates as warnings, as IOS does with
-    /// `match certificate MAP allow expired-certificate`.
+    /// As IOS does with `match certificate MAP allow expired-certificate`.
     #[arg(long, help_heading = heading::AUDIT)]
     pub allow_expired: bool,
     /// Audit as the device with this running-config judges
     ///
-    /// The running-config of the device that judges these certificates
-    /// (IOS `show running-config`): each end-entity certificate is matched
+    /// IOS `show running-config` of the device that judges these
+    /// certificates: each end-entity certificate is matched
     /// against its certificate maps and IKEv2 profiles and audited under the
     /// selected profile's trustpoints (their CA certificates are anchors;
     /// `allow expired-certificate` applies); the configuration is audited too.
@@ -80,26 +77,24 @@ pub struct CheckArgs {
     pub read: ReadArgs,
     /// Trust anchors: PEM/DER/PKCS#7 files or directories of them
     ///
-    /// Trust anchors: PEM/DER/PKCS#7 files or directories of them. Chains
-    /// are built and verified (rustls-webpki) against these.
+    /// Chains are built and verified (rustls-webpki) against these.
     #[arg(long, value_name = "PATH", help_heading = heading::TRUST)]
     pub trust: Vec<PathBuf>,
     /// Extra intermediates that may be used to build chains
     ///
-    /// Extra intermediates that may be used to build chains (certificates in
-    /// the same input as a leaf are its "sent chain" and are used anyway).
+    /// Certificates in the same input as a leaf are its "sent chain" and are
+    /// used anyway.
     #[arg(long, value_name = "PATH", help_heading = heading::TRUST)]
     pub untrusted: Vec<PathBuf>,
     /// Also trust the operating system's root store
     ///
-    /// Also trust the operating system's root store (off by default: VPN
-    /// PKIs are private).
+    /// Off by default: VPN PKIs are private.
     #[arg(long, help_heading = heading::TRUST)]
     pub system_trust: bool,
     /// The peer's CERTREQ: SHA-1 SPKI hashes of the CAs it accepts
     ///
-    /// The peer's CERTREQ: SHA-1 hashes of the SubjectPublicKeyInfo of the
-    /// CAs it accepts (40 hex digits each; commas, spaces and colons allowed).
+    /// Hashes of the SubjectPublicKeyInfo, 40 hex digits each; commas, spaces
+    /// and colons allowed.
     #[arg(long, value_name = "HEX[,HEX...]", help_heading = heading::TRUST)]
     pub certreq: Vec<String>,
     #[command(flatten)]

@@ -29,9 +29,8 @@ Exit codes:
 pub struct InspectArgs {
     /// Certificate files, directories, or '-' for standard input
     ///
-    /// Certificate files, directories, or '-' for standard input. Formats
-    /// are sniffed from content: PEM (many blocks, text around them), DER,
-    /// PKCS#7 .p7b/.p7c (DER or PEM), bare base64, pastes of IOS `show`
+    /// Formats are sniffed from content: PEM (many blocks, text around them),
+    /// DER, PKCS#7 .p7b/.p7c (DER or PEM), bare base64, pastes of IOS `show`
     /// output, IKE captures.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,

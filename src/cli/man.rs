@@ -21,12 +21,11 @@ Exit codes:
 
 #[derive(Debug, Args)]
 pub struct ManArgs {
-    /// Write one page per command into DIR instead of the main page to standard output
+    /// Write one page per command into DIR
     ///
-    /// Write one page per command into DIR (created if missing):
-    /// pkiaudit.1, pkiaudit-check.1, pkiaudit-inspect.1, ...; their paths
-    /// are printed. Without it, the page of pkiaudit itself goes to standard
-    /// output.
+    /// pkiaudit.1, pkiaudit-check.1, pkiaudit-inspect.1, ...; DIR is created
+    /// if missing, and the paths written are printed. Without --dir, the page
+    /// of pkiaudit itself goes to standard output.
     #[arg(long, value_name = "DIR")]
     pub dir: Option<PathBuf>,
 }
@@ -42,8 +41,7 @@ pub(super) fn man(args: ManArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         out.write_all(&page)?;
         return Ok(exit::OK);
     };
-    std::fs::create_dir_all(&dir)
-        .map_err(|e| anyhow::anyhow!("--dir {}: {e}", dir.display()))?;
+    std::fs::create_dir_all(&dir).map_err(|e| anyhow::anyhow!("--dir {}: {e}", dir.display()))?;
     let mut pages = vec![cmd.clone()];
     pages.extend(cmd.get_subcommands().filter(|s| !s.is_hide_set()).cloned());
     for page in pages {

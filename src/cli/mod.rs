@@ -42,12 +42,12 @@ Examples:
   # The nightly sweep of a whole estate
   pkiaudit sweep --trust fixtures/pki/root-ca.pem --offline fixtures/headend fixtures/client
 
-Exit codes:
-  0  no finding at or above --fail-on (check, sweep), or nothing to report
-  1  at least one finding at or above --fail-on (check, sweep), or a clock is off (time)
-  2  usage error, or an input could not be read (the other inputs are still audited)
-Each command's --help says what its own codes mean ('sweep --nagios' has the
-monitoring-plugin ones). -h gives a summary, --help the details.";
+Exit codes (each command's --help tells its own; 'sweep --nagios' has the plugin ones):
+  0  done, and no finding reached --fail-on (check, sweep)
+  1  a finding reached --fail-on (check, sweep), or a clock is off (time)
+  2  usage error, or an input could not be read (the other inputs are still used)
+
+'pkiaudit COMMAND -h' gives a summary of a command's options, --help the details.";
 
 /// Certificate and trust-chain auditor for IPsec/IKEv2 VPNs: will
 /// AnyConnect, Windows and IOS peers accept this certificate, and if not, why?
@@ -77,10 +77,14 @@ pub enum Command {
     /// Show what is in certificates: names, validity, keys, extensions, fingerprints.
     #[command(after_help = inspect::AFTER_HELP)]
     Inspect(inspect::InspectArgs),
+    /// List trust anchors with the SPKI hash an IKEv2 CERTREQ carries for each
+    ///
     /// List trust anchors with the SHA-1 SPKI hash an IKEv2 CERTREQ carries
     /// for each, and which of them a peer's CERTREQ asks for.
     #[command(after_help = trust::AFTER_HELP)]
     Trust(trust::TrustArgs),
+    /// Audit a whole inventory in one process: nightly expiry and revocation sweeps
+    ///
     /// Audit a whole inventory in one process (nightly expiry and
     /// revocation sweeps): files, directories, globs or inventory files
     /// (TOML); text, JSON, JSON lines, Prometheus textfile or JUnit output.
@@ -89,11 +93,13 @@ pub enum Command {
     /// List the rules (and profiles) with their ids, severities and citations.
     #[command(after_help = rules::AFTER_HELP)]
     Rules(rules::RulesArgs),
+    /// Ask NTP servers for the time, and how far the local (and a device's) clock is off
+    ///
     /// Ask NTP servers for the time: each server's stratum, offset and
     /// delay, which ones agree, the chosen time and how far the local (and a
     /// device's) clock is off — to compare with `show ntp associations`.
     #[command(after_help = time::AFTER_HELP)]
-    #[command(mut_arg("ntp", |a| a.long_help(time::NTP_LONG_HELP)))]
+    #[command(mut_arg("ntp", |a| a.help(time::NTP_HELP).long_help(time::NTP_LONG_HELP)))]
     #[command(mut_arg("device_clock", |a| a.long_help(time::DEVICE_CLOCK_LONG_HELP)))]
     #[command(mut_arg("require_ntp", |a| a.hide(true)))]
     Time(time::TimeCmdArgs),

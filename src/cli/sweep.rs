@@ -24,7 +24,8 @@ Examples:
       --output /var/lib/node_exporter/pkiaudit.prom fixtures/headend
 
   # As a Nagios/Icinga check
-  pkiaudit sweep --nagios --warn-days 30 --crit-days 7 --offline fixtures/headend
+  pkiaudit sweep --nagios --warn-days 30 --crit-days 7 --trust fixtures/pki/root-ca.pem \\
+      --offline fixtures/headend
 
 Exit codes:
   0  no certificate at or above --fail-on (error: critical; warning: warning or critical)
@@ -53,9 +54,8 @@ pub enum SweepFormat {
 pub struct SweepArgs {
     /// Files, directories, globs, or inventory files (`*.toml`)
     ///
-    /// Files, directories (read recursively), glob patterns (quoted), or
-    /// inventory files (`*.toml`: targets with their own profile, host,
-    /// trust and labels).
+    /// Directories are read recursively; quote glob patterns; an inventory
+    /// file lists targets with their own profile, host, trust and labels.
     #[arg(required = true, value_name = "INVENTORY")]
     pub inventory: Vec<String>,
     /// The profile for paths given on the command line.
@@ -71,8 +71,7 @@ pub struct SweepArgs {
     pub host: Option<String>,
     /// A label for paths given on the command line (repeatable)
     ///
-    /// A label for paths given on the command line (repeatable), e.g.
-    /// `--label site=fra`; it appears in every output.
+    /// E.g. `--label site=fra`; it appears in every output.
     #[arg(long, value_name = "KEY=VALUE", help_heading = heading::AUDIT)]
     pub label: Vec<String>,
     /// A certificate expiring within this many days is a warning.
@@ -98,29 +97,26 @@ pub struct SweepArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = SweepFormat::Text, help_heading = heading::OUTPUT)]
     pub format: SweepFormat,
-    /// Write the report to FILE, atomically
+    /// Write the report to FILE instead of standard output
     ///
-    /// Write the report here instead of standard output, atomically
-    /// (a temporary file renamed into place: a collector never reads half).
+    /// Atomically: a temporary file renamed into place, so a collector never
+    /// reads half.
     #[arg(long, value_name = "FILE", help_heading = heading::OUTPUT)]
     pub output: Option<PathBuf>,
     /// Exit 1 when a certificate is at this state or worse
     ///
-    /// Exit 1 when a certificate is at this state or worse: `error`
-    /// (critical) or `warning`.
+    /// `error` (critical) or `warning`.
     #[arg(long, value_enum, default_value_t = FailOn::Error, help_heading = heading::OUTPUT)]
     pub fail_on: FailOn,
-    /// Monitoring-plugin mode (Nagios, Icinga): status line, exit 0/1/2/3
+    /// Monitoring-plugin mode (Nagios, Icinga): status line, exit 0-3
     ///
-    /// Monitoring-plugin mode (Nagios, Icinga): a one-line status with
-    /// perfdata on standard output and exit 0/1/2/3; the report itself goes
-    /// to --output if given.
+    /// A one-line status with perfdata on standard output; the report itself
+    /// goes to --output if given.
     #[arg(long, help_heading = heading::OUTPUT)]
     pub nagios: bool,
     /// Compare with the last run kept in FILE, and keep this run there
     ///
-    /// Compare with the last run kept in FILE (new, gone, renewed, changed
-    /// certificates) and keep this run there for the next.
+    /// New, gone, renewed and changed certificates are reported.
     #[arg(long, value_name = "FILE", help_heading = heading::OUTPUT)]
     pub state: Option<PathBuf>,
 }

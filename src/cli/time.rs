@@ -30,8 +30,7 @@ pub struct TimeCmdArgs {
     pub clock: ClockArgs,
     /// The UTC offset of a time zone label in --device-clock (repeatable)
     ///
-    /// The UTC offset of a time zone label in --device-clock (repeatable),
-    /// e.g. `--device-tz IST=+05:30`.
+    /// E.g. `--device-tz IST=+05:30`.
     #[arg(long, value_name = "LABEL=+HH:MM", help_heading = heading::TIME)]
     pub device_tz: Vec<String>,
     /// Output format: text for people, json for scripts.
@@ -74,13 +73,16 @@ pub(super) fn time_cmd(args: TimeCmdArgs, out: &mut dyn Write) -> anyhow::Result
 }
 
 /// `--ntp` as `time` takes it: there is no `--at` here to win over NTP.
+pub(super) const NTP_HELP: &str = "The NTP servers to ask";
 pub(super) const NTP_LONG_HELP: &str = "\
-The NTP servers to ask (SERVER[:PORT]; repeatable or comma-separated; also
-PKIAUDIT_NTP). Ask several: a server that disagrees with the majority is
-outvoted.";
+The NTP servers to ask
+
+Repeatable or comma-separated. Ask several: a server that disagrees with the \
+majority is outvoted.";
 
 /// `--device-clock` as `time` takes it: nothing is judged, only compared.
 pub(super) const DEVICE_CLOCK_LONG_HELP: &str = "\
 The device's clock as IOS `show clock` prints it
-(\"*10:15:32.123 UTC Sat Nov 28 2026\"): report how far it is off NTP time.
+
+E.g. \"*10:15:32.123 UTC Sat Nov 28 2026\": report how far it is off NTP time. \
 Zone labels that are ambiguous need --device-tz.";

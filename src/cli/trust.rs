@@ -16,8 +16,9 @@ Examples:
   # The anchors of a PKI with the hash an IKEv2 CERTREQ carries for each
   pkiaudit trust fixtures/pki/root-ca.pem fixtures/pki/issuing-ca.pem
 
-  # Which of them a peer's CERTREQ asks for (hashes from a debug or capture)
-  pkiaudit trust --certreq 0123456789abcdef0123456789abcdef01234567 fixtures/pki/root-ca.pem
+  # Which of them a peer's CERTREQ asks for (hashes from a debug or a capture)
+  pkiaudit trust --certreq f48313fdce675ef77fbdf60b7e0795041678a5dc \\
+      fixtures/pki/root-ca.pem fixtures/pki/issuing-ca.pem
 
   # The operating system's roots, as JSON
   pkiaudit trust --system-trust --format json
