@@ -4,23 +4,19 @@
 use serde::Serialize;
 
 /// The peer whose acceptance is being checked.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Profile {
     /// Any IKEv2 peer (RFC 4945 §5.1.3.2, IOS validation logic).
     Ikev2,
     /// Strict RFC 4945: as ikev2, and an EKU without ipsecIKE is rejected.
     Rfc4945,
     /// A headend certificate as the AnyConnect / Secure Client checks it.
-    #[value(name = "anyconnect-server")]
     AnyConnectServer,
     /// A FlexVPN headend for Windows clients: EKU must include serverAuth.
-    #[value(name = "flexvpn-server")]
     FlexVpnServer,
     /// A FlexVPN client certificate: EKU must include clientAuth.
-    #[value(name = "flexvpn-client")]
     FlexVpnClient,
     /// An EAP headend, which authenticates with a certificate: serverAuth.
-    #[value(name = "eap-server")]
     EapServer,
 }
 

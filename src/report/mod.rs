@@ -36,21 +36,17 @@ use crate::time::AuditTime;
 
 /// Output formats, one enum for every command; each command offers the
 /// ones its documents support ([`Document::formats`]).
-// The clap derive predates the cli-side wrapper enums; the sweep-only
-// formats are skipped so the other commands' `--format` keeps offering
-// text and json only. (No `///` on the variants: clap would print them.)
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+// clap lives in the CLI: `cli::args` has the `--format` enums of each
+// command, which convert into this one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Text,
     Json,
-    // JSON Lines: one object per line.
-    #[value(skip)]
+    /// JSON Lines: one object per line.
     Jsonl,
-    // The Prometheus text exposition format, for a textfile collector.
-    #[value(skip)]
+    /// The Prometheus text exposition format, for a textfile collector.
     Prometheus,
-    // JUnit XML, for CI systems.
-    #[value(skip)]
+    /// JUnit XML, for CI systems.
     Junit,
 }
 

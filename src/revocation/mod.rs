@@ -34,7 +34,7 @@ use serde::Serialize;
 use crate::model::Certificate;
 
 /// Which sources to consult (`--revocation`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     Off,
@@ -44,7 +44,7 @@ pub enum Mode {
 }
 
 /// What an unknown status means (`--revocation-policy`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Policy {
     /// Unknown is a warning (what most VPN peers do when a CRL is down).

@@ -27,7 +27,6 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use clap::ValueEnum;
 use serde::Deserialize;
 
 use crate::audit::names::Host;
@@ -91,13 +90,15 @@ pub fn is_inventory(path: &Path) -> bool {
 
 /// Parse a profile name as the command line spells it.
 pub fn parse_profile(name: &str) -> Result<Profile, String> {
-    Profile::from_str(name, true).map_err(|_| {
-        let names: Vec<String> = Profile::value_variants()
-            .iter()
-            .filter_map(|p| p.to_possible_value().map(|v| v.get_name().to_string()))
-            .collect();
-        format!("unknown profile '{name}' (one of {})", names.join(", "))
-    })
+    // As clap read `--profile` when Profile was its value enum: ASCII case
+    // ignored.
+    Profile::ALL
+        .into_iter()
+        .find(|p| p.name().eq_ignore_ascii_case(name))
+        .ok_or_else(|| {
+            let names: Vec<&str> = Profile::ALL.iter().map(|p| p.name()).collect();
+            format!("unknown profile '{name}' (one of {})", names.join(", "))
+        })
 }
 
 /// Read an inventory file and expand its paths. Errors name the file (and

@@ -14,6 +14,7 @@ mod chain;
 mod chains_openssl;
 mod cisco_fixtures;
 mod cli;
+mod cli_help;
 mod debug_text;
 mod end_entity;
 mod external;

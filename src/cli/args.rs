@@ -1,0 +1,530 @@
+//! Argument groups shared by several commands (inputs, trust, time,
+//! revocation, output), the cli-side value enums that stand for library
+//! types on the command line, and the wiring that turns each group into
+//! library options.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::builder::{EnumValueParser, TypedValueParser};
+use clap::{Args, ValueEnum};
+
+use crate::audit;
+use crate::audit::profile::Profile;
+use crate::audit::rules::Severity;
+use crate::load;
+use crate::report::Format;
+use crate::revocation::{Mode as RevocationMode, Policy as RevocationPolicy};
+use crate::time::{self, AuditTime};
+
+/// Help headings, in the order they appear (as cargo groups its options
+/// under "Package Selection", "Compilation Options"...).
+pub mod heading {
+    pub const INPUTS: &str = "Inputs";
+    pub const AUDIT: &str = "Audit";
+    pub const TRUST: &str = "Trust";
+    pub const TIME: &str = "Time";
+    pub const REVOCATION: &str = "Revocation";
+    pub const OUTPUT: &str = "Output";
+}
+
+/// A parser that reads the cli-side enum `C` (its value names and help) and
+/// hands the command the library type `L`: the library stays free of clap,
+/// and the commands' code keeps using the library types.
+pub fn lib_enum<C, L>() -> impl TypedValueParser<Value = L>
+where
+    C: ValueEnum + Clone + Send + Sync + 'static,
+    L: From<C> + Clone + Send + Sync + 'static,
+{
+    EnumValueParser::<C>::new().map(L::from)
+}
+
+/// `--profile`: the peer whose acceptance is being checked
+/// ([`Profile`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CliProfile {
+    /// Any IKEv2 peer (RFC 4945 §5.1.3.2, IOS validation logic).
+    Ikev2,
+    /// Strict RFC 4945: as ikev2, and an EKU without ipsecIKE is rejected.
+    Rfc4945,
+    /// A headend certificate as the AnyConnect / Secure Client checks it.
+    #[value(name = "anyconnect-server")]
+    AnyConnectServer,
+    /// A FlexVPN headend for Windows clients: EKU must include serverAuth.
+    #[value(name = "flexvpn-server")]
+    FlexVpnServer,
+    /// A FlexVPN client certificate: EKU must include clientAuth.
+    #[value(name = "flexvpn-client")]
+    FlexVpnClient,
+    /// An EAP headend, which authenticates with a certificate: serverAuth.
+    #[value(name = "eap-server")]
+    EapServer,
+}
+
+impl From<CliProfile> for Profile {
+    fn from(p: CliProfile) -> Self {
+        match p {
+            CliProfile::Ikev2 => Profile::Ikev2,
+            CliProfile::Rfc4945 => Profile::Rfc4945,
+            CliProfile::AnyConnectServer => Profile::AnyConnectServer,
+            CliProfile::FlexVpnServer => Profile::FlexVpnServer,
+            CliProfile::FlexVpnClient => Profile::FlexVpnClient,
+            CliProfile::EapServer => Profile::EapServer,
+        }
+    }
+}
+
+/// `--format` of check, inspect, trust, rules and time ([`Format`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CliFormat {
+    Text,
+    Json,
+}
+
+impl From<CliFormat> for Format {
+    fn from(f: CliFormat) -> Self {
+        match f {
+            CliFormat::Text => Format::Text,
+            CliFormat::Json => Format::Json,
+        }
+    }
+}
+
+/// `--revocation` ([`RevocationMode`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CliRevocationMode {
+    Off,
+    Crl,
+    Ocsp,
+    Both,
+}
+
+impl From<CliRevocationMode> for RevocationMode {
+    fn from(m: CliRevocationMode) -> Self {
+        match m {
+            CliRevocationMode::Off => RevocationMode::Off,
+            CliRevocationMode::Crl => RevocationMode::Crl,
+            CliRevocationMode::Ocsp => RevocationMode::Ocsp,
+            CliRevocationMode::Both => RevocationMode::Both,
+        }
+    }
+}
+
+/// `--revocation-policy` ([`RevocationPolicy`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CliRevocationPolicy {
+    /// Unknown is a warning (what most VPN peers do when a CRL is down).
+    Soft,
+    /// Unknown is an error.
+    Hard,
+}
+
+impl From<CliRevocationPolicy> for RevocationPolicy {
+    fn from(p: CliRevocationPolicy) -> Self {
+        match p {
+            CliRevocationPolicy::Soft => RevocationPolicy::Soft,
+            CliRevocationPolicy::Hard => RevocationPolicy::Hard,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+}
+
+impl FailOn {
+    pub(super) fn threshold(self) -> Severity {
+        match self {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::TIME)]
+pub struct TimeArgs {
+    /// Judge validity as of this time instead of now
+    ///
+    /// RFC 3339, or YYYY-MM-DD for midnight UTC; e.g. the planned rollout
+    /// date. Default: the system clock.
+    #[arg(long, value_name = "TIME")]
+    pub at: Option<String>,
+}
+
+/// Where the audit time comes from, beside `--at`: NTP servers and the
+/// device's own clock.
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::TIME)]
+pub struct ClockArgs {
+    /// Take the audit time from these NTP servers
+    ///
+    /// Repeatable or comma-separated. Ask several: a server that disagrees
+    /// with the majority is outvoted. --at and --device-clock win over NTP;
+    /// the offsets are reported either way.
+    #[arg(
+        long,
+        value_name = "SERVER[:PORT]",
+        env = "PKIAUDIT_NTP",
+        value_delimiter = ','
+    )]
+    pub ntp: Vec<String>,
+    /// Exit 2 when no NTP server gives a usable time
+    ///
+    /// Instead of falling back to the system clock with a warning.
+    #[arg(long)]
+    pub require_ntp: bool,
+    /// How far a clock may be off NTP time, in seconds
+    ///
+    /// The local or the device clock: further off is a warning.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
+    pub max_skew: f64,
+    /// How long to wait for each NTP server, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 2.0)]
+    pub ntp_timeout: f64,
+    /// The device's clock as IOS `show clock` prints it
+    ///
+    /// E.g. "*10:15:32.123 UTC Sat Nov 28 2026": judge validity as that device
+    /// does (unless --at), and report how far it is off NTP time. Zone labels
+    /// that are ambiguous need --device-tz.
+    #[arg(long, value_name = "SHOW_CLOCK")]
+    pub device_clock: Option<String>,
+}
+
+/// How revocation is checked (`check` and `sweep`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::REVOCATION)]
+pub struct RevocationArgs {
+    /// Which sources to check revocation with
+    ///
+    /// For every certificate of each path below the anchor: `crl` (`--crl`
+    /// files, then the certificates' distribution points), `ocsp`
+    /// (`--ocsp-url`, then the certificates' AIA responders), `both` (`--crl`
+    /// files, then OCSP, then distribution points), or `off`.
+    #[arg(
+        long,
+        value_name = "MODE",
+        value_parser = lib_enum::<CliRevocationMode, RevocationMode>(),
+        default_value = "both"
+    )]
+    pub revocation: RevocationMode,
+    /// What an unknown revocation status is
+    ///
+    /// A revoked certificate is always an error.
+    #[arg(
+        long,
+        value_name = "POLICY",
+        value_parser = lib_enum::<CliRevocationPolicy, RevocationPolicy>(),
+        default_value = "soft"
+    )]
+    pub revocation_policy: RevocationPolicy,
+    /// A CRL to check against (PEM or DER; repeatable)
+    ///
+    /// Its signature is verified with the issuing CA of the certificate it
+    /// answers for.
+    #[arg(long, value_name = "FILE")]
+    pub crl: Vec<PathBuf>,
+    /// Ask this OCSP responder instead of the certificates' AIA URLs.
+    #[arg(long, value_name = "URL")]
+    pub ocsp_url: Option<String>,
+    /// No network I/O at all
+    ///
+    /// Revocation uses `--crl` files and what the cache holds; a certificate
+    /// whose status needs the network is `unknown` ("not fetched
+    /// (--offline)").
+    #[arg(long, env = "PKIAUDIT_OFFLINE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub offline: bool,
+    /// Where fetched CRLs and OCSP answers are kept between runs
+    ///
+    /// Default: `$XDG_CACHE_HOME/pkiaudit/revocation` or
+    /// `~/.cache/pkiaudit/revocation`. An entry is used while it verifies and
+    /// is fresh (and revalidated with the server when HTTP's max-age ran out
+    /// first), else fetched again.
+    #[arg(long, value_name = "DIR")]
+    pub cache_dir: Option<PathBuf>,
+    /// Do not read or write the revocation cache.
+    #[arg(long, conflicts_with = "cache_dir")]
+    pub no_cache: bool,
+    /// The LDAP server for host-less `ldap:///` CRL distribution points
+    ///
+    /// Distribution points such as `ldap:///CN=...`, as Active Directory
+    /// Certificate Services writes them, name no server.
+    #[arg(long, value_name = "HOST[:PORT]")]
+    pub ldap_server: Option<String>,
+    /// Seconds one revocation request may take
+    ///
+    /// HTTP, HTTPS or LDAP, connect to last byte. A server that does not
+    /// answer in time gives an `unknown` status saying so.
+    #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
+    pub fetch_timeout: f64,
+    /// Seconds all revocation requests of the run may take together
+    ///
+    /// Counted from the start of the audit. Once used up, no request is made
+    /// (one in flight is cut) and each status that needed one is `unknown`
+    /// ("the run's time limit (--run-timeout) is used up"); `--crl` files and
+    /// the cache still answer. Default: no limit.
+    #[arg(long, value_name = "SECONDS")]
+    pub run_timeout: Option<f64>,
+}
+
+/// How inputs are read (`check` and `inspect`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::INPUTS)]
+pub struct ReadArgs {
+    /// The UTC offset of a time zone label in `show` output dates
+    ///
+    /// Repeatable, e.g. `--device-tz IST=+05:30`.
+    #[arg(long, value_name = "LABEL=+HH:MM")]
+    pub device_tz: Vec<String>,
+    /// Keys to decrypt IKEv2 SK/SKF payloads in captures and dumps
+    ///
+    /// A Wireshark `ikev2_decryption_table` file, as strongSwan's `save-keys`
+    /// plugin writes it.
+    #[arg(long, value_name = "FILE")]
+    pub ike_keys: Option<PathBuf>,
+    /// Fetch the certificates IKE hash-and-URL CERT payloads point to
+    ///
+    /// http only, checked against the SHA-1 the peer sent. Off by default:
+    /// these URLs come from an untrusted peer.
+    #[arg(long)]
+    pub fetch: bool,
+}
+
+/// `--fetch`: the loaders' hash-and-URL certificates come over the
+/// library's one HTTP transport.
+fn fetch_certificate(url: &str) -> Result<Vec<u8>, String> {
+    crate::revocation::transport::get(url).map_err(|e| e.to_string())
+}
+
+impl ReadArgs {
+    pub(super) fn load_options(&self) -> anyhow::Result<load::LoadOptions> {
+        let mut opts = load_options(&self.device_tz, self.ike_keys.as_deref())?;
+        if self.fetch {
+            opts.fetch = Some(fetch_certificate);
+        }
+        Ok(opts)
+    }
+}
+
+/// The audit time and what was learned about clocks: `--at` wins, then
+/// `--device-clock`, then NTP (`--ntp`), then the system clock. NTP and the
+/// device clock are read and reported whichever wins.
+pub(super) fn trusted_time(
+    at: &TimeArgs,
+    clock: &ClockArgs,
+    device_tz: &[(String, i32)],
+) -> anyhow::Result<(AuditTime, time::TimeEvidence)> {
+    if !(clock.max_skew.is_finite() && clock.max_skew >= 0.0) {
+        anyhow::bail!("--max-skew must be a number of seconds, 0 or more");
+    }
+    if !(clock.ntp_timeout.is_finite() && clock.ntp_timeout > 0.0 && clock.ntp_timeout <= 60.0) {
+        anyhow::bail!("--ntp-timeout must be more than 0 and at most 60 seconds");
+    }
+    if clock.require_ntp && clock.ntp.is_empty() {
+        anyhow::bail!("--require-ntp needs --ntp SERVER");
+    }
+    let given = audit_time(at)?;
+    let mut ev = time::TimeEvidence {
+        max_skew_seconds: clock.max_skew,
+        ..time::TimeEvidence::default()
+    };
+    if !clock.ntp.is_empty() {
+        let report = time::ntp::query(
+            &clock.ntp,
+            std::time::Duration::from_secs_f64(clock.ntp_timeout),
+        );
+        ev.system_clock = match (report.time, report.offset_seconds) {
+            (Some(t), Some(off)) => t.checked_sub_signed(chrono::TimeDelta::milliseconds(
+                (off * 1000.0).round() as i64,
+            )),
+            _ => Some(chrono::Utc::now()),
+        };
+        if report.time.is_none() {
+            let reasons: Vec<String> = report
+                .samples
+                .iter()
+                .map(|s| {
+                    format!(
+                        "{}: {}",
+                        s.server,
+                        s.reason.as_deref().unwrap_or("not used")
+                    )
+                })
+                .collect();
+            let why = format!("no NTP server gave a usable time ({})", reasons.join("; "));
+            if clock.require_ntp {
+                anyhow::bail!("{why}; --require-ntp stops here");
+            }
+            ev.ntp_failed = Some(why);
+        }
+        ev.ntp = Some(report);
+    }
+    if let Some(text) = &clock.device_clock {
+        let mut d = time::parse_device_clock(text, device_tz)
+            .map_err(|e| anyhow::anyhow!("--device-clock {e}"))?;
+        if let Some(t) = ev.ntp_time() {
+            d.minus_ntp_seconds = Some((d.instant - t).num_milliseconds() as f64 / 1000.0);
+        }
+        ev.device_clock = Some(d);
+    }
+    let chosen = if at.at.is_some() {
+        given
+    } else if let Some(d) = &ev.device_clock {
+        AuditTime::device(d.instant)
+    } else if let Some(t) = ev.ntp_time() {
+        AuditTime::ntp(t)
+    } else {
+        given
+    };
+    Ok((chosen, ev))
+}
+
+pub(super) fn audit_time(args: &TimeArgs) -> anyhow::Result<AuditTime> {
+    match &args.at {
+        Some(t) => Ok(AuditTime::given(
+            time::parse_at(t).map_err(|e| anyhow::anyhow!("--at: {e}"))?,
+        )),
+        None => Ok(AuditTime::system_clock(chrono::Utc::now())),
+    }
+}
+
+/// `--revocation` and its companions; `None` when off.
+pub(super) fn revocation_options(
+    args: &RevocationArgs,
+    tls_roots: Vec<Vec<u8>>,
+) -> anyhow::Result<Option<std::sync::Arc<crate::revocation::Revocation>>> {
+    let mode = args.revocation;
+    if !args.crl.is_empty() && !matches!(mode, RevocationMode::Crl | RevocationMode::Both) {
+        anyhow::bail!("--crl needs --revocation crl or both (it is {mode:?})");
+    }
+    if args.ocsp_url.is_some() && !matches!(mode, RevocationMode::Ocsp | RevocationMode::Both) {
+        anyhow::bail!("--ocsp-url needs --revocation ocsp or both (it is {mode:?})");
+    }
+    if mode == RevocationMode::Off {
+        return Ok(None);
+    }
+    let mut rev = crate::revocation::Revocation::new(
+        args.revocation,
+        args.revocation_policy,
+        chrono::Utc::now(),
+    );
+    rev.offline = args.offline;
+    rev.ocsp_url = args.ocsp_url.clone();
+    rev.ldap_server = args.ldap_server.clone();
+    rev.tls_roots = tls_roots;
+    rev.limits = fetch_limits(args)?;
+    if !args.no_cache {
+        let dir = args.cache_dir.clone().or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME")
+                .filter(|v| !v.is_empty())
+                .map(PathBuf::from)
+                .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))
+                .map(|base| base.join("pkiaudit").join("revocation"))
+        });
+        rev.cache = dir.map(crate::revocation::cache::DiskCache::new);
+    }
+    if args.offline && args.ocsp_url.is_some() {
+        anyhow::bail!("--ocsp-url and --offline contradict each other");
+    }
+    for path in &args.crl {
+        let bytes =
+            std::fs::read(path).map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
+        let crl = crate::revocation::crl::Crl::from_pem_or_der(&bytes, &path.display().to_string())
+            .map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
+        rev.crls.push(std::sync::Arc::new(crl));
+    }
+    Ok(Some(std::sync::Arc::new(rev)))
+}
+
+/// `--fetch-timeout` and `--run-timeout`; the run's clock starts now.
+fn fetch_limits(args: &RevocationArgs) -> anyhow::Result<crate::revocation::transport::Limits> {
+    let seconds = |flag: &str, v: f64, max: f64| {
+        if v.is_finite() && v > 0.0 && v <= max {
+            Ok(std::time::Duration::from_secs_f64(v))
+        } else {
+            Err(anyhow::anyhow!(
+                "{flag} must be more than 0 and at most {max} seconds"
+            ))
+        }
+    };
+    let timeout = seconds("--fetch-timeout", args.fetch_timeout, 600.0)?;
+    let deadline = match args.run_timeout {
+        Some(v) => Some(std::time::Instant::now() + seconds("--run-timeout", v, 86_400.0)?),
+        None => None,
+    };
+    Ok(crate::revocation::transport::Limits { timeout, deadline })
+}
+
+/// `--certreq` values, or None when not given.
+pub(super) fn certreq(values: &[String]) -> anyhow::Result<Option<Vec<String>>> {
+    if values.is_empty() {
+        return Ok(None);
+    }
+    let mut out = Vec::new();
+    for v in values {
+        out.extend(audit::chain::parse_certreq(v).map_err(|e| anyhow::anyhow!("--certreq: {e}"))?);
+    }
+    Ok(Some(out))
+}
+
+/// The operating system's roots (rustls-native-certs).
+pub(super) fn system_roots() -> anyhow::Result<Vec<audit::chain::PoolCert>> {
+    let found = rustls_native_certs::load_native_certs();
+    let mut out = Vec::new();
+    for der in found.certs {
+        if let Ok(cert) = crate::model::Certificate::from_der(der.as_ref()) {
+            out.push(audit::chain::PoolCert {
+                cert,
+                source: "system trust store".into(),
+            });
+        }
+    }
+    if out.is_empty() {
+        let why: Vec<String> = found.errors.iter().map(|e| e.to_string()).collect();
+        anyhow::bail!(
+            "--system-trust: no roots found in the system store{}",
+            if why.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", why.join("; "))
+            }
+        );
+    }
+    Ok(out)
+}
+
+/// `--device-tz` values and the `--ike-keys` table.
+pub(super) fn load_options(
+    device_tz: &[String],
+    ike_keys: Option<&std::path::Path>,
+) -> anyhow::Result<load::LoadOptions> {
+    let mut opts = load::LoadOptions::default();
+    for v in device_tz {
+        opts.device_tz
+            .push(load::parse_device_tz(v).map_err(|e| anyhow::anyhow!("--device-tz {e}"))?);
+    }
+    if let Some(path) = ike_keys {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("--ike-keys {}: {e}", path.display()))?;
+        let table = pkiaudit_ike_table(&text);
+        let mut stderr = std::io::stderr().lock();
+        for (line, problem) in &table.problems {
+            let _ = writeln!(
+                stderr,
+                "pkiaudit: {}:{line}: warning: {problem}",
+                path.display()
+            );
+        }
+        if table.entries.is_empty() {
+            anyhow::bail!("--ike-keys {}: no usable keys in the table", path.display());
+        }
+        opts.ike_keys = Some(std::sync::Arc::new(table));
+    }
+    Ok(opts)
+}
+
+fn pkiaudit_ike_table(text: &str) -> crate::ike::decrypt::KeyTable {
+    crate::ike::decrypt::parse_table(text)
+}
