@@ -20,7 +20,8 @@ use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
 use serde::Serialize;
 
 use crate::audit::path::{self, same_key_and_name, signature, signature::Legacy};
-use crate::audit::rules::chain as ids;
+pub use crate::audit::rules::chain::ChainKind;
+use crate::audit::rules::Rule;
 use crate::model::Certificate;
 use crate::oids;
 
@@ -157,22 +158,42 @@ pub struct ChainReport {
     /// webpki's error, when the path did not verify.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub webpki_error: Option<String>,
-    /// Findings by rule id (see `rules::chain`), with their messages.
+    /// The findings, in the order they were made; the rules of
+    /// `rules::chain` report them.
     #[serde(skip)]
-    pub findings: Vec<(&'static str, String)>,
+    pub findings: Vec<ChainFinding>,
+}
+
+/// One finding of a chain analysis.
+#[derive(Debug, Clone)]
+pub struct ChainFinding {
+    pub kind: ChainKind,
+    pub message: String,
+}
+
+impl ChainFinding {
+    /// The rule the finding is reported under.
+    pub fn rule(&self) -> &'static Rule {
+        self.kind.rule()
+    }
 }
 
 impl ChainReport {
-    pub fn messages(&self, rule_id: &str) -> Vec<String> {
+    /// The messages of the findings reported under `rule`.
+    pub fn messages(&self, rule: &Rule) -> Vec<String> {
         self.findings
             .iter()
-            .filter(|(id, _)| *id == rule_id)
-            .map(|(_, m)| m.clone())
+            .filter(|f| f.rule().id == rule.id)
+            .map(|f| f.message.clone())
             .collect()
     }
 
-    fn add(&mut self, id: &'static str, message: String) {
-        self.findings.push((id, message));
+    fn has(&self, kind: ChainKind) -> bool {
+        self.findings.iter().any(|f| f.kind == kind)
+    }
+
+    fn add(&mut self, kind: ChainKind, message: String) {
+        self.findings.push(ChainFinding { kind, message });
     }
 }
 
@@ -290,7 +311,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         };
         report.path = best.iter().map(Node::hop).collect();
         report.add(
-            ids::NOT_VERIFIED,
+            ChainKind::NotVerified,
             format!(
                 "no trust anchors given (--trust, --system-trust, --config trustpoint): the chain \
                  was not verified; built from issuer names and signatures: {}",
@@ -336,7 +357,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
             let leaf_outside =
                 opts.time < input.leaf.not_before || opts.time > input.leaf.not_after;
             report.add(
-                ids::VERIFIED,
+                ChainKind::Verified,
                 format!(
                     "verified (RFC 5280 §6.1){}: {}",
                     if leaf_outside {
@@ -353,7 +374,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
             }
             if let Err(e) = &webpki {
                 report.add(
-                    ids::WEBPKI_REJECTS,
+                    ChainKind::WebpkiRejects,
                     format!(
                         "rustls-webpki, a strict Web PKI validator, rejects this path: {}; RFC 5280 \
                          path validation (IOS, strongSwan, Windows) accepts it, clients with Web \
@@ -364,11 +385,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
             }
             after_verification(&mut report, &path, opts);
             // What RFC 5280 leaves out but peers check fails the path too.
-            if report
-                .findings
-                .iter()
-                .any(|(id, _)| *id == ids::ANCHOR_EXPIRED)
-            {
+            if report.has(ChainKind::AnchorExpired) {
                 report.status = Status::Failed;
             }
             sent_chain(&mut report, input, &path);
@@ -564,7 +581,7 @@ fn explain(
     path: &[Node<'_>],
     pool: &[Node<'_>],
     anchors: &[Node<'_>],
-) -> (&'static str, String) {
+) -> (ChainKind, String) {
     use path::Problem as P;
     let at = |i: usize| path.get(i).copied();
     let name = |i: usize| at(i).map(|n| n.name()).unwrap_or_default();
@@ -580,11 +597,11 @@ fn explain(
         P::IssuerNotFound { at: i } => missing_issuer(path, *i, pool, anchors),
         P::UntrustedRoot { at: i } => {
             let Some(last) = at(*i) else {
-                return (ids::ANCHOR_MISSING, String::new());
+                return (ChainKind::AnchorMissing, String::new());
             };
             if *i == 0 {
                 (
-                    ids::ANCHOR_MISSING,
+                    ChainKind::AnchorMissing,
                     format!(
                         "the leaf {} is self-signed: no CA issued it, so a peer accepts it only if \
                          it trusts this very certificate (give it with --trust to check it that way)",
@@ -593,7 +610,7 @@ fn explain(
                 )
             } else {
                 (
-                    ids::ANCHOR_MISSING,
+                    ChainKind::AnchorMissing,
                     format!(
                         "the chain ends at {} ({}, self-signed), which is not a trust anchor: the \
                          peer must have it as a trusted CA (give it with --trust to check the rest): {}",
@@ -606,11 +623,11 @@ fn explain(
         }
         P::Signature { at: i, outcome } => {
             let (Some(child), Some(issuer)) = (at(*i), at(*i + 1)) else {
-                return (ids::SIGNATURE_INVALID, String::new());
+                return (ChainKind::SignatureInvalid, String::new());
             };
             match outcome {
                 signature::Outcome::Unsupported(why) => (
-                    ids::SIGNATURE_UNSUPPORTED,
+                    ChainKind::SignatureUnsupported,
                     format!(
                         "the signature on {} ({}) by {} cannot be verified: {why}",
                         child.name(),
@@ -633,7 +650,7 @@ fn explain(
                         _ => String::new(),
                     };
                     (
-                        ids::SIGNATURE_INVALID,
+                        ChainKind::SignatureInvalid,
                         format!(
                             "the signature on {} does not verify with the key of {} ({why}): same \
                              name, different key (a re-keyed CA whose current certificate is \
@@ -645,11 +662,11 @@ fn explain(
                         ),
                     )
                 }
-                _ => (ids::SIGNATURE_INVALID, String::new()),
+                _ => (ChainKind::SignatureInvalid, String::new()),
             }
         }
         P::Expired { at: i, not_after } => (
-            ids::CA_EXPIRED,
+            ChainKind::CaExpired,
             format!(
                 "CA {} expired {}: every certificate under it fails; send (and install on \
                  the peers) the CA's renewed certificate",
@@ -658,11 +675,11 @@ fn explain(
             ),
         ),
         P::NotYetValid { at: i, not_before } => (
-            ids::CA_EXPIRED,
+            ChainKind::CaExpired,
             format!("CA {} is not valid until {}", named(*i), ts(*not_before)),
         ),
         P::NotCa { at: i, why } => (
-            ids::CA_NOT_CA,
+            ChainKind::CaNotCa,
             format!(
                 "{} issues {} but is not a CA: {why} (RFC 5280 §6.1.4 (k)); have it issued by \
                  a CA certificate (basicConstraints cA=TRUE)",
@@ -676,7 +693,7 @@ fn explain(
                 .map(|k| k.names().join(", "))
                 .unwrap_or_default();
             (
-                ids::CA_KEY_CERT_SIGN,
+                ChainKind::CaKeyCertSign,
                 format!(
                     "CA {} has Key Usage [{ku}] without keyCertSign, so it may not sign {} \
                      (RFC 5280 §6.1.4 (n)); re-issue the CA certificate with keyCertSign",
@@ -690,7 +707,7 @@ fn explain(
             limiter,
             limit,
         } => (
-            ids::PATH_LEN,
+            ChainKind::PathLen,
             format!(
                 "CA {} has pathLenConstraint {limit}, so at most {limit} intermediate CA(s) may \
                  follow it, but {} is one more (self-issued certificates do not count, RFC 5280 \
@@ -707,7 +724,7 @@ fn explain(
         } => {
             let cas: Vec<String> = by.iter().map(|b| name(*b)).collect();
             (
-                ids::NAME_CONSTRAINTS,
+                ChainKind::NameConstraints,
                 format!(
                     "{}: its name {} is {} (name constraints of {}); request a certificate \
                      whose names lie within the CA's constraints",
@@ -719,14 +736,14 @@ fn explain(
             )
         }
         P::Policy { reason } => (
-            ids::POLICY,
+            ChainKind::Policy,
             format!(
                 "{reason}; request the certificate under a policy every CA of the path allows \
                  (RFC 5280 §6.1.5)"
             ),
         ),
         P::CriticalExtension { at: i, oid } => (
-            ids::INVALID,
+            ChainKind::Invalid,
             format!(
                 "{} has a critical extension {} that pkiaudit does not process: RFC 5280 §4.2 \
                  requires rejecting the certificate; re-issue it without the extension, or \
@@ -738,7 +755,7 @@ fn explain(
             ),
         ),
         P::Eku { at: i, required } => (
-            ids::EKU,
+            ChainKind::Eku,
             format!(
                 "intermediate {} restricts its EKU to [{}], without {}: Windows and webpki apply \
                  intermediate EKUs to the leaf",
@@ -751,11 +768,11 @@ fn explain(
             ),
         ),
         P::Malformed { at: i, what } => (
-            ids::INVALID,
+            ChainKind::Invalid,
             format!("{} cannot be validated: {what}", named(*i)),
         ),
         P::TooLong => (
-            ids::INVALID,
+            ChainKind::Invalid,
             format!(
                 "no path within {} intermediate certificates reaches a trust anchor: {}",
                 path::MAX_INTERMEDIATES,
@@ -763,7 +780,7 @@ fn explain(
             ),
         ),
         P::Budget => (
-            ids::INVALID,
+            ChainKind::Invalid,
             format!(
                 "path building gave up (more than {} candidate issuers or {} signatures): the \
                  pool holds many certificates with the same names",
@@ -780,9 +797,9 @@ fn missing_issuer(
     at: usize,
     pool: &[Node<'_>],
     anchors: &[Node<'_>],
-) -> (&'static str, String) {
+) -> (ChainKind, String) {
     let Some(last) = path.get(at) else {
-        return (ids::INVALID, String::new());
+        return (ChainKind::Invalid, String::new());
     };
     let aki = last
         .cert
@@ -816,7 +833,7 @@ fn missing_issuer(
         .collect();
     if !namesakes.is_empty() {
         return (
-            ids::ISSUER_MISSING,
+            ChainKind::IssuerMissing,
             format!(
                 "{} was issued by '{}'{aki}, but the only certificates with that name have another \
                  key: {}; the issuing CA's certificate for the right key is missing (a re-keyed \
@@ -828,7 +845,7 @@ fn missing_issuer(
         );
     }
     (
-        ids::ISSUER_MISSING,
+        ChainKind::IssuerMissing,
         format!(
             "the issuer of {}, '{}'{aki}, is not among the certificates sent, --untrusted or the \
              trust anchors{hint}",
@@ -844,7 +861,7 @@ fn legacy_finding(report: &mut ChainReport, path: &[Node<'_>], at: usize, why: &
         return;
     };
     report.add(
-        ids::LEGACY,
+        ChainKind::LegacySignature,
         format!(
             "the signature on {} by {} verifies only with {why}: IOS accepts it, rustls-webpki \
              and current Windows/macOS policies do not; re-issue it with SHA-256 and a key of \
@@ -871,7 +888,7 @@ fn after_verification(report: &mut ChainReport, path: &[Node<'_>], opts: &ChainO
         };
         if n.origin.is_anchor() && t > c.not_after {
             report.add(
-                ids::ANCHOR_EXPIRED,
+                ChainKind::AnchorExpired,
                 format!(
                     "trust anchor {} expired {}: RFC 5280 path validation ignores a trust \
                      anchor's validity, but IOS and Windows reject chains to an expired root",
@@ -883,7 +900,7 @@ fn after_verification(report: &mut ChainReport, path: &[Node<'_>], opts: &ChainO
         }
         if c.not_after < leaf.cert.not_after && c.not_after >= t {
             report.add(
-                ids::CA_EXPIRES_FIRST,
+                ChainKind::CaExpiresFirst,
                 format!(
                     "{what} {} expires {}, {} before the leaf ({}): the leaf stops validating \
                      then",
@@ -897,7 +914,7 @@ fn after_verification(report: &mut ChainReport, path: &[Node<'_>], opts: &ChainO
         let limit = t + chrono::Duration::days(opts.warn_days);
         if c.not_after >= t && c.not_after <= limit {
             report.add(
-                ids::CA_EXPIRING,
+                ChainKind::CaExpiring,
                 format!(
                     "{what} {} expires {}, in {} (within --warn-days {})",
                     n.name(),
@@ -928,7 +945,7 @@ fn sent_chain(report: &mut ChainReport, input: &ChainInput<'_>, path: &[Node<'_>
             .map(|(c, _)| format!("'{}'", c.subject.text))
             .collect();
         report.add(
-            ids::SENT_INCOMPLETE,
+            ChainKind::SentIncomplete,
             format!(
                 "the path needs {} but the input sends {}: peers that do not already hold \
                  the intermediate (IOS trustpoints usually hold only the root) cannot build \
@@ -954,7 +971,7 @@ fn sent_chain(report: &mut ChainReport, input: &ChainInput<'_>, path: &[Node<'_>
             continue;
         }
         report.add(
-            ids::SENT_UNRELATED,
+            ChainKind::SentUnrelated,
             format!(
                 "'{}' ({source}) is sent but is not part of the path",
                 cert.subject.text
@@ -968,7 +985,7 @@ fn sent_chain(report: &mut ChainReport, input: &ChainInput<'_>, path: &[Node<'_>
             .find(|(c, _)| same_key_and_name(c, a.cert))
         {
             report.add(
-                ids::SENT_ROOT,
+                ChainKind::SentRoot,
                 format!(
                     "the input sends the root {} ({source}); peers must already trust it, so \
                      sending it only makes the IKE_AUTH message larger (fragmentation)",
@@ -996,7 +1013,7 @@ fn sent_chain(report: &mut ChainReport, input: &ChainInput<'_>, path: &[Node<'_>
     if !leaf_first || !ordered {
         let order: Vec<String> = path.iter().map(|n| n.name()).collect();
         report.add(
-            ids::SENT_ORDER,
+            ChainKind::SentOrder,
             format!(
                 "the input is not in path order ({}); send the leaf first, then each \
                  certificate's issuer: {}",
@@ -1046,7 +1063,7 @@ fn certreq(
     let hit = cas.iter().find(|n| hashes.contains(&n.cert.spki_sha1));
     match hit {
         Some(n) => report.add(
-            ids::CERTREQ_MATCH,
+            ChainKind::CertreqMatch,
             format!(
                 "the peer's CERTREQ asks for {}; this chain reaches {} ({})",
                 named.join(", "),
@@ -1060,7 +1077,7 @@ fn certreq(
                 .map(|n| format!("{} ({})", n.name(), n.cert.spki_sha1))
                 .collect();
             report.add(
-                ids::CERTREQ_MISMATCH,
+                ChainKind::CertreqMismatch,
                 format!(
                     "the peer's CERTREQ asks for {}; none is a CA of this chain [{}]: the \
                      peer does not trust the issuer, or the initiator picks another trustpoint",
