@@ -191,7 +191,10 @@ pub fn parse_certreq(text: &str) -> Result<Vec<String>, String> {
             continue;
         }
         if let Some(bad) = hex.chars().find(|c| !c.is_ascii_hexdigit()) {
-            return Err(format!("'{part}' has {bad:?}, not a hex digit"));
+            return Err(format!(
+                "'{part}' has {}, not a hex digit",
+                quoted_char(bad)
+            ));
         }
         if !hex.len().is_multiple_of(40) {
             return Err(format!(
@@ -223,5 +226,15 @@ fn key_ids_agree(child: &Certificate, issuer: &Certificate) -> bool {
     ) {
         (Some(aki), Some(ski)) => aki == ski,
         _ => true,
+    }
+}
+
+/// A character of user input, quoted: itself when printable, else its code
+/// point (a control character would garble the terminal).
+fn quoted_char(c: char) -> String {
+    if c.is_control() {
+        format!("U+{:04X}", u32::from(c))
+    } else {
+        format!("'{c}'")
     }
 }
