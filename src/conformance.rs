@@ -199,16 +199,16 @@ pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
         let why = report
             .findings
             .iter()
-            .find(|(id, _)| severity(id) == Some(Severity::Error))
-            .map(|(_, m)| m.clone());
+            .find(|f| f.rule().severity == Severity::Error)
+            .map(|f| f.message.clone());
         return result("FAILURE", why.or(report.webpki_error));
     }
-    if let Some((id, m)) = report
+    if let Some(f) = report
         .findings
         .iter()
-        .find(|(id, _)| severity(id) == Some(Severity::Error))
+        .find(|f| f.rule().severity == Severity::Error)
     {
-        return result("FAILURE", Some(format!("{id}: {m}")));
+        return result("FAILURE", Some(format!("{}: {}", f.rule().id, f.message)));
     }
     // The profile-independent certificate rules of error severity, on every
     // certificate of the verified path (the leaf's validity window, key
@@ -305,10 +305,6 @@ pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
         }
     }
     result("SUCCESS", None)
-}
-
-fn severity(id: &str) -> Option<Severity> {
-    RULES.iter().find(|r| r.id == id).map(|r| r.severity)
 }
 
 fn check_name(leaf: &Certificate, name: &PeerName) -> Result<(), String> {

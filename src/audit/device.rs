@@ -10,7 +10,8 @@ use serde::Serialize;
 
 use crate::audit::chain::PoolCert;
 use crate::audit::profile::Profile;
-use crate::audit::rules::{self, config as r, Ctx, Rule, Severity};
+pub use crate::audit::rules::config::ConfigKind;
+use crate::audit::rules::{self, Ctx, Rule, Severity};
 use crate::audit::{Options, Role};
 use crate::ios::config::{AuthMethod, IosConfig, RevocationMethod, Trustpoint, TrustpointUsage};
 use crate::ios::select;
@@ -20,6 +21,8 @@ use crate::model::Certificate;
 /// One finding about a configuration.
 #[derive(Debug, Clone)]
 pub struct ConfigFinding {
+    pub kind: ConfigKind,
+    /// `kind.rule()`, kept as a field for the report writers.
     pub rule: &'static Rule,
     /// The 1-based configuration line the finding is about.
     pub line: Option<usize>,
@@ -164,9 +167,10 @@ fn profile_trustpoints(
 pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport> {
     let cfg = input.ios_config.as_deref()?;
     let mut findings = Vec::new();
-    let mut find = |rule: &'static Rule, line: Option<usize>, message: String| {
+    let mut find = |kind: ConfigKind, line: Option<usize>, message: String| {
         findings.push(ConfigFinding {
-            rule,
+            kind,
+            rule: kind.rule(),
             line,
             message,
         })
@@ -179,7 +183,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
         for t in &p.pki_trustpoints {
             if trustpoint(&t.name).is_none() {
                 find(
-                    &r::TRUSTPOINT_UNDEFINED,
+                    ConfigKind::TrustpointUndefined,
                     Some(t.line),
                     format!(
                         "IKEv2 profile {} names trustpoint {}, which is not configured: \
@@ -191,7 +195,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
         }
         if (signs || verifies) && p.pki_trustpoints.is_empty() {
             find(
-                &r::NO_TRUSTPOINT,
+                ConfigKind::NoTrustpoint,
                 Some(p.line),
                 format!(
                     "IKEv2 profile {} authenticates with certificates ({}) but has no `pki \
@@ -211,7 +215,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
                         .collect();
                 if ids.is_empty() {
                     find(
-                        &r::TRUSTPOINT_NOT_ENROLLED,
+                        ConfigKind::TrustpointNotEnrolled,
                         Some(t.line),
                         format!(
                             "IKEv2 profile {} signs its AUTH payload with trustpoint {}, which \
@@ -235,7 +239,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
                     on_trustpoint(input, &t.name, &[IosRole::Ca, IosRole::SelfSigned]).count();
                 if cas == 0 {
                     find(
-                        &r::TRUSTPOINT_NO_CA,
+                        ConfigKind::TrustpointNoCa,
                         Some(t.line),
                         format!(
                             "IKEv2 profile {} verifies peers with trustpoint {}, which holds no \
@@ -247,7 +251,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
             }
             if p.match_certificate.is_empty() {
                 find(
-                    &r::NO_CERTIFICATE_MAP,
+                    ConfigKind::NoCertificateMap,
                     Some(p.line),
                     format!(
                         "IKEv2 profile {} authenticates peers with {} but has no `match \
@@ -271,7 +275,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
         for (map, line) in &p.match_certificate {
             if !cfg.certificate_maps.iter().any(|m| &m.label == map) {
                 find(
-                    &r::CERTIFICATE_MAP_UNDEFINED,
+                    ConfigKind::CertificateMapUndefined,
                     Some(*line),
                     format!(
                         "IKEv2 profile {} matches certificate map {map}, which is not \
@@ -284,7 +288,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
     }
     for o in select::overlapping_profiles(cfg) {
         find(
-            &r::PROFILES_OVERLAP,
+            ConfigKind::ProfilesOverlap,
             Some(o.b.line),
             format!(
                 "IKEv2 profiles {} and {} can both match one peer certificate ({}): which \
@@ -302,7 +306,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
         );
         for m in t.match_certificate.iter().filter(|m| m.allow_expired) {
             find(
-                &r::ALLOW_EXPIRED,
+                ConfigKind::AllowExpired,
                 Some(m.line),
                 format!(
                     "trustpoint {} accepts expired peer certificates that match map {} (`match \
@@ -321,7 +325,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
         );
         for m in pool.match_certificate.iter().filter(|m| m.allow_expired) {
             find(
-                &r::ALLOW_EXPIRED,
+                ConfigKind::AllowExpired,
                 Some(m.line),
                 format!(
                     "the trustpool policy accepts expired peer certificates that match map {}",
@@ -386,19 +390,19 @@ fn summarize_trustpoint(input: &LoadedInput, t: &Trustpoint) -> TrustpointSummar
 }
 
 fn revocation_findings(
-    find: &mut impl FnMut(&'static Rule, Option<usize>, String),
+    find: &mut impl FnMut(ConfigKind, Option<usize>, String),
     what: &str,
     line: usize,
     methods: &[RevocationMethod],
 ) {
     match methods {
         [RevocationMethod::None] => find(
-            &r::REVOCATION_NONE,
+            ConfigKind::RevocationNone,
             Some(line),
             format!("{what} has `revocation-check none`: a revoked peer certificate is accepted"),
         ),
         [.., RevocationMethod::None] if methods.len() > 1 => find(
-            &r::REVOCATION_NONE,
+            ConfigKind::RevocationNone,
             Some(line),
             format!(
                 "{what} has `revocation-check {}`: when the {} cannot be reached the peer is \
@@ -414,7 +418,7 @@ fn revocation_findings(
 /// The identity certificate a profile signs with: validity at the audit
 /// time, and the profile's KU/EKU rules.
 fn identity_findings(
-    find: &mut impl FnMut(&'static Rule, Option<usize>, String),
+    find: &mut impl FnMut(ConfigKind, Option<usize>, String),
     profile: &str,
     tp: &str,
     id: &LoadedCert,
@@ -428,7 +432,7 @@ fn identity_findings(
     );
     if c.not_after < now {
         find(
-            &r::IDENTITY_EXPIRED,
+            ConfigKind::IdentityExpired,
             id.provenance.line,
             format!(
                 "{what} expired {} ({} before the audit time): peers reject the AUTH payload",
@@ -438,13 +442,13 @@ fn identity_findings(
         );
     } else if c.not_before > now {
         find(
-            &r::IDENTITY_EXPIRED,
+            ConfigKind::IdentityExpired,
             id.provenance.line,
             format!("{what} is not valid before {}", ts(c.not_before)),
         );
     } else if c.days_left(now) < opts.warn_days {
         find(
-            &r::IDENTITY_EXPIRING,
+            ConfigKind::IdentityExpiring,
             id.provenance.line,
             format!(
                 "{what} expires {} (in {})",
@@ -482,7 +486,7 @@ fn identity_findings(
     }) {
         for m in (rule.check)(&ctx) {
             find(
-                &r::IDENTITY_USAGE,
+                ConfigKind::IdentityUsage,
                 id.provenance.line,
                 format!("{what}: {m} ({}, profile {})", rule.id, profile.name()),
             );

@@ -105,7 +105,7 @@ pub static BASIC_CONSTRAINTS_NOT_CRITICAL: Rule = Rule {
 /// A warning, not an error: whether the peer fails depends on its
 /// validator.
 pub static LEAF_IS_CA: Rule = Rule {
-    id: super::chain::LEAF_IS_CA,
+    id: "chain.leaf-is-ca",
     severity: Severity::Warning,
     summary: "The certificate a peer presents asserts basicConstraints cA=TRUE",
     citations: &[RFC5280_BC],

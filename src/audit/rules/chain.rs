@@ -1,37 +1,132 @@
 //! Chain rules. The work is done once per end-entity certificate by
-//! `audit::chain::analyze`, which tags each finding with one of the ids
-//! below; each rule here only carries the metadata and picks its messages.
+//! `audit::chain::analyze`, which tags each finding with a [`ChainKind`];
+//! each kind names its rule here, and each rule only carries the metadata
+//! and picks the messages of its kind.
+//!
+//! Adding a chain finding: a variant of [`ChainKind`], its arm in
+//! [`ChainKind::rule`] (the match has no catch-all, so a variant without a
+//! rule does not compile), an entry in [`ChainKind::ALL`], and the rule in
+//! the registry; the tests below fail on a registered `chain.*` rule that
+//! no kind produces and on a kind whose rule is not registered.
 
 use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 
-pub(crate) const VERIFIED: &str = "chain.verified";
-pub(crate) const NOT_VERIFIED: &str = "chain.not-verified";
-pub(crate) const ISSUER_MISSING: &str = "chain.issuer.missing";
-pub(crate) const ANCHOR_MISSING: &str = "chain.anchor.missing";
-pub(crate) const SIGNATURE_INVALID: &str = "chain.signature.invalid";
-pub(crate) const SIGNATURE_UNSUPPORTED: &str = "chain.signature.unsupported";
-pub(crate) const LEGACY: &str = "chain.signature.legacy";
-pub(crate) const CA_EXPIRED: &str = "chain.ca.expired";
-pub(crate) const CA_NOT_CA: &str = "chain.ca.not-ca";
-pub(crate) const CA_KEY_CERT_SIGN: &str = "chain.ca.key-cert-sign";
-pub(crate) const PATH_LEN: &str = "chain.ca.path-len";
-pub(crate) const NAME_CONSTRAINTS: &str = "chain.ca.name-constraints";
-pub(crate) const EKU: &str = "chain.eku";
-/// A certificate rule of its own (`ca::LEAF_IS_CA`, scope end-entity): RFC
-/// 5280 path validation accepts such a leaf, so the chain never raises it.
-pub(crate) const LEAF_IS_CA: &str = "chain.leaf-is-ca";
-pub(crate) const INVALID: &str = "chain.invalid";
-pub(crate) const ANCHOR_EXPIRED: &str = "chain.anchor.expired";
-pub(crate) const CA_EXPIRES_FIRST: &str = "chain.ca.expires-before-leaf";
-pub(crate) const CA_EXPIRING: &str = "chain.ca.expiring";
-pub(crate) const SENT_INCOMPLETE: &str = "chain.sent.incomplete";
-pub(crate) const SENT_UNRELATED: &str = "chain.sent.unrelated";
-pub(crate) const SENT_ROOT: &str = "chain.sent.root";
-pub(crate) const SENT_ORDER: &str = "chain.sent.order";
-pub(crate) const CERTREQ_MATCH: &str = "chain.certreq.match";
-pub(crate) const CERTREQ_MISMATCH: &str = "chain.certreq.not-requested";
-pub(crate) const POLICY: &str = "chain.policy";
-pub(crate) const WEBPKI_REJECTS: &str = "chain.webpki.rejects";
+/// What a chain finding is about: one kind per chain rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChainKind {
+    /// The path verified to a trust anchor (RFC 5280 §6.1).
+    Verified,
+    /// No trust anchors were given: the path is shown, not verified.
+    NotVerified,
+    /// The issuer of a certificate of the path was not found.
+    IssuerMissing,
+    /// The path ends at a self-signed certificate that is not a trust anchor.
+    AnchorMissing,
+    /// A signature of the path does not verify.
+    SignatureInvalid,
+    /// A signature of the path uses an algorithm pkiaudit cannot verify.
+    SignatureUnsupported,
+    /// A signature verifies only with a legacy algorithm.
+    LegacySignature,
+    /// A CA of the path is expired or not yet valid.
+    CaExpired,
+    /// A certificate issues another but is not a CA.
+    CaNotCa,
+    /// A CA has Key Usage without keyCertSign.
+    CaKeyCertSign,
+    /// A pathLenConstraint is exceeded.
+    PathLen,
+    /// A name lies outside a CA's name constraints.
+    NameConstraints,
+    /// An intermediate's EKU excludes the purpose the profile needs.
+    Eku,
+    /// No certificate policy is valid for the path.
+    Policy,
+    /// RFC 5280 accepts the path, rustls-webpki does not.
+    WebpkiRejects,
+    /// The path is invalid for another reason (critical extension, malformed, too long).
+    Invalid,
+    /// The trust anchor has expired.
+    AnchorExpired,
+    /// A CA expires before the leaf.
+    CaExpiresFirst,
+    /// A CA expires within --warn-days.
+    CaExpiring,
+    /// The input does not send an intermediate the path needs.
+    SentIncomplete,
+    /// A certificate is sent that is not part of the path.
+    SentUnrelated,
+    /// The root is sent with the leaf.
+    SentRoot,
+    /// The input is not in path order.
+    SentOrder,
+    /// The path reaches a CA the peer's CERTREQ asks for.
+    CertreqMatch,
+    /// No CA of the path is among those the CERTREQ asks for.
+    CertreqMismatch,
+}
+
+impl ChainKind {
+    /// Every kind (for the tests that tie kinds and rules together).
+    pub const ALL: &'static [ChainKind] = &[
+        ChainKind::Verified,
+        ChainKind::NotVerified,
+        ChainKind::IssuerMissing,
+        ChainKind::AnchorMissing,
+        ChainKind::SignatureInvalid,
+        ChainKind::SignatureUnsupported,
+        ChainKind::LegacySignature,
+        ChainKind::CaExpired,
+        ChainKind::CaNotCa,
+        ChainKind::CaKeyCertSign,
+        ChainKind::PathLen,
+        ChainKind::NameConstraints,
+        ChainKind::Eku,
+        ChainKind::Policy,
+        ChainKind::WebpkiRejects,
+        ChainKind::Invalid,
+        ChainKind::AnchorExpired,
+        ChainKind::CaExpiresFirst,
+        ChainKind::CaExpiring,
+        ChainKind::SentIncomplete,
+        ChainKind::SentUnrelated,
+        ChainKind::SentRoot,
+        ChainKind::SentOrder,
+        ChainKind::CertreqMatch,
+        ChainKind::CertreqMismatch,
+    ];
+
+    /// The rule a finding of this kind is reported under.
+    pub fn rule(self) -> &'static Rule {
+        match self {
+            ChainKind::Verified => &VERIFIED,
+            ChainKind::NotVerified => &NOT_VERIFIED,
+            ChainKind::IssuerMissing => &ISSUER_MISSING,
+            ChainKind::AnchorMissing => &ANCHOR_MISSING,
+            ChainKind::SignatureInvalid => &SIGNATURE_INVALID,
+            ChainKind::SignatureUnsupported => &SIGNATURE_UNSUPPORTED,
+            ChainKind::LegacySignature => &LEGACY,
+            ChainKind::CaExpired => &CA_EXPIRED,
+            ChainKind::CaNotCa => &CA_NOT_CA,
+            ChainKind::CaKeyCertSign => &CA_KEY_CERT_SIGN,
+            ChainKind::PathLen => &PATH_LEN,
+            ChainKind::NameConstraints => &NAME_CONSTRAINTS,
+            ChainKind::Eku => &EKU,
+            ChainKind::Policy => &POLICY,
+            ChainKind::WebpkiRejects => &WEBPKI_REJECTS,
+            ChainKind::Invalid => &INVALID,
+            ChainKind::AnchorExpired => &ANCHOR_EXPIRED,
+            ChainKind::CaExpiresFirst => &CA_EXPIRES_FIRST,
+            ChainKind::CaExpiring => &CA_EXPIRING,
+            ChainKind::SentIncomplete => &SENT_INCOMPLETE,
+            ChainKind::SentUnrelated => &SENT_UNRELATED,
+            ChainKind::SentRoot => &SENT_ROOT,
+            ChainKind::SentOrder => &SENT_ORDER,
+            ChainKind::CertreqMatch => &CERTREQ_MATCH,
+            ChainKind::CertreqMismatch => &CERTREQ_MISMATCH,
+        }
+    }
+}
 
 const RFC5280_PATH: Citation = Citation::Rfc {
     number: 5280,
@@ -45,8 +140,9 @@ const RFC7296_CERT: Citation = Citation::Rfc {
     section: "3.6",
 };
 
-fn messages(ctx: &Ctx<'_>, id: &str) -> Vec<String> {
-    ctx.chain.map(|c| c.messages(id)).unwrap_or_default()
+/// The messages of the chain findings reported under `rule`.
+fn messages(ctx: &Ctx<'_>, rule: &Rule) -> Vec<String> {
+    ctx.chain.map(|c| c.messages(rule)).unwrap_or_default()
 }
 
 macro_rules! chain_rule {
@@ -59,42 +155,42 @@ macro_rules! chain_rule {
             scope: Scope::EndEntity,
             profiles: &[],
             needs: &[Need::Der],
-            check: |ctx: &Ctx<'_>| messages(ctx, $id),
+            check: |ctx: &Ctx<'_>| messages(ctx, &$name),
         };
     };
 }
 
 chain_rule!(
-    VERIFIED_RULE,
     VERIFIED,
+    "chain.verified",
     Info,
     "The path to a trust anchor, as RFC 5280 §6.1 path validation found it",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
-    NOT_VERIFIED_RULE,
     NOT_VERIFIED,
+    "chain.not-verified",
     Info,
     "No trust anchors given: the chain is shown, not verified",
     [RFC5280_PATH]
 );
 chain_rule!(
-    ISSUER_MISSING_RULE,
     ISSUER_MISSING,
+    "chain.issuer.missing",
     Error,
     "The issuing CA of a certificate in the chain is not available",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
-    ANCHOR_MISSING_RULE,
     ANCHOR_MISSING,
+    "chain.anchor.missing",
     Error,
     "The chain ends at a root that is not a trust anchor",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
-    SIGNATURE_INVALID_RULE,
     SIGNATURE_INVALID,
+    "chain.signature.invalid",
     Error,
     "A signature in the chain does not verify with its issuer's key",
     [
@@ -106,8 +202,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    SIGNATURE_UNSUPPORTED_RULE,
     SIGNATURE_UNSUPPORTED,
+    "chain.signature.unsupported",
     Error,
     "A signature in the chain uses an algorithm validators do not support",
     [Citation::Rfc {
@@ -116,8 +212,8 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    LEGACY_RULE,
     LEGACY,
+    "chain.signature.legacy",
     Warning,
     "The chain verifies only with legacy algorithms (SHA-1, RSA under 2048 bits)",
     [
@@ -133,8 +229,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    CA_EXPIRED_RULE,
     CA_EXPIRED,
+    "chain.ca.expired",
     Error,
     "A CA in the chain is expired or not yet valid",
     [
@@ -148,8 +244,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    CA_NOT_CA_RULE,
     CA_NOT_CA,
+    "chain.ca.not-ca",
     Error,
     "A certificate that issues another in the chain is not a CA (basicConstraints)",
     [Citation::Rfc {
@@ -158,8 +254,8 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    CA_KEY_CERT_SIGN_RULE,
     CA_KEY_CERT_SIGN,
+    "chain.ca.key-cert-sign",
     Error,
     "A CA in the chain has Key Usage without keyCertSign",
     [Citation::Rfc {
@@ -168,8 +264,8 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    PATH_LEN_RULE,
     PATH_LEN,
+    "chain.ca.path-len",
     Error,
     "A CA's pathLenConstraint is exceeded",
     [Citation::Rfc {
@@ -178,8 +274,8 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    NAME_CONSTRAINTS_RULE,
     NAME_CONSTRAINTS,
+    "chain.ca.name-constraints",
     Error,
     "The leaf's names violate a CA's name constraints",
     [Citation::Rfc {
@@ -188,8 +284,8 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    EKU_RULE,
     EKU,
+    "chain.eku",
     Error,
     "A certificate in the chain does not allow the purpose the profile needs",
     [
@@ -203,15 +299,15 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    INVALID_RULE,
     INVALID,
+    "chain.invalid",
     Error,
     "No path validates (other reasons: unprocessed critical extensions, malformed extensions, path too long)",
     [RFC5280_PATH]
 );
 chain_rule!(
-    ANCHOR_EXPIRED_RULE,
     ANCHOR_EXPIRED,
+    "chain.anchor.expired",
     Error,
     "The trust anchor of the chain has expired",
     [
@@ -225,8 +321,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    CA_EXPIRES_FIRST_RULE,
     CA_EXPIRES_FIRST,
+    "chain.ca.expires-before-leaf",
     Warning,
     "A CA in the chain expires before the leaf",
     [Citation::Rfc {
@@ -235,8 +331,8 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    CA_EXPIRING_RULE,
     CA_EXPIRING,
+    "chain.ca.expiring",
     Warning,
     "A CA in the chain expires within --warn-days",
     [Citation::Rfc {
@@ -245,36 +341,36 @@ chain_rule!(
     }]
 );
 chain_rule!(
-    SENT_INCOMPLETE_RULE,
     SENT_INCOMPLETE,
+    "chain.sent.incomplete",
     Warning,
     "The chain sent with the leaf lacks an intermediate the path needs",
     [RFC7296_CERT, GUIDE_AUTH]
 );
 chain_rule!(
-    SENT_UNRELATED_RULE,
     SENT_UNRELATED,
+    "chain.sent.unrelated",
     Warning,
     "A certificate sent with the leaf is not part of its path",
     [RFC7296_CERT]
 );
 chain_rule!(
-    SENT_ROOT_RULE,
     SENT_ROOT,
+    "chain.sent.root",
     Info,
     "The root is sent with the leaf (peers must have it already)",
     [RFC7296_CERT]
 );
 chain_rule!(
-    SENT_ORDER_RULE,
     SENT_ORDER,
+    "chain.sent.order",
     Info,
     "The certificates sent are not in path order",
     [RFC7296_CERT]
 );
 chain_rule!(
-    CERTREQ_MATCH_RULE,
     CERTREQ_MATCH,
+    "chain.certreq.match",
     Info,
     "The chain reaches a CA the peer's CERTREQ asks for",
     [
@@ -286,8 +382,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    CERTREQ_MISMATCH_RULE,
     CERTREQ_MISMATCH,
+    "chain.certreq.not-requested",
     Error,
     "No CA of the chain is among those the peer's CERTREQ asks for",
     [
@@ -299,8 +395,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    POLICY_RULE,
     POLICY,
+    "chain.policy",
     Error,
     "The path is not valid for any certificate policy, and a CA requires an explicit policy",
     [
@@ -315,8 +411,8 @@ chain_rule!(
     ]
 );
 chain_rule!(
-    WEBPKI_REJECTS_RULE,
     WEBPKI_REJECTS,
+    "chain.webpki.rejects",
     Warning,
     "RFC 5280 path validation accepts the path, the strict Web PKI validator rustls-webpki does not: clients with Web PKI-style validation may reject it",
     [
@@ -327,3 +423,44 @@ chain_rule!(
         }
     ]
 );
+
+#[cfg(test)]
+mod tests {
+    use super::super::{ca, RULES};
+    use super::*;
+
+    /// The registered rules of this family: `chain.*`, except the
+    /// certificate rule `chain.leaf-is-ca`, which has a check of its own.
+    fn family() -> Vec<&'static Rule> {
+        RULES
+            .iter()
+            .copied()
+            .filter(|r| r.id.starts_with("chain.") && r.id != ca::LEAF_IS_CA.id)
+            .collect()
+    }
+
+    #[test]
+    fn every_chain_rule_is_produced_by_a_kind() {
+        for rule in family() {
+            assert!(
+                ChainKind::ALL.iter().any(|k| k.rule().id == rule.id),
+                "no ChainKind reports {}",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_registered_rule_of_its_own() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ChainKind::ALL {
+            let rule = kind.rule();
+            assert!(
+                family().iter().any(|r| std::ptr::eq(*r, rule)),
+                "{kind:?} reports {}, which is not a registered chain rule",
+                rule.id
+            );
+            assert!(seen.insert(rule.id), "two kinds report {}", rule.id);
+        }
+    }
+}

@@ -5,9 +5,82 @@
 //! rules judge a peer certificate against a running-config given with
 //! `--config` (which IKEv2 profile it selects, under which trustpoint
 //! policy). The `config.*` rules of scope [`Scope::Config`] judge the
-//! configuration itself; `crate::audit::device` produces their findings.
+//! configuration itself; `crate::audit::device` produces their findings,
+//! each tagged with a [`ConfigKind`] that names its rule.
+//!
+//! Adding a configuration finding: a variant of [`ConfigKind`], its arm in
+//! [`ConfigKind::rule`] (no catch-all: a variant without a rule does not
+//! compile), an entry in [`ConfigKind::ALL`], and the rule in the registry;
+//! the tests below fail on a registered `Scope::Config` rule that no kind
+//! produces.
 
 use super::{Citation, Ctx, Rule, Scope, Severity};
+
+/// What a finding about a configuration is about: one kind per rule of
+/// scope [`Scope::Config`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigKind {
+    /// A profile names a trustpoint that is not configured.
+    TrustpointUndefined,
+    /// A profile signs with a trustpoint without identity certificate.
+    TrustpointNotEnrolled,
+    /// A profile authenticates with certificates but names no trustpoint.
+    NoTrustpoint,
+    /// A profile verifies with a trustpoint without CA certificate.
+    TrustpointNoCa,
+    /// A profile verifies certificates but has no `match certificate`.
+    NoCertificateMap,
+    /// A `match certificate` names a map that is not configured.
+    CertificateMapUndefined,
+    /// Two profiles can match one peer certificate.
+    ProfilesOverlap,
+    /// A trustpoint or the trustpool policy does not check revocation.
+    RevocationNone,
+    /// A trustpoint or the trustpool policy accepts expired certificates.
+    AllowExpired,
+    /// A profile signs with an identity certificate outside its validity.
+    IdentityExpired,
+    /// A profile signs with an identity certificate that expires soon.
+    IdentityExpiring,
+    /// A profile signs with an identity certificate whose KU/EKU peers reject.
+    IdentityUsage,
+}
+
+impl ConfigKind {
+    /// Every kind (for the tests that tie kinds and rules together).
+    pub const ALL: &'static [ConfigKind] = &[
+        ConfigKind::TrustpointUndefined,
+        ConfigKind::TrustpointNotEnrolled,
+        ConfigKind::NoTrustpoint,
+        ConfigKind::TrustpointNoCa,
+        ConfigKind::NoCertificateMap,
+        ConfigKind::CertificateMapUndefined,
+        ConfigKind::ProfilesOverlap,
+        ConfigKind::RevocationNone,
+        ConfigKind::AllowExpired,
+        ConfigKind::IdentityExpired,
+        ConfigKind::IdentityExpiring,
+        ConfigKind::IdentityUsage,
+    ];
+
+    /// The rule a finding of this kind is reported under.
+    pub fn rule(self) -> &'static Rule {
+        match self {
+            ConfigKind::TrustpointUndefined => &TRUSTPOINT_UNDEFINED,
+            ConfigKind::TrustpointNotEnrolled => &TRUSTPOINT_NOT_ENROLLED,
+            ConfigKind::NoTrustpoint => &NO_TRUSTPOINT,
+            ConfigKind::TrustpointNoCa => &TRUSTPOINT_NO_CA,
+            ConfigKind::NoCertificateMap => &NO_CERTIFICATE_MAP,
+            ConfigKind::CertificateMapUndefined => &CERTIFICATE_MAP_UNDEFINED,
+            ConfigKind::ProfilesOverlap => &PROFILES_OVERLAP,
+            ConfigKind::RevocationNone => &REVOCATION_NONE,
+            ConfigKind::AllowExpired => &ALLOW_EXPIRED,
+            ConfigKind::IdentityExpired => &IDENTITY_EXPIRED,
+            ConfigKind::IdentityExpiring => &IDENTITY_EXPIRING,
+            ConfigKind::IdentityUsage => &IDENTITY_USAGE,
+        }
+    }
+}
 
 const GUIDE_ENROLL: Citation = Citation::FieldGuide {
     section: "Trustpoint Configuration and Enrollment Logic",
@@ -212,3 +285,37 @@ config_rule!(
     "An IKEv2 profile signs with an identity certificate whose KU/EKU peers reject",
     [GUIDE_KU, GUIDE_AUTH]
 );
+
+#[cfg(test)]
+mod tests {
+    use super::super::RULES;
+    use super::*;
+
+    #[test]
+    fn every_config_rule_is_produced_by_a_kind() {
+        for rule in RULES.iter().filter(|r| r.scope == Scope::Config) {
+            assert!(
+                ConfigKind::ALL
+                    .iter()
+                    .any(|k| std::ptr::eq(k.rule(), *rule)),
+                "no ConfigKind reports {}",
+                rule.id
+            );
+        }
+    }
+
+    #[test]
+    fn every_kind_has_a_registered_config_rule_of_its_own() {
+        let mut seen = std::collections::HashSet::new();
+        for kind in ConfigKind::ALL {
+            let rule = kind.rule();
+            assert!(
+                RULES.iter().any(|r| std::ptr::eq(*r, rule)),
+                "{kind:?} reports {}, which is not registered",
+                rule.id
+            );
+            assert_eq!(rule.scope, Scope::Config, "{kind:?}");
+            assert!(seen.insert(rule.id), "two kinds report {}", rule.id);
+        }
+    }
+}

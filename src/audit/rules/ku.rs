@@ -1,8 +1,17 @@
 //! Key Usage rules for the end-entity certificate.
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity, IKEV2_FAMILY};
+use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::profile::Profile;
 use crate::model::KeyUsageBit::{DigitalSignature, KeyAgreement, KeyEncipherment, NonRepudiation};
+
+/// The IKEv2 peers that apply the RFC 4945 / IOS Key Usage logic.
+const IKEV2_FAMILY: &[Profile] = &[
+    Profile::Ikev2,
+    Profile::Rfc4945,
+    Profile::FlexVpnServer,
+    Profile::FlexVpnClient,
+    Profile::EapServer,
+];
 
 const RFC4945_KU: Citation = Citation::Rfc {
     number: 4945,
