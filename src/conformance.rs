@@ -9,6 +9,8 @@
 //! the peer name matches as webpki checks it.
 
 use chrono::{DateTime, Utc};
+
+use crate::audit::chain::webpki_words;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::chain::{
@@ -310,14 +312,14 @@ pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
 fn check_name(leaf: &Certificate, name: &PeerName) -> Result<(), String> {
     use rustls_pki_types::{CertificateDer, ServerName};
     let der = CertificateDer::from(leaf.der.as_slice());
-    let ee = webpki::EndEntityCert::try_from(&der).map_err(|e| format!("{e:?}"))?;
+    let ee = webpki::EndEntityCert::try_from(&der).map_err(|e| webpki_words(&e))?;
     let server_name = match name.kind.as_str() {
         "DNS" | "IP" => ServerName::try_from(name.value.as_str())
             .map_err(|e| format!("expected peer name {}: {e}", name.value))?,
         other => return Err(format!("peer name kind {other} not supported")),
     };
     ee.verify_is_valid_for_subject_name(&server_name)
-        .map_err(|e| format!("name {}: {e:?}", name.value))
+        .map_err(|e| format!("name {}: {}", name.value, webpki_words(&e)))
 }
 
 /// Run the whole suite.

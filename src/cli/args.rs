@@ -99,6 +99,16 @@ pub enum CliRevocationMode {
     Both,
 }
 
+/// `--revocation`'s value as the user writes it.
+fn mode_name(mode: RevocationMode) -> &'static str {
+    match mode {
+        RevocationMode::Off => "off",
+        RevocationMode::Crl => "crl",
+        RevocationMode::Ocsp => "ocsp",
+        RevocationMode::Both => "both",
+    }
+}
+
 impl From<CliRevocationMode> for RevocationMode {
     fn from(m: CliRevocationMode) -> Self {
         match m {
@@ -397,10 +407,16 @@ pub(super) fn revocation_options(
 ) -> anyhow::Result<Option<std::sync::Arc<crate::revocation::Revocation>>> {
     let mode = args.revocation;
     if !args.crl.is_empty() && !matches!(mode, RevocationMode::Crl | RevocationMode::Both) {
-        anyhow::bail!("--crl needs --revocation crl or both (it is {mode:?})");
+        anyhow::bail!(
+            "--crl needs --revocation crl or both (it is {})",
+            mode_name(mode)
+        );
     }
     if args.ocsp_url.is_some() && !matches!(mode, RevocationMode::Ocsp | RevocationMode::Both) {
-        anyhow::bail!("--ocsp-url needs --revocation ocsp or both (it is {mode:?})");
+        anyhow::bail!(
+            "--ocsp-url needs --revocation ocsp or both (it is {})",
+            mode_name(mode)
+        );
     }
     if mode == RevocationMode::Off {
         return Ok(None);

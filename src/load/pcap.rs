@@ -43,7 +43,7 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], ike: &mut IkeReader<'_
                 ProblemLevel::Error,
                 None,
                 None,
-                format!("not a readable pcap/pcapng capture: {e:?}"),
+                format!("not a readable pcap/pcapng capture: {}", pcap_words(&e)),
             );
             return;
         }
@@ -109,7 +109,7 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], ike: &mut IkeReader<'_
                     ProblemLevel::Error,
                     None,
                     None,
-                    format!("capture unreadable after frame {frame}: {e:?}"),
+                    format!("capture unreadable after frame {frame}: {}", pcap_words(&e)),
                 );
                 break;
             }
@@ -134,6 +134,22 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], ike: &mut IkeReader<'_
             None,
             format!("{frame} frames, none of them IKE (UDP port 500 or 4500)"),
         );
+    }
+}
+
+/// A capture reader's error in words (its own `Display` prints parser
+/// internals and raw input bytes).
+fn pcap_words<I>(e: &PcapError<I>) -> String {
+    match e {
+        PcapError::Eof => "it ends before the first block".into(),
+        PcapError::UnexpectedEof => "it ends in the middle of a block".into(),
+        PcapError::BufferTooSmall => "a block is larger than 64 KiB".into(),
+        PcapError::ReadError => "it could not be read".into(),
+        PcapError::Incomplete(n) => format!("a block is cut short ({n} more bytes needed)"),
+        PcapError::HeaderNotRecognized => "the file header is neither pcap nor pcapng".into(),
+        PcapError::NomError(_, kind) | PcapError::OwnedNomError(_, kind) => {
+            format!("a block is malformed ({})", kind.description())
+        }
     }
 }
 
@@ -445,6 +461,41 @@ mod tests {
             }
             let input = load_bytes("mut.pcap", &m);
             assert!(input.certs.len() <= 1);
+        }
+    }
+
+    #[test]
+    fn capture_errors_are_words() {
+        use super::pcap_words;
+        use pcap_parser::PcapError;
+        let kind = pcap_parser::nom::error::ErrorKind::Tag;
+        let all: Vec<PcapError<&[u8]>> = vec![
+            PcapError::Eof,
+            PcapError::UnexpectedEof,
+            PcapError::BufferTooSmall,
+            PcapError::ReadError,
+            PcapError::Incomplete(12),
+            PcapError::HeaderNotRecognized,
+            PcapError::NomError(&[0x0a, 0x0d][..], kind),
+            PcapError::OwnedNomError(vec![0x0a], kind),
+        ];
+        for e in &all {
+            let text = pcap_words(e);
+            assert!(
+                !text.contains("Nom") && !text.contains('[') && !text.contains("Incomplete("),
+                "{text}"
+            );
+        }
+        // and through the loader: a damaged capture says what is wrong
+        let good = pcap(1, &[udp_ipv4(500, 500, &ike_with_cert(&leaf()))]);
+        let mut bad = good.clone();
+        bad[40..48].copy_from_slice(&[0xff; 8]);
+        for bytes in [&bad[..], &good[..good.len() - 7]] {
+            let input = load_bytes("x.pcap", bytes);
+            for p in &input.problems {
+                let t = p.to_string();
+                assert!(!t.contains("Nom") && !t.contains("Incomplete("), "{t}");
+            }
         }
     }
 }

@@ -168,8 +168,9 @@ pub(super) fn add_bundle(
                     line,
                     item,
                     format!(
-                        "PKCS#7 entry is damaged: a {class:?} tag {t} where a certificate \
-                         (SEQUENCE) belongs"
+                        "PKCS#7 entry is damaged: a {} tag {t} where a certificate \
+                         (SEQUENCE) belongs",
+                        class_name(class)
                     ),
                 ),
             },
@@ -205,5 +206,14 @@ pub(super) fn add_bundle(
                 bundle.crls
             ),
         );
+    }
+}
+/// An ASN.1 tag class as X.690 §8.1.2.2 names it.
+fn class_name(class: Class) -> &'static str {
+    match class {
+        Class::Universal => "universal",
+        Class::Application => "application",
+        Class::ContextSpecific => "context-specific",
+        Class::Private => "private",
     }
 }

@@ -17,6 +17,7 @@ mod sent;
 mod webpki;
 
 pub use sent::parse_certreq;
+pub(crate) use webpki::webpki_words;
 
 use chrono::{DateTime, Utc};
 use serde::Serialize;
