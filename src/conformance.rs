@@ -14,7 +14,7 @@ use crate::audit::chain::webpki_words;
 use serde::{Deserialize, Serialize};
 
 use crate::audit::chain::{
-    self, ChainInput, ChainOptions, EkuPolicy, PoolCert, Status, TrustStore,
+    self, ChainInput, ChainOptions, ChainStatus, EkuPolicy, PoolCert, TrustStore,
 };
 use crate::audit::profile::Profile;
 use crate::audit::rules::{Ctx, Scope, Severity, RULES};
@@ -197,7 +197,10 @@ pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
             certreq: None,
         },
     );
-    if !matches!(report.status, Status::Verified | Status::VerifiedLegacy) {
+    if !matches!(
+        report.status,
+        ChainStatus::Verified | ChainStatus::VerifiedLegacy
+    ) {
         let why = report
             .findings
             .iter()

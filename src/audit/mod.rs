@@ -389,7 +389,9 @@ fn path_revocation(
     // answer.
     let network = matches!(
         chain.status,
-        chain::Status::Verified | chain::Status::VerifiedLegacy | chain::Status::NotVerified
+        chain::ChainStatus::Verified
+            | chain::ChainStatus::VerifiedLegacy
+            | chain::ChainStatus::NotVerified
     );
     // Who may sign a CRL (RFC 5280 §6.3.3 (f)): any certificate of the run
     // whose subject is the CRL's issuer; the revocation code filters them.

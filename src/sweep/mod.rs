@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use rayon::prelude::*;
 
-use crate::audit::chain::{PoolCert, Status as ChainStatus, TrustStore};
+use crate::audit::chain::{ChainStatus, PoolCert, TrustStore};
 use crate::audit::rules::Severity;
 use crate::audit::{self, AuditedCert, Options, Role, Verdict};
 use crate::load::{self, LoadOptions, LoadedInput, ProblemLevel};

@@ -6,7 +6,7 @@ use crate::common::{sha256_hex as sha256, testkit};
 
 use std::collections::BTreeSet;
 
-use pkiaudit::audit::chain::Status;
+use pkiaudit::audit::chain::ChainStatus;
 use pkiaudit::audit::profile::Profile;
 use pkiaudit::audit::{self, AuditedCert, Options, Report, Role, Trust, Verdict};
 use pkiaudit::load::load_bytes;
@@ -161,7 +161,7 @@ fn good_chain_verifies_and_names_its_path() {
         set(&["chain.verified", "eku.ikev2.ipsec-ike"])
     );
     let chain = leaf.chain.as_ref().unwrap();
-    assert_eq!(chain.status, Status::Verified);
+    assert_eq!(chain.status, ChainStatus::Verified);
     assert_eq!(origins(&leaf), ["Leaf", "Sent", "Anchor"]);
     assert_eq!(chain.path[2].sha256, sha256(&p.root.der()));
     let m = message(&leaf, "chain.verified");
@@ -177,7 +177,7 @@ fn missing_intermediate_is_named_and_untrusted_completes_it() {
     let p = pki();
     let leaf = Run::new(&[&p.leaf], &[&p.root]).leaf();
     assert_eq!(problems(&leaf), set(&["chain.issuer.missing"]));
-    assert_eq!(leaf.chain.as_ref().unwrap().status, Status::Failed);
+    assert_eq!(leaf.chain.as_ref().unwrap().status, ChainStatus::Failed);
     let m = message(&leaf, "chain.issuer.missing");
     assert!(m.contains("CN=Chain Issuing CA"), "{m}");
     assert!(m.contains("is not among the certificates sent"), "{m}");
@@ -245,7 +245,7 @@ fn ca_without_key_cert_sign_fails_although_webpki_accepts_it() {
     let audited = Run::new(&[&leaf, &ca], &[&root]).leaf();
     assert_eq!(problems(&audited), set(&["chain.ca.key-cert-sign"]));
     let chain = audited.chain.as_ref().unwrap();
-    assert_eq!(chain.status, Status::Failed);
+    assert_eq!(chain.status, ChainStatus::Failed);
     assert!(chain.webpki_verified, "webpki alone accepts it");
     assert!(message(&audited, "chain.ca.key-cert-sign").contains("CN=Signing-Only CA"));
 }
@@ -293,7 +293,10 @@ fn self_signed_leaf() {
     // Trusted as itself (pinned), it verifies and no CA rule fires on it.
     let audited = Run::new(&[&selfie], &[&selfie]).leaf();
     assert_eq!(problems(&audited), set(&[]), "{:#?}", audited.findings);
-    assert_eq!(audited.chain.as_ref().unwrap().status, Status::Verified);
+    assert_eq!(
+        audited.chain.as_ref().unwrap().status,
+        ChainStatus::Verified
+    );
 }
 
 #[test]
@@ -348,7 +351,7 @@ fn expired_trust_anchor() {
     let audited = Run::new(&[&leaf], &[&root]).leaf();
     assert_eq!(problems(&audited), set(&["chain.anchor.expired"]));
     assert!(message(&audited, "chain.anchor.expired").contains("CN=Old Root CA"));
-    assert_eq!(audited.chain.as_ref().unwrap().status, Status::Failed);
+    assert_eq!(audited.chain.as_ref().unwrap().status, ChainStatus::Failed);
 }
 
 #[test]
@@ -385,7 +388,10 @@ fn without_trust_anchors_the_chain_is_shown_not_verified() {
     let p = pki();
     let audited = Run::new(&[&p.leaf, &p.ca, &p.root], &[]).leaf();
     assert_eq!(problems(&audited), set(&[]));
-    assert_eq!(audited.chain.as_ref().unwrap().status, Status::NotVerified);
+    assert_eq!(
+        audited.chain.as_ref().unwrap().status,
+        ChainStatus::NotVerified
+    );
     let m = message(&audited, "chain.not-verified");
     assert!(m.contains("CN=Chain Root CA"), "{m}");
 }

@@ -3,7 +3,7 @@
 //! (no anchors, a valid path, no valid path).
 
 use super::{
-    diagnose, sent, ChainInput, ChainKind, ChainOptions, ChainReport, Node, Origin, Status,
+    diagnose, sent, ChainInput, ChainKind, ChainOptions, ChainReport, ChainStatus, Node, Origin,
     TrustStore,
 };
 use crate::audit::path;
@@ -134,9 +134,9 @@ pub(super) fn verified(
     let path = pool.resolve(&valid.path);
     report.path = path.iter().map(Node::hop).collect();
     report.status = if valid.legacy.is_empty() {
-        Status::Verified
+        ChainStatus::Verified
     } else {
-        Status::VerifiedLegacy
+        ChainStatus::VerifiedLegacy
     };
     let leaf_outside = opts.time < input.leaf.not_before || opts.time > input.leaf.not_after;
     report.add(
@@ -166,7 +166,7 @@ pub(super) fn verified(
     diagnose::after_verification(report, &path, opts);
     // What RFC 5280 leaves out but peers check fails the path too.
     if report.has(ChainKind::AnchorExpired) {
-        report.status = Status::Failed;
+        report.status = ChainStatus::Failed;
     }
     sent::sent_chain(report, input, &path);
     sent::certreq(report, &path, &pool.nodes, &pool.anchors, opts);
@@ -179,7 +179,7 @@ pub(super) fn failed(
     invalid: &path::Invalid,
     opts: &ChainOptions<'_>,
 ) {
-    report.status = Status::Failed;
+    report.status = ChainStatus::Failed;
     let path = pool.resolve(&invalid.path);
     report.path = path.iter().map(Node::hop).collect();
     for p in &invalid.problems {

@@ -125,13 +125,13 @@ pub struct Hop {
 /// The outcome of path validation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum Status {
-    /// rustls-webpki verified a path to a trust anchor.
+pub enum ChainStatus {
+    /// A path to a trust anchor validates (RFC 5280 §6.1, `audit::path`).
     Verified,
-    /// Verified, but only with legacy algorithms (SHA-1, RSA under 2048 bits).
+    /// Validates, but only with legacy algorithms (SHA-1, RSA under 2048
+    /// bits), which strict peers refuse.
     VerifiedLegacy,
-    /// No path verifies, or the one webpki verified fails a check webpki
-    /// leaves out (keyCertSign on a CA, an expired anchor).
+    /// No path to a trust anchor validates.
     Failed,
     /// No trust anchors were given: nothing to verify against.
     NotVerified,
@@ -140,7 +140,7 @@ pub enum Status {
 /// The result of [`analyze`].
 #[derive(Debug, Clone, Serialize)]
 pub struct ChainReport {
-    pub status: Status,
+    pub status: ChainStatus,
     /// The verified path, or the best candidate when none verified; leaf first.
     pub path: Vec<Hop>,
     /// rustls-webpki verified the path (it does not check everything: a
@@ -231,7 +231,7 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
     let pool = build::Pool::new(input, store);
     let verdict = pool.validate(opts);
     let mut report = ChainReport {
-        status: Status::NotVerified,
+        status: ChainStatus::NotVerified,
         path: Vec::new(),
         webpki_verified: false,
         webpki_error: None,
