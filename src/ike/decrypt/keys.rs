@@ -4,7 +4,8 @@
 
 use std::fmt;
 
-use super::{hex_string, SALT_LEN};
+use super::SALT_LEN;
+use crate::model::hex_lower;
 
 /// One IKE SA's keys: one line of the decryption table.
 #[derive(Clone, PartialEq, Eq)]
@@ -35,8 +36,8 @@ impl fmt::Debug for SaKeys {
             }
         }
         f.debug_struct("SaKeys")
-            .field("spi_i", &hex_string(&self.spi_i))
-            .field("spi_r", &hex_string(&self.spi_r))
+            .field("spi_i", &hex_lower(&self.spi_i))
+            .field("spi_r", &hex_lower(&self.spi_r))
             .field("sk_ei", &Redacted(self.sk_ei.len()))
             .field("sk_er", &Redacted(self.sk_er.len()))
             .field("encryption", &self.encryption)
@@ -416,8 +417,8 @@ pub fn parse_table(text: &str) -> KeyTable {
                             line_no,
                             format!(
                                 "SPIs {}/{} already have different keys on line {}; this line replaces them",
-                                hex_string(&keys.spi_i),
-                                hex_string(&keys.spi_r),
+                                hex_lower(&keys.spi_i),
+                                hex_lower(&keys.spi_r),
                                 earlier.line
                             ),
                         ));

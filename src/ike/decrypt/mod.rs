@@ -29,6 +29,8 @@
 //! wrong passes the check and decrypts to noise; only the caller's walk of
 //! the inner payload chain can notice that.
 
+use crate::model::hex_lower;
+
 mod cipher;
 mod keys;
 
@@ -44,10 +46,6 @@ pub const PAYLOAD_SKF: u8 = 53;
 const IKE_HEADER_LEN: usize = 28;
 /// Length of the salt appended to SK_e for AES-CTR (RFC 5930 §5) and AES-GCM (RFC 5282 §7.1).
 const SALT_LEN: usize = 4;
-
-fn hex_string(bytes: &[u8]) -> String {
-    crate::model::hex_lower(bytes)
-}
 
 /// Why an SK/SKF payload could not be decrypted.
 #[derive(Debug, thiserror::Error)]
@@ -128,8 +126,8 @@ pub fn decrypt_payload(
     let msg_spi_r = &header[8..16];
     if msg_spi_i != keys.spi_i || msg_spi_r != keys.spi_r {
         return Err(DecryptError::SpiMismatch {
-            keys: format!("{}/{}", hex_string(&keys.spi_i), hex_string(&keys.spi_r)),
-            message: format!("{}/{}", hex_string(msg_spi_i), hex_string(msg_spi_r)),
+            keys: format!("{}/{}", hex_lower(&keys.spi_i), hex_lower(&keys.spi_r)),
+            message: format!("{}/{}", hex_lower(msg_spi_i), hex_lower(msg_spi_r)),
         });
     }
     let declared_len = usize::try_from(read_u32(header, 24)).unwrap_or(usize::MAX);

@@ -34,7 +34,9 @@ use x509_parser::revocation_list::{CertificateRevocationList, RevokedCertificate
 use x509_parser::x509::AlgorithmIdentifier;
 
 use super::same_name;
-use crate::model::{dp_names, hex_lower, Certificate, DistributionPoint, DpName, KeyUsageBit};
+use crate::model::{
+    dp_names, hex_lower, hex_upper, Certificate, DistributionPoint, DpName, KeyUsageBit,
+};
 
 mod delta;
 mod der;
@@ -901,7 +903,7 @@ fn upper_hex(bytes: &[u8]) -> String {
     if digits.is_empty() {
         "00".into()
     } else {
-        hex_lower(digits).to_ascii_uppercase()
+        hex_upper(digits)
     }
 }
 
