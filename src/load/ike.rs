@@ -616,10 +616,7 @@ pub(crate) mod tests {
             .chunks(16)
             .enumerate()
             .map(|(i, c)| {
-                let groups: Vec<String> = c
-                    .chunks(2)
-                    .map(|g| g.iter().map(|b| format!("{b:02x}")).collect())
-                    .collect();
+                let groups: Vec<String> = c.chunks(2).map(crate::model::hex_lower).collect();
                 format!("{:08x}: {}  ................\n", i * 16, groups.join(" "))
             })
             .collect();

@@ -866,6 +866,16 @@ pub fn hex_lower(bytes: &[u8]) -> String {
     s
 }
 
+/// Upper-case hex with no separators.
+pub fn hex_upper(bytes: &[u8]) -> String {
+    use fmt::Write;
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02X}");
+    }
+    s
+}
+
 /// Upper-case hex of a DER INTEGER's content octets, dropping the one sign
 /// octet DER puts in front of a positive value whose top bit is set.
 pub fn serial_hex(raw: &[u8]) -> String {
