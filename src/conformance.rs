@@ -22,7 +22,7 @@ use crate::audit::{Options, Role};
 use crate::load;
 use crate::model::{Certificate, KeyUsageBit};
 use crate::revocation::crl::Crl;
-use crate::revocation::{Mode, Policy, Revocation, Status as RevocationStatus};
+use crate::revocation::{Mode, Policy, Revocation, RevocationStatus};
 use crate::time::AuditTime;
 
 /// The suite (only the fields the harness reads).

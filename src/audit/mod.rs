@@ -157,7 +157,7 @@ pub struct AuditedCert {
     /// With `--config`: the IKEv2 profile the certificate selects.
     pub peer: Option<PeerSelection>,
     /// With `--revocation`: the status of each certificate of the path.
-    pub revocation: Vec<revocation::Check>,
+    pub revocation: Vec<revocation::RevocationResult>,
 }
 
 /// Where chains may be built to, besides the inputs themselves.
@@ -267,7 +267,7 @@ pub fn audit_subject(
     subject: Subject,
     chain: Option<ChainReport>,
     peer: Option<PeerSelection>,
-    revocation: Vec<revocation::Check>,
+    revocation: Vec<revocation::RevocationResult>,
     opts: &Options,
 ) -> AuditedCert {
     let ctx = Ctx {
@@ -378,7 +378,7 @@ fn path_revocation(
     chain: &ChainReport,
     by_sha256: &HashMap<&str, &Certificate>,
     opts: &Options,
-) -> Vec<revocation::Check> {
+) -> Vec<revocation::RevocationResult> {
     if rev.mode == revocation::Mode::Off {
         return Vec::new();
     }

@@ -312,7 +312,7 @@ struct CertJson<'a> {
     ios: Option<&'a PeerSelection>,
     /// With `--revocation`: each certificate of the path, leaf first.
     #[serde(skip_serializing_if = "Option::is_none")]
-    revocation: Option<&'a [crate::revocation::Check]>,
+    revocation: Option<&'a [crate::revocation::RevocationResult]>,
 }
 
 fn cert_json<'a>(

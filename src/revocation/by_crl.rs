@@ -44,7 +44,7 @@ impl Revocation {
         sources: Sources,
         coverage: &mut Coverage,
         attempts: &mut Vec<Attempt>,
-    ) -> Option<Status> {
+    ) -> Option<RevocationStatus> {
         let cert = ctx.cert;
         match sources {
             Sources::Local => {
@@ -157,7 +157,7 @@ impl Revocation {
         sources: Sources,
         coverage: &mut Coverage,
         attempts: &mut Vec<Attempt>,
-    ) -> Option<Status> {
+    ) -> Option<RevocationStatus> {
         let CrlContext { cert, at, .. } = *ctx;
         let attempt = |attempts: &mut Vec<Attempt>, outcome: String| {
             attempts.push(Attempt {
@@ -284,7 +284,7 @@ impl Revocation {
                     source: source.clone(),
                     outcome: format!("listed{signed_by}"),
                 });
-                Some(Status::Revoked {
+                Some(RevocationStatus::Revoked {
                     source,
                     time: ts(r.time),
                     reason: r.reason.map(|x| x.as_str().to_string()),
@@ -318,7 +318,7 @@ impl Revocation {
                     return None;
                 }
                 // (k): every reason covered.
-                Some(Status::Good {
+                Some(RevocationStatus::Good {
                     source: coverage
                         .used
                         .iter()

@@ -8,7 +8,7 @@ impl Revocation {
         &self,
         ctx: &CrlContext<'_>,
         attempts: &mut Vec<Attempt>,
-    ) -> Option<Status> {
+    ) -> Option<RevocationStatus> {
         let CrlContext {
             cert, issuer, at, ..
         } = *ctx;
@@ -39,7 +39,7 @@ impl Revocation {
                             source: url.clone(),
                             outcome: format!("good (signed by {})", a.responder),
                         });
-                        return Some(Status::Good {
+                        return Some(RevocationStatus::Good {
                             source: url,
                             this_update: ts(a.this_update),
                         });
@@ -49,7 +49,7 @@ impl Revocation {
                             source: url.clone(),
                             outcome: "revoked".into(),
                         });
-                        return Some(Status::Revoked {
+                        return Some(RevocationStatus::Revoked {
                             source: url,
                             time: ts(time),
                             reason,

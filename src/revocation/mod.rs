@@ -59,7 +59,7 @@ pub enum Policy {
 /// The revocation status of one certificate.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "status", rename_all = "kebab-case")]
-pub enum Status {
+pub enum RevocationStatus {
     Good {
         source: String,
         /// thisUpdate of the CRL or OCSP answer.
@@ -86,11 +86,11 @@ pub struct Attempt {
 
 /// The revocation check of one certificate of a path.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Check {
+pub struct RevocationResult {
     pub subject: String,
     pub serial: String,
     #[serde(flatten)]
-    pub status: Status,
+    pub status: RevocationStatus,
     pub attempts: Vec<Attempt>,
 }
 
@@ -311,7 +311,12 @@ impl Revocation {
 
     /// The status of `cert`, issued by `issuer`, at `at`, with `issuer`
     /// the only certificate that may sign its CRLs.
-    pub fn check(&self, cert: &Certificate, issuer: &Certificate, at: DateTime<Utc>) -> Check {
+    pub fn check(
+        &self,
+        cert: &Certificate,
+        issuer: &Certificate,
+        at: DateTime<Utc>,
+    ) -> RevocationResult {
         let known = [issuer];
         let validate = |signer: &Certificate| {
             if signer.sha256 == issuer.sha256 {
@@ -338,7 +343,7 @@ impl Revocation {
         at: DateTime<Utc>,
         signers: &Signers<'_>,
         network: bool,
-    ) -> Check {
+    ) -> RevocationResult {
         let ctx = CrlContext {
             cert,
             issuer,
@@ -365,7 +370,7 @@ impl Revocation {
         }
         let status = status.unwrap_or_else(|| {
             if attempts.is_empty() {
-                return Status::NoSource;
+                return RevocationStatus::NoSource;
             }
             let mut reason = attempts
                 .iter()
@@ -380,9 +385,9 @@ impl Revocation {
                     crl::reason_names(coverage.mask).join(", ")
                 );
             }
-            Status::Unknown { reason }
+            RevocationStatus::Unknown { reason }
         });
-        Check {
+        RevocationResult {
             subject: cert.subject.text.clone(),
             serial: cert.serial.clone(),
             status,

@@ -28,7 +28,12 @@ fn offline(crls: Vec<Arc<crl::Crl>>) -> Revocation {
 }
 
 /// `rev.check_with_signers` with `known` and the test validator.
-fn check(rev: &Revocation, cert: &Certificate, ca: &Certificate, known: &[&Certificate]) -> Check {
+fn check(
+    rev: &Revocation,
+    cert: &Certificate,
+    ca: &Certificate,
+    known: &[&Certificate],
+) -> RevocationResult {
     let validate = certified_by(ca, at());
     let signers = Signers {
         known,
@@ -37,9 +42,9 @@ fn check(rev: &Revocation, cert: &Certificate, ca: &Certificate, known: &[&Certi
     rev.check_with_signers(cert, ca, at(), &signers, true)
 }
 
-fn unknown_reason(check: &Check) -> &str {
+fn unknown_reason(check: &RevocationResult) -> &str {
     match &check.status {
-        Status::Unknown { reason } => reason,
+        RevocationStatus::Unknown { reason } => reason,
         other => panic!("{other:?}"),
     }
 }
@@ -74,7 +79,7 @@ fn partitions_collect_reasons_until_every_reason_is_covered() {
     let all = check(&offline(vec![a, again, b]), &leaf, &ca_model, &[]);
     assert_eq!(
         all.status,
-        Status::Good {
+        RevocationStatus::Good {
             source: "a.crl, b.crl".into(),
             this_update: "2026-02-01T00:00:00Z".into()
         }
@@ -141,7 +146,7 @@ fn the_newest_fitting_delta_is_applied() {
         &[],
     );
     match &r.status {
-        Status::Revoked { source, reason, .. } => {
+        RevocationStatus::Revoked { source, reason, .. } => {
             assert_eq!(source, "base.crl + delta d12.crl");
             assert_eq!(reason.as_deref(), Some("keyCompromise"));
         }
@@ -232,7 +237,10 @@ fn crl_signers_by_name_key_usage_key_and_path() {
     assert!(why.contains("does not verify"), "{why}");
     // through `check`: revoked with the signing certificate known
     let r = check(&rev, &leaf, &ca_model, &[&signer_model]);
-    assert!(matches!(r.status, Status::Revoked { .. }), "{r:?}");
+    assert!(
+        matches!(r.status, RevocationStatus::Revoked { .. }),
+        "{r:?}"
+    );
     assert!(r.attempts[0].outcome.contains("signed by"), "{r:?}");
 }
 
@@ -318,7 +326,7 @@ fn implied_distribution_point_once_the_certificates_gave_no_answer() {
         "by-name.crl",
     );
     let r = check(&offline(vec![by_name]), &leaf, &ca_model, &[]);
-    assert!(matches!(r.status, Status::Good { .. }), "{r:?}");
+    assert!(matches!(r.status, RevocationStatus::Good { .. }), "{r:?}");
     let outcomes: Vec<&str> = r.attempts.iter().map(|a| a.outcome.as_str()).collect();
     assert!(outcomes[0].starts_with("out of scope"), "{outcomes:?}");
     assert!(outcomes[1].contains("--offline"), "{outcomes:?}");

@@ -32,7 +32,7 @@ use crate::audit::chain::{ChainStatus, PoolCert, TrustStore};
 use crate::audit::rules::Severity;
 use crate::audit::{self, AuditedCert, Options, Role, Verdict};
 use crate::load::{self, LoadOptions, LoadedInput, ProblemLevel};
-use crate::revocation::{Revocation, Status as RevStatus};
+use crate::revocation::{Revocation, RevocationStatus as RevStatus};
 use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;

@@ -3,7 +3,7 @@
 //! these rules carry the metadata and turn the statuses into findings.
 
 use super::{Citation, Ctx, Rule, Scope, Severity};
-use crate::revocation::{Policy, Status};
+use crate::revocation::{Policy, RevocationStatus};
 
 const GUIDE_REVOCATION: Citation = Citation::FieldGuide {
     section: "Certificate Revocation Checks",
@@ -22,7 +22,7 @@ fn policy(ctx: &Ctx<'_>) -> Option<Policy> {
 }
 
 /// Messages for the checks whose status `pick` selects.
-fn messages(ctx: &Ctx<'_>, pick: fn(&Status) -> Option<String>) -> Vec<String> {
+fn messages(ctx: &Ctx<'_>, pick: fn(&RevocationStatus) -> Option<String>) -> Vec<String> {
     ctx.revocation
         .iter()
         .filter_map(|c| {
@@ -31,9 +31,9 @@ fn messages(ctx: &Ctx<'_>, pick: fn(&Status) -> Option<String>) -> Vec<String> {
         .collect()
 }
 
-fn unknown(s: &Status) -> Option<String> {
+fn unknown(s: &RevocationStatus) -> Option<String> {
     match s {
-        Status::Unknown { reason } => Some(format!(
+        RevocationStatus::Unknown { reason } => Some(format!(
             "revocation status unknown: {reason}; a peer that checks revocation may reject the \
              tunnel or accept a revoked certificate"
         )),
@@ -41,8 +41,8 @@ fn unknown(s: &Status) -> Option<String> {
     }
 }
 
-fn no_source(s: &Status) -> Option<String> {
-    matches!(s, Status::NoSource).then(|| {
+fn no_source(s: &RevocationStatus) -> Option<String> {
+    matches!(s, RevocationStatus::NoSource).then(|| {
         "names no CRL distribution point or OCSP responder, and none was given (--crl, \
          --ocsp-url): its revocation cannot be checked"
             .to_string()
@@ -59,7 +59,7 @@ pub static REVOKED: Rule = Rule {
     needs: &[],
     check: |ctx| {
         messages(ctx, |s| match s {
-            Status::Revoked {
+            RevocationStatus::Revoked {
                 source,
                 time,
                 reason,
@@ -85,7 +85,7 @@ pub static GOOD: Rule = Rule {
     needs: &[],
     check: |ctx| {
         messages(ctx, |s| match s {
-            Status::Good {
+            RevocationStatus::Good {
                 source,
                 this_update,
             } => Some(format!(

@@ -120,7 +120,7 @@ pub struct Ctx<'a> {
     /// The IKEv2 profile selection for a peer certificate (`--config`).
     pub peer: Option<&'a crate::audit::device::PeerSelection>,
     /// The revocation checks of the path of an end-entity certificate.
-    pub revocation: &'a [crate::revocation::Check],
+    pub revocation: &'a [crate::revocation::RevocationResult],
 }
 
 /// A rule.

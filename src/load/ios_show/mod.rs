@@ -58,7 +58,7 @@ pub(super) fn looks_like_show(text: &str) -> bool {
 
 /// What unlabelled lines belong to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ctx {
+enum Block {
     None,
     Issuer,
     Subject,
@@ -135,7 +135,7 @@ fn label_value(line: &str) -> Option<(String, &str)> {
 /// Load every entry of `show` output in `text`.
 pub(super) fn load(input: &mut LoadedInput, text: &str, opts: &LoadOptions) {
     let mut draft: Option<Draft> = None;
-    let mut ctx = Ctx::None;
+    let mut ctx = Block::None;
     for (i, raw) in text.lines().enumerate() {
         let n = i + 1;
         let line = raw.trim_end_matches(['\r', ' ', '\t']);
@@ -144,7 +144,7 @@ pub(super) fn load(input: &mut LoadedInput, text: &str, opts: &LoadOptions) {
                 finish(input, d, opts);
             }
             draft = Some(Draft::new(kind, n));
-            ctx = Ctx::None;
+            ctx = Block::None;
             continue;
         }
         let Some(d) = draft.as_mut() else {
@@ -158,7 +158,7 @@ pub(super) fn load(input: &mut LoadedInput, text: &str, opts: &LoadOptions) {
             if let Some(d) = draft.take() {
                 finish(input, d, opts);
             }
-            ctx = Ctx::None;
+            ctx = Block::None;
             continue;
         }
         d.lines += 1;
@@ -170,7 +170,7 @@ pub(super) fn load(input: &mut LoadedInput, text: &str, opts: &LoadOptions) {
                 format!("entry has more than {MAX_ENTRY_LINES} lines; not read"),
             );
             draft = None;
-            ctx = Ctx::None;
+            ctx = Block::None;
             continue;
         }
         ctx = line_in_entry(input, d, ctx, line.trim(), n, opts);
@@ -199,11 +199,11 @@ fn is_prompt(line: &str) -> bool {
 fn line_in_entry(
     input: &mut LoadedInput,
     d: &mut Draft,
-    ctx: Ctx,
+    ctx: Block,
     t: &str,
     n: usize,
     opts: &LoadOptions,
-) -> Ctx {
+) -> Block {
     let lv = label_value(t);
     // Labelled lines first. A label only counts when it is one we know:
     // `cn=a:b` or a URL is not a label.
@@ -212,29 +212,29 @@ fn line_in_entry(
         let next = match label.as_str() {
             "status" => {
                 d.entry.status = Some(value.to_string());
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "certificate serial number (hex)" | "certificate serial number" => {
                 d.entry.serial_printed = Some(value.to_string());
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "certificate usage" | "key usage" => {
                 d.entry.usage = Some(value.to_string());
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "issuer" | "issuer name" => {
                 if !value.is_empty() {
                     add_rdn_line(input, &mut d.issuer, value, n);
                 }
-                Some(Ctx::Issuer)
+                Some(Block::Issuer)
             }
             "subject" | "subject name" => {
                 if !value.is_empty() {
                     add_rdn_line(input, &mut d.subject, value, n);
                 }
-                Some(Ctx::Subject)
+                Some(Block::Subject)
             }
-            "name" | "ip address" | "serial number" if ctx == Ctx::Subject => {
+            "name" | "ip address" | "serial number" if ctx == Block::Subject => {
                 let label = match label.as_str() {
                     "name" => "Name",
                     "ip address" => "IP Address",
@@ -243,23 +243,27 @@ fn line_in_entry(
                 d.entry
                     .subject_summary
                     .push((label.to_string(), value.to_string()));
-                Some(Ctx::Subject)
+                Some(Block::Subject)
             }
             "crl distribution points" | "crl distribution point" => {
                 if !value.is_empty() {
                     d.entry.crl_distribution_points.push(strip_index(value));
                 }
-                Some(Ctx::Crl)
+                Some(Block::Crl)
             }
             "ocsp aia" | "ocsp url" | "ocsp uri" | "ocsp" => {
                 if !value.is_empty() {
                     d.entry.ocsp.push(strip_index(value));
                 }
-                Some(if ctx == Ctx::Aia { Ctx::Aia } else { Ctx::Ocsp })
+                Some(if ctx == Block::Aia {
+                    Block::Aia
+                } else {
+                    Block::Ocsp
+                })
             }
-            "authority info access" => Some(Ctx::Aia),
-            "ca issuers" | "ca issuers uri" if ctx == Ctx::Aia => Some(Ctx::Aia),
-            "validity date" => Some(Ctx::Validity),
+            "authority info access" => Some(Block::Aia),
+            "ca issuers" | "ca issuers uri" if ctx == Block::Aia => Some(Block::Aia),
+            "validity date" => Some(Block::Validity),
             "start date" | "end date" | "renew date" => {
                 let date = crate::time::ios::parse_show_date(value, &opts.device_tz);
                 match date {
@@ -290,104 +294,104 @@ fn line_in_entry(
                         format!("cannot read the {label} `{value}`: {e}"),
                     ),
                 }
-                Some(Ctx::Validity)
+                Some(Block::Validity)
             }
             "associated trustpoints" | "associated trustpoint" | "associated trustpoint(s)" => {
                 d.entry
                     .trustpoints
                     .extend(value.split_whitespace().map(str::to_string));
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "storage" => {
                 d.entry.storage = Some(value.to_string());
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "version" => {
                 d.version = value.split_whitespace().next().and_then(|v| v.parse().ok());
-                Some(Ctx::None)
+                Some(Block::None)
             }
-            "subject key info" => Some(Ctx::Section),
+            "subject key info" => Some(Block::Section),
             "public key algorithm" => {
                 d.key_alg = Some(value.to_string());
-                Some(Ctx::Section)
+                Some(Block::Section)
             }
             "rsa public key" | "ec public key" | "ecdsa public key" | "dsa public key" => {
                 d.key_bits = bits_in(value);
                 if d.key_alg.is_none() {
                     d.key_alg = Some(label.trim_end_matches(" public key").to_string());
                 }
-                Some(Ctx::Section)
+                Some(Block::Section)
             }
             // ASA: `Public Key Type: RSA (2048 bits)`.
             "public key type" => {
                 d.key_alg = value.split_whitespace().next().map(str::to_string);
                 d.key_bits = bits_in(value);
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "signature algorithm" => {
                 d.sig = Some(value.to_string());
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "fingerprint md5" | "certificate request fingerprint md5" => {
                 d.entry.md5 = Some(compact_hex(value));
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "fingerprint sha1" | "certificate request fingerprint sha1" => {
                 d.entry.sha1 = Some(compact_hex(value));
-                Some(Ctx::None)
+                Some(Block::None)
             }
             "x509v3 extensions" => {
                 d.entry.verbose = true;
-                Some(Ctx::Section)
+                Some(Block::Section)
             }
             "x509v3 key usage" => {
                 d.entry.verbose = true;
                 d.entry.key_usage_mask = Some(value.to_string());
-                Some(Ctx::KeyUsage)
+                Some(Block::KeyUsage)
             }
             "x509v3 subject key id" => {
                 d.ski = Some(compact_hex(value));
-                Some(Ctx::Section)
+                Some(Block::Section)
             }
             "x509v3 authority key id" => {
                 d.aki = Some(compact_hex(value));
-                Some(Ctx::Section)
+                Some(Block::Section)
             }
             "x509v3 basic constraints" => {
                 d.entry.verbose = true;
-                Some(Ctx::BasicConstraints)
+                Some(Block::BasicConstraints)
             }
-            "ca" if ctx == Ctx::BasicConstraints => {
+            "ca" if ctx == Block::BasicConstraints => {
                 d.ca = Some(value.eq_ignore_ascii_case("true"));
-                Some(Ctx::BasicConstraints)
+                Some(Block::BasicConstraints)
             }
             "path length" | "pathlen" | "path length constraint"
-                if ctx == Ctx::BasicConstraints =>
+                if ctx == Block::BasicConstraints =>
             {
                 d.path_len = value.parse().ok();
-                Some(Ctx::BasicConstraints)
+                Some(Block::BasicConstraints)
             }
             "extended key usage" | "x509v3 extended key usage" => {
                 d.entry.verbose = true;
                 if !value.is_empty() {
                     d.entry.eku_names.push(value.to_string());
                 }
-                Some(Ctx::Eku)
+                Some(Block::Eku)
             }
             "x509v3 subject alternative name" | "subject alternative name" => {
                 d.entry.verbose = true;
                 if !value.is_empty() {
                     d.entry.san_printed.push(value.to_string());
                 }
-                Some(Ctx::San)
+                Some(Block::San)
             }
             // SAN entries printed with a type label (`DNS Name: vpn`).
             "dns name" | "dns" | "ip address" | "ip" | "email" | "email address" | "uri"
             | "upn" | "other name"
-                if ctx == Ctx::San =>
+                if ctx == Block::San =>
             {
                 d.entry.san_printed.push(t.to_string());
-                Some(Ctx::San)
+                Some(Block::San)
             }
             // Printed, and of no use to the audit.
             "cert install time"
@@ -396,12 +400,12 @@ fn line_in_entry(
             | "trustpool"
             | "certificate subject"
             | "last enrollment status"
-            | "key pair" => Some(Ctx::None),
+            | "key pair" => Some(Block::None),
             "x509v3 crl distribution points" => {
                 if !value.is_empty() {
                     d.entry.crl_distribution_points.push(strip_index(value));
                 }
-                Some(Ctx::Crl)
+                Some(Block::Crl)
             }
             _ => None,
         };
@@ -411,7 +415,7 @@ fn line_in_entry(
     }
     // A `Label: value` line under a list of names is a label we do not
     // know, not a list item: names of usages never contain `: `.
-    if matches!(ctx, Ctx::Eku | Ctx::KeyUsage) && t.contains(": ") {
+    if matches!(ctx, Block::Eku | Block::KeyUsage) && t.contains(": ") {
         input.problem(
             ProblemLevel::Warning,
             Some(n),
@@ -421,25 +425,25 @@ fn line_in_entry(
                 d.line
             ),
         );
-        return Ctx::None;
+        return Block::None;
     }
     // Unlabelled: it belongs to the current context.
     match ctx {
-        Ctx::Issuer => add_rdn_line(input, &mut d.issuer, t, n),
-        Ctx::Subject => add_rdn_line(input, &mut d.subject, t, n),
-        Ctx::Crl => d.entry.crl_distribution_points.push(strip_index(t)),
-        Ctx::Ocsp => d.entry.ocsp.push(strip_index(t)),
-        Ctx::Aia => {
+        Block::Issuer => add_rdn_line(input, &mut d.issuer, t, n),
+        Block::Subject => add_rdn_line(input, &mut d.subject, t, n),
+        Block::Crl => d.entry.crl_distribution_points.push(strip_index(t)),
+        Block::Ocsp => d.entry.ocsp.push(strip_index(t)),
+        Block::Aia => {
             let v = strip_index(t);
             if v.contains("://") {
                 d.entry.ocsp.push(v)
             }
         }
-        Ctx::KeyUsage => d.ku_names.push(t.to_string()),
-        Ctx::Eku => d.entry.eku_names.push(t.to_string()),
-        Ctx::San => d.entry.san_printed.push(t.to_string()),
-        Ctx::Section | Ctx::BasicConstraints => {}
-        Ctx::Validity | Ctx::None => input.problem(
+        Block::KeyUsage => d.ku_names.push(t.to_string()),
+        Block::Eku => d.entry.eku_names.push(t.to_string()),
+        Block::San => d.entry.san_printed.push(t.to_string()),
+        Block::Section | Block::BasicConstraints => {}
+        Block::Validity | Block::None => input.problem(
             ProblemLevel::Warning,
             Some(n),
             None,

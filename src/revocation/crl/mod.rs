@@ -179,7 +179,7 @@ pub enum Freshness {
 /// Issuing Distribution Point scope (§5.2.5): what the scope checks of
 /// §6.3.3 (b) compare with the certificate ([`Crl::scope_for`]).
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
-pub struct Scope {
+pub struct CrlScope {
     pub only_user_certs: bool,
     pub only_ca_certs: bool,
     pub only_attribute_certs: bool,
@@ -289,7 +289,7 @@ pub struct Crl {
     /// Freshest CRL (delta CRL locations), §5.2.6.
     pub freshest: Vec<String>,
     /// Issuing Distribution Point, if present.
-    pub scope: Option<Scope>,
+    pub scope: Option<CrlScope>,
     /// AKI keyIdentifier (lower hex), to explain a signature failure.
     pub authority_key_id: Option<String>,
     /// signatureAlgorithm OID (dotted).
@@ -572,7 +572,7 @@ impl Crl {
                     // part of the reasons only: `scope_for` says which, and
                     // `Revocation` collects partitions until every reason
                     // is covered (§6.3.3 (d), (k)).
-                    self.scope = Some(Scope {
+                    self.scope = Some(CrlScope {
                         only_user_certs: idp.only_contains_user_certs,
                         only_ca_certs: idp.only_contains_ca_certs,
                         only_attribute_certs: idp.only_contains_attribute_certs,

@@ -349,7 +349,7 @@ fn delta(ca: &Issued, number: u64, of: u64, entries: &[(&[u8], Option<u8>)]) -> 
 /// and the report says the answer may be out of date.
 #[test]
 fn revocation_applies_the_delta_a_base_names() {
-    use crate::revocation::{Mode, Policy, Revocation, Status};
+    use crate::revocation::{Mode, Policy, Revocation, RevocationStatus};
     use std::sync::Arc;
     let (ca, base) = base_and_ca();
     let held = ca.issue(crate::testkit::CertSpec::leaf("held").serial(&[0x05]));
@@ -369,13 +369,13 @@ fn revocation_applies_the_delta_a_base_names() {
     // the delta releases the hold
     let released = with(Some(delta(&ca, 11, 10, &[(&[0x05], Some(8))])), false);
     match &released.status {
-        Status::Good { source, .. } => assert!(source.contains("+ delta"), "{source}"),
+        RevocationStatus::Good { source, .. } => assert!(source.contains("+ delta"), "{source}"),
         other => panic!("{other:?}"),
     }
     // offline: the delta that could release the hold cannot be had,
     // so neither "revoked" nor "good" (RFC 5280 §6.3.3 (c)); it says why
     let offline = with(None, true);
-    let Status::Unknown { reason } = &offline.status else {
+    let RevocationStatus::Unknown { reason } = &offline.status else {
         panic!("{:?}", offline.status)
     };
     assert!(
@@ -385,7 +385,7 @@ fn revocation_applies_the_delta_a_base_names() {
     // a delta that does not fit the base is not applied, and said so:
     // the same as no delta
     let wrong = with(Some(delta(&ca, 9, 12, &[(&[0x05], Some(8))])), false);
-    let Status::Unknown { reason } = &wrong.status else {
+    let RevocationStatus::Unknown { reason } = &wrong.status else {
         panic!("{:?}", wrong.status)
     };
     assert!(
@@ -399,7 +399,7 @@ fn revocation_applies_the_delta_a_base_names() {
     rev.crls.push(Arc::new(base.clone()));
     let check = rev.check(&compromised, &model(&ca), at);
     assert!(
-        matches!(&check.status, Status::Revoked { reason: Some(r), .. } if r == "keyCompromise"),
+        matches!(&check.status, RevocationStatus::Revoked { reason: Some(r), .. } if r == "keyCompromise"),
         "{:?}",
         check.status
     );
@@ -501,7 +501,7 @@ fn unknown_critical_extension_makes_verify_fail() {
 /// found among the audit's certificates.
 #[test]
 fn indirect_crl_from_a_delegated_crl_issuer() {
-    use crate::revocation::{certified_by, Mode, Policy, Revocation, Signers, Status};
+    use crate::revocation::{certified_by, Mode, Policy, Revocation, RevocationStatus, Signers};
     let ca = Issued::root("Indirect CA");
     let ca_name = model(&ca).subject.raw;
     let signer = ca.issue(
@@ -549,12 +549,18 @@ fn indirect_crl_from_a_delegated_crl_issuer() {
         rev.check_with_signers(cert, &ca_model, at, &signers, true)
     };
     let check = check_with(&revoked, &[&signer_model], now);
-    assert!(matches!(check.status, Status::Revoked { .. }), "{check:?}");
+    assert!(
+        matches!(check.status, RevocationStatus::Revoked { .. }),
+        "{check:?}"
+    );
     let check = check_with(&same_serial_as_signer_entry, &[&signer_model], now);
-    assert!(matches!(check.status, Status::Good { .. }), "{check:?}");
+    assert!(
+        matches!(check.status, RevocationStatus::Good { .. }),
+        "{check:?}"
+    );
     // no certificate of the CRL issuer: unknown, never good
     let check = check_with(&revoked, &[], now);
-    let Status::Unknown { reason } = &check.status else {
+    let RevocationStatus::Unknown { reason } = &check.status else {
         panic!("{check:?}")
     };
     assert!(
@@ -573,7 +579,7 @@ fn indirect_crl_from_a_delegated_crl_issuer() {
         ),
     );
     let check = check_with(&revoked, &[&impostor], now);
-    let Status::Unknown { reason } = &check.status else {
+    let RevocationStatus::Unknown { reason } = &check.status else {
         panic!("{check:?}")
     };
     assert!(
@@ -584,7 +590,7 @@ fn indirect_crl_from_a_delegated_crl_issuer() {
     // issuer is not answered by its CRL
     let plain = model(&ca.issue(CertSpec::leaf("plain.example.com").serial(&[0x42])));
     let check = check_with(&plain, &[&signer_model], now);
-    assert_eq!(check.status, Status::NoSource, "{check:?}");
+    assert_eq!(check.status, RevocationStatus::NoSource, "{check:?}");
     // the signer must be valid at the audit time (here the validator's
     // job, as the path validator's in the audit)
     let later = at(2040, 1, 1);
@@ -594,7 +600,7 @@ fn indirect_crl_from_a_delegated_crl_issuer() {
         validate: &validate_later,
     };
     let check = rev.check_with_signers(&revoked, &ca_model, later, &signers, true);
-    let Status::Unknown { reason } = &check.status else {
+    let RevocationStatus::Unknown { reason } = &check.status else {
         panic!("{check:?}")
     };
     assert!(reason.contains("not valid at"), "{reason}");
@@ -1548,7 +1554,7 @@ fn relative_distribution_point_names_are_made_full() {
 /// neither revoked nor good (§6.3.3 (b)).
 #[test]
 fn out_of_scope_crls_do_not_answer() {
-    use crate::revocation::{Mode, Policy, Revocation, Status};
+    use crate::revocation::{Mode, Policy, Revocation, RevocationStatus};
     let ca = Issued::root("Out of Scope CA");
     let leaf = with_cdp(
         &ca,
@@ -1568,7 +1574,7 @@ fn out_of_scope_crls_do_not_answer() {
     rev.offline = true;
     rev.crls.push(Arc::new(crl));
     let check = rev.check(&leaf, &model(&ca), at(2026, 2, 10));
-    let Status::Unknown { reason } = &check.status else {
+    let RevocationStatus::Unknown { reason } = &check.status else {
         panic!("{check:?}")
     };
     assert!(reason.contains("out of scope"), "{reason}");
