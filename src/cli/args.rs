@@ -99,6 +99,20 @@ pub enum CliRevocationMode {
     Both,
 }
 
+/// `--format text|json`: the output of every command but `sweep`, which
+/// has formats of its own.
+#[derive(Debug, Args)]
+pub struct FormatArgs {
+    /// Output format: text for people, json for scripts.
+    #[arg(
+        long,
+        value_parser = lib_enum::<CliFormat, Format>(),
+        default_value = "text",
+        help_heading = heading::OUTPUT
+    )]
+    pub format: Format,
+}
+
 /// `--revocation`'s value as the user writes it.
 fn mode_name(mode: RevocationMode) -> &'static str {
     match mode {

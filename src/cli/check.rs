@@ -6,15 +6,15 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::args::{
-    certreq, heading, lib_enum, revocation_options, system_roots, trusted_time, CliFormat,
-    CliProfile, ClockArgs, FailOn, ReadArgs, RevocationArgs, TimeArgs,
+    certreq, heading, lib_enum, revocation_options, system_roots, trusted_time, CliProfile,
+    ClockArgs, FailOn, FormatArgs, ReadArgs, RevocationArgs, TimeArgs,
 };
 use super::{exit, report_input_errors};
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
 use crate::audit::{self, Options};
 use crate::load;
-use crate::report::{self, Format};
+use crate::report::{self};
 
 pub(super) const AFTER_HELP: &str = "\
 Examples:
@@ -103,14 +103,8 @@ pub struct CheckArgs {
     pub clock: ClockArgs,
     #[command(flatten)]
     pub rev: RevocationArgs,
-    /// Output format: text for people, json for scripts.
-    #[arg(
-        long,
-        value_parser = lib_enum::<CliFormat, Format>(),
-        default_value = "text",
-        help_heading = heading::OUTPUT
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
     /// Exit 1 when a finding of this severity or worse is found.
     #[arg(long, value_enum, default_value_t = FailOn::Error, help_heading = heading::OUTPUT)]
     pub fail_on: FailOn,
@@ -196,7 +190,7 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
         report_input_errors(std::slice::from_ref(d));
     }
     let report = audit::audit(inputs, trust, &opts);
-    report::write(args.format, &report::Document::Check(&report), out)?;
+    report::write(args.output.format, &report::Document::Check(&report), out)?;
     Ok(if report.has_input_errors() {
         exit::ERROR
     } else if report

@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{audit_time, heading, lib_enum, CliFormat, ReadArgs, TimeArgs};
+use super::args::{audit_time, heading, FormatArgs, ReadArgs, TimeArgs};
 use super::{exit, report_input_errors};
 use crate::load;
-use crate::report::{self, Format};
+use crate::report::{self};
 
 pub(super) const AFTER_HELP: &str = "\
 Examples:
@@ -41,14 +41,8 @@ pub struct InspectArgs {
     pub trust: Vec<PathBuf>,
     #[command(flatten)]
     pub time: TimeArgs,
-    /// Output format: text for people, json for scripts.
-    #[arg(
-        long,
-        value_parser = lib_enum::<CliFormat, Format>(),
-        default_value = "text",
-        help_heading = heading::OUTPUT
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 pub(super) fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -65,7 +59,7 @@ pub(super) fn inspect(args: InspectArgs, out: &mut dyn Write) -> anyhow::Result<
         subjects: &subjects,
         time: &time,
     };
-    report::write(args.format, &doc, out)?;
+    report::write(args.output.format, &doc, out)?;
     Ok(if inputs.iter().chain(&trust).any(|i| i.has_errors()) {
         exit::ERROR
     } else {

@@ -4,10 +4,10 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::args::{heading, lib_enum, CliFormat, CliProfile};
+use super::args::{heading, lib_enum, CliProfile, FormatArgs};
 use super::exit;
 use crate::audit::profile::Profile;
-use crate::report::{self, Format};
+use crate::report::{self};
 
 pub(super) const AFTER_HELP: &str = "\
 Examples:
@@ -30,20 +30,14 @@ pub struct RulesArgs {
         help_heading = heading::AUDIT
     )]
     pub profile: Option<Profile>,
-    /// Output format: text for people, json for scripts.
-    #[arg(
-        long,
-        value_parser = lib_enum::<CliFormat, Format>(),
-        default_value = "text",
-        help_heading = heading::OUTPUT
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 pub(super) fn rules(args: RulesArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let doc = report::Document::Rules {
         profile: args.profile,
     };
-    report::write(args.format, &doc, out)?;
+    report::write(args.output.format, &doc, out)?;
     Ok(exit::OK)
 }

@@ -4,12 +4,12 @@ use std::io::Write;
 
 use clap::Args;
 
-use super::args::{heading, lib_enum, trusted_time, CliFormat, ClockArgs, TimeArgs};
+use super::args::{heading, trusted_time, ClockArgs, FormatArgs, TimeArgs};
 use super::exit;
 use crate::audit::profile::Profile;
 use crate::audit::{self, Options};
 use crate::load;
-use crate::report::{self, Format};
+use crate::report::{self};
 
 pub(super) const AFTER_HELP: &str = "\
 Examples:
@@ -33,14 +33,8 @@ pub struct TimeCmdArgs {
     /// E.g. `--device-tz IST=+05:30`.
     #[arg(long, value_name = "LABEL=+HH:MM", help_heading = heading::TIME)]
     pub device_tz: Vec<String>,
-    /// Output format: text for people, json for scripts.
-    #[arg(
-        long,
-        value_parser = lib_enum::<CliFormat, Format>(),
-        default_value = "text",
-        help_heading = heading::OUTPUT
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 pub(super) fn time_cmd(args: TimeCmdArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -60,7 +54,7 @@ pub(super) fn time_cmd(args: TimeCmdArgs, out: &mut dyn Write) -> anyhow::Result
         options: &opts,
         findings: &findings,
     };
-    report::write(args.format, &doc, out)?;
+    report::write(args.output.format, &doc, out)?;
     Ok(if opts.time_evidence.ntp_time().is_none() {
         exit::ERROR
     } else if findings

@@ -5,11 +5,11 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{audit_time, certreq, heading, lib_enum, system_roots, CliFormat, TimeArgs};
+use super::args::{audit_time, certreq, heading, system_roots, FormatArgs, TimeArgs};
 use super::{exit, report_input_errors};
 use crate::audit;
 use crate::load;
-use crate::report::{self, Format};
+use crate::report::{self};
 
 pub(super) const AFTER_HELP: &str = "\
 Examples:
@@ -41,14 +41,8 @@ pub struct TrustArgs {
     pub certreq: Vec<String>,
     #[command(flatten)]
     pub time: TimeArgs,
-    /// Output format: text for people, json for scripts.
-    #[arg(
-        long,
-        value_parser = lib_enum::<CliFormat, Format>(),
-        default_value = "text",
-        help_heading = heading::OUTPUT
-    )]
-    pub format: Format,
+    #[command(flatten)]
+    pub output: FormatArgs,
 }
 
 pub(super) fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
@@ -82,7 +76,7 @@ pub(super) fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32>
         inputs: &inputs,
         listing: &listing,
     };
-    report::write(args.format, &doc, out)?;
+    report::write(args.output.format, &doc, out)?;
     let errors = inputs.iter().any(|i| i.has_errors());
     Ok(if errors { exit::ERROR } else { exit::OK })
 }
