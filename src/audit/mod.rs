@@ -41,7 +41,7 @@ pub struct Options {
     pub time: AuditTime,
     /// Warn about certificates that expire within this many days.
     pub warn_days: i64,
-    /// IOS `match certificate ... allow expired-certificates`.
+    /// IOS `match certificate ... allow expired-certificate`.
     pub allow_expired: bool,
     /// SHA-1 SPKI hashes from the peer's CERTREQ (`--certreq`), lower-case hex.
     pub certreq: Option<Vec<String>>,

@@ -54,7 +54,7 @@ pub static EXPIRED: Rule = Rule {
 pub static EXPIRED_ALLOWED: Rule = Rule {
     id: "validity.expired-allowed",
     severity: Severity::Warning,
-    summary: "Expired, accepted because of --allow-expired (IOS `allow expired-certificates`)",
+    summary: "Expired, accepted because of --allow-expired (IOS `allow expired-certificate`)",
     citations: &[GUIDE_EXPIRY],
     scope: Scope::Any,
     profiles: &[],
@@ -67,7 +67,7 @@ pub static EXPIRED_ALLOWED: Rule = Rule {
             .map(|m| {
                 format!(
                     "{m}; accepted only because the trustpoint allows expired certificates \
-                     (match certificate ... allow expired-certificates)"
+                     (match certificate ... allow expired-certificate)"
                 )
             })
             .into_iter()
