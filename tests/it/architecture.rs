@@ -241,6 +241,26 @@ fn only_the_cli_and_ntp_read_the_clock() {
     );
 }
 
+#[test]
+fn clap_lives_in_the_cli() {
+    let mut bad = Vec::new();
+    for (rel, code) in files() {
+        if rel.starts_with("src/cli/") {
+            continue;
+        }
+        for m in ["clap::", "ValueEnum", "#[arg(", "#[value(", "#[command("] {
+            if code.contains(m) {
+                bad.push(format!("{rel}: {m}"));
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "library types derive clap traits (the CLI wraps them instead):\n{}",
+        bad.join("\n")
+    );
+}
+
 /// The checks above must be able to fail: they find what they look for.
 #[test]
 fn the_checks_see_what_they_look_for() {
