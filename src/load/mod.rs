@@ -554,13 +554,32 @@ pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut error = None;
-    collect_files(path, &mut files, &mut error);
+    let mut special = Vec::new();
+    collect_files(path, &mut files, &mut special, &mut error);
+    // Named pipes, sockets and devices under a directory are not read:
+    // opening a FIFO nobody writes to blocks forever. Each is said, not
+    // dropped.
+    special.sort();
+    let skipped = special.len();
+    for (file, kind) in special {
+        let mut input = LoadedInput::new(&file.display().to_string(), 0);
+        input.problem(
+            ProblemLevel::Note,
+            None,
+            None,
+            format!(
+                "skipped: {kind}, not a regular file (files under a directory are read only \
+                 when regular; name it on the command line to read it)"
+            ),
+        );
+        errors.push(input);
+    }
     if let Some(message) = error {
         let mut input = LoadedInput::new(&path.display().to_string(), 0);
         input.problem(ProblemLevel::Error, None, None, message);
         errors.push(input);
     }
-    if files.is_empty() {
+    if files.is_empty() && skipped == 0 {
         let mut input = LoadedInput::new(&path.display().to_string(), 0);
         input.problem(
             ProblemLevel::Error,
@@ -574,7 +593,28 @@ pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
     (files, errors)
 }
 
-fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String>) {
+/// What kind of special file `path` is (following symbolic links), if it
+/// is one: a named pipe, a socket or a device.
+fn special_kind(path: &Path) -> Option<&'static str> {
+    use std::os::unix::fs::FileTypeExt;
+    let t = fs::metadata(path).ok()?.file_type();
+    if t.is_fifo() {
+        Some("a named pipe (FIFO)")
+    } else if t.is_socket() {
+        Some("a socket")
+    } else if t.is_block_device() || t.is_char_device() {
+        Some("a device")
+    } else {
+        None
+    }
+}
+
+fn collect_files(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    special: &mut Vec<(PathBuf, &'static str)>,
+    error: &mut Option<String>,
+) {
     let entries = match fs::read_dir(dir) {
         Ok(e) => e,
         Err(e) => {
@@ -592,7 +632,7 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String
         }
         let path = entry.path();
         match entry.file_type() {
-            Ok(t) if t.is_dir() => collect_files(&path, files, error),
+            Ok(t) if t.is_dir() => collect_files(&path, files, special, error),
             // Symbolic links to directories are not followed (no loops).
             Ok(t) if t.is_symlink() && path.is_dir() => {}
             Ok(_) => {
@@ -600,8 +640,12 @@ fn collect_files(dir: &Path, files: &mut Vec<PathBuf>, error: &mut Option<String
                     .file_name()
                     .and_then(|n| n.to_str())
                     .is_some_and(|n| n.starts_with('.'));
-                if !hidden {
-                    files.push(path)
+                if hidden {
+                    continue;
+                }
+                match special_kind(&path) {
+                    Some(kind) => special.push((path, kind)),
+                    None => files.push(path),
                 }
             }
             Err(_) => {}

@@ -34,6 +34,7 @@ mod revocation_rfc5280;
 mod rfc5280_paths;
 mod robustness;
 mod rules_catalogue;
+mod special_files;
 mod sweep;
 mod sweep_output;
 mod time_cli;

@@ -1,0 +1,75 @@
+//! A named pipe, a socket or a device under a scanned directory is not a
+//! certificate file: opening a FIFO nobody writes to blocks forever, so
+//! `check` and `sweep` skip them with a note (nothing dropped silently) and
+//! audit the certificates beside them.
+
+use std::process::{Child, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::fixture;
+use crate::common::run::offline;
+
+/// Wait for `child` at most `limit`; a run that hangs is killed and fails.
+fn finish(mut child: Child, limit: Duration, what: &str) -> Output {
+    let start = Instant::now();
+    loop {
+        match child.try_wait().expect("wait") {
+            Some(_) => return child.wait_with_output().expect("output"),
+            None if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{what} still running after {limit:?}: it hangs");
+            }
+            None => std::thread::sleep(Duration::from_millis(50)),
+        }
+    }
+}
+
+#[test]
+fn a_fifo_in_a_scanned_directory_is_skipped_not_waited_on() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("headend/vpn-example-com.pem"),
+        dir.path().join("vpn.pem"),
+    )
+    .unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    // a symbolic link to it is followed to what it is
+    std::os::unix::fs::symlink(&fifo, dir.path().join("link.pem")).unwrap();
+    let at = "2026-06-01T00:00:00Z";
+    for (what, args) in [
+        ("check", vec!["check", "--format", "json", "--at", at]),
+        ("sweep", vec!["sweep", "--format", "json", "--at", at]),
+    ] {
+        let child = offline()
+            .args(&args)
+            .arg(dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let out = finish(child, Duration::from_secs(60), what);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let json: serde_json::Value =
+            serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{what}: {e}: {stdout}"));
+        let text = json.to_string();
+        // the certificate beside the pipe is audited
+        assert!(text.contains("vpn.example.com"), "{what}: {text}");
+        // the pipe and the link to it are named, not dropped
+        assert!(text.contains("pipe"), "{what}: {text}");
+        assert!(text.contains("link.pem"), "{what}: {text}");
+        if what == "check" {
+            assert!(
+                text.contains("skipped: a named pipe (FIFO), not a regular file"),
+                "{text}"
+            );
+        }
+        // skipping is not an input error
+        assert_ne!(out.status.code(), Some(2), "{what}: {text}");
+    }
+}
