@@ -595,7 +595,7 @@ pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
 
 /// What kind of special file `path` is (following symbolic links), if it
 /// is one: a named pipe, a socket or a device.
-fn special_kind(path: &Path) -> Option<&'static str> {
+pub fn special_kind(path: &Path) -> Option<&'static str> {
     use std::os::unix::fs::FileTypeExt;
     let t = fs::metadata(path).ok()?.file_type();
     if t.is_fifo() {

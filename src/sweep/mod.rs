@@ -242,6 +242,19 @@ pub fn run(
             });
         }
         for p in &t.paths {
+            // A sweep runs unattended: a named pipe, socket or device is
+            // never opened, even when a glob or the inventory names it (a
+            // pipe nobody writes to would hold the run forever).
+            if load::special_kind(p).is_some() {
+                inputs.push(InputRow {
+                    file: p.display().to_string(),
+                    target: t.name.clone(),
+                    format: None,
+                    certificates: 0,
+                    errors: Vec::new(),
+                });
+                continue;
+            }
             let (files, errors) = load::expand_path(p);
             inputs.extend(errors.iter().map(|e| input_row(e, &t.name)));
             jobs.extend(files.into_iter().map(|path| Job { target: ti, path }));

@@ -73,3 +73,31 @@ fn a_fifo_in_a_scanned_directory_is_skipped_not_waited_on() {
         assert_ne!(out.status.code(), Some(2), "{what}: {text}");
     }
 }
+
+#[test]
+fn a_sweep_never_opens_a_pipe_even_when_a_glob_names_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        fixture("headend/vpn-example-com.pem"),
+        dir.path().join("vpn.pem"),
+    )
+    .unwrap();
+    let made = std::process::Command::new("mkfifo")
+        .arg(dir.path().join("pipe.pem"))
+        .status()
+        .expect("run mkfifo");
+    assert!(made.success());
+    let pattern = format!("{}/*.pem", dir.path().display());
+    let child = offline()
+        .args(["sweep", "--format", "json", "--at", "2026-06-01T00:00:00Z"])
+        .arg(&pattern)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let out = finish(child, Duration::from_secs(60), "sweep of a glob");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("vpn.example.com"), "{text}");
+    assert!(text.contains("pipe.pem"), "{text}");
+    assert_ne!(out.status.code(), Some(2), "{text}");
+}
