@@ -181,6 +181,7 @@ pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
         Err(e) => return result("FAILURE", Some(e)),
     };
     let input = ChainInput {
+        is_sent: true,
         leaf: &leaf,
         leaf_source: "peer_certificate",
         sent: Vec::new(),

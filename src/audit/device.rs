@@ -27,11 +27,13 @@ pub struct ConfigFinding {
     /// The 1-based configuration line the finding is about.
     pub line: Option<usize>,
     pub message: String,
+    /// The rule's severity, or what `--severity` made it.
+    pub severity: Severity,
 }
 
 impl ConfigFinding {
     pub fn severity(&self) -> Severity {
-        self.rule.severity
+        self.severity
     }
 }
 
@@ -40,7 +42,7 @@ impl Serialize for ConfigFinding {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("ConfigFinding", 6)?;
         st.serialize_field("rule", self.rule.id)?;
-        st.serialize_field("severity", &self.rule.severity)?;
+        st.serialize_field("severity", &self.severity)?;
         st.serialize_field("line", &self.line)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("summary", self.rule.summary)?;
@@ -95,6 +97,8 @@ pub struct ConfigReport {
     pub ikev2_profiles: Vec<ProfileSummary>,
     pub certificate_maps: usize,
     pub findings: Vec<ConfigFinding>,
+    /// Findings `--ignore` removed.
+    pub suppressed: usize,
 }
 
 impl ConfigReport {
@@ -167,13 +171,20 @@ fn profile_trustpoints(
 pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport> {
     let cfg = input.ios_config.as_deref()?;
     let mut findings = Vec::new();
+    let mut suppressed = 0usize;
     let mut find = |kind: ConfigKind, line: Option<usize>, message: String| {
-        findings.push(ConfigFinding {
-            kind,
-            rule: kind.rule(),
-            line,
-            message,
-        })
+        let rule = kind.rule();
+        if let Some(severity) = opts.rule_policy.decide(rule) {
+            findings.push(ConfigFinding {
+                kind,
+                rule,
+                line,
+                message,
+                severity,
+            })
+        } else {
+            suppressed += 1;
+        }
     };
     let trustpoint = |name: &str| cfg.trustpoints.iter().find(|t| t.name == name);
 
@@ -336,6 +347,7 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
     }
     findings.sort_by_key(|f| (std::cmp::Reverse(f.severity()), f.line));
     Some(ConfigReport {
+        suppressed,
         file: input.file.clone(),
         trustpoints: cfg
             .trustpoints

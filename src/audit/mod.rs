@@ -50,6 +50,50 @@ pub struct Options {
     /// NTP answers, clock offsets, the device clock (`--ntp`,
     /// `--device-clock`): for the time findings.
     pub time_evidence: crate::time::TimeEvidence,
+    /// What the inputs are (`--kind`): whether the sent-chain findings
+    /// apply to them.
+    pub holds: Holds,
+    /// `--ignore` and `--severity`.
+    pub rule_policy: std::sync::Arc<rules::RulePolicy>,
+}
+
+/// What a set of inputs holds (`--kind`, inventory `kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Holds {
+    /// A file holding an end-entity certificate with CA certificates is a
+    /// bundle as a headend sends it; a certificate alone is stored.
+    #[default]
+    Auto,
+    /// Every file is what a headend sends: the sent-chain findings apply
+    /// even to a leaf alone.
+    Headend,
+    /// Certificates kept on disk: judged on whether their chains can be
+    /// built, never as a sent chain.
+    Stored,
+    /// Trust anchors (a trust store, a trustpoint's CA certificates):
+    /// audited for their own validity, and anchors for the target.
+    Trust,
+}
+
+impl Holds {
+    pub const ALL: [Holds; 4] = [Holds::Auto, Holds::Headend, Holds::Stored, Holds::Trust];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Holds::Auto => "auto",
+            Holds::Headend => "headend",
+            Holds::Stored => "stored",
+            Holds::Trust => "trust",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Holds, String> {
+        Holds::ALL
+            .into_iter()
+            .find(|h| h.name().eq_ignore_ascii_case(text))
+            .ok_or_else(|| format!("unknown kind '{text}' (one of auto, headend, stored, trust)"))
+    }
 }
 
 impl Options {
@@ -63,6 +107,8 @@ impl Options {
             certreq: None,
             revocation: None,
             time_evidence: crate::time::TimeEvidence::default(),
+            holds: Holds::Auto,
+            rule_policy: std::sync::Arc::default(),
         }
     }
 
@@ -125,12 +171,39 @@ impl Verdict {
 pub struct Finding {
     pub rule: &'static Rule,
     pub message: String,
+    /// The rule's severity, or what `--severity` made it.
+    severity: Severity,
 }
 
 impl Finding {
-    pub fn severity(&self) -> Severity {
-        self.rule.severity
+    pub fn new(rule: &'static Rule, message: String) -> Finding {
+        Finding {
+            rule,
+            message,
+            severity: rule.severity,
+        }
     }
+
+    pub fn severity(&self) -> Severity {
+        self.severity
+    }
+}
+
+/// Apply `policy` to `findings`: ignored ones are removed, others take
+/// their severity from it. Returns how many were removed.
+pub fn apply_policy(findings: &mut Vec<Finding>, policy: &rules::RulePolicy) -> usize {
+    if policy.is_empty() {
+        return 0;
+    }
+    let before = findings.len();
+    findings.retain_mut(|f| match policy.decide(f.rule) {
+        Some(s) => {
+            f.severity = s;
+            true
+        }
+        None => false,
+    });
+    before - findings.len()
 }
 
 impl Serialize for Finding {
@@ -138,7 +211,7 @@ impl Serialize for Finding {
         use serde::ser::SerializeStruct;
         let mut st = s.serialize_struct("Finding", 5)?;
         st.serialize_field("rule", self.rule.id)?;
-        st.serialize_field("severity", &self.rule.severity)?;
+        st.serialize_field("severity", &self.severity)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("summary", self.rule.summary)?;
         st.serialize_field("citations", self.rule.citations)?;
@@ -158,6 +231,8 @@ pub struct AuditedCert {
     pub peer: Option<PeerSelection>,
     /// With `--revocation`: the status of each certificate of the path.
     pub revocation: Vec<revocation::RevocationResult>,
+    /// Findings `--ignore` removed.
+    pub suppressed: usize,
 }
 
 /// Where chains may be built to, besides the inputs themselves.
@@ -218,6 +293,8 @@ pub struct Summary {
     pub partial: usize,
     /// Findings about running-configurations.
     pub config_findings: usize,
+    /// Findings `--ignore` removed (certificates and configurations).
+    pub suppressed: usize,
 }
 
 /// The result of `check`.
@@ -297,7 +374,7 @@ pub fn audit_subject(
         findings.extend(
             (rule.check)(&ctx)
                 .into_iter()
-                .map(|message| Finding { rule, message }),
+                .map(|message| Finding::new(rule, message)),
         );
     }
     for (need, ids) in not_checkable {
@@ -319,11 +396,12 @@ pub fn audit_subject(
         } else {
             ids.join(", ")
         };
-        findings.push(Finding {
-            rule: &rules::config::NOT_CHECKABLE,
-            message: format!("not checkable from this input: {what}; {}", need.describe()),
-        });
+        findings.push(Finding::new(
+            &rules::config::NOT_CHECKABLE,
+            format!("not checkable from this input: {what}; {}", need.describe()),
+        ));
     }
+    let suppressed = apply_policy(&mut findings, &opts.rule_policy);
     // Most severe first; rule order within a severity.
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity()));
     let verdict = Verdict::from_severity(findings.iter().map(Finding::severity).max());
@@ -334,6 +412,7 @@ pub fn audit_subject(
         chain,
         peer,
         revocation,
+        suppressed,
     }
 }
 
@@ -352,7 +431,15 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         .filter_map(|(_, s)| position_in(s, &leaf.provenance).map(|p| (p, s)))
         .collect();
     sent.sort_by_key(|(p, _)| *p);
+    let is_sent = !stored
+        && (leaf.provenance.ike.is_some()
+            || match opts.holds {
+                Holds::Headend => true,
+                Holds::Stored | Holds::Trust => false,
+                Holds::Auto => !sent.is_empty(),
+            });
     let input = chain::ChainInput {
+        is_sent,
         leaf: &leaf.cert,
         leaf_source: &leaf.provenance.to_string(),
         leaf_position: leaf.provenance.index,
@@ -619,6 +706,8 @@ fn finish(
         }
     }
     summary.config_findings = configs.iter().map(|c| c.findings.len()).sum();
+    summary.suppressed = certificates.iter().map(|c| c.suppressed).sum::<usize>()
+        + configs.iter().map(|c| c.suppressed).sum::<usize>();
     // An input that could not be read fails the run: a script that reads
     // only `verdict` must not see "pass" for a file nobody looked into.
     let unreadable = inputs

@@ -558,3 +558,68 @@ pub(super) fn load_options(
 fn pkiaudit_ike_table(text: &str) -> crate::ike::decrypt::KeyTable {
     crate::ike::decrypt::parse_table(text)
 }
+
+/// `--kind`: what the inputs are ([`Holds`](crate::audit::Holds)).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CliHolds {
+    /// A file with a leaf and CA certificates is a bundle as a headend
+    /// sends it (sent-chain checks apply); a certificate alone is stored.
+    Auto,
+    /// Every file is what a headend sends: sent-chain checks on each,
+    /// a leaf alone included.
+    Headend,
+    /// Certificates kept on disk: judged on whether a chain can be built
+    /// from the CA certificates known, never as a sent chain.
+    Stored,
+    /// Trust anchors: audited for their own validity, and anchors for the
+    /// other inputs.
+    Trust,
+}
+
+impl From<CliHolds> for crate::audit::Holds {
+    fn from(h: CliHolds) -> Self {
+        use crate::audit::Holds;
+        match h {
+            CliHolds::Auto => Holds::Auto,
+            CliHolds::Headend => Holds::Headend,
+            CliHolds::Stored => Holds::Stored,
+            CliHolds::Trust => Holds::Trust,
+        }
+    }
+}
+
+/// Which findings count: `--kind`, `--ignore`, `--severity` (`check` and
+/// `sweep`).
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::AUDIT)]
+pub struct RuleArgs {
+    /// What the inputs are: auto, headend, stored, trust
+    ///
+    /// Decides whether the sent-chain checks (chain.sent.*) apply: to what a
+    /// headend sends, not to a certificate kept on disk alone.
+    #[arg(
+        long,
+        value_name = "KIND",
+        value_parser = lib_enum::<CliHolds, crate::audit::Holds>(),
+        default_value = "auto"
+    )]
+    pub kind: crate::audit::Holds,
+    /// Do not report findings of RULE (repeatable)
+    ///
+    /// A rule id (`chain.sent.incomplete`) or a family (`chain.sent`). The
+    /// output counts what was suppressed.
+    #[arg(long, value_name = "RULE")]
+    pub ignore: Vec<String>,
+    /// Report findings of RULE at LEVEL: error, warning or info (repeatable)
+    ///
+    /// E.g. `--severity revocation.unknown=info`.
+    #[arg(long, value_name = "RULE=LEVEL")]
+    pub severity: Vec<String>,
+}
+
+impl RuleArgs {
+    pub(super) fn policy(&self) -> anyhow::Result<crate::audit::rules::RulePolicy> {
+        crate::audit::rules::RulePolicy::parse(&self.ignore, &self.severity)
+            .map_err(|e| anyhow::anyhow!("--{e}"))
+    }
+}

@@ -7,7 +7,7 @@ use clap::Args;
 
 use super::args::{
     certreq, heading, lib_enum, revocation_options, system_roots, trusted_time, CliProfile,
-    ClockArgs, FailOn, FormatArgs, ReadArgs, RevocationArgs, TimeArgs,
+    ClockArgs, FailOn, FormatArgs, ReadArgs, RevocationArgs, RuleArgs, TimeArgs,
 };
 use super::{exit, report_input_errors};
 use crate::audit::names::Host;
@@ -73,6 +73,8 @@ pub struct CheckArgs {
     /// `allow expired-certificate` applies); the configuration is audited too.
     #[arg(long, value_name = "RUNNING_CONFIG", help_heading = heading::AUDIT)]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub rules: RuleArgs,
     #[command(flatten)]
     pub read: ReadArgs,
     /// Trust anchors: PEM/DER/PKCS#7 files or directories of them
@@ -141,6 +143,8 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
         certreq: certreq(&args.certreq)?,
         revocation: None,
         time_evidence,
+        holds: args.rules.kind,
+        rule_policy: std::sync::Arc::new(args.rules.policy()?),
     };
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let device = match &args.config {
@@ -171,6 +175,15 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
         },
         device,
     };
+    if opts.holds == audit::Holds::Trust {
+        // The inputs are a trust store: anchors for one another.
+        // Their read errors are reported once, as inputs.
+        trust.anchors.extend(inputs.iter().map(|i| {
+            let mut anchor = i.clone();
+            anchor.problems.clear();
+            anchor
+        }));
+    }
     for t in trust.anchors.iter_mut().chain(trust.untrusted.iter_mut()) {
         t.refuse_partials_as_trust();
     }

@@ -7,7 +7,7 @@ use clap::{Args, ValueEnum};
 
 use super::args::{
     heading, lib_enum, revocation_options, trusted_time, CliProfile, ClockArgs, FailOn, ReadArgs,
-    RevocationArgs, TimeArgs,
+    RevocationArgs, RuleArgs, TimeArgs,
 };
 use super::exit;
 use crate::audit::names::Host;
@@ -96,10 +96,17 @@ pub struct SweepArgs {
     #[arg(long, value_name = "N", help_heading = heading::AUDIT)]
     pub jobs: Option<usize>,
     #[command(flatten)]
+    pub rules: RuleArgs,
+    #[command(flatten)]
     pub read: ReadArgs,
     /// Trust anchors for paths given on the command line.
     #[arg(long, value_name = "PATH", help_heading = heading::TRUST)]
     pub trust: Vec<PathBuf>,
+    /// Extra intermediates for paths given on the command line
+    ///
+    /// Every CA certificate found in the inventory is one already.
+    #[arg(long, value_name = "PATH", help_heading = heading::TRUST)]
+    pub untrusted: Vec<PathBuf>,
     #[command(flatten)]
     pub time: TimeArgs,
     #[command(flatten)]
@@ -185,11 +192,21 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             .ok_or_else(|| anyhow::anyhow!("--label {l}: expected KEY=VALUE"))?;
         labels.insert(k.trim().to_string(), v.to_string());
     }
+    let policy = args.rules.policy()?;
     let mut targets = Vec::new();
     for spec in &args.inventory {
         let path = std::path::Path::new(spec);
         if inventory::is_inventory(path) {
-            targets.extend(inventory::read(path).map_err(|e| anyhow::anyhow!("{e}"))?);
+            // The command line's --ignore and --severity come last and win.
+            targets.extend(
+                inventory::read(path)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?
+                    .into_iter()
+                    .map(|mut t| {
+                        t.policy = t.policy.then(&policy);
+                        t
+                    }),
+            );
         } else {
             let mut t = inventory::Target {
                 name: spec.clone(),
@@ -199,6 +216,9 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 host: host.clone(),
                 trust: args.trust.clone(),
                 labels: labels.clone(),
+                holds: args.rules.kind,
+                untrusted: args.untrusted.clone(),
+                policy: policy.clone(),
             };
             inventory::expand_into(spec, &mut t);
             targets.push(t);

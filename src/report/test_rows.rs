@@ -49,6 +49,8 @@ pub(crate) fn cert(subject: &str, state: State, days_left: i64) -> CertRow {
             }],
         },
         info_findings: 0,
+        suppressed: 0,
+        superseded_by: None,
     }
 }
 
@@ -84,6 +86,7 @@ pub(crate) fn report(certs: Vec<CertRow>, inputs: Vec<InputRow>) -> SweepReport 
         duration_seconds: 1.5,
         inputs,
         certificates: certs,
+        findings: Vec::new(),
         diff: None,
     }
 }

@@ -468,7 +468,7 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     let sm = &report.summary;
     writeln!(
         out,
-        "{} certificate(s) ({} end-entity, {} CA{}) from {} input(s), {} duplicate(s) merged · {} fail, {} warn, {} pass · {} input error(s){}",
+        "{} certificate(s) ({} end-entity, {} CA{}) from {} input(s), {} duplicate(s) merged · {} fail, {} warn, {} pass · {} input error(s){}{}",
         sm.certificates,
         sm.end_entities,
         sm.cas,
@@ -491,6 +491,11 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
                 sm.config_findings,
                 report.configs.len()
             )
+        },
+        if sm.suppressed > 0 {
+            format!(" · {} suppressed by --ignore", plural(sm.suppressed, "finding", "findings"))
+        } else {
+            String::new()
         }
     )?;
     let (vs, vt) = style::verdict(report.verdict);

@@ -19,7 +19,14 @@
 //! name = "client certificates"
 //! paths = ["clients/"]
 //! profile = "flexvpn-client"
+//! kind = "stored"                 # auto (default), headend, stored, trust
+//! untrusted = ["pki/issuing/"]    # intermediates chains may use
+//! ignore = ["revocation.no-source"]
+//! severity = ["validity.expiring=info"]
 //! ```
+//!
+//! `ignore` and `severity` given at the top apply to every target; a
+//! target's own entries come after them and win.
 //!
 //! Relative paths are relative to the inventory file. A pattern that
 //! matches nothing is an input error of the sweep, never silently empty.
@@ -31,6 +38,8 @@ use serde::Deserialize;
 
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
+use crate::audit::rules::RulePolicy;
+use crate::audit::Holds;
 
 /// Bytes read from an inventory file.
 pub const MAX_INVENTORY_BYTES: u64 = 4 * 1024 * 1024;
@@ -54,6 +63,12 @@ pub struct Target {
     pub trust: Vec<PathBuf>,
     /// Labels for metrics and reports (site, device, owner, ...).
     pub labels: BTreeMap<String, String>,
+    /// What the target's files are (sent chains or stored certificates).
+    pub holds: Holds,
+    /// Extra intermediates (files or directories).
+    pub untrusted: Vec<PathBuf>,
+    /// `ignore` and `severity`, global then the target's.
+    pub policy: RulePolicy,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +80,13 @@ struct InventoryFile {
     trust: Vec<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    kind: Option<String>,
+    #[serde(default)]
+    untrusted: Vec<String>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: Vec<String>,
     #[serde(default)]
     target: Vec<TargetEntry>,
 }
@@ -79,6 +101,12 @@ struct TargetEntry {
     trust: Option<Vec<String>>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    kind: Option<String>,
+    untrusted: Option<Vec<String>>,
+    #[serde(default)]
+    ignore: Vec<String>,
+    #[serde(default)]
+    severity: Vec<String>,
 }
 
 /// Whether `path` names an inventory file rather than certificates.
@@ -137,6 +165,8 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
     if inv.target.is_empty() {
         return Err(format!("{shown}: no [[target]] entries"));
     }
+    let global =
+        RulePolicy::parse(&inv.ignore, &inv.severity).map_err(|e| format!("{shown}: {e}"))?;
     let mut out = Vec::new();
     for (i, t) in inv.target.iter().enumerate() {
         let name = t
@@ -165,6 +195,19 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             .iter()
             .map(|p| base.join(p))
             .collect();
+        let holds = match t.kind.as_ref().or(inv.kind.as_ref()) {
+            Some(k) => Holds::parse(k).map_err(|e| format!("{shown}: target '{name}': {e}"))?,
+            None => Holds::Auto,
+        };
+        let untrusted: Vec<PathBuf> = t
+            .untrusted
+            .as_ref()
+            .unwrap_or(&inv.untrusted)
+            .iter()
+            .map(|p| base.join(p))
+            .collect();
+        let own = RulePolicy::parse(&t.ignore, &t.severity)
+            .map_err(|e| format!("{shown}: target '{name}': {e}"))?;
         let specs = t
             .paths
             .iter()
@@ -178,6 +221,9 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             host,
             trust,
             labels,
+            holds,
+            untrusted,
+            policy: global.then(&own),
         };
         out.push((target, specs));
     }

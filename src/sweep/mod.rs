@@ -30,13 +30,15 @@ use rayon::prelude::*;
 
 use crate::audit::chain::{ChainStatus, PoolCert, TrustStore};
 use crate::audit::rules::Severity;
-use crate::audit::{self, AuditedCert, Options, Role, Verdict};
+use crate::audit::{self, AuditedCert, Holds, Options, Role, Verdict};
 use crate::load::{self, LoadOptions, LoadedInput, ProblemLevel};
 use crate::revocation::{Revocation, RevocationStatus as RevStatus};
 use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;
-use rows::{CertRow, Diff, InputRow, RowFinding, State, SweepReport, SweepSummary};
+use rows::{
+    CertRow, Diff, InputRow, RowFinding, State, Successor, SweepFinding, SweepReport, SweepSummary,
+};
 
 /// The JSON schema version of sweep reports and state files.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -66,6 +68,8 @@ struct Scan {
     /// (SHA-256, place) of each certificate, in file order.
     certs: Vec<(String, String)>,
     cas: Vec<PoolCert>,
+    /// Every certificate of a `kind = "trust"` target: anchors.
+    anchors: Vec<PoolCert>,
 }
 
 fn place(p: &load::Provenance, shown: &str) -> String {
@@ -124,10 +128,23 @@ fn scan(
             source: c.provenance.to_string(),
         })
         .collect();
+    let anchors = if target.holds == Holds::Trust {
+        input
+            .certs
+            .iter()
+            .map(|c| PoolCert {
+                cert: c.cert.clone(),
+                source: c.provenance.to_string(),
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
     Scan {
         input: input_row(&input, &target.name),
         certs,
         cas,
+        anchors,
     }
 }
 
@@ -154,7 +171,49 @@ fn chain_text(a: &AuditedCert) -> String {
     }
 }
 
-fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOptions) -> CertRow {
+/// The revocation findings that one shared cause explains (a source that
+/// cannot be reached, certificates that name no source): reported once per
+/// cause in the sweep's findings, not on every certificate.
+const GROUPED: [&str; 4] = [
+    "revocation.unknown",
+    "revocation.unknown.hard-fail",
+    "revocation.no-source",
+    "revocation.no-source.hard-fail",
+];
+
+/// A cause shared by certificates: (rule, what went wrong).
+type Cause = (String, String);
+
+/// The causes of a certificate's grouped findings, with their severity.
+fn causes(a: &AuditedCert) -> Vec<(Cause, Severity)> {
+    let mut out: Vec<(Cause, Severity)> = Vec::new();
+    for f in a.findings.iter().filter(|f| GROUPED.contains(&f.rule.id)) {
+        let unknown = f.rule.id.starts_with("revocation.unknown");
+        for r in &a.revocation {
+            let what = match (&r.status, unknown) {
+                (RevStatus::Unknown { reason }, true) => reason.clone(),
+                (RevStatus::NoSource, false) => {
+                    "the certificate names no CRL distribution point or OCSP responder, and none \
+                     was given (--crl, --ocsp-url)"
+                        .to_string()
+                }
+                _ => continue,
+            };
+            let cause = (f.rule.id.to_string(), what);
+            if !out.iter().any(|(c, _)| *c == cause) {
+                out.push((cause, f.severity()));
+            }
+        }
+    }
+    out
+}
+
+fn row(
+    a: &AuditedCert,
+    target: &Target,
+    places: Vec<String>,
+    opts: &SweepOptions,
+) -> (CertRow, Vec<(Cause, Severity)>) {
     let cert = &a.subject.cert;
     let at = opts.time.instant;
     let days_left = cert.days_left(at);
@@ -172,9 +231,9 @@ fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOption
             RevStatus::NoSource => "no-source",
         },
     };
-    let findings: Vec<RowFinding> = a
-        .findings
-        .iter()
+    let causes = causes(a);
+    let own_findings = || a.findings.iter().filter(|f| !GROUPED.contains(&f.rule.id));
+    let findings: Vec<RowFinding> = own_findings()
         .filter(|f| f.severity() >= Severity::Warning)
         .map(|f| RowFinding {
             rule: f.rule.id.to_string(),
@@ -182,12 +241,22 @@ fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOption
             message: f.message.clone(),
         })
         .collect();
+    // The state leaves out what the grouped causes explain; the verdict
+    // stays what `check` says.
+    let own_verdict = Verdict::from_severity(own_findings().map(|f| f.severity()).max());
+    // Expiring within --warn-days/--crit-days is the validity.expiring
+    // rule's business: `--ignore` or `--severity ...=info` on it quiets
+    // the days too.
+    let expiring_counts = crate::audit::rules::by_id("validity.expiring")
+        .and_then(|r| target.policy.decide(r))
+        .is_some_and(|s| s >= Severity::Warning);
+    let days_for_state = if expiring_counts { days_left } else { i64::MAX };
     let sans = cert
         .subject_alt_name
         .as_ref()
         .map(|s| s.entries.iter().map(|e| e.to_string()).collect())
         .unwrap_or_default();
-    CertRow {
+    let row = CertRow {
         sha256: cert.sha256.clone(),
         subject: cert.subject.text.clone(),
         issuer: cert.issuer.text.clone(),
@@ -208,18 +277,19 @@ fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOption
         profile: target.profile.to_string(),
         places,
         verdict: a.verdict.as_str().into(),
-        state: state_of(a.verdict, days_left, opts.warn_days, opts.crit_days),
+        state: state_of(own_verdict, days_for_state, opts.warn_days, opts.crit_days),
         expired: cert.not_after < at,
         revoked: revocation == "revoked",
         revocation: revocation.into(),
         chain: chain_text(a),
         findings,
-        info_findings: a
-            .findings
-            .iter()
+        info_findings: own_findings()
             .filter(|f| f.severity() < Severity::Warning)
             .count(),
-    }
+        suppressed: a.suppressed,
+        superseded_by: None,
+    };
+    (row, causes)
 }
 
 /// Run a sweep over `targets`. `progress` is told each file audited.
@@ -260,22 +330,25 @@ pub fn run(
             jobs.extend(files.into_iter().map(|path| Job { target: ti, path }));
         }
     }
-    // Trust anchors per target, read once per distinct list; their read
-    // errors are input errors of the sweep too.
+    // Trust anchors and extra intermediates per target, read once per
+    // distinct list; their read errors are input errors of the sweep too.
     let mut anchor_sets: HashMap<Vec<PathBuf>, Vec<LoadedInput>> = HashMap::new();
     for t in targets {
-        if !anchor_sets.contains_key(&t.trust) {
-            let mut loaded = load::load_paths_with(&t.trust, &opts.load);
+        for (paths, what) in [(&t.trust, "--trust"), (&t.untrusted, "--untrusted")] {
+            if anchor_sets.contains_key(paths) {
+                continue;
+            }
+            let mut loaded = load::load_paths_with(paths, &opts.load);
             for l in &mut loaded {
                 l.refuse_partials_as_trust();
                 if l.has_errors() {
                     let mut row = input_row(l, &t.name);
                     row.certificates = 0;
-                    row.errors = row.errors.iter().map(|e| format!("--trust: {e}")).collect();
+                    row.errors = row.errors.iter().map(|e| format!("{what}: {e}")).collect();
                     inputs.push(row);
                 }
             }
-            anchor_sets.insert(t.trust.clone(), loaded);
+            anchor_sets.insert(paths.clone(), loaded);
         }
     }
 
@@ -295,9 +368,19 @@ pub fn run(
             first.entry(sha.clone()).or_insert((ji, k));
         }
     }
-    for s in &scans {
+    // The certificates of `kind = "trust"` targets anchor their own
+    // target, and every target that names no trust anchors of its own.
+    let mut trust_kind: HashMap<usize, Vec<PoolCert>> = HashMap::new();
+    for (s, j) in scans.iter().zip(&jobs) {
         pool.extend(s.cas.iter().cloned());
+        trust_kind
+            .entry(j.target)
+            .or_default()
+            .extend(s.anchors.iter().cloned());
     }
+    let mut inventory_anchors: Vec<PoolCert> = trust_kind.values().flatten().cloned().collect();
+    inventory_anchors.sort_by(|a, b| a.cert.sha256.cmp(&b.cert.sha256));
+    inventory_anchors.dedup_by(|a, b| a.cert.sha256 == b.cert.sha256);
     // Whichever thread saw a CA first, the pool is the same, in one order.
     pool.sort_by(|a, b| a.cert.sha256.cmp(&b.cert.sha256));
     let found: usize = scans.iter().map(|s| s.input.certificates).sum();
@@ -307,13 +390,20 @@ pub fn run(
     // inventory as a possible intermediate.
     let stores: Vec<TrustStore> = targets
         .iter()
-        .map(|t| {
+        .enumerate()
+        .map(|(ti, t)| {
             let trust = audit::Trust {
                 anchors: anchor_sets.get(&t.trust).cloned().unwrap_or_default(),
+                untrusted: anchor_sets.get(&t.untrusted).cloned().unwrap_or_default(),
                 ..audit::Trust::default()
             };
             let mut store = trust.store();
-            store.untrusted = pool.clone();
+            if let Some(own) = trust_kind.get(&ti).filter(|a| !a.is_empty()) {
+                store.anchors.extend(own.iter().cloned());
+            } else if t.trust.is_empty() {
+                store.anchors.extend(inventory_anchors.iter().cloned());
+            }
+            store.untrusted.extend(pool.iter().cloned());
             store
         })
         .collect();
@@ -325,13 +415,15 @@ pub fn run(
             o.warn_days = opts.warn_days;
             o.revocation = opts.revocation.clone();
             o.time_evidence = opts.time_evidence.clone();
+            o.holds = t.holds;
+            o.rule_policy = Arc::new(t.policy.clone());
             o
         })
         .collect();
 
     // Pass 2: audit each certificate at its first place.
     let done = std::sync::atomic::AtomicU64::new(0);
-    let per_file: Vec<Vec<CertRow>> = jobs
+    let per_file: Vec<Vec<(CertRow, Vec<(Cause, Severity)>)>> = jobs
         .par_iter()
         .enumerate()
         .map(|(ji, j)| {
@@ -383,7 +475,45 @@ pub fn run(
             rows
         })
         .collect();
-    let mut certificates: Vec<CertRow> = per_file.into_iter().flatten().collect();
+    // One finding per shared cause, counting the certificates it leaves
+    // without an answer.
+    let mut grouped: Vec<(Cause, Severity, usize)> = Vec::new();
+    let mut certificates: Vec<CertRow> = Vec::new();
+    for (row, causes) in per_file.into_iter().flatten() {
+        for (cause, severity) in causes {
+            match grouped.iter_mut().find(|(c, _, _)| *c == cause) {
+                Some((_, s, n)) => {
+                    *s = (*s).max(severity);
+                    *n += 1;
+                }
+                None => grouped.push((cause, severity, 1)),
+            }
+        }
+        certificates.push(row);
+    }
+    grouped.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
+    let mut findings: Vec<SweepFinding> = grouped
+        .into_iter()
+        .filter(|(_, s, _)| *s >= Severity::Warning)
+        .map(|((rule, what), severity, n)| SweepFinding {
+            message: if rule.starts_with("revocation.unknown") {
+                format!(
+                    "revocation status unknown for {}: {what}",
+                    words_count(n, "certificate", "certificates")
+                )
+            } else {
+                format!(
+                    "revocation not checked for {}: {what}",
+                    words_count(n, "certificate", "certificates")
+                )
+            },
+            rule,
+            severity: severity.as_str().to_string(),
+            certificates: n,
+            files: Vec::new(),
+        })
+        .collect();
+    supersede(&mut certificates);
     certificates.sort_by(|a, b| {
         a.not_after_unix
             .cmp(&b.not_after_unix)
@@ -392,6 +522,7 @@ pub fn run(
     });
     inputs.extend(scan_rows);
 
+    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
     let mut summary = SweepSummary {
         inputs: inputs.len(),
         inputs_with_errors: inputs.iter().filter(|i| !i.errors.is_empty()).count(),
@@ -418,10 +549,16 @@ pub fn run(
         summary.expired += usize::from(c.expired);
         summary.expiring += usize::from(!c.expired && c.days_left < opts.warn_days);
         summary.revoked += usize::from(c.revoked);
+        summary.superseded += usize::from(c.superseded_by.is_some());
+        summary.suppressed += c.suppressed;
     }
     let mut state = certificates
         .iter()
         .map(|c| c.state)
+        .chain(findings.iter().map(|f| match f.severity.as_str() {
+            "error" => State::Critical,
+            _ => State::Warning,
+        }))
         .max()
         .unwrap_or(State::Ok);
     if summary.input_errors > 0 {
@@ -438,7 +575,61 @@ pub fn run(
         duration_seconds: started.elapsed().as_secs_f64(),
         inputs,
         certificates,
+        findings,
         diff: None,
+    }
+}
+
+fn words_count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// Mark each certificate that a newer one of the inventory replaces: same
+/// subject, and the same SANs or the same key; issued no earlier, valid
+/// longer, itself neither expired nor revoked. A superseded certificate is
+/// `ok` whatever it would be: it is listed once, to be removed.
+fn supersede(certificates: &mut [CertRow]) {
+    let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, c) in certificates.iter().enumerate() {
+        if c.role == "end-entity" && !c.subject.is_empty() {
+            by_subject.entry(c.subject.as_str()).or_default().push(i);
+        }
+    }
+    let mut marks: Vec<(usize, Successor)> = Vec::new();
+    for same in by_subject.values().filter(|v| v.len() > 1) {
+        for &old in same {
+            let o = &certificates[old];
+            let successor = same
+                .iter()
+                .map(|&n| &certificates[n])
+                .filter(|n| {
+                    n.sha256 != o.sha256
+                        && n.not_after_unix > o.not_after_unix
+                        && n.not_before >= o.not_before
+                        && !n.expired
+                        && !n.revoked
+                        && n.state != State::Critical
+                        && (n.spki_sha256 == o.spki_sha256
+                            || (!n.sans.is_empty() && n.sans == o.sans))
+                })
+                .max_by_key(|n| n.not_after_unix);
+            if let Some(n) = successor {
+                marks.push((
+                    old,
+                    Successor {
+                        sha256: n.sha256.clone(),
+                        place: n.places.first().cloned().unwrap_or_default(),
+                        not_after: n.not_after.clone(),
+                    },
+                ));
+            }
+        }
+    }
+    for (i, successor) in marks {
+        if let Some(c) = certificates.get_mut(i) {
+            c.state = State::Ok;
+            c.superseded_by = Some(successor);
+        }
     }
 }
 

@@ -85,10 +85,43 @@ pub struct CertRow {
     /// Chain status: `verified`, `verified-legacy`, `failed`,
     /// `not-verified` (no anchor), or `not-checked` (CA certificates).
     pub chain: String,
-    /// Warning and error findings.
+    /// Warning and error findings (those of a grouped cause, such as an
+    /// unreachable revocation source, are in [`SweepReport::findings`]).
     pub findings: Vec<RowFinding>,
     /// How many info findings there were.
     pub info_findings: usize,
+    /// Findings `--ignore` removed.
+    #[serde(default)]
+    pub suppressed: usize,
+    /// A newer certificate of the inventory replaces this one: its state
+    /// is `ok` whatever it would be, and it is listed once to be removed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub superseded_by: Option<Successor>,
+}
+
+/// The certificate that replaces a superseded one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Successor {
+    pub sha256: String,
+    /// Where it is (its first place).
+    pub place: String,
+    pub not_after: String,
+}
+
+/// A finding about the sweep rather than one certificate: one cause shared
+/// by many certificates (an unreachable revocation source), or a file
+/// (a private key in the inventory).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SweepFinding {
+    pub rule: String,
+    /// `warning` or `error` (`info` ones are not listed).
+    pub severity: String,
+    pub message: String,
+    /// How many certificates the cause affects (0 for a file finding).
+    pub certificates: usize,
+    /// The files it is about.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub files: Vec<String>,
 }
 
 /// One input file and what came of it.
@@ -124,6 +157,13 @@ pub struct SweepSummary {
     pub expired: usize,
     pub expiring: usize,
     pub revoked: usize,
+    /// Certificates replaced by a newer one in the inventory (counted in
+    /// `ok`).
+    #[serde(default)]
+    pub superseded: usize,
+    /// Findings `--ignore` removed.
+    #[serde(default)]
+    pub suppressed: usize,
 }
 
 /// What changed since the last run (`--state FILE`).
@@ -151,14 +191,17 @@ pub struct SweepReport {
     pub warn_days: i64,
     pub crit_days: i64,
     pub summary: SweepSummary,
-    /// The overall state: the worst certificate state, and critical when
-    /// an input could not be read.
+    /// The overall state: the worst of the certificates' states and the
+    /// sweep's findings, and critical when an input could not be read.
     pub state: State,
     /// Wall-clock seconds the sweep took.
     pub duration_seconds: f64,
     pub inputs: Vec<InputRow>,
     /// Soonest expiry first.
     pub certificates: Vec<CertRow>,
+    /// Causes shared by many certificates, and findings about files.
+    #[serde(default)]
+    pub findings: Vec<SweepFinding>,
     /// With `--state`: the difference to the previous run.
     pub diff: Option<Diff>,
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeSet;
 
 use pkiaudit::audit::chain::ChainStatus;
 use pkiaudit::audit::profile::Profile;
-use pkiaudit::audit::{self, AuditedCert, Options, Report, Role, Trust, Verdict};
+use pkiaudit::audit::{self, AuditedCert, Holds, Options, Report, Role, Trust, Verdict};
 use pkiaudit::load::load_bytes;
 use pkiaudit::time::{parse_at, AuditTime};
 use rcgen::{ExtendedKeyUsagePurpose as E, KeyUsagePurpose as K};
@@ -26,6 +26,7 @@ struct Run<'a> {
     untrusted: Vec<&'a Issued>,
     profile: Profile,
     certreq: Option<Vec<String>>,
+    holds: Holds,
 }
 
 impl<'a> Run<'a> {
@@ -36,6 +37,7 @@ impl<'a> Run<'a> {
             untrusted: Vec::new(),
             profile: Profile::Ikev2,
             certreq: None,
+            holds: Holds::Auto,
         }
     }
 
@@ -49,6 +51,11 @@ impl<'a> Run<'a> {
         self
     }
 
+    fn holds(mut self, h: Holds) -> Self {
+        self.holds = h;
+        self
+    }
+
     fn certreq(mut self, hashes: Vec<String>) -> Self {
         self.certreq = Some(hashes);
         self
@@ -57,6 +64,7 @@ impl<'a> Run<'a> {
     fn report(&self) -> Report {
         let mut opts = Options::new(self.profile, AuditTime::given(parse_at(AT).unwrap()));
         opts.certreq = self.certreq.clone();
+        opts.holds = self.holds;
         let loaded = |name: &str, certs: &[&Issued]| {
             if certs.is_empty() {
                 Vec::new()
@@ -182,12 +190,44 @@ fn missing_intermediate_is_named_and_untrusted_completes_it() {
     assert!(m.contains("CN=Chain Issuing CA"), "{m}");
     assert!(m.contains("is not among the certificates sent"), "{m}");
 
-    // With the intermediate from --untrusted the path verifies, but the
-    // headend would not send it.
-    let leaf = Run::new(&[&p.leaf], &[&p.root]).untrusted(&[&p.ca]).leaf();
+    // With the intermediate from --untrusted the path verifies. A leaf
+    // kept alone is stored, not sent: nothing more to say (--kind auto,
+    // stored)...
+    for holds in [Holds::Auto, Holds::Stored] {
+        let leaf = Run::new(&[&p.leaf], &[&p.root])
+            .untrusted(&[&p.ca])
+            .holds(holds)
+            .leaf();
+        assert_eq!(problems(&leaf), set(&[]), "{holds:?}");
+        assert_eq!(origins(&leaf), ["Leaf", "Untrusted", "Anchor"]);
+    }
+    // ... but as what a headend sends, the intermediate is missing.
+    let leaf = Run::new(&[&p.leaf], &[&p.root])
+        .untrusted(&[&p.ca])
+        .holds(Holds::Headend)
+        .leaf();
     assert_eq!(problems(&leaf), set(&["chain.sent.incomplete"]));
     assert_eq!(origins(&leaf), ["Leaf", "Untrusted", "Anchor"]);
     assert!(message(&leaf, "chain.sent.incomplete").contains("sends only the leaf"));
+    // A bundle is sent under auto: a root sent with it is reported; stored,
+    // the same file is not judged as sent.
+    let rules = |c: &AuditedCert| -> BTreeSet<&'static str> {
+        c.findings.iter().map(|f| f.rule.id).collect()
+    };
+    let sent = Run::new(&[&p.leaf, &p.ca, &p.root], &[&p.root]).leaf();
+    assert!(
+        rules(&sent).contains("chain.sent.root"),
+        "{:?}",
+        rules(&sent)
+    );
+    let stored = Run::new(&[&p.leaf, &p.ca, &p.root], &[&p.root])
+        .holds(Holds::Stored)
+        .leaf();
+    assert!(
+        !rules(&stored).iter().any(|r| r.starts_with("chain.sent.")),
+        "{:?}",
+        rules(&stored)
+    );
 }
 
 #[test]

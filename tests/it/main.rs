@@ -17,6 +17,7 @@ mod cli;
 mod cli_help;
 mod debug_text;
 mod end_entity;
+mod estate;
 mod external;
 mod fuzz_corpus;
 mod ike_captures;

@@ -82,6 +82,8 @@ fn row(
         chain: "verified".into(),
         findings,
         info_findings: 1,
+        suppressed: 0,
+        superseded_by: None,
     }
 }
 
@@ -189,6 +191,8 @@ fn report() -> SweepReport {
         expired: 1,
         expiring: 1,
         revoked: 1,
+        superseded: 0,
+        suppressed: 0,
     };
     SweepReport {
         schema_version: 1,
@@ -201,6 +205,7 @@ fn report() -> SweepReport {
         duration_seconds: 2.25,
         inputs,
         certificates,
+        findings: Vec::new(),
         diff: Some(Diff {
             new: vec!["03".repeat(32)],
             gone: vec![("ff".repeat(32), "CN=old \"gone\"\n".into())],
@@ -902,6 +907,7 @@ fn writers_survive_empty_and_degenerate_reports() {
         duration_seconds: 0.0,
         inputs: vec![],
         certificates: vec![],
+        findings: Vec::new(),
         diff: None,
     };
     for r in [&r, &empty] {

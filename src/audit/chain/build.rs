@@ -168,7 +168,9 @@ pub(super) fn verified(
     if report.has(ChainKind::AnchorExpired) {
         report.status = ChainStatus::Failed;
     }
-    sent::sent_chain(report, input, &path);
+    if input.is_sent {
+        sent::sent_chain(report, input, &path);
+    }
     sent::certreq(report, &path, &pool.nodes, &pool.anchors, opts);
 }
 

@@ -224,6 +224,10 @@ pub struct ChainInput<'a> {
     pub leaf_position: usize,
     /// The positions of the sent certificates, same order as `sent`.
     pub sent_positions: Vec<usize>,
+    /// Whether the input is what a peer sends (a headend's bundle, IKE CERT
+    /// payloads), so that the sent-chain findings apply; a certificate
+    /// kept on disk alone is judged only on whether its path can be built.
+    pub is_sent: bool,
 }
 
 /// Check the chain of one end-entity certificate.

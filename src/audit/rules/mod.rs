@@ -15,12 +15,19 @@ mod crypto;
 mod eku;
 mod ku;
 mod names;
+mod policy;
 mod revocation;
 mod rule;
 mod structure;
 pub(crate) mod time;
 mod validity;
 
+pub use policy::RulePolicy;
+
+/// The registered rule with this id.
+pub fn by_id(id: &str) -> Option<&'static Rule> {
+    RULES.iter().copied().find(|r| r.id == id)
+}
 pub use rule::{Citation, Ctx, Rule, Scope, Severity};
 
 pub use crate::model::partial::Need;

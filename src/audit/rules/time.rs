@@ -147,7 +147,7 @@ fn near_edge(ctx: &Ctx<'_>) -> Vec<String> {
 pub fn run_findings(opts: &Options) -> Vec<Finding> {
     let ev = &opts.time_evidence;
     let mut out = Vec::new();
-    let mut push = |rule: &'static Rule, message: String| out.push(Finding { rule, message });
+    let mut push = |rule: &'static Rule, message: String| out.push(Finding::new(rule, message));
     if let Some(why) = &ev.ntp_failed {
         push(
             &NTP_FAILED,
@@ -202,6 +202,7 @@ pub fn run_findings(opts: &Options) -> Vec<Finding> {
             );
         }
     }
+    crate::audit::apply_policy(&mut out, &opts.rule_policy);
     out
 }
 
