@@ -184,6 +184,9 @@ const GROUPED: [&str; 4] = [
 /// A cause shared by certificates: (rule, what went wrong).
 type Cause = (String, String);
 
+/// A certificate's row and the shared causes of its grouped findings.
+type Audited = (CertRow, Vec<(Cause, Severity)>);
+
 /// The causes of a certificate's grouped findings, with their severity.
 fn causes(a: &AuditedCert) -> Vec<(Cause, Severity)> {
     let mut out: Vec<(Cause, Severity)> = Vec::new();
@@ -213,7 +216,7 @@ fn row(
     target: &Target,
     places: Vec<String>,
     opts: &SweepOptions,
-) -> (CertRow, Vec<(Cause, Severity)>) {
+) -> Audited {
     let cert = &a.subject.cert;
     let at = opts.time.instant;
     let days_left = cert.days_left(at);
@@ -423,7 +426,7 @@ pub fn run(
 
     // Pass 2: audit each certificate at its first place.
     let done = std::sync::atomic::AtomicU64::new(0);
-    let per_file: Vec<Vec<(CertRow, Vec<(Cause, Severity)>)>> = jobs
+    let per_file: Vec<Vec<Audited>> = jobs
         .par_iter()
         .enumerate()
         .map(|(ji, j)| {
