@@ -23,6 +23,10 @@ Examples:
   pkiaudit sweep --trust fixtures/pki/root-ca.pem --format prometheus \\
       --output /var/lib/node_exporter/pkiaudit.prom fixtures/headend
 
+  # Nightly from cron: mail only when something needs action
+  pkiaudit sweep --quiet --state /var/lib/pkiaudit/state.json --trust fixtures/pki/root-ca.pem \\
+      --offline fixtures/headend
+
   # As a Nagios/Icinga check
   pkiaudit sweep --nagios --warn-days 30 --crit-days 7 --trust fixtures/pki/root-ca.pem \\
       --offline fixtures/headend
@@ -133,6 +137,12 @@ pub struct SweepArgs {
     /// goes to --output if given.
     #[arg(long, help_heading = heading::OUTPUT)]
     pub nagios: bool,
+    /// Print nothing when nothing needs action (for cron, which mails any output)
+    ///
+    /// When the sweep's state is OK, standard output stays empty (the exit
+    /// code is unchanged, and --output is still written).
+    #[arg(short, long, help_heading = heading::OUTPUT)]
+    pub quiet: bool,
     /// Compare with the last run kept in FILE, and keep this run there
     ///
     /// New, gone, renewed and changed certificates are reported.
@@ -272,14 +282,10 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 report.diff = Some(sweep::diff(&previous, &report));
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                report.diff = Some(sweep::diff(
-                    &sweep::StateFile {
-                        schema_version: sweep::SCHEMA_VERSION,
-                        time: String::new(),
-                        certificates: Vec::new(),
-                    },
-                    &report,
-                ));
+                report.diff = Some(sweep::rows::Diff {
+                    baseline: true,
+                    ..sweep::rows::Diff::default()
+                });
             }
             Err(e) => anyhow::bail!("--state {}: {e}", state_path.display()),
         }
@@ -305,6 +311,7 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         Some(path) => crate::report::atomic::write_with(path, render)
             .map_err(|e| anyhow::anyhow!("--output {}: {e}", path.display()))?,
         None if args.nagios => {}
+        None if args.quiet && report.state == crate::sweep::rows::State::Ok => {}
         None => {
             let mut buffered = std::io::BufWriter::new(&mut *out);
             render(&mut buffered)?;

@@ -834,7 +834,7 @@ impl Certificate {
 
     /// Whole days from `at` to notAfter (negative once expired), rounded down.
     pub fn days_left(&self, at: DateTime<Utc>) -> i64 {
-        (self.not_after - at).num_seconds().div_euclid(86_400)
+        whole_days(at, self.not_after)
     }
 
     /// DNS and IP SAN entries, the names a VPN client verifies.
@@ -1065,4 +1065,13 @@ fn general_name_location(name: &GeneralName<'_>) -> String {
         GeneralName::URI(u) => u.to_string(),
         other => san_entry(other).to_string(),
     }
+}
+
+/// Whole days from `from` to `to`, rounded toward zero: negative when `to`
+/// is earlier. The one day count of every output (headline, findings,
+/// JSON `days_left`): a certificate that expired 9 days and 20 hours ago
+/// "expired 9 days ago" (−9); one that expires in 23 hours "expires today"
+/// (0).
+pub fn whole_days(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
+    (to - from).num_seconds() / 86_400
 }

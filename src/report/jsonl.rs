@@ -41,6 +41,9 @@ fn json_line<T: Serialize>(out: &mut dyn Write, v: &T) -> io::Result<()> {
 /// - `input-error`: every [`InputRow`](crate::sweep::rows::InputRow) field
 ///   (`file`, `target`, `format`, `certificates`, `errors`), one line per
 ///   input with errors;
+/// - `finding`: every [`SweepFinding`](crate::sweep::rows::SweepFinding)
+///   field (`rule`, `severity`, `message`, `certificates`, `files`): a
+///   cause shared by many certificates, or a file finding;
 /// - `diff`: the [`Diff`](crate::sweep::rows::Diff) fields, when the report
 ///   has one;
 /// - `summary`, always last: `schema_version`, `time`, `time_source`,
@@ -62,6 +65,15 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
             &Tagged {
                 kind: "input-error",
                 row: i,
+            },
+        )?;
+    }
+    for f in &r.findings {
+        json_line(
+            out,
+            &Tagged {
+                kind: "finding",
+                row: f,
             },
         )?;
     }

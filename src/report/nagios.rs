@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use crate::sweep::rows::{CertRow, InputRow, State, SweepReport};
 
-use super::words::{cut, is_bidi_control, plural, reason, short_name, state_code, state_label};
+use super::words::{
+    cut, finding_short, is_bidi_control, plural, reason, short_name, state_code, state_label,
+};
 
 /// Problems named per category on the Nagios line.
 const NAGIOS_NAMED: usize = 3;
@@ -65,26 +67,37 @@ pub fn status(r: &SweepReport) -> (i32, String) {
     }
     for state in [State::Critical, State::Warning] {
         let rows: Vec<&CertRow> = r.certificates.iter().filter(|c| c.state == state).collect();
-        if rows.is_empty() {
+        let wanted = if state == State::Critical {
+            "error"
+        } else {
+            "warning"
+        };
+        // The sweep's own findings (one per shared cause) first: one
+        // unreachable CRL is one entry, however many certificates it leaves
+        // unknown.
+        let findings: Vec<String> = r
+            .findings
+            .iter()
+            .filter(|f| f.severity == wanted)
+            .map(|f| plugin_text(&finding_short(f), NAGIOS_NAME_CHARS * 2))
+            .collect();
+        let total = rows.len() + findings.len();
+        if total == 0 {
             continue;
         }
-        let named: Vec<String> = rows
+        let named: Vec<String> = findings
             .iter()
-            .take(NAGIOS_NAMED)
-            .map(|c| {
+            .cloned()
+            .chain(rows.iter().map(|c| {
                 format!(
                     "{} {}",
                     plugin_text(&short_name(c), NAGIOS_NAME_CHARS),
                     plugin_text(&reason(c, r), NAGIOS_NAME_CHARS)
                 )
-            })
+            }))
+            .take(NAGIOS_NAMED)
             .collect();
-        let _ = write!(
-            line,
-            "; {}: {}",
-            state.as_str(),
-            named_list(&named, rows.len())
-        );
+        let _ = write!(line, "; {}: {}", state.as_str(), named_list(&named, total));
     }
     let bad: Vec<&InputRow> = r.inputs.iter().filter(|i| !i.errors.is_empty()).collect();
     if !bad.is_empty() {
@@ -102,8 +115,8 @@ pub fn status(r: &SweepReport) -> (i32, String) {
     };
     let _ = write!(
         line,
-        " | certificates={};;; critical={};;; warning={};;; expired={};;; revoked={};;; input_errors={};;; duration={duration};;;",
-        s.unique, s.critical, s.warning, s.expired, s.revoked, s.input_errors
+        " | certificates={};;; critical={};;; warning={};;; expired={};;; revoked={};;; input_errors={};;; findings={};;; duration={duration};;;",
+        s.unique, s.critical, s.warning, s.expired, s.revoked, s.input_errors, r.findings.len()
     );
     (state_code(r.state), line)
 }
@@ -120,7 +133,7 @@ mod tests {
         assert_eq!(code, 0);
         assert_eq!(
             line,
-            "PKIAUDIT OK - 1 certificate, 0 critical, 0 warning | certificates=1;;; critical=0;;; warning=0;;; expired=0;;; revoked=0;;; input_errors=0;;; duration=1.500s;;;"
+            "PKIAUDIT OK - 1 certificate, 0 critical, 0 warning | certificates=1;;; critical=0;;; warning=0;;; expired=0;;; revoked=0;;; input_errors=0;;; findings=0;;; duration=1.500s;;;"
         );
     }
 
@@ -153,7 +166,7 @@ mod tests {
             "{line}"
         );
         assert!(
-            line.ends_with("input_errors=2;;; duration=1.500s;;;"),
+            line.ends_with("input_errors=2;;; findings=0;;; duration=1.500s;;;"),
             "{line}"
         );
     }

@@ -12,6 +12,7 @@
 //! | `pkiaudit_cert_revoked` | 1 when revoked, else 0 |
 //! | `pkiaudit_cert_verdict` | 0 pass, 1 warn, 2 fail (no sample for another verdict) |
 //! | `pkiaudit_cert_state` | 0 ok, 1 warning, 2 critical |
+//! | `pkiaudit_cert_superseded` | 1 when a newer certificate of the inventory replaces it (its state is then 0), else 0 |
 //!
 //! with the labels `subject`, `issuer`, `serial`, `sha256`, `path`, `target`
 //! and one `label_KEY` per inventory label key found on any certificate
@@ -31,6 +32,10 @@
 //! `pkiaudit_sweep_certificates` (unique), `pkiaudit_sweep_certificates_found`
 //! (duplicates included), `pkiaudit_sweep_duplicates`, `pkiaudit_sweep_inputs`,
 //! `pkiaudit_sweep_input_errors`, `pkiaudit_sweep_inputs_with_errors`,
+//! `pkiaudit_sweep_superseded`, `pkiaudit_sweep_suppressed_findings`
+//! (removed by `--ignore`), `pkiaudit_sweep_findings{severity="warning|error"}`
+//! (the sweep's own findings: shared causes such as an unreachable
+//! revocation source, private keys in the inventory),
 //! `pkiaudit_sweep_timestamp_seconds` (the audit time; left out when the
 //! report's time is not RFC 3339), `pkiaudit_sweep_state` (0 ok, 1 warning,
 //! 2 critical) and `pkiaudit_sweep_certificates_by_state{state="ok|warning|critical"}`.
@@ -189,7 +194,7 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         .collect();
 
     let mut buf = String::new();
-    let per_cert: [(&str, &str, CertValue); 6] = [
+    let per_cert: [(&str, &str, CertValue); 7] = [
         (
             "pkiaudit_cert_not_after_seconds",
             "The certificate's notAfter, in Unix seconds.",
@@ -229,6 +234,11 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
             "The monitoring state: 0 ok, 1 warning, 2 critical.",
             |c| Some(i64::from(state_code(c.state))),
         ),
+        (
+            "pkiaudit_cert_superseded",
+            "1 if a newer certificate of the inventory replaces this one, else 0.",
+            |c| Some(i64::from(c.superseded_by.is_some())),
+        ),
     ];
     for (name, help, value) in per_cert {
         prom_family(&mut buf, name, help);
@@ -240,7 +250,7 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     }
 
     let s = &r.summary;
-    let run: [(&str, &str, String); 8] = [
+    let run: [(&str, &str, String); 10] = [
         (
             "pkiaudit_sweep_duration_seconds",
             "Wall-clock seconds the sweep took.",
@@ -281,6 +291,16 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
             "The sweep's overall state: 0 ok, 1 warning, 2 critical.",
             state_code(r.state).to_string(),
         ),
+        (
+            "pkiaudit_sweep_superseded",
+            "Certificates a newer certificate of the inventory replaces.",
+            s.superseded.to_string(),
+        ),
+        (
+            "pkiaudit_sweep_suppressed_findings",
+            "Findings removed by --ignore.",
+            s.suppressed.to_string(),
+        ),
     ];
     for (name, help, value) in &run {
         prom_family(&mut buf, name, help);
@@ -290,6 +310,21 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         let name = "pkiaudit_sweep_timestamp_seconds";
         prom_family(&mut buf, name, "The audit time, in Unix seconds.");
         prom_sample(&mut buf, name, "", &t.timestamp().to_string());
+    }
+    let name = "pkiaudit_sweep_findings";
+    prom_family(
+        &mut buf,
+        name,
+        "The sweep's own findings (shared causes, files) by severity.",
+    );
+    for severity in ["warning", "error"] {
+        let n = r.findings.iter().filter(|f| f.severity == severity).count();
+        prom_sample(
+            &mut buf,
+            name,
+            &format!("{{severity=\"{severity}\"}}"),
+            &n.to_string(),
+        );
     }
     let name = "pkiaudit_sweep_certificates_by_state";
     prom_family(&mut buf, name, "Unique certificates by monitoring state.");
@@ -386,6 +421,6 @@ mod tests {
         assert_eq!(text.matches("\npkiaudit_cert_state{").count(), 1, "{text}");
         assert!(text.contains("path=\"/etc/pki/a.pem\""), "{text}");
         assert!(!text.contains("other.pem"), "{text}");
-        assert_eq!(text.matches("# TYPE ").count(), 6 + 10);
+        assert_eq!(text.matches("# TYPE ").count(), 7 + 13);
     }
 }

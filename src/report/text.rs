@@ -45,12 +45,7 @@ pub fn label(c: &Certificate) -> &str {
 }
 
 fn days(n: i64) -> String {
-    match n {
-        1 => "1 day left".into(),
-        n if n >= 0 => format!("{n} days left"),
-        -1 => "expired 1 day ago".into(),
-        n => format!("expired {} days ago", -n),
-    }
+    crate::time::format::days_words(n, n < 0)
 }
 
 /// ` · running-config · trustpoint HUB-TP (identity)`.
@@ -846,7 +841,7 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     )?;
 
     write_needs_action(out, r)?;
-    write_input_errors(out, &r.inputs)?;
+    write_superseded(out, r)?;
     if let Some(diff) = &r.diff {
         write_diff(out, diff, &r.certificates)?;
     }
@@ -854,7 +849,7 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
-        "{BOLD}Summary:{BOLD:#} {} ({} with errors, {}) · {} found = {} unique + {} · {} unique = {} ok + {} warning + {} critical · {} expired, {} revoked · {}",
+        "{BOLD}Summary:{BOLD:#} {} ({} with errors, {}) · {} found = {} unique + {} · {} unique = {} ok + {} warning + {} critical · {} expired, {} revoked{} · {}",
         plural(s.inputs, "input", "inputs"),
         s.inputs_with_errors,
         plural(s.input_errors, "input error", "input errors"),
@@ -867,6 +862,19 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         s.critical,
         s.expired,
         s.revoked,
+        {
+            let mut extra = String::new();
+            if s.superseded > 0 {
+                extra.push_str(&format!(", {} superseded", s.superseded));
+            }
+            if s.suppressed > 0 {
+                extra.push_str(&format!(
+                    " · {} suppressed by --ignore",
+                    plural(s.suppressed, "finding", "findings")
+                ));
+            }
+            extra
+        },
         seconds_text(r.duration_seconds),
     )?;
     Ok(())
@@ -880,79 +888,152 @@ fn seconds_text(d: f64) -> String {
     }
 }
 
+/// What needs action, grouped by state (critical first): certificates
+/// (soonest expiry first, with their findings), the sweep's own findings
+/// (one per shared cause, one per file), and, under critical, the inputs
+/// that could not be read.
 fn write_needs_action(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
-    let mut rows: Vec<&CertRow> = r
-        .certificates
-        .iter()
-        .filter(|c| c.state != State::Ok)
-        .collect();
-    // The report is sorted already; a stable sort keeps that promise even
-    // for a report built elsewhere.
-    rows.sort_by_key(|c| c.not_after_unix);
+    let bad_inputs = r.inputs.iter().filter(|i| !i.errors.is_empty()).count();
+    let acting = |state: State| {
+        r.certificates.iter().filter(|c| c.state == state).count()
+            + r.findings
+                .iter()
+                .filter(|f| finding_state(&f.severity) == state)
+                .count()
+            + if state == State::Critical {
+                bad_inputs
+            } else {
+                0
+            }
+    };
     writeln!(out)?;
-    if rows.is_empty() {
+    if acting(State::Critical) + acting(State::Warning) == 0 {
         writeln!(out, "{GREEN}Nothing needs action.{GREEN:#}")?;
         return Ok(());
     }
-    writeln!(out, "{BOLD}Needs action ({}):{BOLD:#}", rows.len())?;
-    for c in rows {
-        let (style, name) = style::state(c.state);
-        writeln!(
-            out,
-            "  {style}{name}{style:#} {} · {} · serial {}",
-            days_text(c),
-            display(subject_or_placeholder(&c.subject)),
-            display(&c.serial),
-        )?;
-        let place = c
-            .places
-            .first()
-            .map(|p| display(p))
-            .unwrap_or_else(|| "(place unknown)".into());
-        let more = match c.places.len() {
-            0 | 1 => String::new(),
-            n => format!(" (+{})", plural(n - 1, "more place", "more places")),
-        };
-        writeln!(
-            out,
-            "      {DIM}at {place}{more} · target {}{DIM:#}",
-            display(&c.target)
-        )?;
-        for f in &c.findings {
-            let style = style::severity_word(&f.severity);
-            writeln!(
-                out,
-                "      {style}{}{style:#} {}: {}",
-                display(&f.severity),
-                display(&f.rule),
-                one_line(&f.message)
-            )?;
+    for state in [State::Critical, State::Warning] {
+        let n = acting(state);
+        if n == 0 {
+            continue;
+        }
+        let (style, name) = style::state(state);
+        writeln!(out, "{style}{name}{style:#} ({n}):")?;
+        let mut rows: Vec<&CertRow> = r.certificates.iter().filter(|c| c.state == state).collect();
+        // The report is sorted already; a stable sort keeps that promise
+        // even for a report built elsewhere.
+        rows.sort_by_key(|c| c.not_after_unix);
+        for c in rows {
+            write_cert_needing_action(out, c)?;
+        }
+        for f in r
+            .findings
+            .iter()
+            .filter(|f| finding_state(&f.severity) == state)
+        {
+            writeln!(out, "  {} {}", display(&f.rule), one_line(&f.message))?;
+            for file in &f.files {
+                writeln!(out, "      {DIM}at {}{DIM:#}", display(file))?;
+            }
+        }
+        if state == State::Critical {
+            write_input_errors(out, &r.inputs)?;
         }
     }
     Ok(())
 }
 
-fn write_input_errors(out: &mut dyn Write, inputs: &[InputRow]) -> io::Result<()> {
-    let bad: Vec<&InputRow> = inputs.iter().filter(|i| !i.errors.is_empty()).collect();
-    if bad.is_empty() {
+fn finding_state(severity: &str) -> State {
+    match severity {
+        "error" => State::Critical,
+        "warning" => State::Warning,
+        _ => State::Ok,
+    }
+}
+
+fn write_cert_needing_action(out: &mut dyn Write, c: &CertRow) -> io::Result<()> {
+    writeln!(
+        out,
+        "  {} · {} · serial {}",
+        days_text(c),
+        display(subject_or_placeholder(&c.subject)),
+        display(&c.serial),
+    )?;
+    let place = c
+        .places
+        .first()
+        .map(|p| display(p))
+        .unwrap_or_else(|| "(place unknown)".into());
+    let more = match c.places.len() {
+        0 | 1 => String::new(),
+        n => format!(" (+{})", plural(n - 1, "more place", "more places")),
+    };
+    writeln!(
+        out,
+        "      {DIM}at {place}{more} · target {}{DIM:#}",
+        display(&c.target)
+    )?;
+    for f in &c.findings {
+        let style = style::severity_word(&f.severity);
+        writeln!(
+            out,
+            "      {style}{}{style:#} {}: {}",
+            display(&f.severity),
+            display(&f.rule),
+            one_line(&f.message)
+        )?;
+    }
+    Ok(())
+}
+
+/// Certificates a newer one replaces: each once, with the file to remove.
+fn write_superseded(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
+    let old: Vec<&CertRow> = r
+        .certificates
+        .iter()
+        .filter(|c| c.superseded_by.is_some())
+        .collect();
+    if old.is_empty() {
         return Ok(());
     }
-    let total: usize = bad.iter().map(|i| i.errors.len()).sum();
     writeln!(out)?;
     writeln!(
         out,
-        "{BOLD}Input errors ({}, {}):{BOLD:#}",
-        plural(bad.len(), "input", "inputs"),
-        plural(total, "error", "errors")
+        "{BOLD}Superseded ({}):{BOLD:#} a newer certificate replaces each; remove the old file (these do not alert)",
+        old.len()
     )?;
-    for i in bad {
+    for c in old {
+        let Some(s) = &c.superseded_by else { continue };
+        writeln!(
+            out,
+            "  {} · {} ({})",
+            display(
+                c.places
+                    .first()
+                    .map(String::as_str)
+                    .unwrap_or("(place unknown)")
+            ),
+            display(subject_or_placeholder(&c.subject)),
+            days_text(c),
+        )?;
+        writeln!(
+            out,
+            "      {DIM}replaced by {} (valid until {}){DIM:#}",
+            display(&s.place),
+            display(&s.not_after)
+        )?;
+    }
+    Ok(())
+}
+
+fn write_input_errors(out: &mut dyn Write, inputs: &[InputRow]) -> io::Result<()> {
+    for i in inputs.iter().filter(|i| !i.errors.is_empty()) {
         for e in &i.errors {
             // A loader's problem names its file already (`file:line:
             // error: ...`); the file is said once.
             if e.starts_with(&format!("{}:", i.file)) {
-                writeln!(out, "  {}", one_line(e))?;
+                writeln!(out, "  input {}", one_line(e))?;
             } else {
-                writeln!(out, "  {}: {}", display(&i.file), one_line(e))?;
+                writeln!(out, "  input {}: {}", display(&i.file), one_line(e))?;
             }
         }
     }
@@ -972,6 +1053,14 @@ fn write_diff(out: &mut dyn Write, d: &Diff, certs: &[CertRow]) -> io::Result<()
     };
     let short = |sha: &str| display(&cut(sha, 12));
     writeln!(out)?;
+    if d.baseline {
+        writeln!(
+            out,
+            "{BOLD}Baseline recorded:{BOLD:#} {} (the state file was empty or new); later runs report what changed",
+            plural(certs.len(), "certificate", "certificates")
+        )?;
+        return Ok(());
+    }
     writeln!(
         out,
         "{BOLD}Changes since the last run:{BOLD:#} {} new, {} gone, {} renewed, {} changed",

@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use crate::sweep::rows::{CertRow, State, SweepReport};
+use crate::sweep::rows::{CertRow, State, SweepFinding, SweepReport};
 
 /// The monitoring-plugin name of a state.
 pub(crate) fn state_label(s: State) -> &'static str {
@@ -30,19 +30,32 @@ pub(crate) fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// `12 days left`, `expires today`, `expired 3 days ago`.
 pub(crate) fn days_text(c: &CertRow) -> String {
-    let n = c.days_left;
-    if c.expired || n < 0 {
-        match n {
-            n if n >= 0 => "expired today".into(),
-            -1 => "expired 1 day ago".into(),
-            n => format!("expired {} days ago", n.unsigned_abs()),
-        }
+    crate::time::format::days_words(c.days_left, c.expired)
+}
+
+/// A sweep finding in a few words, for the plugin line: `revocation
+/// unknown for 11 certificates (http://pki.example.com/ica2.crl)`, `private
+/// key in /etc/pki/hub.key`.
+pub(crate) fn finding_short(f: &SweepFinding) -> String {
+    let source = f
+        .message
+        .split_once(": ")
+        .map(|(_, rest)| rest.split(": ").next().unwrap_or(rest))
+        .unwrap_or("");
+    if f.rule.starts_with("revocation.unknown") {
+        format!(
+            "revocation unknown for {} ({source})",
+            plural(f.certificates, "certificate", "certificates")
+        )
+    } else if f.rule.starts_with("revocation.no-source") {
+        format!(
+            "revocation not checked for {}",
+            plural(f.certificates, "certificate", "certificates")
+        )
+    } else if let Some(file) = f.files.first() {
+        format!("{} in {file}", f.rule)
     } else {
-        match n {
-            0 => "expires today".into(),
-            1 => "1 day left".into(),
-            n => format!("{n} days left"),
-        }
+        f.rule.clone()
     }
 }
 

@@ -211,12 +211,7 @@ fn causes(a: &AuditedCert) -> Vec<(Cause, Severity)> {
     out
 }
 
-fn row(
-    a: &AuditedCert,
-    target: &Target,
-    places: Vec<String>,
-    opts: &SweepOptions,
-) -> Audited {
+fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOptions) -> Audited {
     let cert = &a.subject.cert;
     let at = opts.time.instant;
     let days_left = cert.days_left(at);
@@ -734,5 +729,6 @@ pub fn diff(previous: &StateFile, report: &SweepReport) -> Diff {
             .collect(),
         renewed,
         changed,
+        baseline: false,
     }
 }

@@ -178,6 +178,10 @@ pub struct Diff {
     pub renewed: Vec<(String, String)>,
     /// Verdict changes: `(sha256, old state, new state)`.
     pub changed: Vec<(String, State, State)>,
+    /// The first run with this state file: nothing to compare with, every
+    /// certificate was recorded (and none is reported as new).
+    #[serde(default)]
+    pub baseline: bool,
 }
 
 /// A whole sweep.

@@ -211,6 +211,7 @@ fn report() -> SweepReport {
             gone: vec![("ff".repeat(32), "CN=old \"gone\"\n".into())],
             renewed: vec![("ee".repeat(32), "05".repeat(32))],
             changed: vec![("01".repeat(32), State::Warning, State::Critical)],
+            baseline: false,
         }),
     }
 }
@@ -317,16 +318,17 @@ fn parse_exposition(text: &str) -> Families {
     families
 }
 
-const CERT_METRICS: [&str; 6] = [
+const CERT_METRICS: [&str; 7] = [
     "pkiaudit_cert_not_after_seconds",
     "pkiaudit_cert_not_before_seconds",
     "pkiaudit_cert_expired",
     "pkiaudit_cert_revoked",
     "pkiaudit_cert_verdict",
     "pkiaudit_cert_state",
+    "pkiaudit_cert_superseded",
 ];
 
-const RUN_METRICS: [(&str, f64); 9] = [
+const RUN_METRICS: [(&str, f64); 11] = [
     ("pkiaudit_sweep_duration_seconds", 2.25),
     ("pkiaudit_sweep_certificates", 5.0),
     ("pkiaudit_sweep_certificates_found", 6.0),
@@ -336,6 +338,8 @@ const RUN_METRICS: [(&str, f64); 9] = [
     ("pkiaudit_sweep_inputs_with_errors", 1.0),
     ("pkiaudit_sweep_timestamp_seconds", 1_777_593_600.0),
     ("pkiaudit_sweep_state", 2.0),
+    ("pkiaudit_sweep_superseded", 0.0),
+    ("pkiaudit_sweep_suppressed_findings", 0.0),
 ];
 
 const LABEL_NAMES: [&str; 9] = [
@@ -446,7 +450,15 @@ fn prometheus_structure_and_label_round_trip() {
         [("ok", "2"), ("warning", "1"), ("critical", "2")]
             .map(|(a, b)| (a.to_string(), b.to_string()))
     );
-    assert_eq!(families.len(), CERT_METRICS.len() + RUN_METRICS.len() + 1);
+    let findings: Vec<(String, String)> = families["pkiaudit_sweep_findings"]
+        .iter()
+        .map(|(l, v)| (l[0].1.clone(), v.clone()))
+        .collect();
+    assert_eq!(
+        findings,
+        [("warning", "0"), ("error", "0")].map(|(a, b)| (a.to_string(), b.to_string()))
+    );
+    assert_eq!(families.len(), CERT_METRICS.len() + RUN_METRICS.len() + 2);
 }
 
 #[test]
@@ -836,14 +848,20 @@ fn text_has_sections_and_adding_counts() {
     assert!(plain.starts_with(
         "pkiaudit sweep at 2026-05-01T00:00:00Z (ntp (3 servers)): CRITICAL · 3 inputs, 5 certificates: 2 critical, 1 warning, 2 ok, 2 input errors\n"
     ), "{plain}");
-    assert!(plain.contains("Needs action (3):"), "{plain}");
-    let expired = plain.find("CRITICAL expired 3 days ago").unwrap();
-    let warning = plain.find("WARNING 20 days left").unwrap();
-    let revoked = plain.find("CRITICAL 120 days left").unwrap();
+    // Grouped by state, critical first (the unreadable input with it),
+    // soonest expiry first within a state.
+    let critical = plain.find("CRITICAL (3):\n").expect("critical heading");
+    let expired = plain.find("  expired 3 days ago · ").unwrap();
+    let revoked = plain.find("  120 days left · ").unwrap();
+    let bad_input = plain.find("  input /etc/pki/bad").unwrap();
+    let warning = plain.find("WARNING (1):\n").expect("warning heading");
+    let expiring = plain.find("  20 days left · ").unwrap();
     assert!(
-        expired < warning && warning < revoked,
-        "soonest expiry first"
+        critical < expired && expired < revoked && revoked < bad_input,
+        "{plain}"
     );
+    assert!(bad_input < warning && warning < expiring, "{plain}");
+    assert!(!plain.contains("Needs action"), "{plain}");
     // Subjects cannot break lines or send escape sequences.
     assert!(plain.contains("CN=line1\\nline2\\r\\tend"), "{plain}");
     assert!(plain.contains("O=<&'>\\u{1}\\u{1b}[31m"), "{plain}");
@@ -851,8 +869,9 @@ fn text_has_sections_and_adding_counts() {
     assert!(plain.contains(
         "error revocation.revoked: revoked on 2026-04-01 (keyCompromise) by CRL http://crl.example/ca.crl"
     ));
-    assert!(plain.contains("Input errors (1 input, 2 errors):"));
-    assert!(plain.contains("/etc/pki/bad \"one\" <x>.pem: line 9: PEM block not closed at EOF"));
+    assert!(
+        plain.contains("input /etc/pki/bad \"one\" <x>.pem: line 9: PEM block not closed at EOF")
+    );
     assert!(plain.contains("Changes since the last run: 1 new, 1 gone, 1 renewed, 1 changed"));
     assert!(plain.contains("gone    CN=old \"gone\"\\n"), "{plain}");
     assert!(plain.contains("changed CN=\"quoted\" vpn, O=Back\\slash\\, Inc: WARNING → CRITICAL"));
@@ -875,7 +894,7 @@ fn nagios_line_is_one_line_with_perfdata() {
     );
     assert_eq!(
         perf,
-        "certificates=5;;; critical=2;;; warning=1;;; expired=1;;; revoked=1;;; input_errors=2;;; duration=2.250s;;;"
+        "certificates=5;;; critical=2;;; warning=1;;; expired=1;;; revoked=1;;; input_errors=2;;; findings=0;;; duration=2.250s;;;"
     );
     let mut r = report();
     r.state = State::Warning;
