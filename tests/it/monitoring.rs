@@ -120,9 +120,18 @@ fn sweep_textfile() -> String {
         .args(["--color", "never", "sweep", "--format", "prometheus"])
         .args(["--output", "out/pkiaudit.prom", "--at", AUDIT_TIME])
         .args(["--revocation", "crl", "--crl", "trust/crl.pem"])
-        .args(["--trust", "fixtures/pki/root-ca.pem", "--trust", "trust/root.pem"])
+        .args([
+            "--trust",
+            "fixtures/pki/root-ca.pem",
+            "--trust",
+            "trust/root.pem",
+        ])
         .args(["--label", "site=lab"])
-        .args(["fixtures/headend", "fixtures/client", "fixtures/bad/truncated.pem"])
+        .args([
+            "fixtures/headend",
+            "fixtures/client",
+            "fixtures/bad/truncated.pem",
+        ])
         .arg("vpn-gw")
         .output()
         .expect("run pkiaudit sweep");
@@ -246,7 +255,10 @@ fn promtool_test_file(text: &str) -> String {
             }
         }
     }
-    assert!(!first, "no `{SERIES_MARKER}` line in the committed test file");
+    assert!(
+        !first,
+        "no `{SERIES_MARKER}` line in the committed test file"
+    );
     out
 }
 
@@ -368,7 +380,10 @@ fn monitoring_sweep_output_carries_what_the_tests_plant() {
         "{text}"
     );
     assert_eq!(
-        value("pkiaudit_cert_expired", r#"path="fixtures/headend/expired.pem""#),
+        value(
+            "pkiaudit_cert_expired",
+            r#"path="fixtures/headend/expired.pem""#
+        ),
         ["1"],
         "{text}"
     );
@@ -386,7 +401,10 @@ fn monitoring_rules_and_dashboard_use_only_names_the_sweep_writes() {
     json_strings(&dashboard(), &mut dash);
     let dash = dash.join("\n");
     for (file, content) in [
-        ("monitoring/prometheus/pkiaudit-alerts.yml", read("monitoring/prometheus/pkiaudit-alerts.yml")),
+        (
+            "monitoring/prometheus/pkiaudit-alerts.yml",
+            read("monitoring/prometheus/pkiaudit-alerts.yml"),
+        ),
         ("monitoring/grafana/pkiaudit-dashboard.json", dash),
     ] {
         let used = metric_names_in(&content);
@@ -430,7 +448,9 @@ fn monitoring_test_file_names_certificates_of_the_sweep() {
     assert!(committed.contains(SERIES_MARKER));
     // One input series per sample of the sweep.
     assert_eq!(
-        promtool_test_file(&text).matches("\n      - series: '").count(),
+        promtool_test_file(&text)
+            .matches("\n      - series: '")
+            .count(),
         samples(&text).len()
     );
 }
@@ -438,7 +458,10 @@ fn monitoring_test_file_names_certificates_of_the_sweep() {
 #[test]
 fn monitoring_dashboard_is_grafana_json() {
     let d = dashboard();
-    assert!(d["schemaVersion"].as_u64().is_some_and(|v| v >= 36), "schemaVersion");
+    assert!(
+        d["schemaVersion"].as_u64().is_some_and(|v| v >= 36),
+        "schemaVersion"
+    );
     assert!(d["title"].as_str().is_some_and(|t| !t.is_empty()));
     assert_eq!(d["__inputs"][0]["name"], "DS_PROMETHEUS");
     let panels = d["panels"].as_array().expect("panels");
@@ -446,7 +469,10 @@ fn monitoring_dashboard_is_grafana_json() {
     let mut ids = BTreeSet::new();
     for p in panels {
         let title = p["title"].as_str().expect("every panel has a title");
-        assert!(ids.insert(p["id"].as_u64().expect("panel id")), "{title}: id repeated");
+        assert!(
+            ids.insert(p["id"].as_u64().expect("panel id")),
+            "{title}: id repeated"
+        );
         for k in ["x", "y", "w", "h"] {
             assert!(p["gridPos"][k].as_u64().is_some(), "{title}: gridPos.{k}");
         }
@@ -462,7 +488,10 @@ fn monitoring_dashboard_is_grafana_json() {
             assert_eq!(t["datasource"]["uid"], "${DS_PROMETHEUS}", "{title}");
         }
     }
-    for v in d["templating"]["list"].as_array().expect("template variables") {
+    for v in d["templating"]["list"]
+        .as_array()
+        .expect("template variables")
+    {
         if v["type"] == "query" {
             assert_eq!(v["datasource"]["uid"], "${DS_PROMETHEUS}", "{}", v["name"]);
         }
@@ -497,7 +526,10 @@ fn exec_start() -> Vec<String> {
 #[test]
 fn monitoring_service_command_writes_the_textfile() {
     let exec = exec_start();
-    assert_eq!(exec.first().map(String::as_str), Some("/usr/local/bin/pkiaudit"));
+    assert_eq!(
+        exec.first().map(String::as_str),
+        Some("/usr/local/bin/pkiaudit")
+    );
     assert_eq!(exec.get(1).map(String::as_str), Some("sweep"));
     for flag in ["--format", "--output", "--state"] {
         assert!(exec.iter().any(|a| a == flag), "{flag}: {exec:?}");
@@ -519,16 +551,28 @@ fn monitoring_service_command_writes_the_textfile() {
     .expect("write inventory");
     let moved = |a: &str| -> String {
         let root = root.display();
-        a.replace("/var/lib/node_exporter/textfile", &format!("{root}/textfile"))
-            .replace("/var/lib/pkiaudit", &format!("{root}/state"))
-            .replace("/var/cache/pkiaudit", &format!("{root}/cache"))
-            .replace("/etc/pkiaudit/estate.toml", &inventory.display().to_string())
+        a.replace(
+            "/var/lib/node_exporter/textfile",
+            &format!("{root}/textfile"),
+        )
+        .replace("/var/lib/pkiaudit", &format!("{root}/state"))
+        .replace("/var/cache/pkiaudit", &format!("{root}/cache"))
+        .replace(
+            "/etc/pkiaudit/estate.toml",
+            &inventory.display().to_string(),
+        )
     };
     let args: Vec<String> = exec.iter().skip(1).map(|a| moved(a)).collect();
     for a in &args {
-        assert!(!a.starts_with("/etc") && !a.starts_with("/var"), "not moved: {a}");
+        assert!(
+            !a.starts_with("/etc") && !a.starts_with("/var"),
+            "not moved: {a}"
+        );
     }
-    let out = offline().args(&args).output().expect("run the service's command");
+    let out = offline()
+        .args(&args)
+        .output()
+        .expect("run the service's command");
     let unit = read("monitoring/systemd/pkiaudit-sweep.service");
     let success: Vec<i32> = unit
         .lines()
@@ -543,7 +587,10 @@ fn monitoring_service_command_writes_the_textfile() {
         String::from_utf8_lossy(&out.stderr)
     );
     let text = std::fs::read_to_string(root.join("textfile/pkiaudit.prom")).expect("the textfile");
-    assert!(text.contains("\npkiaudit_sweep_timestamp_seconds "), "{text}");
+    assert!(
+        text.contains("\npkiaudit_sweep_timestamp_seconds "),
+        "{text}"
+    );
     assert!(root.join("state/state.json").is_file(), "the --state file");
 }
 
@@ -612,7 +659,11 @@ fn monitoring_systemd_analyze_verifies_the_units() {
     }
     let out = Command::new("systemd-analyze")
         .current_dir(dir.path())
-        .args(["verify", "./pkiaudit-sweep.service", "./pkiaudit-sweep.timer"])
+        .args([
+            "verify",
+            "./pkiaudit-sweep.service",
+            "./pkiaudit-sweep.timer",
+        ])
         .output()
         .expect("systemd-analyze verify");
     let stderr = String::from_utf8_lossy(&out.stderr);
