@@ -11,8 +11,9 @@
 //! always tested on this build's real output, never on a hand-written copy.
 //!
 //! Not ignored: every metric and label name the rules and the dashboard use
-//! is in the sweep's output; the dashboard is Grafana JSON; every flag the
-//! service passes exists. Ignored (need programs `.ci/run` installs):
+//! is in the sweep's output; the dashboard is Grafana JSON; the service's
+//! command line, with its paths moved to a temporary directory, writes the
+//! textfile. Ignored (need programs `.ci/run` installs):
 //! `promtool check rules`, `promtool test rules`, `systemd-analyze verify`.
 
 use std::collections::BTreeSet;
