@@ -26,6 +26,7 @@ mod ios;
 mod ldap_slapd;
 mod limbo;
 mod limits;
+mod monitoring;
 mod names;
 mod ntp_chrony;
 mod ocsp_openssl;
