@@ -283,12 +283,14 @@ pub struct RevocationArgs {
     /// answer in time gives an `unknown` status saying so.
     #[arg(long, value_name = "SECONDS", default_value_t = 10.0)]
     pub fetch_timeout: f64,
-    /// Seconds all revocation requests of the run may take together
+    /// Seconds the whole run may take
     ///
-    /// Counted from the start of the audit. Once used up, no request is made
-    /// (one in flight is cut) and each status that needed one is `unknown`
-    /// ("the run's time limit (--run-timeout) is used up"); `--crl` files and
-    /// the cache still answer. Default: no limit.
+    /// Counted from the start. Network requests stop at 90% of it (one in
+    /// flight is cut) and each status that needed one is `unknown` ("the
+    /// run's time limit (--run-timeout) is used up"; `--crl` files and the
+    /// cache still answer), so the report is still written. At the limit the
+    /// run stops, whatever it is doing: exit 2, or UNKNOWN (3) with
+    /// `--nagios`. Default: no limit.
     #[arg(long, value_name = "SECONDS")]
     pub run_timeout: Option<f64>,
 }
@@ -481,7 +483,12 @@ fn fetch_limits(args: &RevocationArgs) -> anyhow::Result<crate::revocation::tran
     };
     let timeout = seconds("--fetch-timeout", args.fetch_timeout, 600.0)?;
     let deadline = match args.run_timeout {
-        Some(v) => Some(std::time::Instant::now() + seconds("--run-timeout", v, 86_400.0)?),
+        // Network work ends at 90% of the run's limit, leaving the rest to
+        // audit and write what was found (the watchdog in `cli` ends the
+        // run at 100%).
+        Some(v) => {
+            Some(std::time::Instant::now() + seconds("--run-timeout", v, 86_400.0)?.mul_f64(0.9))
+        }
         None => None,
     };
     Ok(crate::revocation::transport::Limits { timeout, deadline })

@@ -141,12 +141,20 @@ where
         ColorWhen::Always => anstream::ColorChoice::Always,
         ColorWhen::Never => anstream::ColorChoice::Never,
     };
-    let mut stdout = anstream::AutoStream::new(std::io::stdout().lock(), choice);
+    // Not locked for the whole run: the --run-timeout watchdog may have to
+    // write its line while the run is stuck.
+    let mut stdout = anstream::AutoStream::new(std::io::stdout(), choice);
     let result = match cli.command {
-        Command::Check(args) => check::check(*args, &mut stdout),
+        Command::Check(args) => {
+            watchdog(args.rev.run_timeout, false);
+            check::check(*args, &mut stdout)
+        }
         Command::Inspect(args) => inspect::inspect(args, &mut stdout),
         Command::Trust(args) => trust::trust(args, &mut stdout),
-        Command::Sweep(args) => sweep::sweep_cmd(*args, &mut stdout),
+        Command::Sweep(args) => {
+            watchdog(args.rev.run_timeout, args.nagios);
+            sweep::sweep_cmd(*args, &mut stdout)
+        }
         Command::Rules(args) => rules::rules(args, &mut stdout),
         Command::Time(args) => time::time_cmd(args, &mut stdout),
         Command::Completions(args) => completions::completions(args, &mut stdout),
@@ -172,6 +180,29 @@ where
             exit::ERROR
         }
     }
+}
+
+/// `--run-timeout`: whatever the run is doing (a stuck read, a huge
+/// inventory), the process ends `seconds` after it started, with a line
+/// that says so: a monitoring-plugin UNKNOWN (exit 3) with `--nagios`,
+/// else an error on stderr (exit 2). Network work stops earlier (see
+/// `args::fetch_limits`), so a run slowed by servers still reports.
+fn watchdog(seconds: Option<f64>, nagios: bool) {
+    let Some(secs) = seconds.filter(|s| s.is_finite() && *s > 0.0) else {
+        return;
+    };
+    std::thread::spawn(move || {
+        std::thread::sleep(std::time::Duration::from_secs_f64(secs));
+        let why = format!("the run did not finish within --run-timeout {secs} seconds; stopped");
+        if nagios {
+            let mut out = std::io::stdout();
+            let _ = writeln!(out, "PKIAUDIT UNKNOWN - {why}");
+            let _ = out.flush();
+            std::process::exit(3);
+        }
+        let _ = writeln!(std::io::stderr(), "pkiaudit: error: {why}");
+        std::process::exit(exit::ERROR);
+    });
 }
 
 /// Input problems go to stderr too, so a script that only keeps stdout
