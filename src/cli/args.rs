@@ -314,6 +314,14 @@ pub struct ReadArgs {
     /// these URLs come from an untrusted peer.
     #[arg(long)]
     pub fetch: bool,
+    /// Leave out files and directories matching GLOB (repeatable)
+    ///
+    /// As in .gitignore: a pattern without `/` matches a name at any depth
+    /// (`*.key`, `*.bak`, `README*`), one with `/` the path; a trailing `/`
+    /// matches directories only. Applies to every path, named ones too.
+    /// Excluded paths are never opened, and listed.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 /// `--fetch`: the loaders' hash-and-URL certificates come over the
@@ -328,6 +336,8 @@ impl ReadArgs {
         if self.fetch {
             opts.fetch = Some(fetch_certificate);
         }
+        opts.exclude =
+            load::Exclude::new(&self.exclude).map_err(|e| anyhow::anyhow!("--exclude: {e}"))?;
         Ok(opts)
     }
 }

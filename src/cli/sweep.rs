@@ -189,7 +189,10 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     for spec in &args.inventory {
         let path = std::path::Path::new(spec);
         if inventory::is_inventory(path) {
-            targets.extend(inventory::read(path).map_err(|e| anyhow::anyhow!("{e}"))?);
+            targets.extend(
+                inventory::read_with(path, &load_opts.exclude)
+                    .map_err(|e| anyhow::anyhow!("{e}"))?,
+            );
         } else {
             let mut t = inventory::Target {
                 name: spec.clone(),
@@ -199,6 +202,8 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 host: host.clone(),
                 trust: args.trust.clone(),
                 labels: labels.clone(),
+                exclude: load_opts.exclude.clone(),
+                excluded: Vec::new(),
             };
             inventory::expand_into(spec, &mut t);
             targets.push(t);

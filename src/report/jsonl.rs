@@ -39,8 +39,8 @@ fn json_line<T: Serialize>(out: &mut dyn Write, v: &T) -> io::Result<()> {
 /// - `certificate`: every [`CertRow`](crate::sweep::rows::CertRow) field,
 ///   one line per certificate, in report order (soonest expiry first);
 /// - `input-error`: every [`InputRow`](crate::sweep::rows::InputRow) field
-///   (`file`, `target`, `format`, `certificates`, `errors`), one line per
-///   input with errors;
+///   (`file`, `target`, `file_kind`, `format`, `certificates`, `errors`,
+///   `objects`), one line per input with errors;
 /// - `diff`: the [`Diff`](crate::sweep::rows::Diff) fields, when the report
 ///   has one;
 /// - `summary`, always last: `schema_version`, `time`, `time_source`,
@@ -108,9 +108,11 @@ mod tests {
                 InputRow {
                     file: "good.pem".into(),
                     target: "hub-1".into(),
+                    file_kind: "certificates".into(),
                     format: Some("pem".into()),
                     certificates: 2,
                     errors: vec![],
+                    ..InputRow::default()
                 },
             ],
         );

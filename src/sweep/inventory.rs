@@ -19,10 +19,15 @@
 //! name = "client certificates"
 //! paths = ["clients/"]
 //! profile = "flexvpn-client"
+//! exclude = ["*.key", "*.bak", "archive/"]
 //! ```
 //!
 //! Relative paths are relative to the inventory file. A pattern that
 //! matches nothing is an input error of the sweep, never silently empty.
+//! `exclude` (globally and per target; a target's patterns add to the
+//! global ones) leaves files out as `--exclude` does
+//! ([`crate::load::Exclude`]); its patterns with a `/` are relative to the
+//! inventory file too.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -31,6 +36,7 @@ use serde::Deserialize;
 
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
+use crate::load::{Exclude, ExcludedPath};
 
 /// Bytes read from an inventory file.
 pub const MAX_INVENTORY_BYTES: u64 = 4 * 1024 * 1024;
@@ -54,6 +60,11 @@ pub struct Target {
     pub trust: Vec<PathBuf>,
     /// Labels for metrics and reports (site, device, owner, ...).
     pub labels: BTreeMap<String, String>,
+    /// Files and directories never read (`--exclude`, inventory
+    /// `exclude`).
+    pub exclude: Exclude,
+    /// What the exclusions kept out of the glob expansions so far.
+    pub excluded: Vec<ExcludedPath>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -65,6 +76,8 @@ struct InventoryFile {
     trust: Vec<String>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    #[serde(default)]
+    exclude: Vec<String>,
     #[serde(default)]
     target: Vec<TargetEntry>,
 }
@@ -79,6 +92,8 @@ struct TargetEntry {
     trust: Option<Vec<String>>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 /// Whether `path` names an inventory file rather than certificates.
@@ -104,6 +119,11 @@ pub fn parse_profile(name: &str) -> Result<Profile, String> {
 /// Read an inventory file and expand its paths. Errors name the file (and
 /// TOML's line and column).
 pub fn read(path: &Path) -> Result<Vec<Target>, String> {
+    read_with(path, &Exclude::default())
+}
+
+/// [`read`], with more exclusion patterns for every target (`--exclude`).
+pub fn read_with(path: &Path, exclude: &Exclude) -> Result<Vec<Target>, String> {
     use std::io::Read;
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
@@ -114,6 +134,7 @@ pub fn read(path: &Path) -> Result<Vec<Target>, String> {
     let base = path.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (mut target, specs) in parse(&text, &shown, base)? {
+        target.exclude.extend(exclude);
         for spec in &specs {
             expand_into(spec, &mut target);
         }
@@ -170,6 +191,12 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             .iter()
             .map(|p| base.join(p).display().to_string())
             .collect();
+        let mut exclude = Exclude::default();
+        for p in inv.exclude.iter().chain(&t.exclude) {
+            exclude
+                .add(p, Some(base))
+                .map_err(|e| format!("{shown}: target '{name}': {e}"))?;
+        }
         let target = Target {
             name,
             paths: Vec::new(),
@@ -178,6 +205,8 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             host,
             trust,
             labels,
+            exclude,
+            excluded: Vec::new(),
         };
         out.push((target, specs));
     }
@@ -189,9 +218,19 @@ fn is_pattern(text: &str) -> bool {
     text.contains(['*', '?', '['])
 }
 
+/// The directories of a glob pattern before its first wildcard: the part
+/// the user named literally.
+fn literal_prefix(spec: &str) -> PathBuf {
+    Path::new(spec)
+        .components()
+        .take_while(|c| !is_pattern(&c.as_os_str().to_string_lossy()))
+        .collect()
+}
+
 /// Add what `spec` names to `target`: the path itself when it exists or is
 /// not a pattern (a missing plain path is reported by the loader, with the
-/// OS error), else the files the glob matches.
+/// OS error), else the files the glob matches, less what the target's
+/// exclusions match (in any directory the wildcards matched, too).
 pub fn expand_into(spec: &str, target: &mut Target) {
     if !is_pattern(spec) || Path::new(spec).exists() {
         target.paths.push(PathBuf::from(spec));
@@ -207,6 +246,8 @@ pub fn expand_into(spec: &str, target: &mut Target) {
         }
     };
     let mut found = Vec::new();
+    let root = literal_prefix(spec);
+    let excluded_before = target.excluded.len();
     for entry in paths {
         match entry {
             Ok(p) => {
@@ -219,7 +260,13 @@ pub fn expand_into(spec: &str, target: &mut Target) {
                     ));
                     break;
                 }
-                found.push(p);
+                match target.exclude.matching_below(&p, &root) {
+                    Some(pattern) => target.excluded.push(ExcludedPath {
+                        path: p,
+                        pattern: pattern.to_string(),
+                    }),
+                    None => found.push(p),
+                }
             }
             Err(e) => target.problems.push((
                 spec.to_string(),
@@ -227,7 +274,8 @@ pub fn expand_into(spec: &str, target: &mut Target) {
             )),
         }
     }
-    if found.is_empty() {
+    // A pattern whose every match was excluded matched something.
+    if found.is_empty() && target.excluded.len() == excluded_before {
         target
             .problems
             .push((spec.to_string(), "no file matches this pattern".into()));
