@@ -170,7 +170,10 @@ mod tests {
     fn name_patterns_match_the_name_at_any_depth() {
         let e = ex(&["*.key", "README*", "*.bak"]);
         assert_eq!(e.matching(Path::new("certs/a.key"), false), Some("*.key"));
-        assert_eq!(e.matching(Path::new("/x/y/README.md"), false), Some("README*"));
+        assert_eq!(
+            e.matching(Path::new("/x/y/README.md"), false),
+            Some("README*")
+        );
         assert_eq!(e.matching(Path::new("./a.pem.bak"), false), Some("*.bak"));
         assert_eq!(e.matching(Path::new("certs/a.pem"), false), None);
         // the name only: a directory called x.key above does not count here
@@ -185,8 +188,12 @@ mod tests {
         assert!(e.matching(Path::new("./certs/old/a.pem"), false).is_some());
         // `*` does not cross `/`
         assert!(e.matching(Path::new("certs/old/x/a.pem"), false).is_none());
-        assert!(e.matching(Path::new("other/certs/old/a.pem"), false).is_none());
-        assert!(e.matching(Path::new("a/b/archive/c/d.pem"), false).is_some());
+        assert!(e
+            .matching(Path::new("other/certs/old/a.pem"), false)
+            .is_none());
+        assert!(e
+            .matching(Path::new("a/b/archive/c/d.pem"), false)
+            .is_some());
     }
 
     #[test]
@@ -206,7 +213,9 @@ mod tests {
             .matching(Path::new("/inv/dir/site1/a.pem"), false)
             .is_some());
         assert!(e.matching(Path::new("/inv/dir/a.key"), false).is_some());
-        assert!(e.matching(Path::new("/elsewhere/site1/a.pem"), false).is_none());
+        assert!(e
+            .matching(Path::new("/elsewhere/site1/a.pem"), false)
+            .is_none());
     }
 
     #[test]
@@ -219,7 +228,10 @@ mod tests {
         );
         assert_eq!(e.matching_below(Path::new("certs/new/a.pem"), root), None);
         // the root itself was named: its own name does not exclude
-        assert_eq!(e.matching_below(Path::new("old/a.pem"), Path::new("old")), None);
+        assert_eq!(
+            e.matching_below(Path::new("old/a.pem"), Path::new("old")),
+            None
+        );
     }
 
     #[test]

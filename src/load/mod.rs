@@ -10,8 +10,8 @@ mod hexdump;
 pub(crate) mod ike;
 mod ios_config;
 pub(crate) mod ios_show;
-mod pcap;
 mod objects;
+mod pcap;
 mod pem;
 mod pkcs7;
 
@@ -1380,6 +1380,62 @@ mod tests {
             assert_eq!(input.problems[0].level, ProblemLevel::Note);
             assert_eq!(input.bytes, bytes.len() as u64);
         }
+    }
+
+    #[test]
+    fn directory_walks_leave_out_what_exclude_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a.pem", "a.key", "old/b.pem", "sub/c.pem.bak", "sub/README"] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, "x").unwrap();
+        }
+        let exclude = Exclude::new(&["*.key", "*.bak", "old/"]).unwrap();
+        let x = expand_path_excluding(root, &exclude);
+        let names = |v: &[PathBuf]| -> Vec<String> {
+            v.iter()
+                .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+                .collect()
+        };
+        assert_eq!(names(&x.files), ["a.pem", "sub/README"]);
+        let excluded: Vec<PathBuf> = x.excluded.iter().map(|e| e.path.clone()).collect();
+        // the directory is listed once, not entered
+        assert_eq!(names(&excluded), ["a.key", "old", "sub/c.pem.bak"]);
+        assert_eq!(x.excluded[1].pattern, "old/");
+        assert!(x.inputs.is_empty());
+
+        // a named path is excluded too (a shell expands `dir/*` to names)
+        let x = expand_path_excluding(&root.join("a.key"), &exclude);
+        assert!(x.files.is_empty());
+        assert_eq!(x.excluded.len(), 1);
+
+        // a directory whose every file is excluded is not "empty"
+        let x = expand_path_excluding(&root.join("sub"), &Exclude::new(&["*"]).unwrap());
+        assert!(x.inputs.is_empty() && x.files.is_empty());
+
+        // check: an excluded file is an input of kind `excluded`, never read
+        let opts = LoadOptions {
+            exclude,
+            ..LoadOptions::default()
+        };
+        let inputs = load_paths_with(&[root.to_path_buf()], &opts);
+        let kinds: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|i| (i.file.rsplit('/').next().unwrap_or(""), i.kind()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a.pem", "unreadable"),
+                ("README", "text"),
+                ("a.key", "excluded"),
+                ("old", "excluded"),
+                ("c.pem.bak", "excluded"),
+            ]
+        );
+        assert!(inputs[2].problems[0].message.contains("'*.key'"));
+        assert!(!inputs[2].has_errors());
     }
 
     #[test]

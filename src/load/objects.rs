@@ -141,7 +141,14 @@ impl FoundObject {
             } => {
                 let mut parts = vec![format.words().to_string()];
                 parts.extend(algorithm.clone());
-                parts.push(if *encrypted { "encrypted" } else { "not encrypted" }.into());
+                parts.push(
+                    if *encrypted {
+                        "encrypted"
+                    } else {
+                        "not encrypted"
+                    }
+                    .into(),
+                );
                 format!("a private key ({})", parts.join(", "))
             }
             ObjectKind::Csr { subject, algorithm } => {
@@ -220,11 +227,7 @@ fn pkcs8(der: &[u8]) -> Option<String> {
     use pkcs8::der::Decode;
     let info = pkcs8::PrivateKeyInfo::from_der(der).ok()?;
     let oid = info.algorithm.oid.to_string();
-    let curve = info
-        .algorithm
-        .parameters_oid()
-        .ok()
-        .map(|o| o.to_string());
+    let curve = info.algorithm.parameters_oid().ok().map(|o| o.to_string());
     let modulus = pkcs1::RsaPrivateKey::try_from(info.private_key)
         .ok()
         .map(|k| k.modulus.as_bytes());
@@ -299,7 +302,8 @@ fn csr(der: &[u8]) -> Option<ObjectKind> {
 
 fn crl(der: &[u8]) -> Option<ObjectKind> {
     use x509_parser::prelude::FromDer;
-    let (rest, crl) = x509_parser::revocation_list::CertificateRevocationList::from_der(der).ok()?;
+    let (rest, crl) =
+        x509_parser::revocation_list::CertificateRevocationList::from_der(der).ok()?;
     if !rest.is_empty() {
         return None;
     }
@@ -421,8 +425,9 @@ fn openssh(bytes: &[u8]) -> Option<(bool, Option<String>)> {
     let _kdf_options = string(&mut b)?;
     let (_count, rest) = b.split_first_chunk::<4>()?;
     b = rest;
-    let algorithm = string(&mut b).and_then(|mut public| string(&mut public)).map(|t| {
-        match t {
+    let algorithm = string(&mut b)
+        .and_then(|mut public| string(&mut public))
+        .map(|t| match t {
             b"ssh-ed25519" => "Ed25519".to_string(),
             b"ssh-ed448" => "Ed448".to_string(),
             b"ssh-rsa" => "RSA".to_string(),
@@ -431,8 +436,7 @@ fn openssh(bytes: &[u8]) -> Option<(bool, Option<String>)> {
             b"ecdsa-sha2-nistp384" => "EC P-384".to_string(),
             b"ecdsa-sha2-nistp521" => "EC P-521".to_string(),
             other => printable(other),
-        }
-    });
+        });
     Some((cipher != b"none", algorithm))
 }
 
@@ -480,11 +484,15 @@ pub(super) fn putty(text: &str) -> Option<ObjectKind> {
 }
 
 /// True when `bytes` read as text: no control characters but white space
-/// (and ESC, for pasted terminal colours). Binary data always holds some.
+/// (and ESC, for pasted terminal colours), which binary data always holds,
+/// and UTF-8, or nearly all ASCII (a Latin-1 README with a few accents).
 pub(super) fn looks_like_text(bytes: &[u8]) -> bool {
-    bytes.iter().all(|&b| {
+    let no_controls = bytes.iter().all(|&b| {
         (b >= 0x20 && b != 0x7f) || matches!(b, b'\t' | b'\n' | b'\r' | 0x0b | 0x0c | 0x1b)
-    })
+    });
+    no_controls
+        && (std::str::from_utf8(bytes).is_ok()
+            || bytes.iter().filter(|b| !b.is_ascii()).count() * 20 <= bytes.len())
 }
 
 /// True for names that promise a certificate (`.pem`, `.cer`, `.crt`,
@@ -502,3 +510,6 @@ pub fn expects_certificate(name: &str) -> bool {
         .iter()
         .any(|e| ext.eq_ignore_ascii_case(e))
 }
+
+#[cfg(test)]
+mod tests;

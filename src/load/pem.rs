@@ -198,7 +198,9 @@ fn lossy(bytes: &[u8]) -> String {
 }
 
 enum Kind {
-    Certificate { trusted: bool },
+    Certificate {
+        trusted: bool,
+    },
     Pkcs7,
     /// A key, CSR, CRL, public key or another type: recorded, not read as a
     /// certificate.
@@ -344,7 +346,10 @@ fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
                 kind,
                 line,
                 "pem",
-                &format!("PEM block '{}' is mislabelled: it holds", lossy(block.label)),
+                &format!(
+                    "PEM block '{}' is mislabelled: it holds",
+                    lossy(block.label)
+                ),
             ),
             None => input.problem(ProblemLevel::Error, line, None, e),
         }

@@ -343,6 +343,61 @@ trust = []
     }
 
     #[test]
+    fn exclude_globally_and_per_target() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "hub1/a.pem", "x");
+        write(dir.path(), "hub1/a.key", "x");
+        write(dir.path(), "hub1/a.pem.bak", "x");
+        write(dir.path(), "hub1/old/b.pem", "x");
+        write(dir.path(), "hub2/c.pem", "x");
+        write(dir.path(), "hub2/c.key", "x");
+        let inv = write(
+            dir.path(),
+            "inventory.toml",
+            r#"
+exclude = ["*.key"]
+
+[[target]]
+name = "hub1"
+paths = ["hub1/*", "hub1/*/*.pem"]
+exclude = ["*.bak", "hub1/old"]
+
+[[target]]
+paths = ["hub2/*.key"]
+"#,
+        );
+        let t = read_with(&inv, &Exclude::new(&["*.nothing"]).unwrap()).unwrap();
+        // hub1/old itself is excluded by path; hub1/old/b.pem below it too
+        assert_eq!(t[0].paths, vec![dir.path().join("hub1/a.pem")]);
+        let mut excluded: Vec<String> = t[0]
+            .excluded
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e.path.strip_prefix(dir.path()).unwrap().display(),
+                    e.pattern
+                )
+            })
+            .collect();
+        excluded.sort();
+        assert_eq!(
+            excluded,
+            [
+                "hub1/a.key *.key",
+                "hub1/a.pem.bak *.bak",
+                "hub1/old hub1/old",
+                "hub1/old/b.pem hub1/old",
+            ]
+        );
+        assert!(t[0].problems.is_empty(), "{:?}", t[0].problems);
+        assert!(t[0].exclude.patterns().any(|p| p == "*.nothing"));
+        // a pattern that matched nothing but what was excluded is no error
+        assert!(t[1].paths.is_empty());
+        assert!(t[1].problems.is_empty(), "{:?}", t[1].problems);
+    }
+
+    #[test]
     fn bad_inventories_are_errors_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         for (text, says) in [
@@ -357,6 +412,10 @@ trust = []
             (
                 "[[target]]\npaths = [\"a\"]\nhost = \"bad host name!\"\n",
                 "host",
+            ),
+            (
+                "exclude = [\"[z-a\"]\n[[target]]\npaths = [\"a\"]\n",
+                "[z-a",
             ),
         ] {
             let inv = write(dir.path(), "inventory.toml", text);

@@ -36,9 +36,7 @@ use crate::revocation::{Revocation, RevocationStatus as RevStatus};
 use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;
-use rows::{
-    CertRow, Diff, ExcludedRow, InputRow, RowFinding, State, SweepReport, SweepSummary,
-};
+use rows::{CertRow, Diff, ExcludedRow, InputRow, RowFinding, State, SweepReport, SweepSummary};
 
 /// The JSON schema version of sweep reports and state files.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -276,7 +274,12 @@ pub fn run(
             let expanded = load::expand_path_excluding(p, &t.exclude);
             inputs.extend(expanded.inputs.iter().map(|e| input_row(e, &t.name)));
             excluded.extend(expanded.excluded.iter().map(|e| excluded_row(t, e)));
-            jobs.extend(expanded.files.into_iter().map(|path| Job { target: ti, path }));
+            jobs.extend(
+                expanded
+                    .files
+                    .into_iter()
+                    .map(|path| Job { target: ti, path }),
+            );
         }
     }
     // Trust anchors per target, read once per distinct list; their read
