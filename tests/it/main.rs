@@ -18,6 +18,7 @@ mod cli_help;
 mod debug_text;
 mod end_entity;
 mod external;
+mod file_kinds;
 mod fuzz_corpus;
 mod ike_captures;
 mod ike_fetch;
