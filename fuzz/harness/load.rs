@@ -1,9 +1,18 @@
 //! The loader on arbitrary bytes: PEM, DER, PKCS#7 and bare base64 sniffing,
-//! then every field of every certificate it returns.
+//! then every field of every certificate it returns, and every key, CSR,
+//! CRL, public key or text object it recognised.
 
 use std::fmt::Write;
 
 use pkiaudit::load::load_bytes;
+
+/// The kind the first-ranked object gives a file.
+fn o_kind(input: &pkiaudit::load::LoadedInput) -> &'static str {
+    ["private-key", "csr", "crl", "public-key", "text", "other"]
+        .into_iter()
+        .find(|k| input.objects.iter().any(|o| o.kind_name() == *k))
+        .unwrap_or("")
+}
 
 /// One run of the target on `data`; panics on a finding.
 pub fn run(data: &[u8]) {
@@ -87,6 +96,28 @@ pub fn run(data: &[u8]) {
             p.provenance
         );
     }
+    // Keys, CSRs, CRLs, public keys, text: each named, bounded, and read
+    // back from its JSON form; the file has a kind.
+    assert!(input.objects.len() <= pkiaudit::load::MAX_OBJECTS_PER_INPUT);
+    for o in &input.objects {
+        let described = o.describe();
+        assert!(!described.trim().is_empty(), "object without words: {o:?}");
+        let json = serde_json::to_string(o).expect("object serialises");
+        let back: pkiaudit::load::FoundObject =
+            serde_json::from_str(&json).expect("object reads back");
+        assert_eq!(&back, o);
+        let _ = write!(sink, "{described} {}", o.kind_name());
+    }
+    let kind = input.kind();
+    assert!(!kind.is_empty());
+    if !input.objects.is_empty() && input.certs.is_empty() && input.partials.is_empty() {
+        assert!(
+            input.ios_config.is_some() || input.ike.is_some() || kind == o_kind(&input),
+            "kind {kind} for objects {:?}",
+            input.objects
+        );
+    }
+    let _ = input.private_keys().count();
     if let Some(cfg) = &input.ios_config {
         let _ = write!(
             sink,

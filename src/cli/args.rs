@@ -289,8 +289,8 @@ pub struct RevocationArgs {
     /// flight is cut) and each status that needed one is `unknown` ("the
     /// run's time limit (--run-timeout) is used up"; `--crl` files and the
     /// cache still answer), so the report is still written. At the limit the
-    /// run stops, whatever it is doing: exit 2, or UNKNOWN (3) with
-    /// `--nagios`. Default: no limit.
+    /// run stops, whatever it is doing: exit 2 (a monitoring plugin's
+    /// UNKNOWN, 3, in sweep's plugin mode). Default: no limit.
     #[arg(long, value_name = "SECONDS")]
     pub run_timeout: Option<f64>,
 }
@@ -316,6 +316,14 @@ pub struct ReadArgs {
     /// these URLs come from an untrusted peer.
     #[arg(long)]
     pub fetch: bool,
+    /// Leave out files and directories matching GLOB (repeatable)
+    ///
+    /// As in .gitignore: a pattern without `/` matches a name at any depth
+    /// (`*.key`, `*.bak`, `README*`), one with `/` the path; a trailing `/`
+    /// matches directories only. Applies to every path, named ones too.
+    /// Excluded paths are never opened, and listed.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
 }
 
 /// `--fetch`: the loaders' hash-and-URL certificates come over the
@@ -330,6 +338,8 @@ impl ReadArgs {
         if self.fetch {
             opts.fetch = Some(fetch_certificate);
         }
+        opts.exclude =
+            load::Exclude::new(&self.exclude).map_err(|e| anyhow::anyhow!("--exclude: {e}"))?;
         Ok(opts)
     }
 }

@@ -209,7 +209,7 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         if inventory::is_inventory(path) {
             // The command line's --ignore and --severity come last and win.
             targets.extend(
-                inventory::read(path)
+                inventory::read_with(path, &load_opts.exclude)
                     .map_err(|e| anyhow::anyhow!("{e}"))?
                     .into_iter()
                     .map(|mut t| {
@@ -229,6 +229,8 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 holds: args.rules.kind,
                 untrusted: args.untrusted.clone(),
                 policy: policy.clone(),
+                exclude: load_opts.exclude.clone(),
+                excluded: Vec::new(),
             };
             inventory::expand_into(spec, &mut t);
             targets.push(t);

@@ -5,13 +5,18 @@
 //! [`InputProblem`] naming the file and line (or the position inside a
 //! PKCS#7 bundle), and the certificates beside it are still returned.
 
+mod exclude;
 mod hexdump;
 pub(crate) mod ike;
 mod ios_config;
 pub(crate) mod ios_show;
+mod objects;
 mod pcap;
 mod pem;
 mod pkcs7;
+
+pub use exclude::Exclude;
+pub use objects::{expects_certificate, FoundObject, KeyFormat, ObjectKind};
 
 use std::fs;
 use std::io::{self, Read};
@@ -29,6 +34,11 @@ pub const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 /// The most certificates taken from one input; the rest are reported as
 /// an input error rather than read.
 pub const MAX_CERTS_PER_INPUT: usize = 100_000;
+
+/// The most non-certificate objects (keys, CSRs, ...) recorded for one
+/// input; each further one is still reported as a problem, which are capped
+/// in turn.
+pub const MAX_OBJECTS_PER_INPUT: usize = 1_000;
 
 /// The most problems listed for one input; further ones are counted in one
 /// closing problem, so a hostile input cannot grow the report without bound.
@@ -244,6 +254,8 @@ pub struct LoadOptions {
     /// (the CLI passes `revocation::transport::get`); `None` leaves them
     /// unfetched, which is the default.
     pub fetch: Option<Fetch>,
+    /// `--exclude GLOB`: files and directories never read (see [`Exclude`]).
+    pub exclude: Exclude,
 }
 
 /// Parse `LABEL=+HH:MM` (or `-HH:MM`, `+H`, `UTC+2`-free forms only).
@@ -293,6 +305,12 @@ pub struct LoadedInput {
     /// The IKE messages and SAs, when the input held IKE.
     pub ike: Option<Box<crate::ike::IkeReport>>,
     pub problems: Vec<InputProblem>,
+    /// What else the input holds: private keys, CSRs, CRLs, bare public
+    /// keys, text (at most [`MAX_OBJECTS_PER_INPUT`]).
+    pub objects: Vec<FoundObject>,
+    /// The kind when it is not read from the content: `empty`, `special`,
+    /// `excluded`.
+    kind_override: Option<&'static str>,
     /// Set once [`MAX_CERTS_PER_INPUT`] was reached.
     capped: bool,
     /// Problems beyond [`MAX_PROBLEMS_PER_INPUT`]: how many, and the worst.
@@ -311,6 +329,8 @@ impl LoadedInput {
             ios_config: None,
             ike: None,
             problems: Vec::new(),
+            objects: Vec::new(),
+            kind_override: None,
             capped: false,
             unlisted: 0,
             unlisted_level: ProblemLevel::Note,
@@ -319,6 +339,84 @@ impl LoadedInput {
 
     pub fn has_errors(&self) -> bool {
         self.problems.iter().any(|p| p.level == ProblemLevel::Error)
+    }
+
+    /// What the input is, as outputs show it: `certificates` (it gave
+    /// certificates or `show` records), `running-config`, `ike`, `show`
+    /// (a trustpoint listing without certificates), then by what else it
+    /// holds, the first that applies: `private-key`, `csr`, `crl`,
+    /// `public-key`, `text`, `other` (PEM blocks of other types); `empty`,
+    /// `special` (a pipe, socket or device, not read), `excluded` (matched
+    /// `--exclude`, not read), or `unreadable` (nothing found, and errors).
+    pub fn kind(&self) -> &'static str {
+        if let Some(k) = self.kind_override {
+            return k;
+        }
+        if !self.certs.is_empty() || !self.partials.is_empty() {
+            return "certificates";
+        }
+        if self.ios_config.is_some() {
+            return "running-config";
+        }
+        if self.ike.is_some() || self.format == Some("ike-payload") {
+            return "ike";
+        }
+        if self.format == Some("show-trustpoints") {
+            return "show";
+        }
+        ["private-key", "csr", "crl", "public-key", "text", "other"]
+            .into_iter()
+            .find(|k| self.objects.iter().any(|o| o.kind_name() == *k))
+            .unwrap_or("unreadable")
+    }
+
+    /// The private keys found in the input (file: [`LoadedInput::file`];
+    /// line and whether encrypted: on each object).
+    pub fn private_keys(&self) -> impl Iterator<Item = &FoundObject> {
+        self.objects.iter().filter(|o| o.is_private_key())
+    }
+
+    /// Record a non-certificate object found at `line`, and say so: `what`
+    /// names where it was (`PEM block 'PRIVATE KEY' is`, `the input is`).
+    /// A private key is a warning, the rest notes.
+    pub(crate) fn add_object(
+        &mut self,
+        kind: ObjectKind,
+        line: Option<usize>,
+        encoding: &str,
+        what: &str,
+    ) {
+        let object = FoundObject {
+            kind,
+            line,
+            encoding: encoding.to_string(),
+        };
+        let level = if object.is_private_key() {
+            ProblemLevel::Warning
+        } else {
+            ProblemLevel::Note
+        };
+        let message = match &object.kind {
+            ObjectKind::Other { .. } => format!("{what} not a certificate: skipped"),
+            _ => format!("{what} {}, {}", object.describe(), object.outcome()),
+        };
+        self.problem(level, line, None, message);
+        if self.objects.len() < MAX_OBJECTS_PER_INPUT {
+            self.objects.push(object);
+        }
+    }
+
+    /// An input that was not read because `pattern` excludes it.
+    pub fn excluded(file: &str, pattern: &str) -> Self {
+        let mut input = LoadedInput::new(file, 0);
+        input.kind_override = Some("excluded");
+        input.problem(
+            ProblemLevel::Note,
+            None,
+            None,
+            format!("not read: excluded by the pattern '{pattern}'"),
+        );
+        input
     }
 
     pub(crate) fn problem(
@@ -379,6 +477,9 @@ impl LoadedInput {
             });
             self.unlisted = 0;
         }
+        if self.kind_override.is_some() {
+            return self;
+        }
         if self.certs.is_empty() && self.partials.is_empty() && !self.has_errors() {
             if self.format == Some("show-trustpoints") || self.format == Some("ike-payload") {
                 return self;
@@ -402,10 +503,31 @@ impl LoadedInput {
                 );
                 return self;
             }
+            // Keys, CSRs, CRLs, public keys and text are what they are, not
+            // input errors. PEM blocks of other types are too, unless the
+            // name promised a certificate.
+            if self
+                .objects
+                .iter()
+                .any(|o| !matches!(o.kind, ObjectKind::Other { .. }))
+                || (!self.objects.is_empty() && !expects_certificate(&self.file))
+            {
+                return self;
+            }
+            // The message stands alone: a sweep lists only the errors.
             let message = if self.problems.is_empty() {
                 "no certificate found".to_string()
             } else {
-                "no certificate found: the input holds only what is reported above".to_string()
+                let said: Vec<&str> = self
+                    .problems
+                    .iter()
+                    .take(3)
+                    .map(|p| p.message.as_str())
+                    .collect();
+                format!(
+                    "no certificate found; this input holds only: {}",
+                    said.join("; ")
+                )
             };
             self.problem(ProblemLevel::Error, None, None, message);
         }
@@ -422,25 +544,35 @@ impl LoadedInput {
         bundle_index: Option<usize>,
         allow_trailing: bool,
     ) {
+        if let Err(e) = self.try_add_der(der, container, line, bundle_index, allow_trailing) {
+            self.problem(ProblemLevel::Error, line, bundle_index, e);
+        }
+    }
+
+    /// [`LoadedInput::add_der`], handing back why the certificate could not
+    /// be read instead of recording it.
+    pub(crate) fn try_add_der(
+        &mut self,
+        der: &[u8],
+        container: Container,
+        line: Option<usize>,
+        bundle_index: Option<usize>,
+        allow_trailing: bool,
+    ) -> Result<(), String> {
         if self.at_cap(line, bundle_index) {
-            return;
+            return Ok(());
         }
-        match Certificate::from_der_prefix(der) {
-            Ok((cert, trailing)) => {
-                if trailing > 0 && !allow_trailing {
-                    self.problem(
-                        ProblemLevel::Warning,
-                        line,
-                        bundle_index,
-                        format!(
-                            "{trailing} bytes of trailing data after the certificate were ignored"
-                        ),
-                    );
-                }
-                self.push(cert, container, line, bundle_index);
-            }
-            Err(e) => self.problem(ProblemLevel::Error, line, bundle_index, e.0),
+        let (cert, trailing) = Certificate::from_der_prefix(der).map_err(|e| e.0)?;
+        if trailing > 0 && !allow_trailing {
+            self.problem(
+                ProblemLevel::Warning,
+                line,
+                bundle_index,
+                format!("{trailing} bytes of trailing data after the certificate were ignored"),
+            );
         }
+        self.push(cert, container, line, bundle_index);
+        Ok(())
     }
 
     /// True once [`MAX_CERTS_PER_INPUT`] certificates were taken; says so
@@ -523,7 +655,9 @@ impl LoadedInput {
 
 /// Load every input named on the command line. `-` is standard input; a
 /// directory is read recursively, its files in sorted order (hidden files
-/// and symbolic links to directories are skipped).
+/// and symbolic links to directories are skipped). A path that
+/// [`LoadOptions::exclude`] matches is not read: it comes back as an input
+/// of kind `excluded`, with a note naming the pattern.
 pub fn load_paths(paths: &[PathBuf]) -> Vec<LoadedInput> {
     load_paths_with(paths, &LoadOptions::default())
 }
@@ -536,11 +670,39 @@ pub fn load_paths_with(paths: &[PathBuf], opts: &LoadOptions) -> Vec<LoadedInput
             out.push(load_reader_with("-", io::stdin().lock(), opts));
             continue;
         }
-        let (files, errors) = expand_path(path);
-        out.extend(errors);
-        out.extend(files.iter().map(|f| load_file_with(f, opts)));
+        let expanded = expand_path_excluding(path, &opts.exclude);
+        out.extend(expanded.inputs);
+        out.extend(expanded.files.iter().map(|f| load_file_with(f, opts)));
+        out.extend(
+            expanded
+                .excluded
+                .iter()
+                .map(|e| LoadedInput::excluded(&e.path.display().to_string(), &e.pattern)),
+        );
     }
     out
+}
+
+/// A path an exclusion pattern kept from being read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExcludedPath {
+    /// The file or directory (a directory is not entered).
+    pub path: PathBuf,
+    /// The pattern that matched, as written.
+    pub pattern: String,
+}
+
+/// What a path stands for ([`expand_path_excluding`]).
+#[derive(Debug, Default)]
+pub struct Expanded {
+    /// The files to read, sorted.
+    pub files: Vec<PathBuf>,
+    /// Inputs to report without reading: errors (a directory that cannot be
+    /// read or holds nothing) and notes (pipes, sockets and devices
+    /// skipped).
+    pub inputs: Vec<LoadedInput>,
+    /// Files and directories excluded, sorted.
+    pub excluded: Vec<ExcludedPath>,
 }
 
 /// The files a path stands for: itself, or every file under a directory
@@ -548,14 +710,46 @@ pub fn load_paths_with(paths: &[PathBuf], opts: &LoadOptions) -> Vec<LoadedInput
 /// left out), with an input error for a directory that cannot be read in
 /// full or holds nothing.
 pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
-    if !path.is_dir() {
-        return (vec![path.to_path_buf()], Vec::new());
+    let expanded = expand_path_excluding(path, &Exclude::default());
+    (expanded.files, expanded.inputs)
+}
+
+/// [`expand_path`], leaving out what `exclude` matches: the path itself
+/// (named paths too, see [`Exclude`]) and, under a directory, each file or
+/// directory met (an excluded directory is not entered).
+pub fn expand_path_excluding(path: &Path, exclude: &Exclude) -> Expanded {
+    let is_dir = path.is_dir();
+    if let Some(pattern) = exclude.matching(path, is_dir) {
+        return Expanded {
+            excluded: vec![ExcludedPath {
+                path: path.to_path_buf(),
+                pattern: pattern.to_string(),
+            }],
+            ..Expanded::default()
+        };
     }
-    let mut files = Vec::new();
+    if !is_dir {
+        return Expanded {
+            files: vec![path.to_path_buf()],
+            ..Expanded::default()
+        };
+    }
+    let mut walk = Walk {
+        exclude,
+        files: Vec::new(),
+        special: Vec::new(),
+        excluded: Vec::new(),
+        error: None,
+    };
+    walk.dir(path);
+    let Walk {
+        mut files,
+        mut special,
+        mut excluded,
+        error,
+        ..
+    } = walk;
     let mut errors = Vec::new();
-    let mut error = None;
-    let mut special = Vec::new();
-    collect_files(path, &mut files, &mut special, &mut error);
     // Named pipes, sockets and devices under a directory are not read:
     // opening a FIFO nobody writes to blocks forever. Each is said, not
     // dropped.
@@ -563,6 +757,7 @@ pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
     let skipped = special.len();
     for (file, kind) in special {
         let mut input = LoadedInput::new(&file.display().to_string(), 0);
+        input.kind_override = Some("special");
         input.problem(
             ProblemLevel::Note,
             None,
@@ -579,7 +774,7 @@ pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
         input.problem(ProblemLevel::Error, None, None, message);
         errors.push(input);
     }
-    if files.is_empty() && skipped == 0 {
+    if files.is_empty() && skipped == 0 && excluded.is_empty() {
         let mut input = LoadedInput::new(&path.display().to_string(), 0);
         input.problem(
             ProblemLevel::Error,
@@ -590,7 +785,12 @@ pub fn expand_path(path: &Path) -> (Vec<PathBuf>, Vec<LoadedInput>) {
         errors.push(input);
     }
     files.sort();
-    (files, errors)
+    excluded.sort_by(|a, b| a.path.cmp(&b.path));
+    Expanded {
+        files,
+        inputs: errors,
+        excluded,
+    }
 }
 
 /// What kind of special file `path` is (following symbolic links), if it
@@ -609,33 +809,42 @@ pub fn special_kind(path: &Path) -> Option<&'static str> {
     }
 }
 
-fn collect_files(
-    dir: &Path,
-    files: &mut Vec<PathBuf>,
-    special: &mut Vec<(PathBuf, &'static str)>,
-    error: &mut Option<String>,
-) {
-    let entries = match fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(e) => {
-            *error = Some(format!("cannot read directory {}: {e}", dir.display()));
-            return;
-        }
-    };
-    for entry in entries.flatten() {
-        if files.len() >= MAX_FILES_PER_DIRECTORY {
-            *error = Some(format!(
-                "more than {MAX_FILES_PER_DIRECTORY} files under {}; the rest are not read",
-                dir.display()
-            ));
-            return;
-        }
-        let path = entry.path();
-        match entry.file_type() {
-            Ok(t) if t.is_dir() => collect_files(&path, files, special, error),
+/// A directory walk: what it found so far.
+struct Walk<'a> {
+    exclude: &'a Exclude,
+    files: Vec<PathBuf>,
+    special: Vec<(PathBuf, &'static str)>,
+    excluded: Vec<ExcludedPath>,
+    error: Option<String>,
+}
+
+impl Walk<'_> {
+    fn dir(&mut self, dir: &Path) {
+        let entries = match fs::read_dir(dir) {
+            Ok(e) => e,
+            Err(e) => {
+                self.error = Some(format!("cannot read directory {}: {e}", dir.display()));
+                return;
+            }
+        };
+        for entry in entries.flatten() {
+            // Excluded entries count too: the list of them is bounded.
+            if self.files.len() + self.excluded.len() >= MAX_FILES_PER_DIRECTORY {
+                self.error = Some(format!(
+                    "more than {MAX_FILES_PER_DIRECTORY} files under {}; the rest are not read",
+                    dir.display()
+                ));
+                return;
+            }
+            let path = entry.path();
+            let Ok(t) = entry.file_type() else {
+                continue;
+            };
             // Symbolic links to directories are not followed (no loops).
-            Ok(t) if t.is_symlink() && path.is_dir() => {}
-            Ok(_) => {
+            if t.is_symlink() && path.is_dir() {
+                continue;
+            }
+            if !t.is_dir() {
                 let hidden = path
                     .file_name()
                     .and_then(|n| n.to_str())
@@ -643,12 +852,22 @@ fn collect_files(
                 if hidden {
                     continue;
                 }
-                match special_kind(&path) {
-                    Some(kind) => special.push((path, kind)),
-                    None => files.push(path),
-                }
             }
-            Err(_) => {}
+            if let Some(pattern) = self.exclude.matching(&path, t.is_dir()) {
+                self.excluded.push(ExcludedPath {
+                    path,
+                    pattern: pattern.to_string(),
+                });
+                continue;
+            }
+            if t.is_dir() {
+                self.dir(&path);
+                continue;
+            }
+            match special_kind(&path) {
+                Some(kind) => self.special.push((path, kind)),
+                None => self.files.push(path),
+            }
         }
     }
 }
@@ -723,15 +942,26 @@ pub fn load_bytes_with(name: &str, bytes: &[u8], opts: &LoadOptions) -> LoadedIn
 
 fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     if bytes.iter().all(u8::is_ascii_whitespace) {
+        input.kind_override = Some("empty");
+        // An empty `.pem` or standard input is a certificate that is not
+        // there; an empty `index.txt` beside the certificates is nothing.
+        let (level, tail) = if expects_certificate(&input.file) {
+            (ProblemLevel::Error, "")
+        } else {
+            (ProblemLevel::Note, ": nothing to audit")
+        };
         input.problem(
-            ProblemLevel::Error,
+            level,
             None,
             None,
-            if bytes.is_empty() {
-                "input is empty"
-            } else {
-                "input holds only white space"
-            },
+            format!(
+                "{}{tail}",
+                if bytes.is_empty() {
+                    "input is empty"
+                } else {
+                    "input holds only white space"
+                }
+            ),
         );
         return;
     }
@@ -765,6 +995,13 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         load_der(input, bytes, Container::Der);
         return;
     }
+    // A key, CSR, CRL or public key in DER: only when its structure parses
+    // in full, which text and IKE messages never do.
+    if let Some(kind) = objects::recognise_der(bytes) {
+        input.format = Some("der");
+        input.add_object(kind, None, "der", "the input is");
+        return;
+    }
     // An IKE message after DER: a certificate can happen to look like an
     // IKE header (version byte, length), an IKE message cannot parse as a
     // certificate.
@@ -780,6 +1017,10 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     // `show` output; either may carry PEM blocks too (`show crypto pki
     // certificates pem`, a ticket with both).
     let text = String::from_utf8_lossy(bytes);
+    if let Some(kind) = objects::putty(&text) {
+        input.add_object(kind, Some(1), "text", "the input is");
+        return;
+    }
     if crate::ios::config::looks_like_config(&text) {
         input.format = Some("running-config");
         ios_config::load(input, &text);
@@ -817,7 +1058,10 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         reader.finish(input);
         return;
     }
-    if bytes.first() == Some(&0x30) {
+    // Text that happens to start with `0` is text, unless the name
+    // promised a certificate.
+    let plain_text = objects::looks_like_text(bytes) && !expects_certificate(&input.file);
+    if bytes.first() == Some(&0x30) && !plain_text {
         load_der(input, bytes, Container::Der);
         return;
     }
@@ -828,9 +1072,20 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     if let Some(der) = decode_bare_base64(bytes) {
         if der.first() == Some(&0x30) {
             input.format = Some("base64");
+            if Certificate::from_der_prefix(&der).is_err() && pkcs7::certificates(&der).is_err() {
+                if let Some(kind) = objects::recognise_der(&der) {
+                    input.add_object(kind, None, "base64", "the input is base64 of");
+                    return;
+                }
+            }
             load_der(input, &der, Container::Base64);
             return;
         }
+    }
+    if plain_text {
+        let lines = text.lines().count();
+        input.add_object(ObjectKind::Text { lines }, None, "text", "the input is");
+        return;
     }
     input.problem(
         ProblemLevel::Error,
@@ -1125,6 +1380,62 @@ mod tests {
             assert_eq!(input.problems[0].level, ProblemLevel::Note);
             assert_eq!(input.bytes, bytes.len() as u64);
         }
+    }
+
+    #[test]
+    fn directory_walks_leave_out_what_exclude_matches() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in ["a.pem", "a.key", "old/b.pem", "sub/c.pem.bak", "sub/README"] {
+            let p = root.join(f);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(&p, "x").unwrap();
+        }
+        let exclude = Exclude::new(&["*.key", "*.bak", "old/"]).unwrap();
+        let x = expand_path_excluding(root, &exclude);
+        let names = |v: &[PathBuf]| -> Vec<String> {
+            v.iter()
+                .map(|p| p.strip_prefix(root).unwrap().display().to_string())
+                .collect()
+        };
+        assert_eq!(names(&x.files), ["a.pem", "sub/README"]);
+        let excluded: Vec<PathBuf> = x.excluded.iter().map(|e| e.path.clone()).collect();
+        // the directory is listed once, not entered
+        assert_eq!(names(&excluded), ["a.key", "old", "sub/c.pem.bak"]);
+        assert_eq!(x.excluded[1].pattern, "old/");
+        assert!(x.inputs.is_empty());
+
+        // a named path is excluded too (a shell expands `dir/*` to names)
+        let x = expand_path_excluding(&root.join("a.key"), &exclude);
+        assert!(x.files.is_empty());
+        assert_eq!(x.excluded.len(), 1);
+
+        // a directory whose every file is excluded is not "empty"
+        let x = expand_path_excluding(&root.join("sub"), &Exclude::new(&["*"]).unwrap());
+        assert!(x.inputs.is_empty() && x.files.is_empty());
+
+        // check: an excluded file is an input of kind `excluded`, never read
+        let opts = LoadOptions {
+            exclude,
+            ..LoadOptions::default()
+        };
+        let inputs = load_paths_with(&[root.to_path_buf()], &opts);
+        let kinds: Vec<(&str, &str)> = inputs
+            .iter()
+            .map(|i| (i.file.rsplit('/').next().unwrap_or(""), i.kind()))
+            .collect();
+        assert_eq!(
+            kinds,
+            [
+                ("a.pem", "unreadable"),
+                ("README", "text"),
+                ("a.key", "excluded"),
+                ("old", "excluded"),
+                ("c.pem.bak", "excluded"),
+            ]
+        );
+        assert!(inputs[2].problems[0].message.contains("'*.key'"));
+        assert!(!inputs[2].has_errors());
     }
 
     #[test]

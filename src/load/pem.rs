@@ -6,7 +6,7 @@
 //! and one bad block does not hide the rest; each block is then decoded by
 //! the `pem` crate.
 
-use super::{pkcs7, Container, LoadedInput, ProblemLevel};
+use super::{objects, pkcs7, Container, LoadedInput, ProblemLevel};
 
 const BEGIN: &[u8] = b"-----BEGIN ";
 const END: &[u8] = b"-----END ";
@@ -198,9 +198,13 @@ fn lossy(bytes: &[u8]) -> String {
 }
 
 enum Kind {
-    Certificate { trusted: bool },
+    Certificate {
+        trusted: bool,
+    },
     Pkcs7,
-    Skip(ProblemLevel, &'static str),
+    /// A key, CSR, CRL, public key or another type: recorded, not read as a
+    /// certificate.
+    Object,
 }
 
 fn kind(label: &[u8]) -> Kind {
@@ -210,24 +214,34 @@ fn kind(label: &[u8]) -> Kind {
         }
         b"TRUSTED CERTIFICATE" => Kind::Certificate { trusted: true },
         b"PKCS7" | b"PKCS #7 SIGNED DATA" | b"CMS" => Kind::Pkcs7,
-        b"X509 CRL" => Kind::Skip(
-            ProblemLevel::Note,
-            "a CRL, not a certificate: not audited here",
-        ),
-        b"CERTIFICATE REQUEST" | b"NEW CERTIFICATE REQUEST" => Kind::Skip(
-            ProblemLevel::Note,
-            "a certificate signing request, not a certificate: skipped",
-        ),
-        b"PUBLIC KEY" | b"RSA PUBLIC KEY" => Kind::Skip(
-            ProblemLevel::Note,
-            "a bare public key, not a certificate: skipped",
-        ),
-        l if l.ends_with(b"PRIVATE KEY") => Kind::Skip(
-            ProblemLevel::Warning,
-            "a private key: not read. Keep private keys out of files you share",
-        ),
-        _ => Kind::Skip(ProblemLevel::Note, "not a certificate: skipped"),
+        _ => Kind::Object,
     }
+}
+
+/// A block that is not a certificate: what it is, from its label and, when
+/// its body decodes, its content. Nothing of the body is printed.
+fn record_object(input: &mut LoadedInput, block: &Block<'_>) {
+    use base64::Engine;
+    let mut headers = Vec::new();
+    let mut body = Vec::new();
+    for (_, l) in &block.body {
+        match std::str::from_utf8(l) {
+            Ok(h) if h.contains(':') => headers.push(h),
+            _ => body.extend_from_slice(l),
+        }
+    }
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(&body)
+        .ok()
+        .filter(|d| !d.is_empty());
+    let label = lossy(block.label);
+    let kind = objects::from_pem(&label, &headers, der.as_deref());
+    input.add_object(
+        kind,
+        Some(block.begin_line),
+        "pem",
+        &format!("PEM block '{label}' is"),
+    );
 }
 
 fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
@@ -235,15 +249,7 @@ fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
     let (trusted, is_pkcs7) = match kind(block.label) {
         Kind::Certificate { trusted } => (trusted, false),
         Kind::Pkcs7 => (false, true),
-        Kind::Skip(level, why) => {
-            input.problem(
-                level,
-                line,
-                None,
-                format!("PEM block '{}' is {why}", lossy(block.label)),
-            );
-            return;
-        }
+        Kind::Object => return record_object(input, block),
     };
     // Point at the first line that cannot be base64, which is what an
     // operator needs to fix a paste. Header lines (RFC 1421 `Name: value`)
@@ -332,7 +338,20 @@ fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
                 ),
             ),
         }
-    } else {
-        input.add_der(&der, Container::Pem, line, None, trusted);
+    } else if let Err(e) = input.try_add_der(&der, Container::Pem, line, None, trusted) {
+        // A key or CSR saved under a CERTIFICATE label (renamed by hand) is
+        // named for what it is.
+        match objects::recognise_der(&der) {
+            Some(kind) => input.add_object(
+                kind,
+                line,
+                "pem",
+                &format!(
+                    "PEM block '{}' is mislabelled: it holds",
+                    lossy(block.label)
+                ),
+            ),
+            None => input.problem(ProblemLevel::Error, line, None, e),
+        }
     }
 }

@@ -305,7 +305,7 @@ impl Name {
             .join(",")
     }
 
-    fn from_x509(name: &X509Name<'_>) -> Name {
+    pub(crate) fn from_x509(name: &X509Name<'_>) -> Name {
         let text = name
             .to_string_with_registry(x509_parser::objects::oid_registry())
             .unwrap_or_else(|_| format!("<undecodable name, {} bytes>", name.as_raw().len()));
@@ -646,7 +646,7 @@ impl Certificate {
             serial_raw: tbs.raw_serial().to_vec(),
             not_before: to_utc(tbs.validity.not_before.timestamp()),
             not_after: to_utc(tbs.validity.not_after.timestamp()),
-            key: key_info(cert),
+            key: key_info(cert.public_key()),
             signature_algorithm: signature_algorithm(&cert.signature_algorithm),
             sha1: hex_lower(
                 ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
@@ -887,7 +887,7 @@ pub fn serial_hex(raw: &[u8]) -> String {
 }
 
 /// RSA modulus size in bits from the big-endian modulus (leading zeros ignored).
-fn rsa_bits(modulus: &[u8]) -> u32 {
+pub(crate) fn rsa_bits(modulus: &[u8]) -> u32 {
     let trimmed: &[u8] = match modulus.iter().position(|b| *b != 0) {
         Some(i) => &modulus[i..],
         None => return 0,
@@ -896,8 +896,9 @@ fn rsa_bits(modulus: &[u8]) -> u32 {
     (trimmed.len() as u32 - 1) * 8 + (8 - top.leading_zeros())
 }
 
-fn key_info(cert: &X509Certificate<'_>) -> KeyInfo {
-    let spki = cert.public_key();
+/// What a SubjectPublicKeyInfo holds (also used for the bare public keys,
+/// CSRs and private keys the loaders recognise).
+pub(crate) fn key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> KeyInfo {
     let alg = spki.algorithm.algorithm.to_id_string();
     match alg.as_str() {
         oids::KEY_RSA | oids::KEY_RSA_PSS => match spki.parsed() {

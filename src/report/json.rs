@@ -114,6 +114,9 @@ pub fn write_time(
 #[derive(Serialize)]
 struct InputJson<'a> {
     file: &'a str,
+    /// What the input is (`certificates`, `private-key`, `csr`, `crl`,
+    /// `text`, ...: `LoadedInput::kind`).
+    file_kind: &'static str,
     format: Option<&'static str>,
     bytes: u64,
     /// Certificates and partial records found.
@@ -121,6 +124,10 @@ struct InputJson<'a> {
     /// Of those, partial records (`show` output entries).
     partial_records: usize,
     problems: &'a [InputProblem],
+    /// Keys, CSRs, CRLs, public keys and text found instead of (or beside)
+    /// certificates.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    objects: &'a [crate::load::FoundObject],
     /// IKE messages and SAs, for captures and dumps.
     #[serde(skip_serializing_if = "Option::is_none")]
     ike: Option<IkeJson<'a>>,
@@ -130,11 +137,13 @@ impl<'a> From<&'a LoadedInput> for InputJson<'a> {
     fn from(i: &'a LoadedInput) -> Self {
         InputJson {
             file: &i.file,
+            file_kind: i.kind(),
             format: i.format,
             bytes: i.bytes,
             certificates: i.certs.len() + i.partials.len(),
             partial_records: i.partials.len(),
             problems: &i.problems,
+            objects: &i.objects,
             ike: None,
         }
     }

@@ -39,8 +39,8 @@ fn json_line<T: Serialize>(out: &mut dyn Write, v: &T) -> io::Result<()> {
 /// - `certificate`: every [`CertRow`](crate::sweep::rows::CertRow) field,
 ///   one line per certificate, in report order (soonest expiry first);
 /// - `input-error`: every [`InputRow`](crate::sweep::rows::InputRow) field
-///   (`file`, `target`, `format`, `certificates`, `errors`), one line per
-///   input with errors;
+///   (`file`, `target`, `file_kind`, `format`, `certificates`, `errors`,
+///   `objects`), one line per input with errors;
 /// - `finding`: every [`SweepFinding`](crate::sweep::rows::SweepFinding)
 ///   field (`rule`, `severity`, `message`, `certificates`, `files`): a
 ///   cause shared by many certificates, or a file finding;
@@ -120,9 +120,11 @@ mod tests {
                 InputRow {
                     file: "good.pem".into(),
                     target: "hub-1".into(),
+                    file_kind: "certificates".into(),
                     format: Some("pem".into()),
                     certificates: 2,
                     errors: vec![],
+                    ..InputRow::default()
                 },
             ],
         );

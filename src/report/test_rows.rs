@@ -85,6 +85,7 @@ pub(crate) fn report(certs: Vec<CertRow>, inputs: Vec<InputRow>) -> SweepReport 
         state,
         duration_seconds: 1.5,
         inputs,
+        excluded: vec![],
         certificates: certs,
         findings: Vec::new(),
         diff: None,
@@ -95,8 +96,10 @@ pub(crate) fn bad_input() -> InputRow {
     InputRow {
         file: "/etc/pki/bad|file.pem".into(),
         target: "hub-1".into(),
+        file_kind: "unreadable".into(),
         format: None,
         certificates: 0,
         errors: vec!["line 3: bad base64".into(), "line 9: truncated".into()],
+        ..InputRow::default()
     }
 }

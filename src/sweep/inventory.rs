@@ -23,6 +23,7 @@
 //! untrusted = ["pki/issuing/"]    # intermediates chains may use
 //! ignore = ["revocation.no-source"]
 //! severity = ["validity.expiring=info"]
+//! exclude = ["*.key", "*.bak", "archive/"]
 //! ```
 //!
 //! `ignore` and `severity` given at the top apply to every target; a
@@ -30,6 +31,10 @@
 //!
 //! Relative paths are relative to the inventory file. A pattern that
 //! matches nothing is an input error of the sweep, never silently empty.
+//! `exclude` (globally and per target; a target's patterns add to the
+//! global ones) leaves files out as `--exclude` does
+//! ([`crate::load::Exclude`]); its patterns with a `/` are relative to the
+//! inventory file too.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -40,6 +45,7 @@ use crate::audit::names::Host;
 use crate::audit::profile::Profile;
 use crate::audit::rules::RulePolicy;
 use crate::audit::Holds;
+use crate::load::{Exclude, ExcludedPath};
 
 /// Bytes read from an inventory file.
 pub const MAX_INVENTORY_BYTES: u64 = 4 * 1024 * 1024;
@@ -69,6 +75,11 @@ pub struct Target {
     pub untrusted: Vec<PathBuf>,
     /// `ignore` and `severity`, global then the target's.
     pub policy: RulePolicy,
+    /// Files and directories never read (`--exclude`, inventory
+    /// `exclude`).
+    pub exclude: Exclude,
+    /// What the exclusions kept out of the glob expansions so far.
+    pub excluded: Vec<ExcludedPath>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -87,6 +98,8 @@ struct InventoryFile {
     ignore: Vec<String>,
     #[serde(default)]
     severity: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
     #[serde(default)]
     target: Vec<TargetEntry>,
 }
@@ -107,6 +120,8 @@ struct TargetEntry {
     ignore: Vec<String>,
     #[serde(default)]
     severity: Vec<String>,
+    #[serde(default)]
+    exclude: Vec<String>,
 }
 
 /// Whether `path` names an inventory file rather than certificates.
@@ -132,6 +147,11 @@ pub fn parse_profile(name: &str) -> Result<Profile, String> {
 /// Read an inventory file and expand its paths. Errors name the file (and
 /// TOML's line and column).
 pub fn read(path: &Path) -> Result<Vec<Target>, String> {
+    read_with(path, &Exclude::default())
+}
+
+/// [`read`], with more exclusion patterns for every target (`--exclude`).
+pub fn read_with(path: &Path, exclude: &Exclude) -> Result<Vec<Target>, String> {
     use std::io::Read;
     let shown = path.display().to_string();
     let file = std::fs::File::open(path).map_err(|e| format!("{shown}: {e}"))?;
@@ -142,6 +162,7 @@ pub fn read(path: &Path) -> Result<Vec<Target>, String> {
     let base = path.parent().unwrap_or(Path::new("."));
     let mut out = Vec::new();
     for (mut target, specs) in parse(&text, &shown, base)? {
+        target.exclude.extend(exclude);
         for spec in &specs {
             expand_into(spec, &mut target);
         }
@@ -213,6 +234,12 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             .iter()
             .map(|p| base.join(p).display().to_string())
             .collect();
+        let mut exclude = Exclude::default();
+        for p in inv.exclude.iter().chain(&t.exclude) {
+            exclude
+                .add(p, Some(base))
+                .map_err(|e| format!("{shown}: target '{name}': {e}"))?;
+        }
         let target = Target {
             name,
             paths: Vec::new(),
@@ -224,6 +251,8 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             holds,
             untrusted,
             policy: global.then(&own),
+            exclude,
+            excluded: Vec::new(),
         };
         out.push((target, specs));
     }
@@ -235,9 +264,19 @@ fn is_pattern(text: &str) -> bool {
     text.contains(['*', '?', '['])
 }
 
+/// The directories of a glob pattern before its first wildcard: the part
+/// the user named literally.
+fn literal_prefix(spec: &str) -> PathBuf {
+    Path::new(spec)
+        .components()
+        .take_while(|c| !is_pattern(&c.as_os_str().to_string_lossy()))
+        .collect()
+}
+
 /// Add what `spec` names to `target`: the path itself when it exists or is
 /// not a pattern (a missing plain path is reported by the loader, with the
-/// OS error), else the files the glob matches.
+/// OS error), else the files the glob matches, less what the target's
+/// exclusions match (in any directory the wildcards matched, too).
 pub fn expand_into(spec: &str, target: &mut Target) {
     if !is_pattern(spec) || Path::new(spec).exists() {
         target.paths.push(PathBuf::from(spec));
@@ -253,6 +292,8 @@ pub fn expand_into(spec: &str, target: &mut Target) {
         }
     };
     let mut found = Vec::new();
+    let root = literal_prefix(spec);
+    let excluded_before = target.excluded.len();
     for entry in paths {
         match entry {
             Ok(p) => {
@@ -265,7 +306,13 @@ pub fn expand_into(spec: &str, target: &mut Target) {
                     ));
                     break;
                 }
-                found.push(p);
+                match target.exclude.matching_below(&p, &root) {
+                    Some(pattern) => target.excluded.push(ExcludedPath {
+                        path: p,
+                        pattern: pattern.to_string(),
+                    }),
+                    None => found.push(p),
+                }
             }
             Err(e) => target.problems.push((
                 spec.to_string(),
@@ -273,7 +320,8 @@ pub fn expand_into(spec: &str, target: &mut Target) {
             )),
         }
     }
-    if found.is_empty() {
+    // A pattern whose every match was excluded matched something.
+    if found.is_empty() && target.excluded.len() == excluded_before {
         target
             .problems
             .push((spec.to_string(), "no file matches this pattern".into()));
@@ -341,6 +389,61 @@ trust = []
     }
 
     #[test]
+    fn exclude_globally_and_per_target() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "hub1/a.pem", "x");
+        write(dir.path(), "hub1/a.key", "x");
+        write(dir.path(), "hub1/a.pem.bak", "x");
+        write(dir.path(), "hub1/old/b.pem", "x");
+        write(dir.path(), "hub2/c.pem", "x");
+        write(dir.path(), "hub2/c.key", "x");
+        let inv = write(
+            dir.path(),
+            "inventory.toml",
+            r#"
+exclude = ["*.key"]
+
+[[target]]
+name = "hub1"
+paths = ["hub1/*", "hub1/*/*.pem"]
+exclude = ["*.bak", "hub1/old"]
+
+[[target]]
+paths = ["hub2/*.key"]
+"#,
+        );
+        let t = read_with(&inv, &Exclude::new(&["*.nothing"]).unwrap()).unwrap();
+        // hub1/old itself is excluded by path; hub1/old/b.pem below it too
+        assert_eq!(t[0].paths, vec![dir.path().join("hub1/a.pem")]);
+        let mut excluded: Vec<String> = t[0]
+            .excluded
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    e.path.strip_prefix(dir.path()).unwrap().display(),
+                    e.pattern
+                )
+            })
+            .collect();
+        excluded.sort();
+        assert_eq!(
+            excluded,
+            [
+                "hub1/a.key *.key",
+                "hub1/a.pem.bak *.bak",
+                "hub1/old hub1/old",
+                "hub1/old/b.pem hub1/old",
+            ]
+        );
+        assert!(t[0].problems.is_empty(), "{:?}", t[0].problems);
+        assert!(t[0].exclude.patterns().any(|p| p == "*.nothing"));
+        // a pattern that matched nothing but what was excluded is no error
+        assert!(t[1].paths.is_empty());
+        assert!(t[1].problems.is_empty(), "{:?}", t[1].problems);
+    }
+
+    #[test]
     fn bad_inventories_are_errors_naming_the_file() {
         let dir = tempfile::tempdir().unwrap();
         for (text, says) in [
@@ -355,6 +458,10 @@ trust = []
             (
                 "[[target]]\npaths = [\"a\"]\nhost = \"bad host name!\"\n",
                 "host",
+            ),
+            (
+                "exclude = [\"[z-a\"]\n[[target]]\npaths = [\"a\"]\n",
+                "[z-a",
             ),
         ] {
             let inv = write(dir.path(), "inventory.toml", text);

@@ -37,7 +37,8 @@ use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;
 use rows::{
-    CertRow, Diff, InputRow, RowFinding, State, Successor, SweepFinding, SweepReport, SweepSummary,
+    CertRow, Diff, ExcludedRow, InputRow, RowFinding, State, Successor, SweepFinding, SweepReport,
+    SweepSummary,
 };
 
 /// The JSON schema version of sweep reports and state files.
@@ -88,6 +89,7 @@ fn input_row(input: &LoadedInput, target: &str) -> InputRow {
     InputRow {
         file: input.file.clone(),
         target: target.to_string(),
+        file_kind: input.kind().to_string(),
         format: input.format.map(str::to_string),
         certificates: input.certs.len() + input.partials.len(),
         errors: input
@@ -96,6 +98,7 @@ fn input_row(input: &LoadedInput, target: &str) -> InputRow {
             .filter(|p| p.level == ProblemLevel::Error)
             .map(|p| p.to_string())
             .collect(),
+        objects: input.objects.clone(),
     }
 }
 
@@ -299,17 +302,32 @@ pub fn run(
     let started = Instant::now();
     let mut inputs: Vec<InputRow> = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
+    let mut excluded: Vec<ExcludedRow> = Vec::new();
+    let excluded_row = |t: &Target, e: &load::ExcludedPath| ExcludedRow {
+        file: e.path.display().to_string(),
+        target: t.name.clone(),
+        pattern: e.pattern.clone(),
+    };
     for (ti, t) in targets.iter().enumerate() {
         for (spec, why) in &t.problems {
             inputs.push(InputRow {
                 file: spec.clone(),
                 target: t.name.clone(),
-                format: None,
-                certificates: 0,
+                file_kind: "unreadable".into(),
                 errors: vec![format!("{spec}: {why}")],
+                ..InputRow::default()
             });
         }
+        excluded.extend(t.excluded.iter().map(|e| excluded_row(t, e)));
         for p in &t.paths {
+            if let Some(pattern) = t.exclude.matching(p, p.is_dir()) {
+                excluded.push(ExcludedRow {
+                    file: p.display().to_string(),
+                    target: t.name.clone(),
+                    pattern: pattern.to_string(),
+                });
+                continue;
+            }
             // A sweep runs unattended: a named pipe, socket or device is
             // never opened, even when a glob or the inventory names it (a
             // pipe nobody writes to would hold the run forever).
@@ -317,15 +335,20 @@ pub fn run(
                 inputs.push(InputRow {
                     file: p.display().to_string(),
                     target: t.name.clone(),
-                    format: None,
-                    certificates: 0,
-                    errors: Vec::new(),
+                    file_kind: "special".into(),
+                    ..InputRow::default()
                 });
                 continue;
             }
-            let (files, errors) = load::expand_path(p);
-            inputs.extend(errors.iter().map(|e| input_row(e, &t.name)));
-            jobs.extend(files.into_iter().map(|path| Job { target: ti, path }));
+            let expanded = load::expand_path_excluding(p, &t.exclude);
+            inputs.extend(expanded.inputs.iter().map(|e| input_row(e, &t.name)));
+            excluded.extend(expanded.excluded.iter().map(|e| excluded_row(t, e)));
+            jobs.extend(
+                expanded
+                    .files
+                    .into_iter()
+                    .map(|path| Job { target: ti, path }),
+            );
         }
     }
     // Trust anchors and extra intermediates per target, read once per
@@ -572,6 +595,7 @@ pub fn run(
         state,
         duration_seconds: started.elapsed().as_secs_f64(),
         inputs,
+        excluded,
         certificates,
         findings,
         diff: None,

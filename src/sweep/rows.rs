@@ -125,16 +125,36 @@ pub struct SweepFinding {
 }
 
 /// One input file and what came of it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InputRow {
     pub file: String,
     pub target: String,
+    /// What the file is (`crate::load::LoadedInput::kind`): `certificates`,
+    /// `private-key`, `csr`, `crl`, `public-key`, `text`, `empty`,
+    /// `special`, `unreadable`, ...
+    /// (Not `kind`: JSON Lines tags each line with `kind`.)
+    #[serde(default)]
+    pub file_kind: String,
     /// The format it was read as (`pem`, `der`, `pkcs7`, ...), if any.
     pub format: Option<String>,
     /// Certificates found in it (duplicates included).
     pub certificates: usize,
     /// Input errors (file, line or block, and what was wrong).
     pub errors: Vec<String>,
+    /// Keys, CSRs, CRLs, public keys and text found in it: kind, line,
+    /// and for a private key whether it is encrypted.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub objects: Vec<crate::load::FoundObject>,
+}
+
+/// A file or directory an exclusion pattern kept out of the sweep.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExcludedRow {
+    pub file: String,
+    pub target: String,
+    /// The pattern that matched, as written (`--exclude` or the
+    /// inventory's `exclude`).
+    pub pattern: String,
 }
 
 /// The counts of a sweep. They add up:
@@ -201,6 +221,10 @@ pub struct SweepReport {
     /// Wall-clock seconds the sweep took.
     pub duration_seconds: f64,
     pub inputs: Vec<InputRow>,
+    /// Files and directories not read because an exclusion pattern matched
+    /// them (never audited, listed so nothing is lost).
+    #[serde(default)]
+    pub excluded: Vec<ExcludedRow>,
     /// Soonest expiry first.
     pub certificates: Vec<CertRow>,
     /// Causes shared by many certificates, and findings about files.

@@ -225,6 +225,23 @@ fn problems_per_input_are_listed_up_to_the_bound_then_counted() {
     assert!(certs[0]["subject"].as_str().unwrap().contains("alice"));
 }
 
+#[test]
+fn objects_per_input_are_recorded_up_to_the_bound() {
+    use pkiaudit::load::{load_bytes, MAX_OBJECTS_PER_INPUT};
+    let block = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n";
+    let input = load_bytes(
+        "keys.txt",
+        block.repeat(MAX_OBJECTS_PER_INPUT + 20).as_bytes(),
+    );
+    assert_eq!(input.objects.len(), MAX_OBJECTS_PER_INPUT);
+    assert_eq!(input.kind(), "public-key");
+    // each one is still said (and the problems are bounded in turn)
+    assert!(input
+        .problems
+        .last()
+        .is_some_and(|p| p.message.contains("20 more problems")));
+}
+
 /// `check --format json --at AT --revocation off ARGS`: the report.
 fn check_without_revocation(args: &[&str]) -> Value {
     let mut all = vec![

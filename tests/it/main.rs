@@ -19,6 +19,7 @@ mod debug_text;
 mod end_entity;
 mod estate;
 mod external;
+mod file_kinds;
 mod fuzz_corpus;
 mod ike_captures;
 mod ike_fetch;

@@ -421,6 +421,8 @@ fn corrupt_length(der: &mut Vec<u8>, at: usize, how: usize) -> String {
 // ---------------------------------------------------------------------------
 // The checks every loaded input must pass.
 
+const MUTANT: &str = "mutant.pem";
+
 struct Checker {
     name: &'static str,
     failures: Vec<String>,
@@ -441,7 +443,9 @@ impl Checker {
     /// when it loaded.
     fn load(&mut self, what: &str, bytes: &[u8]) -> Option<LoadedInput> {
         self.runs += 1;
-        let input = match catch_unwind(AssertUnwindSafe(|| load_bytes("mutant", bytes))) {
+        // Named as a certificate file: what is left of a damaged one must
+        // be an error, not "text" (a bare `0` is both).
+        let input = match catch_unwind(AssertUnwindSafe(|| load_bytes(MUTANT, bytes))) {
             Ok(input) => input,
             Err(e) => {
                 let msg = e
@@ -465,12 +469,12 @@ impl Checker {
                     &format!("problem with an empty message: {p:?}"),
                 );
             }
-            if p.file != "mutant" {
+            if p.file != MUTANT {
                 self.fail(what, bytes, &format!("problem names another file: {p:?}"));
             }
         }
         for (i, c) in input.certs.iter().enumerate() {
-            if c.provenance.index != i + 1 || c.provenance.file != "mutant" {
+            if c.provenance.index != i + 1 || c.provenance.file != MUTANT {
                 self.fail(what, bytes, &format!("bad provenance {:?}", c.provenance));
             }
         }
@@ -1035,33 +1039,33 @@ fn pkcs7_entry_with_a_wrong_universal_tag_is_an_error() {
 }
 
 #[test]
-fn input_without_any_certificate_is_an_error() {
+fn input_without_any_certificate_is_reported_by_kind_or_an_error() {
+    // Keys, CRLs and CSRs are what they are (issue 17): named, not errors.
     let key = rcgen::KeyPair::generate().expect("key").serialize_pem();
-    let cases: Vec<(&str, Vec<u8>)> = vec![
-        ("server.key", key.into_bytes()),
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("server.key", key.into_bytes(), "private-key"),
         (
             "revoked.crl",
             pem_block("X509 CRL", b"\x30\x03\x02\x01\x00").into_bytes(),
+            "crl",
         ),
         (
             "request.csr",
             pem_block("CERTIFICATE REQUEST", b"\x30\x03\x02\x01\x00").into_bytes(),
+            "csr",
         ),
-        ("attribute-certs.p7b", p7b(&[vec![0x80, 0x00]])),
     ];
-    let mut wrong = Vec::new();
-    for (name, bytes) in cases {
+    for (name, bytes, kind) in cases {
         let input = load_bytes(name, &bytes);
         assert!(input.certs.is_empty());
-        if !input.has_errors() {
-            wrong.push(describe(&input));
-        }
+        assert!(!input.has_errors(), "{name}: {}", describe(&input));
+        assert_eq!(input.kind(), kind, "{name}");
+        assert_eq!(input.objects.len(), 1, "{name}");
     }
-    assert!(
-        wrong.is_empty(),
-        "no certificate read and no error, so `check` passes:\n{}",
-        wrong.join("\n")
-    );
+    // A bundle that promised certificates and holds none is still an error.
+    let input = load_bytes("attribute-certs.p7b", &p7b(&[vec![0x80, 0x00]]));
+    assert!(input.certs.is_empty());
+    assert!(input.has_errors(), "{}", describe(&input));
 }
 
 #[test]
@@ -1101,15 +1105,16 @@ fn private_key_block_is_a_warning_and_not_read() {
     let body_line = key_pem.lines().nth(1).expect("key body");
     assert!(!p.message.contains(body_line));
 
-    // A key alone: the warning, and an error because no certificate was
-    // found (a user who sent the key instead of the certificate).
+    // A key alone: the warning names it, and it is recorded as a key, not
+    // an input error (issue 17: key files sit beside certificates).
     for label in ["RSA PRIVATE KEY", "EC PRIVATE KEY", "ENCRYPTED PRIVATE KEY"] {
         let input = load_str(&pem_block(label, b"\x30\x03\x02\x01\x00"));
         assert!(input.certs.is_empty());
-        assert_eq!(input.problems.len(), 2, "{label}: {}", describe(&input));
+        assert_eq!(input.problems.len(), 1, "{label}: {}", describe(&input));
         assert_eq!(input.problems[0].level, ProblemLevel::Warning, "{label}");
-        assert_eq!(input.problems[1].level, ProblemLevel::Error, "{label}");
-        assert!(input.problems[1].message.contains("no certificate found"));
+        assert!(input.problems[0].message.contains("private key"));
+        assert_eq!(input.kind(), "private-key");
+        assert_eq!(input.private_keys().count(), 1);
     }
 }
 

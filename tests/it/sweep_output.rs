@@ -153,26 +153,32 @@ fn report() -> SweepReport {
         InputRow {
             file: "/etc/pki/hub1.pem".into(),
             target: "hub-1".into(),
+            file_kind: "certificates".into(),
             format: Some("pem".into()),
             certificates: 2,
             errors: vec![],
+            ..InputRow::default()
         },
         InputRow {
             file: "/etc/pki/bad \"one\" <x>.pem".into(),
             target: "hub-1".into(),
+            file_kind: "unreadable".into(),
             format: Some("pem".into()),
             certificates: 0,
             errors: vec![
                 "line 3: bad base64 \u{0}\u{7}".into(),
                 "line 9: PEM block not closed\nat EOF".into(),
             ],
+            ..InputRow::default()
         },
         InputRow {
             file: "/srv/pki/dir #1 (old)/b.p7b".into(),
             target: "hub \"b\"".into(),
+            file_kind: "certificates".into(),
             format: Some("pkcs7".into()),
             certificates: 3,
             errors: vec![],
+            ..InputRow::default()
         },
     ];
     let summary = Summary {
@@ -204,6 +210,7 @@ fn report() -> SweepReport {
         state: State::Critical,
         duration_seconds: 2.25,
         inputs,
+        excluded: vec![],
         certificates,
         findings: Vec::new(),
         diff: Some(Diff {
@@ -925,6 +932,7 @@ fn writers_survive_empty_and_degenerate_reports() {
         state: State::Ok,
         duration_seconds: 0.0,
         inputs: vec![],
+        excluded: vec![],
         certificates: vec![],
         findings: Vec::new(),
         diff: None,
