@@ -373,6 +373,8 @@ pub fn run(
         }
     }
 
+    // Findings removed by --ignore that no certificate row counts.
+    let mut suppressed_elsewhere = 0usize;
     // Pass 1: scan.
     let total = jobs.len() as u64;
     let pool_seen = std::sync::Mutex::new(HashSet::new());
@@ -405,6 +407,54 @@ pub fn run(
     // Whichever thread saw a CA first, the pool is the same, in one order.
     pool.sort_by(|a, b| a.cert.sha256.cmp(&b.cert.sha256));
     let found: usize = scans.iter().map(|s| s.input.certificates).sum();
+    // A private key among the certificates: one finding per file.
+    let mut file_findings: Vec<SweepFinding> = Vec::new();
+    for (s, j) in scans.iter().zip(&jobs) {
+        let keys: Vec<&load::FoundObject> = s
+            .input
+            .objects
+            .iter()
+            .filter(|o| o.is_private_key())
+            .collect();
+        let Some(first) = keys.first() else { continue };
+        let encrypted = keys.iter().all(|k| k.encrypted() == Some(true));
+        let rule = if encrypted {
+            &audit::rules::files::PRIVATE_KEY_ENCRYPTED
+        } else {
+            &audit::rules::files::PRIVATE_KEY
+        };
+        let Some(severity) = targets[j.target].policy.decide(rule) else {
+            suppressed_elsewhere += 1;
+            continue;
+        };
+        if severity < Severity::Warning {
+            continue;
+        }
+        file_findings.push(SweepFinding {
+            rule: rule.id.to_string(),
+            severity: severity.as_str().to_string(),
+            message: format!(
+                "{} holds {}{}: anyone who can read these files can impersonate the key's \
+                 owner. Keep keys only where the device (or its key store) reads them, or \
+                 leave the file out of the sweep with --exclude{}",
+                s.input.file,
+                first.describe(),
+                if keys.len() > 1 {
+                    format!(" and {} more", keys.len() - 1)
+                } else {
+                    String::new()
+                },
+                if encrypted {
+                    ""
+                } else {
+                    "; if the file was ever copied or mailed, treat the key as exposed and \
+                     replace it (new key, new certificate)"
+                }
+            ),
+            certificates: 0,
+            files: vec![s.input.file.clone()],
+        });
+    }
     let scan_rows: Vec<InputRow> = scans.into_iter().map(|s| s.input).collect();
 
     // One store per target: its anchors, and every CA certificate of the
@@ -543,7 +593,10 @@ pub fn run(
     });
     inputs.extend(scan_rows);
 
-    findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+    findings.extend(file_findings);
+    // Errors first, then by how many certificates a cause affects (the
+    // grouped causes are in that order already; the sort is stable).
+    findings.sort_by_key(|f| f.severity != "error");
     let mut summary = SweepSummary {
         inputs: inputs.len(),
         inputs_with_errors: inputs.iter().filter(|i| !i.errors.is_empty()).count(),
@@ -573,6 +626,7 @@ pub fn run(
         summary.superseded += usize::from(c.superseded_by.is_some());
         summary.suppressed += c.suppressed;
     }
+    summary.suppressed += suppressed_elsewhere;
     let mut state = certificates
         .iter()
         .map(|c| c.state)

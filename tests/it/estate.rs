@@ -8,7 +8,7 @@
 //! A sweep of it must report exactly the planted problems, each once, and
 //! nothing else (issue 17).
 
-use crate::common::{http, run, testkit};
+use crate::common::{http, run, sha256_hex, testkit};
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
@@ -77,6 +77,8 @@ pub struct Estate {
     pub unreachable_certs: usize,
     /// Distinct certificates in the estate.
     pub unique_certs: usize,
+    /// The issuing CA of the fra and nyc sites, to renew with.
+    pub ica1: Issued,
 }
 
 fn write(top: &Path, rel: &str, bytes: impl AsRef<[u8]>) {
@@ -258,6 +260,7 @@ pub fn estate() -> Estate {
         unreachable_crl: format!("{dead}/ica2.crl"),
         unreachable_certs,
         unique_certs: unique,
+        ica1,
         _dir: dir,
     }
 }
@@ -291,22 +294,111 @@ fn json(out: &Output) -> Value {
     })
 }
 
+fn file_kinds(e: &Estate, j: &Value) -> BTreeMap<String, String> {
+    j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| {
+            (
+                rel(e, i["file"].as_str().unwrap()),
+                i["file_kind"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// Certificates not `ok`, by the file they were audited at: state.
+fn not_ok(e: &Estate, j: &Value) -> BTreeMap<String, String> {
+    j["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["state"] != "ok")
+        .map(|c| {
+            (
+                rel(e, c["places"][0].as_str().unwrap()),
+                c["state"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn superseded(e: &Estate, j: &Value) -> BTreeSet<String> {
+    j["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["superseded_by"].is_null())
+        .map(|c| rel(e, c["places"][0].as_str().unwrap()))
+        .collect()
+}
+
+fn planted(e: &Estate, what: Planted) -> BTreeSet<String> {
+    e.planted
+        .iter()
+        .filter(|(_, p)| **p == what)
+        .map(|(f, _)| f.clone())
+        .collect()
+}
+
 #[test]
 fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
     let e = estate();
     let cache = tempfile::tempdir().unwrap();
     let out = sweep(&e, cache.path(), &["--format", "json"]);
+    // The corrupt .pem is an input error: exit 2, the rest still audited.
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let j = json(&out);
-    let mut states: BTreeMap<String, String> = BTreeMap::new();
-    for c in j["certificates"].as_array().unwrap() {
-        let first = rel(&e, c["places"][0].as_str().unwrap());
-        states.insert(first, c["state"].as_str().unwrap().to_string());
+    if let Ok(dump) = std::env::var("ESTATE_DUMP") {
+        std::fs::write(dump, &out.stdout).unwrap();
     }
-    let not_ok: BTreeMap<&String, &String> =
-        states.iter().filter(|(_, s)| s.as_str() != "ok").collect();
-    eprintln!("{}", String::from_utf8_lossy(&out.stderr));
-    eprintln!("not ok: {not_ok:#?}");
-    eprintln!("summary: {:#}", j["summary"]);
+    assert_eq!(j["summary"]["unique"], e.unique_certs);
+
+    // Every certificate's state: exactly the planted ones are not ok.
+    let mut want: BTreeMap<String, String> = BTreeMap::new();
+    for f in planted(&e, Planted::Expiring) {
+        want.insert(f, "warning".into());
+    }
+    for f in planted(&e, Planted::Expired)
+        .into_iter()
+        .chain(planted(&e, Planted::Revoked))
+    {
+        want.insert(f, "critical".into());
+    }
+    assert_eq!(not_ok(&e, &j), want);
+    // Renewed certificates whose old file stayed: superseded, each once,
+    // naming the successor; they do not raise the state.
+    assert_eq!(superseded(&e, &j), planted(&e, Planted::Superseded));
+    assert_eq!(j["summary"]["superseded"], 2);
+    for c in j["certificates"].as_array().unwrap() {
+        if let Some(s) = c["superseded_by"].as_object() {
+            let old = rel(&e, c["places"][0].as_str().unwrap());
+            let new = rel(&e, s["place"].as_str().unwrap());
+            assert_eq!(c["state"], "ok");
+            assert!(
+                old.starts_with(new.trim_end_matches(".cer").trim_end_matches(".pem")),
+                "{old} superseded by {new}"
+            );
+        }
+    }
+
+    // Each file's kind; only the corrupt .pem is an input error.
+    let kinds = file_kinds(&e, &j);
+    for k in &e.keys {
+        assert_eq!(kinds[k], "private-key", "{k}");
+        assert_eq!(kinds[&k.replace(".key", ".csr")], "csr", "{k}");
+    }
+    assert_eq!(kinds["pki/README.txt"], "text");
+    assert_eq!(kinds["sites/fra/clients/README.md"], "text");
+    assert_eq!(kinds["pki/root-ca.crl"], "crl");
+    assert_eq!(kinds["sites/nyc/clients/incoming.pipe"], "special");
+    assert_eq!(kinds["sites/fra/headend/vpn-fra.pem.bak"], "certificates");
     let errors: BTreeSet<String> = j["inputs"]
         .as_array()
         .unwrap()
@@ -314,18 +406,309 @@ fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
         .filter(|i| !i["errors"].as_array().unwrap().is_empty())
         .map(|i| rel(&e, i["file"].as_str().unwrap()))
         .collect();
-    eprintln!("input errors: {errors:#?}");
-    if let Ok(dump) = std::env::var("ESTATE_DUMP") {
-        std::fs::write(dump, &out.stdout).unwrap();
-    }
+    assert_eq!(errors, BTreeSet::from([e.corrupt.clone()]));
+
+    // The sweep's own findings: one for the unreachable CRL (counting the
+    // certificates it leaves unknown), one per private key file.
+    let findings = j["findings"].as_array().unwrap();
+    let unknown: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "revocation.unknown")
+        .collect();
+    assert_eq!(unknown.len(), 1, "{findings:#?}");
+    assert_eq!(unknown[0]["certificates"], e.unreachable_certs);
+    let m = unknown[0]["message"].as_str().unwrap();
+    assert!(m.contains(&e.unreachable_crl), "{m}");
+    assert!(m.contains("cannot connect: connection refused"), "{m}");
+    let key_files: BTreeSet<String> = findings
+        .iter()
+        .filter(|f| f["rule"] == "file.private-key")
+        .map(|f| rel(&e, f["files"][0].as_str().unwrap()))
+        .collect();
+    assert_eq!(key_files, e.keys.iter().cloned().collect());
+    assert_eq!(findings.len(), 1 + e.keys.len(), "{findings:#?}");
+    // No certificate row carries the unknown status as its own warning,
+    // but each still says its status.
+    let unknown_rows = j["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["revocation"] == "unknown")
+        .count();
+    assert_eq!(unknown_rows, e.unreachable_certs);
+
+    // Warnings and criticals are exactly the planted problems: 3
+    // certificates, the corrupt file, the CRL, the keys.
+    let needs_action = not_ok(&e, &j).len() + errors.len() + findings.len();
+    assert_eq!(needs_action, 3 + 1 + 1 + e.keys.len());
+
+    // The same in the text a cron job mails: one screen.
     let text = sweep(&e, cache.path(), &[]);
-    eprintln!("{}", String::from_utf8_lossy(&text.stdout));
-    assert_eq!(j["summary"]["unique"], e.unique_certs);
-    let _ = (
-        &e.planted,
-        &e.corrupt,
-        &e.keys,
-        &e.unreachable_crl,
-        e.unreachable_certs,
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(text.lines().count() <= 40, "{text}");
+    assert!(text.contains("CRITICAL (3):\n"), "{text}");
+    assert!(text.contains("WARNING (5):\n"), "{text}");
+    assert!(text.contains("Superseded (2):"), "{text}");
+    for f in planted(&e, Planted::Superseded) {
+        assert_eq!(text.matches(f.as_str()).count(), 1, "{f} once: {text}");
+    }
+
+    // And the Nagios line: one entry for the CRL, not eleven.
+    let out = sweep(&e, cache.path(), &["--nagios"]);
+    assert_eq!(out.status.code(), Some(2));
+    let line = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        line.starts_with(&format!(
+            "PKIAUDIT CRITICAL - {} certificates, 2 critical, 1 warning, 1 input error; critical: ",
+            e.unique_certs
+        )),
+        "{line}"
     );
+    assert!(
+        line.contains("; warning: revocation unknown for 11 certificates ("),
+        "{line}"
+    );
+    assert!(line.contains("findings=4;;;"), "{line}");
+}
+
+#[test]
+fn rule_control_kinds_and_exclusions_quiet_the_estate() {
+    let e = estate();
+    let cache = tempfile::tempdir().unwrap();
+    // The keys moved out of the sweep, the unreachable CRL known and
+    // accepted (info), the expiring client certificate's warning off:
+    // what is left is critical only; nothing disappears silently.
+    let out = sweep(
+        &e,
+        cache.path(),
+        &[
+            "--format",
+            "json",
+            "--exclude",
+            "*.key",
+            "--severity",
+            "revocation.unknown=info",
+            "--ignore",
+            "validity.expiring",
+        ],
+    );
+    let j = json(&out);
+    assert_eq!(
+        j["findings"].as_array().unwrap().len(),
+        0,
+        "{:#}",
+        j["findings"]
+    );
+    let excluded: BTreeSet<String> = j["excluded"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| rel(&e, x["file"].as_str().unwrap()))
+        .collect();
+    assert_eq!(excluded, e.keys.iter().cloned().collect());
+    let states: BTreeSet<String> = not_ok(&e, &j).into_values().collect();
+    assert_eq!(states, BTreeSet::from(["critical".to_string()]));
+    assert!(
+        j["summary"]["suppressed"].as_u64().unwrap() >= 1,
+        "{:#}",
+        j["summary"]
+    );
+
+    // An inventory says the same per target, with kinds: the headends are
+    // what a headend sends, the clients stored, the pki directory the trust
+    // store (anchors for the targets that name none).
+    let inv = e.top.join("estate.toml");
+    std::fs::write(
+        &inv,
+        r#"
+exclude = ["*.key"]
+severity = ["revocation.unknown=info"]
+
+[[target]]
+name = "pki"
+paths = ["pki/"]
+kind = "trust"
+
+[[target]]
+name = "headends"
+paths = ["sites/*/headend/"]
+profile = "flexvpn-server"
+kind = "headend"
+
+[[target]]
+name = "clients"
+paths = ["sites/*/clients/"]
+profile = "flexvpn-client"
+kind = "stored"
+ignore = ["validity.expiring"]
+"#,
+    )
+    .unwrap();
+    let mut cmd = run::online_without_ntp();
+    cmd.args([
+        "--color",
+        "never",
+        "sweep",
+        "--at",
+        AT,
+        "--format",
+        "json",
+        "--cache-dir",
+    ])
+    .arg(cache.path())
+    .arg(&inv);
+    let out = cmd.output().unwrap();
+    let j = json(&out);
+    let got: BTreeSet<String> = not_ok(&e, &j).into_keys().collect();
+    let want: BTreeSet<String> = planted(&e, Planted::Expired)
+        .into_iter()
+        .chain(planted(&e, Planted::Revoked))
+        .collect();
+    assert_eq!(got, want, "{:#}", j["summary"]);
+    // The headend bundles send leaf + issuing CA: complete, no sent-chain
+    // finding; the clients verify through the pool's issuing CAs to the
+    // trust target's root.
+    for c in j["certificates"].as_array().unwrap() {
+        if c["role"] == "end-entity" && c["superseded_by"].is_null() {
+            assert_eq!(c["chain"], "verified", "{c:#}");
+        }
+        for f in c["findings"].as_array().unwrap() {
+            assert!(
+                !f["rule"].as_str().unwrap().starts_with("chain.sent"),
+                "{c:#}"
+            );
+        }
+    }
+
+    // --quiet: nothing on standard output when nothing needs action.
+    let quiet = |extra: &[&str]| {
+        let mut cmd = run::online_without_ntp();
+        cmd.args([
+            "--color",
+            "never",
+            "sweep",
+            "--at",
+            AT,
+            "--quiet",
+            "--revocation",
+            "off",
+        ])
+        .arg("--trust")
+        .arg(&e.root)
+        .arg("--untrusted")
+        .arg(e.top.join("pki/issuing-ca-2.cer"))
+        .args(extra)
+        .arg(e.top.join("sites/sgp/clients"));
+        cmd.output().unwrap()
+    };
+    let out = quiet(&[]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        out.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = quiet(&["--warn-days", "400"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("WARNING ("));
+}
+
+#[test]
+fn one_day_count_in_every_output() {
+    // 20:00 on the audit day: the expired client certificate expired 12
+    // days and 20 hours ago. Every output says 12.
+    let e = estate();
+    let cache = tempfile::tempdir().unwrap();
+    let at = "2026-06-01T20:00:00Z";
+    let args = |format: &str| -> Vec<String> {
+        ["--at", at, "--revocation", "off", "--format", format]
+            .map(String::from)
+            .to_vec()
+    };
+    let run_with = |format: &str| {
+        let mut cmd = run::online_without_ntp();
+        cmd.args(["--color", "never", "sweep", "--cache-dir"])
+            .arg(cache.path())
+            .arg("--trust")
+            .arg(&e.root)
+            .arg("--untrusted")
+            .arg(e.top.join("pki/issuing-ca-1.cer"))
+            .args(args(format))
+            .arg(e.top.join("sites/nyc/clients/user07.cer"));
+        String::from_utf8(cmd.output().unwrap().stdout).unwrap()
+    };
+    let j: Value = serde_json::from_str(&run_with("json")).unwrap();
+    let c = &j["certificates"][0];
+    assert_eq!(c["days_left"], -12);
+    let finding = c["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "validity.expired")
+        .unwrap()["message"]
+        .as_str()
+        .unwrap();
+    assert!(finding.contains("(12 days ago"), "{finding}");
+    let text = run_with("text");
+    assert!(text.contains("expired 12 days ago"), "{text}");
+    let lines = run_with("jsonl");
+    assert!(lines.contains("\"days_left\":-12"), "{lines}");
+    // check says the same.
+    let out = run::offline()
+        .args(["check", "--at", at, "--format", "json"])
+        .arg(e.top.join("sites/nyc/clients/user07.cer"))
+        .output()
+        .unwrap();
+    let j: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(j["certificates"][0]["days_left"], -12);
+}
+
+#[test]
+fn two_runs_with_state_record_a_baseline_then_the_change() {
+    let e = estate();
+    let cache = tempfile::tempdir().unwrap();
+    let state = cache.path().join("state.json");
+    let state_arg = state.to_str().unwrap().to_string();
+    let first = sweep(&e, cache.path(), &["--state", &state_arg]);
+    let text = String::from_utf8(first.stdout).unwrap();
+    assert!(
+        text.contains(&format!(
+            "Baseline recorded: {} certificates",
+            e.unique_certs
+        )),
+        "{text}"
+    );
+    assert!(!text.contains("Changes since the last run"), "{text}");
+    // The expired client certificate is renewed in place (new key, new
+    // serial, same subject and e-mail SAN), and the revoked one removed.
+    let cn = "user07.nyc@example.com";
+    let renewed = e.ica1.issue(
+        CertSpec::leaf(cn)
+            .san_email(cn)
+            .serial(&[0x52, 1, 8])
+            .ku(&[K::DigitalSignature])
+            .eku(&[E::ClientAuth])
+            .valid(ymd((2026, 5, 25)), ymd((2027, 5, 25))),
+    );
+    std::fs::write(e.top.join("sites/nyc/clients/user07.cer"), renewed.der()).unwrap();
+    std::fs::remove_file(e.top.join("sites/nyc/clients/user08.cer")).unwrap();
+    let second = sweep(
+        &e,
+        cache.path(),
+        &["--state", &state_arg, "--format", "json"],
+    );
+    let j = json(&second);
+    let d = &j["diff"];
+    assert_eq!(d["baseline"], false);
+    assert_eq!(d["gone"].as_array().unwrap().len(), 1, "{d:#}");
+    assert!(
+        d["gone"][0][1].as_str().unwrap().contains("user08.nyc"),
+        "{d:#}"
+    );
+    assert_eq!(d["new"].as_array().unwrap().len(), 0, "{d:#}");
+    assert_eq!(d["renewed"].as_array().unwrap().len(), 1, "{d:#}");
+    assert_eq!(d["renewed"][0][1], sha256_hex(&renewed.der()), "{d:#}");
+    // The expired one was critical; its renewal is ok, the revoked one is
+    // gone: no certificate is critical any more.
+    assert_eq!(j["summary"]["critical"], 0, "{:#}", j["summary"]);
 }

@@ -13,6 +13,7 @@ pub(crate) mod chain;
 pub(crate) mod config;
 mod crypto;
 mod eku;
+pub mod files;
 mod ku;
 mod names;
 mod policy;
@@ -122,6 +123,8 @@ pub static RULES: &[&Rule] = &[
     &config::IDENTITY_EXPIRED,
     &config::IDENTITY_EXPIRING,
     &config::IDENTITY_USAGE,
+    &files::PRIVATE_KEY,
+    &files::PRIVATE_KEY_ENCRYPTED,
 ];
 
 #[cfg(test)]

@@ -208,6 +208,33 @@ fn install_ring_provider() {
     });
 }
 
+/// Why a request could not be sent, in words: `cannot connect: connection
+/// refused`, `no answer within --fetch-timeout`, else the whole chain.
+fn send_error(e: reqwest::Error) -> String {
+    if e.is_timeout() {
+        return "GET: timed out (no answer within --fetch-timeout)".into();
+    }
+    if e.is_connect() {
+        let mut root: &dyn std::error::Error = &e;
+        while let Some(inner) = root.source() {
+            root = inner;
+        }
+        let text = root.to_string();
+        // "Connection refused (os error 111)": the words, not the errno.
+        let text = match text.rfind(" (os error ") {
+            Some(i) if text.ends_with(')') => text[..i].to_string(),
+            _ => text,
+        };
+        let mut words = text.chars();
+        let text: String = match words.next() {
+            Some(c) => c.to_lowercase().chain(words).collect(),
+            None => "connection failed".into(),
+        };
+        return format!("GET: cannot connect: {text}");
+    }
+    format!("GET: {}", error_chain(&e.without_url()))
+}
+
 /// An error with its sources ("error sending request: connection refused").
 pub fn error_chain(error: &dyn std::error::Error) -> String {
     let mut text = error.to_string();
@@ -282,9 +309,7 @@ impl Http {
                 request = request.header(reqwest::header::IF_MODIFIED_SINCE, lm);
             }
         }
-        let response = request
-            .send()
-            .map_err(|e| FetchError(format!("GET: {}", error_chain(&e.without_url()))))?;
+        let response = request.send().map_err(|e| FetchError(send_error(e)))?;
         let status = response.status();
         let policy = CachePolicy::from_headers(response.headers());
         if status == reqwest::StatusCode::NOT_MODIFIED && validators.is_some() {
