@@ -32,7 +32,8 @@ Examples:
 Exit codes:
   0  no finding at or above --fail-on (default: error)
   1  at least one finding at or above --fail-on
-  2  usage error, or an input could not be read (the other inputs are still audited)";
+  2  usage error, an input could not be read (the other inputs are still audited),
+     or no input held a certificate (a key, a CSR, a README: nothing was audited)";
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
@@ -204,7 +205,14 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
     }
     let report = audit::audit(inputs, trust, &opts);
     report::write(args.output.format, &report::Document::Check(&report), out)?;
-    Ok(if report.has_input_errors() {
+    let nothing = report.certificates.is_empty() && report.configs.is_empty();
+    if nothing {
+        eprintln!(
+            "pkiaudit: error: no certificate found in the inputs (see what each holds above); \
+             nothing was audited"
+        );
+    }
+    Ok(if report.has_input_errors() || nothing {
         exit::ERROR
     } else if report
         .max_severity()

@@ -256,7 +256,15 @@ pub struct LoadOptions {
     pub fetch: Option<Fetch>,
     /// `--exclude GLOB`: files and directories never read (see [`Exclude`]).
     pub exclude: Exclude,
+    /// How long a named pipe, socket or device named explicitly may take to
+    /// deliver its input; `None` is [`SPECIAL_FILE_TIMEOUT`].
+    pub special_timeout: Option<std::time::Duration>,
 }
+
+/// How long a named pipe (or socket, or device) named explicitly may take
+/// to deliver its input: `check <(ssh hub show crypto pki certificates)`
+/// works, a pipe nobody writes to does not hold the run forever.
+pub const SPECIAL_FILE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Parse `LABEL=+HH:MM` (or `-HH:MM`, `+H`, `UTC+2`-free forms only).
 pub fn parse_device_tz(text: &str) -> Result<(String, i32), String> {
@@ -880,6 +888,9 @@ pub fn load_file(path: &Path) -> LoadedInput {
 /// [`load_file`] with options.
 pub fn load_file_with(path: &Path, opts: &LoadOptions) -> LoadedInput {
     let name = path.display().to_string();
+    if let Some(kind) = special_kind(path) {
+        return load_special(path, &name, kind, opts);
+    }
     match fs::File::open(path) {
         Ok(f) => {
             // Refuse a regular file over the limit before reading any of it.
@@ -894,6 +905,53 @@ pub fn load_file_with(path: &Path, opts: &LoadOptions) -> LoadedInput {
         Err(e) => {
             let mut input = LoadedInput::new(&name, 0);
             input.problem(ProblemLevel::Error, None, None, format!("cannot open: {e}"));
+            input
+        }
+    }
+}
+
+/// A named pipe, socket or device named explicitly: opened and read on a
+/// thread of its own, for at most `opts.special_timeout`. A pipe nobody
+/// writes to blocks in `open` itself; that thread is left behind (it ends
+/// with the process), the input says why it was not read.
+fn load_special(path: &Path, name: &str, kind: &str, opts: &LoadOptions) -> LoadedInput {
+    let timeout = opts.special_timeout.unwrap_or(SPECIAL_FILE_TIMEOUT);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let owned = path.to_path_buf();
+    let spawned = std::thread::Builder::new()
+        .name("special-file".into())
+        .spawn(move || {
+            let read = fs::File::open(&owned).and_then(|f| {
+                let mut bytes = Vec::new();
+                f.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes)?;
+                Ok(bytes)
+            });
+            let _ = tx.send(read);
+        });
+    let outcome = match spawned {
+        Ok(_) => rx.recv_timeout(timeout).map_err(|_| {
+            format!(
+                "{kind}: nothing arrived within {} seconds; not read",
+                timeout.as_secs_f64()
+            )
+        }),
+        Err(e) => Err(format!("{kind}: cannot start a reader: {e}")),
+    };
+    match outcome {
+        Ok(Ok(bytes)) if bytes.len() as u64 > MAX_INPUT_BYTES => {
+            let mut input = LoadedInput::new(name, bytes.len() as u64);
+            input.problem(ProblemLevel::Error, None, None, too_large());
+            input
+        }
+        Ok(Ok(bytes)) => load_bytes_with(name, &bytes, opts),
+        Ok(Err(e)) => {
+            let mut input = LoadedInput::new(name, 0);
+            input.problem(ProblemLevel::Error, None, None, format!("cannot read: {e}"));
+            input
+        }
+        Err(why) => {
+            let mut input = LoadedInput::new(name, 0);
+            input.problem(ProblemLevel::Error, None, None, why);
             input
         }
     }

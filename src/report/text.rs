@@ -493,6 +493,13 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
             String::new()
         }
     )?;
+    if report.certificates.is_empty() && report.configs.is_empty() {
+        // Not a pass: nothing was looked at.
+        return writeln!(
+            out,
+            "verdict: nothing audited (no certificate found in the inputs)"
+        );
+    }
     let (vs, vt) = style::verdict(report.verdict);
     writeln!(out, "verdict: {vs}{vt}{vs:#}")
 }

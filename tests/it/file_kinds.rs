@@ -275,3 +275,25 @@ exclude = ["hub1/broken.pem", "*.bak"]
         .iter()
         .all(|e| e["target"] == "hub1"));
 }
+
+#[test]
+fn check_of_files_without_any_certificate_is_not_a_pass() {
+    // A user sends their key and CSR instead of the certificate: check
+    // names what each file is and exits 2; the verdict is not "PASS".
+    let dir = tempfile::tempdir().unwrap();
+    estate(dir.path());
+    let out = offline()
+        .args(["--color", "never", "check"])
+        .arg(dir.path().join("server.key"))
+        .arg(dir.path().join("server.csr"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("verdict: nothing audited"), "{text}");
+    assert!(!text.contains("verdict: PASS"), "{text}");
+    assert!(text.contains("a private key"), "{text}");
+    assert!(text.contains("a certificate signing request"), "{text}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no certificate found in the inputs"), "{err}");
+}
