@@ -23,6 +23,8 @@ use crate::revocation::transport::CachePolicy;
 pub enum Kind {
     Crl,
     Ocsp,
+    /// Issuer certificates from AIA caIssuers URLs.
+    Issuer,
 }
 
 impl Kind {
@@ -30,6 +32,7 @@ impl Kind {
         match self {
             Kind::Crl => "crl",
             Kind::Ocsp => "ocsp",
+            Kind::Issuer => "cer",
         }
     }
 }

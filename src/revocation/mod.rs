@@ -24,6 +24,7 @@ mod by_ocsp;
 pub mod cache;
 pub mod crl;
 mod fetching;
+pub mod issuers;
 pub mod ocsp;
 pub mod transport;
 
@@ -253,6 +254,8 @@ pub struct Revocation {
     pub now: DateTime<Utc>,
     http: OnceLock<Result<crate::revocation::transport::Http, String>>,
     fetched: Mutex<HashMap<String, Result<Arc<crl::Crl>, String>>>,
+    /// Certificates fetched from caIssuers URLs this run, by URL.
+    issuers: Mutex<HashMap<String, issuers::Issuers>>,
     /// Verified OCSP answers (DER) of this run, by responder + certificate.
     ocsp_answers: Mutex<HashMap<String, Vec<u8>>>,
     /// One lock per CRL URL being fetched (single flight).
@@ -293,6 +296,7 @@ impl Revocation {
             now,
             http: OnceLock::new(),
             fetched: Mutex::new(HashMap::new()),
+            issuers: Mutex::new(HashMap::new()),
             ocsp_answers: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             slots: HostSlots::default(),

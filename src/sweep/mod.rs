@@ -71,6 +71,9 @@ struct Scan {
     cas: Vec<PoolCert>,
     /// Every certificate of a `kind = "trust"` target: anchors.
     anchors: Vec<PoolCert>,
+    /// Certificates that name AIA caIssuers URLs: (issuer name DER, URLs),
+    /// in case the inventory lacks their issuer.
+    wants_issuer: Vec<(Vec<u8>, Vec<String>)>,
 }
 
 fn place(p: &load::Provenance, shown: &str) -> String {
@@ -99,6 +102,7 @@ fn input_row(input: &LoadedInput, target: &str) -> InputRow {
             .map(|p| p.to_string())
             .collect(),
         objects: input.objects.clone(),
+        notes: Vec::new(),
     }
 }
 
@@ -143,11 +147,22 @@ fn scan(
     } else {
         Vec::new()
     };
+    let wants_issuer = input
+        .certs
+        .iter()
+        .filter(|c| !c.cert.self_issued)
+        .filter_map(|c| {
+            let aia = c.cert.authority_info_access.as_ref()?;
+            (!aia.ca_issuers.is_empty())
+                .then(|| (c.cert.issuer.raw.clone(), aia.ca_issuers.clone()))
+        })
+        .collect();
     Scan {
         input: input_row(&input, &target.name),
         certs,
         cas,
         anchors,
+        wants_issuer,
     }
 }
 
@@ -401,6 +416,31 @@ pub fn run(
             .or_default()
             .extend(s.anchors.iter().cloned());
     }
+    // Issuers the inventory lacks, from the caIssuers URLs of its own
+    // certificates (RFC 5280 §4.2.2.1), as untrusted intermediates.
+    let mut wanted: Vec<(Vec<u8>, Vec<String>)> = scans
+        .iter()
+        .flat_map(|s| s.wants_issuer.iter().cloned())
+        .collect();
+    if let Some(rev) = &opts.revocation {
+        let mut known: Vec<Vec<u8>> = pool
+            .iter()
+            .map(|p| p.cert.subject.raw.clone())
+            .chain(
+                trust_kind
+                    .values()
+                    .flatten()
+                    .map(|p| p.cert.subject.raw.clone()),
+            )
+            .chain(
+                anchor_sets
+                    .values()
+                    .flatten()
+                    .flat_map(|i| i.certs.iter().map(|c| c.cert.subject.raw.clone())),
+            )
+            .collect();
+        issuers_by_aia(rev, &mut wanted, &mut known, &mut pool, &mut inputs);
+    }
     let mut inventory_anchors: Vec<PoolCert> = trust_kind.values().flatten().cloned().collect();
     inventory_anchors.sort_by(|a, b| a.cert.sha256.cmp(&b.cert.sha256));
     inventory_anchors.dedup_by(|a, b| a.cert.sha256 == b.cert.sha256);
@@ -653,6 +693,86 @@ pub fn run(
         certificates,
         findings,
         diff: None,
+    }
+}
+
+/// Rounds of caIssuers fetching: a fetched issuer may itself name the
+/// next one up (a leaf, an issuing CA, a policy CA).
+const AIA_ROUNDS: usize = 3;
+
+/// caIssuers URLs followed per sweep.
+const MAX_AIA_URLS: usize = 64;
+
+/// Fetch the issuers that `wanted` certificates name and `known` lacks, add
+/// the CA certificates that came back to `pool`. A URL that fails is an
+/// input row with the reason (a note, not an error: the chains it would
+/// have completed say what is missing).
+fn issuers_by_aia(
+    rev: &Revocation,
+    wanted: &mut Vec<(Vec<u8>, Vec<String>)>,
+    known: &mut Vec<Vec<u8>>,
+    pool: &mut Vec<PoolCert>,
+    inputs: &mut Vec<InputRow>,
+) {
+    let names_match = |a: &[u8], b: &[u8]| crate::model::dn::names_match(a, b);
+    let mut tried: HashSet<String> = HashSet::new();
+    for _ in 0..AIA_ROUNDS {
+        let urls: Vec<String> = wanted
+            .iter()
+            .filter(|(issuer, _)| !known.iter().any(|k| names_match(k, issuer)))
+            .flat_map(|(_, urls)| urls.iter().cloned())
+            .filter(|u| !tried.contains(u))
+            .collect::<std::collections::BTreeSet<String>>()
+            .into_iter()
+            .take(MAX_AIA_URLS.saturating_sub(tried.len()))
+            .collect();
+        if urls.is_empty() {
+            break;
+        }
+        wanted.clear();
+        let fetched: Vec<(String, crate::revocation::issuers::Issuers)> = urls
+            .par_iter()
+            .map(|u| (u.clone(), rev.fetch_issuers(u)))
+            .collect();
+        for (url, got) in fetched {
+            tried.insert(url.clone());
+            let mut row = InputRow {
+                file: url.clone(),
+                target: "AIA caIssuers".into(),
+                format: Some("aia".into()),
+                file_kind: "aia-issuers".into(),
+                ..InputRow::default()
+            };
+            match got {
+                Ok(ders) => {
+                    for der in ders {
+                        let Ok(cert) = crate::model::Certificate::from_der(&der) else {
+                            continue;
+                        };
+                        if !cert.basic_constraints.as_ref().is_some_and(|b| b.ca) {
+                            continue;
+                        }
+                        if let Some(aia) = cert.authority_info_access.as_ref() {
+                            if !cert.self_issued && !aia.ca_issuers.is_empty() {
+                                wanted.push((cert.issuer.raw.clone(), aia.ca_issuers.clone()));
+                            }
+                        }
+                        known.push(cert.subject.raw.clone());
+                        if !pool.iter().any(|p| p.cert.sha256 == cert.sha256) {
+                            pool.push(PoolCert {
+                                cert,
+                                source: format!("AIA caIssuers {url}"),
+                            });
+                        }
+                    }
+                }
+                Err(why) => {
+                    row.file_kind = "unreachable".into();
+                    row.notes.push(format!("{url}: {why}"));
+                }
+            }
+            inputs.push(row);
+        }
     }
 }
 

@@ -145,6 +145,10 @@ pub struct InputRow {
     /// and for a private key whether it is encrypted.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub objects: Vec<crate::load::FoundObject>,
+    /// What is worth knowing but is no error (an AIA caIssuers URL that
+    /// could not be fetched).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notes: Vec<String>,
 }
 
 /// A file or directory an exclusion pattern kept out of the sweep.

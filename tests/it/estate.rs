@@ -712,3 +712,105 @@ fn two_runs_with_state_record_a_baseline_then_the_change() {
     // gone: no certificate is critical any more.
     assert_eq!(j["summary"]["critical"], 0, "{:#}", j["summary"]);
 }
+
+fn aia_ca_issuers(url: &str) -> Vec<u8> {
+    use yasna::models::ObjectIdentifier;
+    yasna::construct_der(|w| {
+        w.write_sequence(|w| {
+            w.next().write_sequence(|w| {
+                w.next()
+                    .write_oid(&ObjectIdentifier::from_slice(&[1, 3, 6, 1, 5, 5, 7, 48, 2]));
+                w.next()
+                    .write_tagged_implicit(yasna::Tag::context(6), |w| w.write_ia5_string(url));
+            });
+        })
+    })
+}
+
+#[test]
+fn a_stored_leaf_whose_issuer_is_missing_gets_it_from_aia_ca_issuers() {
+    // The issuing CA is not in the inventory; the leaf names where it is
+    // published (AIA caIssuers). The sweep fetches it (once, through the
+    // cache) as an untrusted intermediate; the path verifies to --trust.
+    let (base, hits, fill) = http::serve_later();
+    let root = Issued::root("AIA Root CA");
+    let ica = root.issue(CertSpec::ca("AIA Issuing CA"));
+    let leaf = ica.issue(
+        CertSpec::leaf("client.example.com")
+            .san_dns(&["client.example.com"])
+            .ku(&[K::DigitalSignature])
+            .eku(&[E::ClientAuth])
+            .raw_extension(
+                &[1, 3, 6, 1, 5, 5, 7, 1, 1],
+                false,
+                aia_ca_issuers(&format!("{base}/ica.cer")),
+            ),
+    );
+    let mut files: HashMap<String, Vec<u8>> = HashMap::new();
+    files.insert("/ica.cer".into(), ica.der());
+    fill(files);
+    let dir = tempfile::tempdir().unwrap();
+    let stored = dir.path().join("stored");
+    std::fs::create_dir(&stored).unwrap();
+    std::fs::write(stored.join("client.cer"), leaf.der()).unwrap();
+    let root_pem = dir.path().join("root.pem");
+    std::fs::write(&root_pem, root.pem()).unwrap();
+    let cache = dir.path().join("cache");
+    let sweep = |extra: &[&str]| {
+        let mut cmd = run::online_without_ntp();
+        cmd.args([
+            "sweep",
+            "--at",
+            AT,
+            "--revocation",
+            "crl",
+            "--format",
+            "json",
+        ])
+        .arg("--cache-dir")
+        .arg(&cache)
+        .arg("--trust")
+        .arg(&root_pem)
+        .args(extra)
+        .arg(&stored);
+        json(&cmd.output().unwrap())
+    };
+    let j = sweep(&[]);
+    let c = &j["certificates"][0];
+    assert_eq!(c["chain"], "verified", "{c:#}");
+    let aia: Vec<&Value> = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|i| i["file_kind"] == "aia-issuers")
+        .collect();
+    assert_eq!(aia.len(), 1, "{:#}", j["inputs"]);
+    assert_eq!(aia[0]["file"], format!("{base}/ica.cer"));
+    let fetched = *hits.lock().unwrap();
+    assert_eq!(fetched, 1);
+    // Again: from the cache, not the network.
+    let j = sweep(&[]);
+    assert_eq!(j["certificates"][0]["chain"], "verified");
+    assert_eq!(*hits.lock().unwrap(), fetched);
+    // Offline and without a cache the issuer cannot be had: the chain
+    // fails, and the input row says why.
+    let mut cmd = run::offline();
+    cmd.args(["sweep", "--at", AT, "--format", "json", "--no-cache"])
+        .arg("--trust")
+        .arg(&root_pem)
+        .arg(&stored);
+    let j = json(&cmd.output().unwrap());
+    assert_eq!(
+        j["certificates"][0]["chain"], "failed",
+        "{:#}",
+        j["certificates"][0]
+    );
+    let note = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["file_kind"] == "unreachable")
+        .map(|i| i["notes"][0].as_str().unwrap().to_string())
+        .unwrap_or_default();
+    assert!(note.contains("--offline"), "{:#}", j["inputs"]);
+}
