@@ -32,7 +32,8 @@
 //! `pkiaudit_sweep_certificates` (unique), `pkiaudit_sweep_certificates_found`
 //! (duplicates included), `pkiaudit_sweep_duplicates`, `pkiaudit_sweep_inputs`,
 //! `pkiaudit_sweep_input_errors`, `pkiaudit_sweep_inputs_with_errors`,
-//! `pkiaudit_sweep_superseded`, `pkiaudit_sweep_suppressed_findings`
+//! `pkiaudit_sweep_superseded`, `pkiaudit_sweep_excluded`,
+//! `pkiaudit_sweep_suppressed_findings`
 //! (removed by `--ignore`), `pkiaudit_sweep_findings{severity="warning|error"}`
 //! (the sweep's own findings: shared causes such as an unreachable
 //! revocation source, private keys in the inventory),
@@ -250,7 +251,7 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     }
 
     let s = &r.summary;
-    let run: [(&str, &str, String); 10] = [
+    let run: [(&str, &str, String); 11] = [
         (
             "pkiaudit_sweep_duration_seconds",
             "Wall-clock seconds the sweep took.",
@@ -300,6 +301,11 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
             "pkiaudit_sweep_suppressed_findings",
             "Findings removed by --ignore.",
             s.suppressed.to_string(),
+        ),
+        (
+            "pkiaudit_sweep_excluded",
+            "Files and directories --exclude (or the inventory's exclude) kept out.",
+            r.excluded.len().to_string(),
         ),
     ];
     for (name, help, value) in &run {
@@ -421,6 +427,6 @@ mod tests {
         assert_eq!(text.matches("\npkiaudit_cert_state{").count(), 1, "{text}");
         assert!(text.contains("path=\"/etc/pki/a.pem\""), "{text}");
         assert!(!text.contains("other.pem"), "{text}");
-        assert_eq!(text.matches("# TYPE ").count(), 7 + 13);
+        assert_eq!(text.matches("# TYPE ").count(), 7 + 14);
     }
 }

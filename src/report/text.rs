@@ -871,6 +871,9 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         s.revoked,
         {
             let mut extra = String::new();
+            if !r.excluded.is_empty() {
+                extra.push_str(&format!(" · {} excluded", r.excluded.len()));
+            }
             if s.superseded > 0 {
                 extra.push_str(&format!(", {} superseded", s.superseded));
             }

@@ -335,7 +335,7 @@ const CERT_METRICS: [&str; 7] = [
     "pkiaudit_cert_superseded",
 ];
 
-const RUN_METRICS: [(&str, f64); 11] = [
+const RUN_METRICS: [(&str, f64); 12] = [
     ("pkiaudit_sweep_duration_seconds", 2.25),
     ("pkiaudit_sweep_certificates", 5.0),
     ("pkiaudit_sweep_certificates_found", 6.0),
@@ -347,6 +347,7 @@ const RUN_METRICS: [(&str, f64); 11] = [
     ("pkiaudit_sweep_state", 2.0),
     ("pkiaudit_sweep_superseded", 0.0),
     ("pkiaudit_sweep_suppressed_findings", 0.0),
+    ("pkiaudit_sweep_excluded", 0.0),
 ];
 
 const LABEL_NAMES: [&str; 9] = [
