@@ -23,7 +23,14 @@ use testkit::{ymd, CertSpec, Issued};
 
 pub const AT: &str = "2026-06-01";
 pub const SITES: [&str; 3] = ["fra", "nyc", "sgp"];
-pub const CLIENTS_PER_SITE: u8 = 10;
+/// Client certificates per site; `ESTATE_CLIENTS` (up to 250) makes a
+/// larger estate for the figures in docs/sweeps.md.
+fn clients_per_site() -> u8 {
+    std::env::var("ESTATE_CLIENTS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(10)
+}
 
 fn crl(ca: &Issued, serials: &[Vec<u8>]) -> Vec<u8> {
     let params = CertificateRevocationListParams {
@@ -182,7 +189,7 @@ pub fn estate() -> Estate {
             &format!("{clients}/README.md"),
             format!("# {site} client certificates\n\nRequested through the VPN-User template.\n"),
         );
-        for i in 0..CLIENTS_PER_SITE {
+        for i in 0..clients_per_site() {
             let cn = format!("user{i:02}.{site}@example.com");
             let serial = vec![0x50, s as u8, i + 1];
             let mut valid = (ymd((2026, 1, 5)), ymd((2027, 1, 5)));
@@ -355,8 +362,28 @@ fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
         String::from_utf8_lossy(&out.stderr)
     );
     let j = json(&out);
+    // For the figures in docs/sweeps.md: ESTATE_DUMP=DIR keeps this run's
+    // JSON and text, and with ESTATE_COMPARE=BINARY those of another
+    // pkiaudit build on the same estate (same arguments).
     if let Ok(dump) = std::env::var("ESTATE_DUMP") {
-        std::fs::write(dump, &out.stdout).unwrap();
+        let dump = Path::new(&dump);
+        std::fs::write(dump.join("new.json"), &out.stdout).unwrap();
+        std::fs::write(dump.join("new.txt"), sweep(&e, cache.path(), &[]).stdout).unwrap();
+        if let Ok(other) = std::env::var("ESTATE_COMPARE") {
+            for (format, file) in [("json", "old.json"), ("text", "old.txt")] {
+                let out = std::process::Command::new(&other)
+                    .args(["--color", "never", "sweep", "--at", AT, "--format", format])
+                    .arg("--cache-dir")
+                    .arg(cache.path())
+                    .arg("--trust")
+                    .arg(&e.root)
+                    .arg(&e.top)
+                    .env_remove("PKIAUDIT_OFFLINE")
+                    .output()
+                    .unwrap();
+                std::fs::write(dump.join(file), &out.stdout).unwrap();
+            }
+        }
     }
     assert_eq!(j["summary"]["unique"], e.unique_certs);
 
@@ -465,7 +492,10 @@ fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
         "{line}"
     );
     assert!(
-        line.contains("; warning: revocation unknown for 11 certificates ("),
+        line.contains(&format!(
+            "; warning: revocation unknown for {} certificates (",
+            e.unreachable_certs
+        )),
         "{line}"
     );
     assert!(line.contains("findings=4;;;"), "{line}");
