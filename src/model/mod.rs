@@ -618,7 +618,7 @@ impl Certificate {
     /// Parse one certificate. Returns it and the bytes that followed it.
     pub fn from_der_prefix(input: &[u8]) -> Result<(Certificate, usize), ParseError> {
         let (rest, cert) = X509Certificate::from_der(input)
-            .map_err(|e| ParseError(format!("not a valid X.509 certificate: {e}")))?;
+            .map_err(|e| ParseError(format!("not a valid X.509 certificate: {}", der_words(&e))))?;
         let used = input.len() - rest.len();
         let der = &input[..used];
         Ok((Self::from_parsed(der, &cert), rest.len()))
@@ -1075,4 +1075,20 @@ fn general_name_location(name: &GeneralName<'_>) -> String {
 /// (0).
 pub fn whole_days(from: DateTime<Utc>, to: DateTime<Utc>) -> i64 {
     (to - from).num_seconds() / 86_400
+}
+
+/// An x509-parser error in words: its Display names parser internals
+/// (`Parsing Error: NomError(Eof)`), which tell an operator nothing.
+fn der_words(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String {
+    let text = e.to_string();
+    if matches!(e, x509_parser::nom::Err::Incomplete(_)) || text.contains("Eof") {
+        "the data ends before the certificate does (truncated, or cut short when copied)"
+            .to_string()
+    } else if text.contains("UnexpectedTag") || text.contains("InvalidTag") {
+        "the DER is not laid out as a certificate (an element has the wrong type)".to_string()
+    } else if text.contains("InvalidLength") {
+        "a DER length is wrong (the data is damaged)".to_string()
+    } else {
+        text
+    }
 }

@@ -941,7 +941,11 @@ fn write_needs_action(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
             .filter(|f| finding_state(&f.severity) == state)
         {
             writeln!(out, "  {} {}", display(&f.rule), one_line(&f.message))?;
-            for file in &f.files {
+            for file in f
+                .files
+                .iter()
+                .filter(|file| !f.message.contains(file.as_str()))
+            {
                 writeln!(out, "      {DIM}at {}{DIM:#}", display(file))?;
             }
         }

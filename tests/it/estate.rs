@@ -434,6 +434,18 @@ fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
         .map(|i| rel(&e, i["file"].as_str().unwrap()))
         .collect();
     assert_eq!(errors, BTreeSet::from([e.corrupt.clone()]));
+    // ... and it says what is wrong in words, not parser internals.
+    let corrupt = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| !i["errors"].as_array().unwrap().is_empty())
+        .unwrap();
+    let why = corrupt["errors"][0].as_str().unwrap();
+    assert!(
+        why.contains("the data ends before the certificate does") && !why.contains("NomError"),
+        "{why}"
+    );
 
     // The sweep's own findings: one for the unreachable CRL (counting the
     // certificates it leaves unknown), one per private key file.
