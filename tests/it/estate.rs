@@ -14,10 +14,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Output;
 
-use rcgen::{
-    CertificateRevocationListParams, ExtendedKeyUsagePurpose as E, Issuer, KeyIdMethod,
-    KeyUsagePurpose as K, RevocationReason, RevokedCertParams, SerialNumber,
-};
+use rcgen::{ExtendedKeyUsagePurpose as E, KeyUsagePurpose as K};
 use serde_json::Value;
 use testkit::{ymd, CertSpec, Issued};
 
@@ -33,27 +30,8 @@ fn clients_per_site() -> u8 {
 }
 
 fn crl(ca: &Issued, serials: &[Vec<u8>]) -> Vec<u8> {
-    let params = CertificateRevocationListParams {
-        this_update: ymd((2026, 5, 25)),
-        next_update: ymd((2026, 6, 25)),
-        crl_number: SerialNumber::from(7u64),
-        issuing_distribution_point: None,
-        revoked_certs: serials
-            .iter()
-            .map(|s| RevokedCertParams {
-                serial_number: SerialNumber::from_slice(s),
-                revocation_time: ymd((2026, 5, 2)),
-                reason_code: Some(RevocationReason::KeyCompromise),
-                invalidity_date: None,
-            })
-            .collect(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    };
-    params
-        .signed_by(&Issuer::from_params(&ca.params, &ca.key))
-        .unwrap()
-        .der()
-        .to_vec()
+    let serials: Vec<&[u8]> = serials.iter().map(Vec::as_slice).collect();
+    testkit::crl_revoking(ca, &serials, (2026, 5, 25), (2026, 6, 25), (2026, 5, 2))
 }
 
 /// What a problem planted in the estate looks like in a sweep.

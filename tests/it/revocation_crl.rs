@@ -11,34 +11,13 @@ use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
 use http::serve;
-use rcgen::{
-    CertificateRevocationListParams, Issuer, KeyIdMethod, RevocationReason, RevokedCertParams,
-    SerialNumber,
-};
 use run::pkiaudit_json_online as pkiaudit_json;
 use serde_json::Value;
-use testkit::{ymd, CertSpec, Issued};
+use testkit::{CertSpec, Issued};
 
 /// A CRL of `ca` revoking `serials`, valid `from`..`to`.
 fn crl(ca: &Issued, serials: &[&[u8]], from: (i32, u8, u8), to: (i32, u8, u8)) -> Vec<u8> {
-    let params = CertificateRevocationListParams {
-        this_update: ymd(from),
-        next_update: ymd(to),
-        crl_number: SerialNumber::from(7u64),
-        issuing_distribution_point: None,
-        revoked_certs: serials
-            .iter()
-            .map(|s| RevokedCertParams {
-                serial_number: SerialNumber::from_slice(s),
-                revocation_time: ymd((2025, 6, 1)),
-                reason_code: Some(RevocationReason::KeyCompromise),
-                invalidity_date: None,
-            })
-            .collect(),
-        key_identifier_method: KeyIdMethod::Sha256,
-    };
-    let issuer = Issuer::from_params(&ca.params, &ca.key);
-    params.signed_by(&issuer).unwrap().der().to_vec()
+    testkit::crl_revoking(ca, serials, from, to, (2025, 6, 1))
 }
 
 struct Setup {

@@ -776,3 +776,38 @@ pub fn build_crl(signer: &Issued, spec: &CrlSpec) -> Vec<u8> {
         })
     })
 }
+
+/// A plain CRL of `ca` (number 7, SHA-256 key id) revoking `serials` for
+/// keyCompromise at `revoked_at`, valid `this_update`..`next_update`.
+pub fn crl_revoking(
+    ca: &Issued,
+    serials: &[&[u8]],
+    this_update: (i32, u8, u8),
+    next_update: (i32, u8, u8),
+    revoked_at: (i32, u8, u8),
+) -> Vec<u8> {
+    use rcgen::{
+        CertificateRevocationListParams, KeyIdMethod, RevocationReason, RevokedCertParams,
+    };
+    let params = CertificateRevocationListParams {
+        this_update: ymd(this_update),
+        next_update: ymd(next_update),
+        crl_number: SerialNumber::from(7u64),
+        issuing_distribution_point: None,
+        revoked_certs: serials
+            .iter()
+            .map(|s| RevokedCertParams {
+                serial_number: SerialNumber::from_slice(s),
+                revocation_time: ymd(revoked_at),
+                reason_code: Some(RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: KeyIdMethod::Sha256,
+    };
+    params
+        .signed_by(&Issuer::from_params(&ca.params, &ca.key))
+        .expect("signed CRL")
+        .der()
+        .to_vec()
+}
