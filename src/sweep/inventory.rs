@@ -389,6 +389,42 @@ trust = []
     }
 
     #[test]
+    fn kinds_untrusted_and_rule_policy_per_target() {
+        let dir = tempfile::tempdir().unwrap();
+        let inv = write(
+            dir.path(),
+            "inventory.toml",
+            r#"
+ignore = ["revocation.no-source"]
+untrusted = ["pki/issuing.pem"]
+
+[[target]]
+name = "hubs"
+paths = ["hubs"]
+kind = "headend"
+severity = ["revocation.no-source=warning"]
+
+[[target]]
+name = "clients"
+paths = ["clients"]
+untrusted = []
+"#,
+        );
+        let t = read(&inv).unwrap();
+        assert_eq!(t[0].holds, Holds::Headend);
+        assert_eq!(t[1].holds, Holds::Auto);
+        assert_eq!(t[0].untrusted, vec![dir.path().join("pki/issuing.pem")]);
+        assert!(t[1].untrusted.is_empty());
+        let rule = crate::audit::rules::by_id("revocation.no-source").unwrap();
+        // The target's own entry comes after the global one and wins.
+        assert_eq!(
+            t[0].policy.decide(rule),
+            Some(crate::audit::rules::Severity::Warning)
+        );
+        assert_eq!(t[1].policy.decide(rule), None);
+    }
+
+    #[test]
     fn exclude_globally_and_per_target() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "hub1/a.pem", "x");
@@ -462,6 +498,18 @@ paths = ["hub2/*.key"]
             (
                 "exclude = [\"[z-a\"]\n[[target]]\npaths = [\"a\"]\n",
                 "[z-a",
+            ),
+            (
+                "[[target]]\nname = \"hubs\"\npaths = [\"a\"]\nkind = \"bundle\"\n",
+                "target 'hubs': unknown kind 'bundle'",
+            ),
+            (
+                "[[target]]\nname = \"hubs\"\npaths = [\"a\"]\nignore = [\"chain.sent.incomplet\"]\n",
+                "target 'hubs': ignore 'chain.sent.incomplet' names no rule",
+            ),
+            (
+                "severity = [\"validity.expiring=loud\"]\n[[target]]\npaths = [\"a\"]\n",
+                "unknown level 'loud'",
             ),
         ] {
             let inv = write(dir.path(), "inventory.toml", text);
