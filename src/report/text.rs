@@ -822,7 +822,7 @@ pub fn write_trust(
 pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     let s = &r.summary;
     let (style, name) = style::state(r.state);
-    let input_errors = if s.input_errors > 0 {
+    let mut input_errors = if s.input_errors > 0 {
         format!(
             ", {}",
             plural(s.input_errors, "input error", "input errors")
@@ -830,6 +830,12 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     } else {
         String::new()
     };
+    if !r.findings.is_empty() {
+        input_errors.push_str(&format!(
+            ", {}",
+            plural(r.findings.len(), "sweep finding", "sweep findings")
+        ));
+    }
     writeln!(
         out,
         "{BOLD}pkiaudit sweep{BOLD:#} at {} ({}): {style}{name}{style:#} · {}, {}: {} critical, {} warning, {} ok{input_errors}",
