@@ -248,6 +248,10 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
                 prom_sample(&mut buf, name, labels, &v.to_string());
             }
         }
+        // One family at a time: the file of a 10,000-certificate estate is
+        // 20 MB, which need not be in memory at once.
+        out.write_all(buf.as_bytes())?;
+        buf.clear();
     }
 
     let s = &r.summary;
