@@ -15,7 +15,12 @@
 //! - one `<testcase name="input FILE">` per input with errors, carrying an
 //!   `<error type="input-error">` with every error in its text.
 //!
-//! `tests`, `failures` (critical certificates) and `errors` (bad inputs) are
+//! The sweep's own findings (one per shared cause, one per file) follow in a
+//! `<testsuite name="pkiaudit sweep findings">`: one testcase each, an
+//! error-severity one failing (`type="error"`), a warning one passing with
+//! its message in `<system-out>`.
+//!
+//! `tests`, `failures` (critical certificates, error findings) and `errors` (bad inputs) are
 //! counted from the testcases written; the top-level `time` is the sweep's
 //! duration.
 
@@ -23,7 +28,7 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
-use crate::sweep::rows::{CertRow, InputRow, State, SweepReport};
+use crate::sweep::rows::{CertRow, InputRow, State, SweepFinding, SweepReport};
 
 use super::words::{days_text, one_line, reason, subject_or_placeholder};
 
@@ -120,7 +125,9 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         .values()
         .map(|s| s.certs.len() + s.bad_inputs.len())
         .sum();
-    let failures: usize = suites.values().map(failures_of).sum();
+    let failing_findings = r.findings.iter().filter(|f| f.severity == "error").count();
+    let tests = tests + r.findings.len();
+    let failures: usize = suites.values().map(failures_of).sum::<usize>() + failing_findings;
     let errors: usize = suites.values().map(|s| s.bad_inputs.len()).sum();
 
     let mut x = String::new();
@@ -225,8 +232,46 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         }
         x.push_str("  </testsuite>\n");
     }
+    if !r.findings.is_empty() {
+        write_findings(&mut x, &r.findings, failing_findings);
+    }
     x.push_str("</testsuites>\n");
     out.write_all(x.as_bytes())
+}
+
+/// The sweep's own findings, as one testsuite.
+fn write_findings(x: &mut String, findings: &[SweepFinding], failing: usize) {
+    let t = "pkiaudit sweep findings";
+    let _ = writeln!(
+        x,
+        "  <testsuite name=\"{t}\" tests=\"{}\" failures=\"{failing}\" errors=\"0\" skipped=\"0\" time=\"0\">",
+        findings.len()
+    );
+    for f in findings {
+        let name = match f.files.first() {
+            Some(file) => format!("{} {file}", f.rule),
+            None => format!("{} ({} certificates)", f.rule, f.certificates),
+        };
+        let message = one_line(&f.message);
+        if f.severity == "error" {
+            let _ = writeln!(
+                x,
+                "    <testcase classname=\"{t}\" name=\"{}\" time=\"0\">\n      <failure message=\"{}\" type=\"error\">{}</failure>\n    </testcase>",
+                attr(&name),
+                attr(&message),
+                xml_text(&f.message)
+            );
+        } else {
+            let _ = writeln!(
+                x,
+                "    <testcase classname=\"{t}\" name=\"{}\" time=\"0\">\n      <system-out>{}: {}</system-out>\n    </testcase>",
+                attr(&name),
+                xml_text(&f.severity),
+                xml_text(&f.message)
+            );
+        }
+    }
+    x.push_str("  </testsuite>\n");
 }
 
 #[cfg(test)]
@@ -247,5 +292,50 @@ mod tests {
         // Non-ASCII and astral characters pass through.
         assert_eq!(xml_escape("Zürich ✓ 𝄞", true), "Zürich ✓ 𝄞");
         assert_eq!(xml_escape("]]>", false), "]]&gt;");
+    }
+
+    #[test]
+    fn sweep_findings_are_a_testsuite_of_their_own() {
+        use crate::report::test_rows::{cert, report};
+        let mut r = report(vec![cert("CN=a", State::Ok, 300)], vec![]);
+        r.findings = vec![
+            SweepFinding {
+                rule: "revocation.unknown".into(),
+                severity: "warning".into(),
+                message: "revocation status unknown for 11 certificates: http://x/ca.crl: <down>"
+                    .into(),
+                certificates: 11,
+                files: vec![],
+            },
+            SweepFinding {
+                rule: "revocation.unknown.hard-fail".into(),
+                severity: "error".into(),
+                message: "revocation status unknown for 2 certificates".into(),
+                certificates: 2,
+                files: vec![],
+            },
+        ];
+        let mut buf = Vec::new();
+        write_sweep(&mut buf, &r).unwrap();
+        let text = String::from_utf8(buf).unwrap();
+        assert!(
+            text.contains("<testsuites name=\"pkiaudit sweep\" tests=\"3\" failures=\"1\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("<testsuite name=\"pkiaudit sweep findings\" tests=\"2\" failures=\"1\""),
+            "{text}"
+        );
+        assert!(
+            text.contains("name=\"revocation.unknown (11 certificates)\""),
+            "{text}"
+        );
+        assert!(text.contains("&lt;down&gt;"), "{text}");
+        assert!(
+            text.contains(
+                "<failure message=\"revocation status unknown for 2 certificates\" type=\"error\">"
+            ),
+            "{text}"
+        );
     }
 }
