@@ -48,6 +48,7 @@ use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
+use crate::sweep::rows::place_file;
 use crate::sweep::rows::{CertRow, SweepReport};
 
 use super::words::state_code;
@@ -117,29 +118,6 @@ fn prom_label_names<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a
         names.insert(key, name);
     }
     names
-}
-
-/// The file of a place: `FILE #N` optionally followed by ` (...)`; the last
-/// ` #N` that is followed by nothing or by a parenthesised tail ends the file
-/// name. A place of another shape is returned whole.
-fn place_file(place: &str) -> &str {
-    let is_tail = |rest: &str| -> bool {
-        // `rest` follows " #".
-        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
-        if digits == 0 {
-            return false;
-        }
-        let after = &rest[digits..];
-        after.is_empty() || (after.starts_with(" (") && after.ends_with(')'))
-    };
-    let mut end = place.len();
-    while let Some(i) = place[..end].rfind(" #") {
-        if is_tail(&place[i + 2..]) {
-            return &place[..i];
-        }
-        end = i;
-    }
-    place
 }
 
 /// A per-certificate sample value; `None` leaves the certificate's sample out.

@@ -782,9 +782,22 @@ fn words_count(n: usize, one: &str, many: &str) -> String {
 
 /// Mark each certificate that a newer one of the inventory replaces: same
 /// subject, and the same SANs or the same key; issued no earlier, valid
-/// longer, itself neither expired nor revoked. A superseded certificate is
-/// `ok` whatever it would be: it is listed once, to be removed.
+/// longer, itself neither expired nor revoked nor critical; and kept in the
+/// same directory of the same target. A superseded certificate is `ok`
+/// whatever it would be: it is listed once, to be removed.
+///
+/// The directory matters: two headends of a cluster may hold certificates
+/// with one name and different keys, renewed at different times; each
+/// lives in its device's folder, and the older must still alert.
 fn supersede(certificates: &mut [CertRow]) {
+    let folder = |c: &CertRow| -> Option<PathBuf> {
+        let place = c.places.first()?;
+        Some(
+            std::path::Path::new(rows::place_file(place))
+                .parent()?
+                .to_path_buf(),
+        )
+    };
     let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
     for (i, c) in certificates.iter().enumerate() {
         if c.role == "end-entity" && !c.subject.is_empty() {
@@ -800,6 +813,8 @@ fn supersede(certificates: &mut [CertRow]) {
                 .map(|&n| &certificates[n])
                 .filter(|n| {
                     n.sha256 != o.sha256
+                        && n.target == o.target
+                        && folder(n) == folder(o)
                         && n.not_after_unix > o.not_after_unix
                         && n.not_before >= o.not_before
                         && !n.expired

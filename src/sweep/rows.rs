@@ -237,3 +237,26 @@ pub struct SweepReport {
     /// With `--state`: the difference to the previous run.
     pub diff: Option<Diff>,
 }
+
+/// The file of a place: `FILE #N` optionally followed by ` (...)`; the last
+/// ` #N` that is followed by nothing or by a parenthesised tail ends the file
+/// name. A place of another shape is returned whole.
+pub fn place_file(place: &str) -> &str {
+    let is_tail = |rest: &str| -> bool {
+        // `rest` follows " #".
+        let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
+        if digits == 0 {
+            return false;
+        }
+        let after = &rest[digits..];
+        after.is_empty() || (after.starts_with(" (") && after.ends_with(')'))
+    };
+    let mut end = place.len();
+    while let Some(i) = place[..end].rfind(" #") {
+        if is_tail(&place[i + 2..]) {
+            return &place[..i];
+        }
+        end = i;
+    }
+    place
+}

@@ -37,7 +37,8 @@ fn crl(ca: &Issued, serials: &[Vec<u8>]) -> Vec<u8> {
 /// What a problem planted in the estate looks like in a sweep.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Planted {
-    /// A client certificate expiring in 20 days: warning.
+    /// A certificate expiring within --warn-days (a client's in 20 days, a
+    /// cluster node's in 10): warning.
     Expiring,
     /// A client certificate that expired: critical.
     Expired,
@@ -143,6 +144,25 @@ pub fn estate() -> Estate {
         unique += 1;
         if *site == "sgp" {
             unreachable_certs += 1;
+        }
+        if *site == "nyc" {
+            // The cluster's second headend: same name, its own key, renewed
+            // on another schedule, in its own folder. It expires in 10
+            // days and must say so, although vpn-nyc.pem (same subject and
+            // SANs) is valid longer: it is not superseded.
+            let node_b = ica.issue(
+                CertSpec::leaf(&host)
+                    .san_dns(&[&host])
+                    .serial(&[0x42, s as u8, 2])
+                    .ku(&[K::DigitalSignature])
+                    .eku(&[E::ServerAuth])
+                    .cdp(&cdp)
+                    .valid(ymd((2025, 6, 11)), ymd((2026, 6, 11))),
+            );
+            let rel = format!("sites/{site}/headend-b/vpn-{site}.pem");
+            write(&top, &rel, format!("{}{}", node_b.pem(), ica.pem()));
+            planted.insert(rel, Planted::Expiring);
+            unique += 1;
         }
         if *site == "fra" {
             // Last year's certificate, renewed, its file left in place: it
@@ -454,17 +474,17 @@ fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
         .count();
     assert_eq!(unknown_rows, e.unreachable_certs);
 
-    // Warnings and criticals are exactly the planted problems: 3
+    // Warnings and criticals are exactly the planted problems: 4
     // certificates, the corrupt file, the CRL, the keys.
     let needs_action = not_ok(&e, &j).len() + errors.len() + findings.len();
-    assert_eq!(needs_action, 3 + 1 + 1 + e.keys.len());
+    assert_eq!(needs_action, 4 + 1 + 1 + e.keys.len());
 
     // The same in the text a cron job mails: one screen.
     let text = sweep(&e, cache.path(), &[]);
     let text = String::from_utf8(text.stdout).unwrap();
     assert!(text.lines().count() <= 40, "{text}");
     assert!(text.contains("CRITICAL (3):\n"), "{text}");
-    assert!(text.contains("WARNING (5):\n"), "{text}");
+    assert!(text.contains("WARNING (6):\n"), "{text}");
     assert!(text.contains("Superseded (2):"), "{text}");
     for f in planted(&e, Planted::Superseded) {
         assert_eq!(text.matches(f.as_str()).count(), 1, "{f} once: {text}");
@@ -476,7 +496,7 @@ fn a_sweep_of_a_realistic_estate_reports_exactly_the_planted_problems() {
     let line = String::from_utf8(out.stdout).unwrap();
     assert!(
         line.starts_with(&format!(
-            "PKIAUDIT CRITICAL - {} certificates, 2 critical, 1 warning, 1 input error; critical: ",
+            "PKIAUDIT CRITICAL - {} certificates, 2 critical, 2 warning, 1 input error; critical: ",
             e.unique_certs
         )),
         "{line}"
