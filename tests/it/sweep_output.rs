@@ -520,9 +520,10 @@ json.dump(out, sys.stdout)
         .map(|f| (f["name"].as_str().unwrap().to_string(), f))
         .collect();
     assert_eq!(parsed.len(), families.len(), "each family once");
+    // + the two labelled families: certificates by state, findings.
     assert_eq!(
         families.len(),
-        CERT_METRICS.len() + RUN_METRICS.len() + 1,
+        CERT_METRICS.len() + RUN_METRICS.len() + 2,
         "{:?}",
         families.keys()
     );
@@ -573,6 +574,7 @@ json.dump(out, sys.stdout)
                     "warn" => 1.0,
                     _ => 2.0,
                 },
+                "pkiaudit_cert_superseded" => f64::from(u8::from(c.superseded_by.is_some())),
                 _ => match c.state {
                     State::Ok => 0.0,
                     State::Warning => 1.0,
