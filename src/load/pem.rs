@@ -107,12 +107,77 @@ impl Orphan {
     }
 }
 
+/// A mail client's quoting (`> `, `>> `, `> > `) taken off a line: base64
+/// never starts with `>`, so this cannot eat a body.
+fn unquote(line: &[u8]) -> &[u8] {
+    let mut rest = line.trim_ascii_start();
+    while let Some(after) = rest.strip_prefix(b">") {
+        rest = after.trim_ascii_start();
+    }
+    rest
+}
+
+/// The pieces of one physical line as PEM lines: a PEM quoted in a reply
+/// (`> `), escaped inside a JSON or YAML string (`\n` for each line
+/// break), or flattened to one line by a chat or mail client (`-----BEGIN
+/// CERTIFICATE----- MIIB... -----END CERTIFICATE-----`) reads as the PEM it
+/// was. Every piece keeps the physical line's number.
+fn pieces(raw_line: &[u8]) -> Vec<&[u8]> {
+    let line = unquote(raw_line.trim_ascii());
+    let mut out = Vec::new();
+    let mut segments = Vec::new();
+    let mut rest = line;
+    // `\n` (and `\r\n`) as text: base64 and PEM labels hold no backslash.
+    while let Some(i) = find(rest, b"\\n") {
+        segments.push(rest[..i].strip_suffix(b"\\r").unwrap_or(&rest[..i]));
+        rest = &rest[i + 2..];
+    }
+    segments.push(rest);
+    for segment in segments {
+        let mut seg = unquote(segment.trim_ascii());
+        loop {
+            let next = [find(seg, BEGIN), find(seg, END)]
+                .into_iter()
+                .flatten()
+                .min();
+            let Some(at) = next else {
+                if !seg.trim_ascii().is_empty() {
+                    out.push(seg.trim_ascii());
+                }
+                break;
+            };
+            let before = seg[..at].trim_ascii();
+            if !before.is_empty() {
+                out.push(before);
+            }
+            // The marker runs to the dashes that close its label.
+            let kind = if seg[at..].starts_with(BEGIN) {
+                BEGIN
+            } else {
+                END
+            };
+            let label_start = at + kind.len();
+            let end = match find(&seg[label_start..], DASHES) {
+                Some(d) => label_start + d + DASHES.len(),
+                None => seg.len(),
+            };
+            out.push(&seg[at..end]);
+            seg = &seg[end..];
+        }
+    }
+    if out.is_empty() {
+        out.push(b"");
+    }
+    out
+}
+
 pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
     let mut open: Option<Block<'_>> = None;
     let mut orphan = Orphan::default();
-    for (i, raw_line) in lines(bytes).enumerate() {
-        let line_no = i + 1;
-        let line = raw_line.trim_ascii();
+    for (line_no, line) in lines(bytes)
+        .enumerate()
+        .flat_map(|(i, raw)| pieces(raw).into_iter().map(move |p| (i + 1, p)))
+    {
         if let Some(label) = marker(line, BEGIN) {
             orphan.flush(input);
             if let Some(block) = open.take() {
@@ -167,8 +232,16 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
                 ),
             }
         } else if let Some(block) = open.as_mut() {
-            if !line.is_empty() {
+            if line.contains(&b':') {
+                // An RFC 1421 header (`Proc-Type: 4,ENCRYPTED`), whole.
                 block.body.push((line_no, line));
+            } else {
+                // Base64 a flattened paste joined with spaces: one piece each.
+                block.body.extend(
+                    line.split(|b| b.is_ascii_whitespace())
+                        .filter(|w| !w.is_empty())
+                        .map(|w| (line_no, w)),
+                );
             }
         } else if !orphan.see(line_no, line) {
             orphan.flush(input);

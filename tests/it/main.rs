@@ -31,6 +31,7 @@ mod monitoring;
 mod names;
 mod ntp_chrony;
 mod ocsp_openssl;
+mod pastes;
 mod revocation_broken;
 mod revocation_crl;
 mod revocation_rfc5280;
