@@ -179,9 +179,15 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
     if opts.holds == audit::Holds::Trust {
         // The inputs are a trust store: anchors for one another.
         // Their read errors are reported once, as inputs.
+        // Only CA certificates anchor: an end-entity certificate must not
+        // verify itself.
         trust.anchors.extend(inputs.iter().map(|i| {
             let mut anchor = i.clone();
             anchor.problems.clear();
+            anchor
+                .certs
+                .retain(|c| c.cert.basic_constraints.as_ref().is_some_and(|b| b.ca));
+            anchor.partials.clear();
             anchor
         }));
     }

@@ -135,10 +135,13 @@ fn scan(
             source: c.provenance.to_string(),
         })
         .collect();
+    // Only CA certificates anchor: an end-entity certificate in a trust
+    // store must not verify itself.
     let anchors = if target.holds == Holds::Trust {
         input
             .certs
             .iter()
+            .filter(|c| c.cert.basic_constraints.as_ref().is_some_and(|b| b.ca))
             .map(|c| PoolCert {
                 cert: c.cert.clone(),
                 source: c.provenance.to_string(),

@@ -854,3 +854,45 @@ fn a_stored_leaf_whose_issuer_is_missing_gets_it_from_aia_ca_issuers() {
         .unwrap_or_default();
     assert!(note.contains("--offline"), "{:#}", j["inputs"]);
 }
+
+#[test]
+fn a_trust_kind_input_anchors_only_ca_certificates() {
+    // A leaf whose issuer is nowhere: as `--kind trust` (check) or in a
+    // `kind = "trust"` target (sweep) it is audited, but it does not become
+    // its own anchor. A false "verified" here is the worst kind of bug.
+    let root = Issued::root("Absent Root CA");
+    let leaf = root.issue(
+        CertSpec::leaf("lonely.example.com")
+            .san_dns(&["lonely.example.com"])
+            .ku(&[K::DigitalSignature])
+            .eku(&[E::ServerAuth]),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("store");
+    std::fs::create_dir(&store).unwrap();
+    std::fs::write(store.join("leaf.pem"), leaf.pem()).unwrap();
+    let out = run::offline()
+        .args(["check", "--kind", "trust", "--at", AT, "--format", "json"])
+        .arg(store.join("leaf.pem"))
+        .output()
+        .unwrap();
+    let j = json(&out);
+    assert_ne!(
+        j["certificates"][0]["chain"]["status"], "verified",
+        "{:#}",
+        j["certificates"][0]["chain"]
+    );
+    let inv = dir.path().join("inv.toml");
+    std::fs::write(&inv, "[[target]]\npaths = [\"store/\"]\nkind = \"trust\"\n").unwrap();
+    let out = run::offline()
+        .args(["sweep", "--at", AT, "--format", "json"])
+        .arg(&inv)
+        .output()
+        .unwrap();
+    let j = json(&out);
+    assert_ne!(
+        j["certificates"][0]["chain"], "verified",
+        "{:#}",
+        j["certificates"][0]
+    );
+}
