@@ -146,11 +146,12 @@ fn messages(ctx: &Ctx<'_>, rule: &Rule) -> Vec<String> {
 }
 
 macro_rules! chain_rule {
-    ($name:ident, $id:expr, $sev:ident, $summary:expr, [$($cite:expr),+ $(,)?]) => {
+    ($name:ident, $id:expr, $sev:ident, $summary:expr, $fix:expr, [$($cite:expr),+ $(,)?]) => {
         pub static $name: Rule = Rule {
             id: $id,
             severity: Severity::$sev,
             summary: $summary,
+            fix: $fix,
             citations: &[$($cite),+],
             scope: Scope::EndEntity,
             profiles: &[],
@@ -165,6 +166,7 @@ chain_rule!(
     "chain.verified",
     Info,
     "The path to a trust anchor, as RFC 5280 §6.1 path validation found it",
+    "",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
@@ -172,6 +174,7 @@ chain_rule!(
     "chain.not-verified",
     Info,
     "No trust anchors given: the chain is shown, not verified",
+    "",
     [RFC5280_PATH]
 );
 chain_rule!(
@@ -179,6 +182,7 @@ chain_rule!(
     "chain.issuer.missing",
     Error,
     "The issuing CA of a certificate in the chain is not available",
+    "",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
@@ -186,6 +190,7 @@ chain_rule!(
     "chain.anchor.missing",
     Error,
     "The chain ends at a root that is not a trust anchor",
+    "",
     [RFC5280_PATH, GUIDE_AUTH]
 );
 chain_rule!(
@@ -193,6 +198,7 @@ chain_rule!(
     "chain.signature.invalid",
     Error,
     "A signature in the chain does not verify with its issuer's key",
+    "",
     [
         Citation::Rfc {
             number: 5280,
@@ -206,6 +212,7 @@ chain_rule!(
     "chain.signature.unsupported",
     Error,
     "A signature in the chain uses an algorithm validators do not support",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "6.1.3"
@@ -216,6 +223,7 @@ chain_rule!(
     "chain.signature.legacy",
     Warning,
     "The chain verifies only with legacy algorithms (SHA-1, RSA under 2048 bits)",
+    "",
     [
         Citation::Rfc {
             number: 9155,
@@ -233,6 +241,7 @@ chain_rule!(
     "chain.ca.expired",
     Error,
     "A CA in the chain is expired or not yet valid",
+    "",
     [
         Citation::Rfc {
             number: 5280,
@@ -248,6 +257,7 @@ chain_rule!(
     "chain.ca.not-ca",
     Error,
     "A certificate that issues another in the chain is not a CA (basicConstraints)",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.9"
@@ -258,6 +268,7 @@ chain_rule!(
     "chain.ca.key-cert-sign",
     Error,
     "A CA in the chain has Key Usage without keyCertSign",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.3"
@@ -268,6 +279,7 @@ chain_rule!(
     "chain.ca.path-len",
     Error,
     "A CA's pathLenConstraint is exceeded",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.9"
@@ -278,6 +290,7 @@ chain_rule!(
     "chain.ca.name-constraints",
     Error,
     "The leaf's names violate a CA's name constraints",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.10"
@@ -288,6 +301,7 @@ chain_rule!(
     "chain.eku",
     Error,
     "A certificate in the chain does not allow the purpose the profile needs",
+    "",
     [
         Citation::FieldGuide {
             section: "EKU Requirements for FlexVPN and Windows Clients"
@@ -303,6 +317,7 @@ chain_rule!(
     "chain.invalid",
     Error,
     "No path validates (other reasons: unprocessed critical extensions, malformed extensions, path too long)",
+    "",
     [RFC5280_PATH]
 );
 chain_rule!(
@@ -310,6 +325,7 @@ chain_rule!(
     "chain.anchor.expired",
     Error,
     "The trust anchor of the chain has expired",
+    "",
     [
         Citation::FieldGuide {
             section: "Handling Certificate Expiry"
@@ -325,6 +341,7 @@ chain_rule!(
     "chain.ca.expires-before-leaf",
     Warning,
     "A CA in the chain expires before the leaf",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "4.1.2.5"
@@ -335,6 +352,7 @@ chain_rule!(
     "chain.ca.expiring",
     Warning,
     "A CA in the chain expires within --warn-days",
+    "",
     [Citation::Rfc {
         number: 5280,
         section: "4.1.2.5"
@@ -345,6 +363,7 @@ chain_rule!(
     "chain.sent.incomplete",
     Warning,
     "The chain sent with the leaf lacks an intermediate the path needs",
+    "",
     [RFC7296_CERT, GUIDE_AUTH]
 );
 chain_rule!(
@@ -352,6 +371,7 @@ chain_rule!(
     "chain.sent.unrelated",
     Warning,
     "A certificate sent with the leaf is not part of its path",
+    "",
     [RFC7296_CERT]
 );
 chain_rule!(
@@ -359,6 +379,7 @@ chain_rule!(
     "chain.sent.root",
     Info,
     "The root is sent with the leaf (peers must have it already)",
+    "",
     [RFC7296_CERT]
 );
 chain_rule!(
@@ -366,6 +387,7 @@ chain_rule!(
     "chain.sent.order",
     Info,
     "The certificates sent are not in path order",
+    "",
     [RFC7296_CERT]
 );
 chain_rule!(
@@ -373,6 +395,7 @@ chain_rule!(
     "chain.certreq.match",
     Info,
     "The chain reaches a CA the peer's CERTREQ asks for",
+    "",
     [
         Citation::Rfc {
             number: 7296,
@@ -386,6 +409,7 @@ chain_rule!(
     "chain.certreq.not-requested",
     Error,
     "No CA of the chain is among those the peer's CERTREQ asks for",
+    "",
     [
         Citation::Rfc {
             number: 7296,
@@ -399,6 +423,7 @@ chain_rule!(
     "chain.policy",
     Error,
     "The path is not valid for any certificate policy, and a CA requires an explicit policy",
+    "",
     [
         Citation::Rfc {
             number: 5280,
@@ -415,6 +440,7 @@ chain_rule!(
     "chain.webpki.rejects",
     Warning,
     "RFC 5280 path validation accepts the path, the strict Web PKI validator rustls-webpki does not: clients with Web PKI-style validation may reject it",
+    "",
     [
         RFC5280_PATH,
         Citation::Doc {

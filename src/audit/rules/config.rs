@@ -120,6 +120,7 @@ pub static NOT_CHECKABLE: Rule = Rule {
     id: "record.not-checkable",
     severity: Severity::Info,
     summary: "Rules that could not run because the input (show output) lacks what they read",
+    fix: "",
     citations: &[GUIDE_AUTH],
     scope: Scope::Any,
     profiles: &[],
@@ -131,6 +132,7 @@ pub static SHOW_MISMATCH: Rule = Rule {
     id: "record.show-mismatch",
     severity: Severity::Warning,
     summary: "The device's show output disagrees with the certificate it describes",
+    fix: "",
     citations: &[GUIDE_AUTH],
     scope: Scope::Any,
     profiles: &[],
@@ -142,6 +144,7 @@ pub static PEER_PROFILE: Rule = Rule {
     id: "config.peer.profile",
     severity: Severity::Info,
     summary: "The IKEv2 profile and trustpoints the peer certificate selects on the device",
+    fix: "",
     citations: &[GUIDE_MAPS, GUIDE_AUTH],
     scope: Scope::EndEntity,
     profiles: &[],
@@ -153,6 +156,7 @@ pub static PEER_NO_PROFILE: Rule = Rule {
     id: "config.peer.no-profile",
     severity: Severity::Error,
     summary: "No IKEv2 profile's match statements select the peer certificate",
+    fix: "",
     citations: &[GUIDE_MAPS, CISCO_CERT_MAP],
     scope: Scope::EndEntity,
     profiles: &[],
@@ -168,6 +172,7 @@ pub static PEER_AMBIGUOUS: Rule = Rule {
     id: "config.peer.ambiguous-profile",
     severity: Severity::Warning,
     summary: "More than one IKEv2 profile matches the peer certificate",
+    fix: "",
     citations: &[GUIDE_SELECTION],
     scope: Scope::EndEntity,
     profiles: &[],
@@ -179,6 +184,7 @@ pub static PEER_TRUSTPOINT_POLICY: Rule = Rule {
     id: "config.peer.trustpoint-policy",
     severity: Severity::Warning,
     summary: "The verifying trustpoint does not check revocation or accepts expired certificates",
+    fix: "",
     citations: &[GUIDE_REVOCATION, GUIDE_EXPIRY],
     scope: Scope::EndEntity,
     profiles: &[],
@@ -187,11 +193,12 @@ pub static PEER_TRUSTPOINT_POLICY: Rule = Rule {
 };
 
 macro_rules! config_rule {
-    ($name:ident, $id:expr, $sev:ident, $summary:expr, [$($cite:expr),+ $(,)?]) => {
+    ($name:ident, $id:expr, $sev:ident, $summary:expr, $fix:expr, [$($cite:expr),+ $(,)?]) => {
         pub static $name: Rule = Rule {
             id: $id,
             severity: Severity::$sev,
             summary: $summary,
+            fix: $fix,
             citations: &[$($cite),+],
             scope: Scope::Config,
             profiles: &[],
@@ -206,6 +213,7 @@ config_rule!(
     "config.ikev2.trustpoint-undefined",
     Error,
     "An IKEv2 profile names a trustpoint that is not configured",
+    "",
     [GUIDE_ENROLL]
 );
 config_rule!(
@@ -213,6 +221,7 @@ config_rule!(
     "config.ikev2.trustpoint-not-enrolled",
     Error,
     "An IKEv2 profile signs with a trustpoint that holds no identity certificate",
+    "",
     [GUIDE_ENROLL]
 );
 config_rule!(
@@ -220,6 +229,7 @@ config_rule!(
     "config.ikev2.no-trustpoint",
     Error,
     "An IKEv2 profile authenticates with certificates but names no trustpoint",
+    "",
     [GUIDE_ENROLL, GUIDE_TRUSTPOINT]
 );
 config_rule!(
@@ -227,6 +237,7 @@ config_rule!(
     "config.ikev2.trustpoint-no-ca",
     Error,
     "An IKEv2 profile verifies peers with a trustpoint that holds no CA certificate",
+    "",
     [GUIDE_AUTH, GUIDE_TRUSTPOINT]
 );
 config_rule!(
@@ -234,6 +245,7 @@ config_rule!(
     "config.ikev2.no-certificate-map",
     Error,
     "An IKEv2 profile authenticates peers with certificates but has no match certificate",
+    "",
     [GUIDE_MAPS]
 );
 config_rule!(
@@ -241,6 +253,7 @@ config_rule!(
     "config.ikev2.certificate-map-undefined",
     Error,
     "A match certificate statement names a certificate map that is not configured",
+    "",
     [GUIDE_MAPS, CISCO_CERT_MAP]
 );
 config_rule!(
@@ -248,6 +261,7 @@ config_rule!(
     "config.ikev2.profiles-overlap",
     Warning,
     "Two IKEv2 profiles' certificate maps can match the same peer certificate",
+    "",
     [GUIDE_SELECTION]
 );
 config_rule!(
@@ -255,6 +269,7 @@ config_rule!(
     "config.trustpoint.revocation-none",
     Warning,
     "A trustpoint (or the trustpool policy) does not check revocation",
+    "",
     [GUIDE_REVOCATION]
 );
 config_rule!(
@@ -262,6 +277,7 @@ config_rule!(
     "config.trustpoint.allow-expired",
     Warning,
     "A trustpoint accepts expired peer certificates",
+    "",
     [GUIDE_EXPIRY]
 );
 config_rule!(
@@ -269,6 +285,7 @@ config_rule!(
     "config.identity.expired",
     Error,
     "An IKEv2 profile signs with an identity certificate outside its validity",
+    "",
     [GUIDE_EXPIRY]
 );
 config_rule!(
@@ -276,6 +293,7 @@ config_rule!(
     "config.identity.expiring",
     Warning,
     "An IKEv2 profile signs with an identity certificate that expires soon",
+    "",
     [GUIDE_EXPIRY]
 );
 config_rule!(
@@ -283,6 +301,7 @@ config_rule!(
     "config.identity.usage",
     Error,
     "An IKEv2 profile signs with an identity certificate whose KU/EKU peers reject",
+    "",
     [GUIDE_KU, GUIDE_AUTH]
 );
 

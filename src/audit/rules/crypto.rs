@@ -13,6 +13,7 @@ pub static RSA_SMALL: Rule = Rule {
     id: "key.rsa.small",
     severity: Severity::Error,
     summary: "RSA key shorter than 2048 bits",
+    fix: "",
     citations: &[
         NIST_131A,
         Citation::Doc {
@@ -36,6 +37,7 @@ pub static EC_CURVE: Rule = Rule {
     id: "key.ec.curve",
     severity: Severity::Warning,
     summary: "EC key on a curve other than P-256, P-384 or P-521",
+    fix: "",
     citations: &[Citation::Rfc {
         number: 4754,
         section: "3",
@@ -58,6 +60,7 @@ pub static DSA_KEY: Rule = Rule {
     id: "key.dsa",
     severity: Severity::Warning,
     summary: "DSA key",
+    fix: "",
     citations: &[Citation::Doc {
         title: "NIST FIPS 186-5 (DSA no longer approved for signature generation)",
         url: "https://csrc.nist.gov/pubs/fips/186-5/final",
@@ -83,6 +86,7 @@ pub static SIG_MD5: Rule = Rule {
     id: "sig.md5",
     severity: Severity::Error,
     summary: "Signed with MD5 or MD2",
+    fix: "",
     citations: &[Citation::Rfc {
         number: 6151,
         section: "2",
@@ -108,6 +112,7 @@ pub static SIG_SHA1: Rule = Rule {
     id: "sig.sha1",
     severity: Severity::Warning,
     summary: "Signed with SHA-1",
+    fix: "",
     citations: &[
         NIST_131A,
         Citation::Rfc {

@@ -27,6 +27,7 @@ pub static IKEV2_SIGNING_BIT: Rule = Rule {
     id: "ku.ikev2.signing-bit",
     severity: Severity::Error,
     summary: "Key Usage is present but has neither digitalSignature nor nonRepudiation",
+    fix: "",
     citations: &[RFC4945_KU, GUIDE_KU],
     scope: Scope::EndEntity,
     profiles: IKEV2_FAMILY,
@@ -54,6 +55,7 @@ pub static IKEV2_IOS_DEFAULT_PAIR: Rule = Rule {
     severity: Severity::Warning,
     summary:
         "RSA key with Key Usage lacking digitalSignature or keyEncipherment (the IOS default pair)",
+    fix: "",
     citations: &[
         Citation::FieldGuide {
             section: "Certificate Attributes and Validation Logic in IKEv2 VPNs",
@@ -100,6 +102,7 @@ pub static ANYCONNECT_SERVER: Rule = Rule {
     id: "ku.anyconnect.server",
     severity: Severity::Error,
     summary: "Key Usage present without digitalSignature and one of keyAgreement/keyEncipherment",
+    fix: "",
     citations: &[Citation::FieldGuide {
         section: "Enhanced Key Usage (EKU) and AnyConnect Requirements",
     }],

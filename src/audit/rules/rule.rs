@@ -129,6 +129,9 @@ pub struct Rule {
     pub id: &'static str,
     pub severity: Severity,
     pub summary: &'static str,
+    /// How to fix a finding of this rule, in a sentence or two: what to
+    /// request or change (template, EKU, SAN, configuration line).
+    pub fix: &'static str,
     pub citations: &'static [Citation],
     pub scope: Scope,
     /// The profiles the rule belongs to; empty means every profile.

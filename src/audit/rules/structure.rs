@@ -8,6 +8,7 @@ pub static EXTENSION_PROBLEM: Rule = Rule {
     id: "x509.extension.malformed",
     severity: Severity::Error,
     summary: "An extension is malformed or duplicated",
+    fix: "",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.2",
@@ -35,6 +36,7 @@ pub static UNKNOWN_CRITICAL: Rule = Rule {
     id: "x509.extension.unknown-critical",
     severity: Severity::Warning,
     summary: "A critical extension that common validators do not recognise",
+    fix: "",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.2",
@@ -63,6 +65,7 @@ pub static SAN_INVALID_ENTRY: Rule = Rule {
     id: "x509.san.invalid-entry",
     severity: Severity::Warning,
     summary: "A subjectAltName entry could not be decoded",
+    fix: "",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.2.1.6",
@@ -87,6 +90,7 @@ pub static SERIAL: Rule = Rule {
     id: "x509.serial",
     severity: Severity::Warning,
     summary: "Serial number is not a positive integer of at most 20 octets",
+    fix: "",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.1.2.2",
