@@ -266,8 +266,10 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
                     Some(p.line),
                     format!(
                         "IKEv2 profile {} authenticates peers with {} but has no `match \
-                         certificate`: the peer's certificate is not associated with the \
-                         profile{}",
+                         certificate`: {}, and any certificate that chains to a CA of its \
+                         trustpoints is accepted; to admit only some peers, add a \
+                         certificate map (`crypto pki certificate map NAME 10`, `subject-name \
+                         co ...`) and `match certificate NAME`",
                         p.name,
                         p.authentication_remote
                             .iter()
@@ -275,9 +277,16 @@ pub fn audit_config(input: &LoadedInput, opts: &Options) -> Option<ConfigReport>
                             .collect::<Vec<_>>()
                             .join("/"),
                         if p.match_identity.is_empty() {
-                            String::new()
+                            "nothing but the way it is applied selects it".to_string()
                         } else {
-                            " (only `match identity` selects it)".into()
+                            format!(
+                                "the profile is selected by `match identity` ({})",
+                                p.match_identity
+                                    .iter()
+                                    .map(|(m, _)| m.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join("; ")
+                            )
                         }
                     ),
                 );
@@ -472,9 +481,10 @@ fn identity_findings(
     // The device's own certificate is judged as its peers judge it: with
     // the profile's rules when the profile is about a headend, else as any
     // IKEv2 peer does (a --profile flexvpn-client run is about the clients).
-    let profile = match opts.profile {
-        Profile::FlexVpnClient => Profile::Ikev2,
-        p => p,
+    let profile = if opts.profile.is_client() {
+        Profile::Ikev2
+    } else {
+        opts.profile
     };
     let device_opts = Options {
         profile,

@@ -11,6 +11,7 @@
 
 pub mod chain;
 pub mod device;
+pub mod identity;
 pub mod names;
 pub mod path;
 pub mod profile;
@@ -38,6 +39,9 @@ use rules::{Ctx, Rule, Severity};
 pub struct Options {
     pub profile: Profile,
     pub host: Option<Host>,
+    /// The IKE identity the certificate's holder sends (`--id`), checked
+    /// against the certificate for every profile.
+    pub id: Option<identity::IkeId>,
     pub time: AuditTime,
     /// Warn about certificates that expire within this many days.
     pub warn_days: i64,
@@ -101,6 +105,7 @@ impl Options {
         Options {
             profile,
             host: None,
+            id: None,
             time,
             warn_days: 30,
             allow_expired: false,
@@ -116,8 +121,10 @@ impl Options {
     /// Windows' chain engine) enforce it on intermediates too.
     pub fn chain_eku(&self) -> EkuPolicy {
         match self.profile {
-            Profile::FlexVpnServer | Profile::EapServer => EkuPolicy::ServerAuth,
-            Profile::FlexVpnClient => EkuPolicy::ClientAuth,
+            Profile::FlexVpnServer | Profile::EapServer | Profile::AppleClient => {
+                EkuPolicy::ServerAuth
+            }
+            Profile::FlexVpnClient | Profile::AnyConnectClient => EkuPolicy::ClientAuth,
             Profile::Ikev2 | Profile::Rfc4945 | Profile::AnyConnectServer => EkuPolicy::Any,
         }
     }

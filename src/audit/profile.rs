@@ -18,16 +18,25 @@ pub enum Profile {
     FlexVpnClient,
     /// An EAP headend, which authenticates with a certificate: serverAuth.
     EapServer,
+    /// A headend certificate as the iOS / macOS native IKEv2 client checks
+    /// it: serverAuth, and the server identity in a SAN.
+    AppleClient,
+    /// A client certificate for AnyConnect / Secure Client, as the ASA or
+    /// FTD headend checks it: clientAuth (when EKU is present) and a key
+    /// that may sign.
+    AnyConnectClient,
 }
 
 impl Profile {
-    pub const ALL: [Profile; 6] = [
+    pub const ALL: [Profile; 8] = [
         Profile::Ikev2,
         Profile::Rfc4945,
         Profile::AnyConnectServer,
         Profile::FlexVpnServer,
         Profile::FlexVpnClient,
         Profile::EapServer,
+        Profile::AppleClient,
+        Profile::AnyConnectClient,
     ];
 
     pub fn name(self) -> &'static str {
@@ -38,6 +47,8 @@ impl Profile {
             Profile::FlexVpnServer => "flexvpn-server",
             Profile::FlexVpnClient => "flexvpn-client",
             Profile::EapServer => "eap-server",
+            Profile::AppleClient => "apple-client",
+            Profile::AnyConnectClient => "anyconnect-client",
         }
     }
 
@@ -46,8 +57,22 @@ impl Profile {
     pub fn verifies_host_name(self) -> bool {
         matches!(
             self,
-            Profile::AnyConnectServer | Profile::FlexVpnServer | Profile::EapServer
+            Profile::AnyConnectServer
+                | Profile::FlexVpnServer
+                | Profile::EapServer
+                | Profile::AppleClient
         )
+    }
+
+    /// Profiles about a client's own certificate (the headend judges it).
+    pub fn is_client(self) -> bool {
+        matches!(self, Profile::FlexVpnClient | Profile::AnyConnectClient)
+    }
+
+    /// Profiles whose clients are Windows' built-in IKEv2 client, which
+    /// matches an address only against a DNS-type SAN entry.
+    pub fn windows_clients(self) -> bool {
+        matches!(self, Profile::FlexVpnServer | Profile::EapServer)
     }
 
     /// One line for `--help` and `pkiaudit rules`.
@@ -59,6 +84,8 @@ impl Profile {
             Profile::FlexVpnServer => "FlexVPN headend for Windows clients: EKU must include serverAuth",
             Profile::FlexVpnClient => "FlexVPN client certificate: EKU must include clientAuth",
             Profile::EapServer => "EAP headend authenticating with a certificate: EKU must include serverAuth",
+            Profile::AppleClient => "headend for the iOS/macOS native IKEv2 client: serverAuth EKU, server identity in a SAN",
+            Profile::AnyConnectClient => "client certificate for AnyConnect / Secure Client: clientAuth if EKU present, digitalSignature if KU present",
         }
     }
 }

@@ -59,6 +59,12 @@ pub enum CliProfile {
     /// An EAP headend, which authenticates with a certificate: serverAuth.
     #[value(name = "eap-server")]
     EapServer,
+    /// A headend for the iOS / macOS native IKEv2 client: serverAuth, identity in a SAN.
+    #[value(name = "apple-client")]
+    AppleClient,
+    /// An AnyConnect / Secure Client client certificate as ASA/FTD check it.
+    #[value(name = "anyconnect-client")]
+    AnyConnectClient,
 }
 
 impl From<CliProfile> for Profile {
@@ -70,6 +76,8 @@ impl From<CliProfile> for Profile {
             CliProfile::FlexVpnServer => Profile::FlexVpnServer,
             CliProfile::FlexVpnClient => Profile::FlexVpnClient,
             CliProfile::EapServer => Profile::EapServer,
+            CliProfile::AppleClient => Profile::AppleClient,
+            CliProfile::AnyConnectClient => Profile::AnyConnectClient,
         }
     }
 }

@@ -10,6 +10,7 @@ use super::args::{
     ClockArgs, FailOn, FormatArgs, ReadArgs, RevocationArgs, RuleArgs, TimeArgs,
 };
 use super::{exit, report_input_errors};
+use crate::audit::identity::IkeId;
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
 use crate::audit::{self, Options};
@@ -25,6 +26,9 @@ Examples:
   # A client certificate, with the intermediates the headend holds
   pkiaudit check --profile flexvpn-client --trust fixtures/pki/root-ca.pem \\
       --untrusted fixtures/pki/issuing-ca.pem --offline fixtures/client/bob-server-eku.pem
+
+  # A strongSwan peer's certificate, checked against the identity it sends
+  pkiaudit check --id moon.example.com --trust fixtures/pki/root-ca.pem --offline peer.pem
 
   # A bundle as JSON, failing on warnings too
   pkiaudit check --fail-on warning --format json --offline fixtures/headend/rollout-bundle.pem
@@ -57,6 +61,16 @@ pub struct CheckArgs {
     /// Verified against SAN/CN as AnyConnect does.
     #[arg(long, value_name = "NAME_OR_IP", help_heading = heading::AUDIT)]
     pub host: Option<String>,
+    /// The IKE identity the certificate's holder sends, checked against it
+    ///
+    /// As strongSwan and RFC 4945 §3.1 check it, for every profile: an FQDN
+    /// must be a SAN dNSName (never the CN), an email address an rfc822Name,
+    /// an address an iPAddress entry, a DN the subject. Typed as strongSwan
+    /// reads it: `vpn.example.com`, `@vpn.example.com`, `alice@example.com`,
+    /// `192.0.2.1`, `C=CH, O=Example, CN=vpn`, or with a `fqdn:`, `email:`,
+    /// `ip:` or `dn:` prefix.
+    #[arg(long = "id", value_name = "IDENTITY", help_heading = heading::AUDIT)]
+    pub ike_id: Option<String>,
     /// Warn about certificates that expire within this many days.
     #[arg(long, value_name = "DAYS", default_value_t = 30, help_heading = heading::AUDIT)]
     pub warn_days: u32,
@@ -118,8 +132,10 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
         Some(h) => {
             if !args.profile.verifies_host_name() {
                 anyhow::bail!(
-                    "--host is verified by the server profiles (anyconnect-server, \
-                     flexvpn-server, eap-server); profile {} does not check names",
+                    "--host is the name clients connect to, verified by the headend profiles \
+                     (anyconnect-server, flexvpn-server, eap-server, apple-client); profile {} \
+                     is not about a headend. To check the IKE identity a peer sends against \
+                     its certificate, use --id",
                     args.profile
                 );
             }
@@ -135,9 +151,16 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
     }
     let load_opts = args.read.load_options()?;
     let (audit_time, time_evidence) = trusted_time(&args.time, &args.clock, &load_opts.device_tz)?;
+    let ike_id = args
+        .ike_id
+        .as_deref()
+        .map(IkeId::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--id: {e}"))?;
     let mut opts = Options {
         profile: args.profile,
         host,
+        id: ike_id,
         time: audit_time,
         warn_days: i64::from(args.warn_days),
         allow_expired: args.allow_expired,

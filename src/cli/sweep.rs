@@ -85,6 +85,12 @@ pub struct SweepArgs {
     /// The name clients connect to, for paths given on the command line.
     #[arg(long, value_name = "NAME", help_heading = heading::AUDIT)]
     pub host: Option<String>,
+    /// The IKE identity sent with the certificates given on the command line
+    ///
+    /// Checked against each end-entity certificate as strongSwan does (see
+    /// `pkiaudit check --help`); inventory targets use `id = "..."`.
+    #[arg(long = "id", value_name = "IDENTITY", help_heading = heading::AUDIT)]
+    pub ike_id: Option<String>,
     /// A label for paths given on the command line (repeatable)
     ///
     /// E.g. `--label site=fra`; it appears in every output.
@@ -194,6 +200,12 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         .map(Host::parse)
         .transpose()
         .map_err(|e| anyhow::anyhow!("--host: {e}"))?;
+    let ike_id = args
+        .ike_id
+        .as_deref()
+        .map(crate::audit::identity::IkeId::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--id: {e}"))?;
     let mut labels = std::collections::BTreeMap::new();
     for l in &args.label {
         let (k, v) = l
@@ -224,6 +236,7 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 problems: Vec::new(),
                 profile: args.profile,
                 host: host.clone(),
+                id: ike_id.clone(),
                 trust: args.trust.clone(),
                 labels: labels.clone(),
                 holds: args.rules.kind,

@@ -41,6 +41,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::audit::identity::IkeId;
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
 use crate::audit::rules::RulePolicy;
@@ -65,6 +66,8 @@ pub struct Target {
     pub problems: Vec<(String, String)>,
     pub profile: Profile,
     pub host: Option<Host>,
+    /// The IKE identity the target's certificate is sent with (`id`).
+    pub id: Option<IkeId>,
     /// Trust anchors (files or directories).
     pub trust: Vec<PathBuf>,
     /// Labels for metrics and reports (site, device, owner, ...).
@@ -87,6 +90,7 @@ pub struct Target {
 struct InventoryFile {
     profile: Option<String>,
     host: Option<String>,
+    id: Option<String>,
     #[serde(default)]
     trust: Vec<String>,
     #[serde(default)]
@@ -111,6 +115,7 @@ struct TargetEntry {
     paths: Vec<String>,
     profile: Option<String>,
     host: Option<String>,
+    id: Option<String>,
     trust: Option<Vec<String>>,
     #[serde(default)]
     labels: BTreeMap<String, String>,
@@ -204,6 +209,12 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             }
             None => None,
         };
+        let id = match t.id.as_ref().or(inv.id.as_ref()) {
+            Some(i) => {
+                Some(IkeId::parse(i).map_err(|e| format!("{shown}: target '{name}': id: {e}"))?)
+            }
+            None => None,
+        };
         if t.paths.is_empty() {
             return Err(format!("{shown}: target '{name}' has no paths"));
         }
@@ -246,6 +257,7 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             problems: Vec::new(),
             profile,
             host,
+            id,
             trust,
             labels,
             holds,

@@ -526,6 +526,7 @@ pub fn run(
         .map(|t| {
             let mut o = Options::new(t.profile, opts.time);
             o.host = t.host.clone();
+            o.id = t.id.clone();
             o.warn_days = opts.warn_days;
             o.revocation = opts.revocation.clone();
             o.time_evidence = opts.time_evidence.clone();

@@ -498,10 +498,8 @@ fn usage_errors_exit_2_with_a_message() {
     let file = fixture("client/alice.pem");
     let f = file.to_str().unwrap();
     for (args, needle) in [
-        (
-            vec!["check", "--host", "vpn.example.com", f],
-            "server profiles",
-        ),
+        (vec!["check", "--host", "vpn.example.com", f], "use --id"),
+        (vec!["check", "--id", "C=CH, bogus", f], "--id"),
         (vec!["check", "--at", "yesterday", f], "RFC 3339"),
         (
             vec![

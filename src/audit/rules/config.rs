@@ -243,8 +243,8 @@ config_rule!(
 config_rule!(
     NO_CERTIFICATE_MAP,
     "config.ikev2.no-certificate-map",
-    Error,
-    "An IKEv2 profile authenticates peers with certificates but has no match certificate",
+    Warning,
+    "An IKEv2 profile accepts any certificate its trustpoints' CAs issued (no match certificate)",
     "",
     [GUIDE_MAPS]
 );

@@ -11,6 +11,7 @@ const IKEV2_FAMILY: &[Profile] = &[
     Profile::FlexVpnServer,
     Profile::FlexVpnClient,
     Profile::EapServer,
+    Profile::AppleClient,
 ];
 
 const RFC4945_KU: Citation = Citation::Rfc {

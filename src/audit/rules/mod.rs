@@ -10,10 +10,12 @@
 
 mod ca;
 pub(crate) mod chain;
+mod clients;
 pub(crate) mod config;
 mod crypto;
 mod eku;
 pub mod files;
+mod identity;
 mod ku;
 mod names;
 mod policy;
@@ -44,11 +46,18 @@ pub static RULES: &[&Rule] = &[
     &eku::FLEXVPN_SERVER_AUTH,
     &eku::FLEXVPN_CLIENT_AUTH,
     &eku::EAP_SERVER_AUTH,
+    &clients::APPLE_SERVER_AUTH,
+    &clients::ANYCONNECT_CLIENT_AUTH,
+    &clients::ANYCONNECT_CLIENT_SIGNING,
     &names::HOST_MISMATCH,
     &names::HOST_MATCH,
     &names::HOST_NOT_GIVEN,
     &names::NO_NAME,
     &names::INVALID_NAME,
+    &clients::WINDOWS_IP,
+    &clients::APPLE_SAN,
+    &identity::ID_MISMATCH,
+    &identity::ID_MATCH,
     &chain::VERIFIED,
     &chain::NOT_VERIFIED,
     &chain::ISSUER_MISSING,

@@ -51,6 +51,10 @@ pub static HOST_MISMATCH: Rule = Rule {
     profiles: SERVER_PROFILES,
     needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
+        // Windows clients connecting by address: `name.windows.ip-address`.
+        if super::clients::windows_ip(ctx).is_some() {
+            return vec![];
+        }
         let Some((host, check)) = checked(ctx) else {
             return vec![];
         };
@@ -76,6 +80,17 @@ pub static HOST_MATCH: Rule = Rule {
     profiles: SERVER_PROFILES,
     needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
+        if let Some((ip, hit)) = super::clients::windows_ip(ctx) {
+            return hit
+                .map(|hit| {
+                    format!(
+                        "host {ip} matches {hit} (Windows compares an address with DNS-type \
+                         SAN entries)"
+                    )
+                })
+                .into_iter()
+                .collect();
+        }
         let Some((host, check)) = checked(ctx) else {
             return vec![];
         };
