@@ -121,11 +121,15 @@ impl Options {
     /// Windows' chain engine) enforce it on intermediates too.
     pub fn chain_eku(&self) -> EkuPolicy {
         match self.profile {
-            Profile::FlexVpnServer | Profile::EapServer | Profile::AppleClient => {
-                EkuPolicy::ServerAuth
-            }
-            Profile::FlexVpnClient | Profile::AnyConnectClient => EkuPolicy::ClientAuth,
-            Profile::Ikev2 | Profile::Rfc4945 | Profile::AnyConnectServer => EkuPolicy::Any,
+            Profile::FlexVpnServer | Profile::EapServer => EkuPolicy::ServerAuth,
+            Profile::FlexVpnClient => EkuPolicy::ClientAuth,
+            // Neither Apple nor Cisco documents EKU chaining for these
+            // peers: only the leaf's EKU is judged (their profile rules).
+            Profile::Ikev2
+            | Profile::Rfc4945
+            | Profile::AnyConnectServer
+            | Profile::AppleClient
+            | Profile::AnyConnectClient => EkuPolicy::Any,
         }
     }
 

@@ -405,12 +405,21 @@ struct RevocationJson {
 }
 
 #[derive(Serialize)]
+struct IdJson {
+    value: String,
+    r#type: &'static str,
+}
+
+#[derive(Serialize)]
 struct CheckJson<'a> {
     schema_version: u32,
     tool: Tool,
     command: &'static str,
     profile: Profile,
     host: Option<String>,
+    /// `--id`: the IKE identity checked against end-entity certificates,
+    /// with its IKEv2 type; null when not given.
+    id: Option<IdJson>,
     time: TimeJson<'a>,
     /// Findings about the run itself (`time.*`).
     findings: &'a [crate::audit::Finding],
@@ -441,6 +450,10 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
         command: "check",
         profile: report.options.profile,
         host: report.options.host.as_ref().map(|h| h.to_string()),
+        id: report.options.id.as_ref().map(|id| IdJson {
+            value: id.to_string(),
+            r#type: id.type_name(),
+        }),
         time: TimeJson::with_evidence(&report.options.time, &report.options.time_evidence),
         findings: &report.findings,
         warn_days: report.options.warn_days,

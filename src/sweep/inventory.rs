@@ -1,6 +1,6 @@
 //! What a sweep covers: targets from the command line (files, directories,
 //! globs) or from an inventory file (TOML) that names each target with its
-//! own profile, host, trust store and labels.
+//! own profile, host, IKE identity, trust store and labels.
 //!
 //! ```toml
 //! # defaults for every target below
@@ -13,6 +13,7 @@
 //! paths = ["hub1/*.pem", "hub1/running-config.txt"]
 //! profile = "anyconnect-server"
 //! host = "vpn.example.com"
+//! id = "vpn.example.com"          # the IKE identity, as `check --id`
 //! labels = { site = "fra", device = "hub1" }
 //!
 //! [[target]]
@@ -373,6 +374,7 @@ labels = { owner = "netops" }
 name = "hub1"
 paths = ["hub1/*.pem", "missing/*.pem"]
 host = "vpn.example.com"
+id = "@vpn.example.com"
 labels = { site = "fra" }
 
 [[target]]
@@ -386,6 +388,8 @@ trust = []
         assert_eq!(t[0].name, "hub1");
         assert_eq!(t[0].profile, Profile::FlexVpnServer);
         assert_eq!(t[0].host.as_ref().unwrap().to_string(), "vpn.example.com");
+        assert_eq!(t[0].id.as_ref().unwrap().type_name(), "ID_FQDN");
+        assert!(t[1].id.is_none());
         assert_eq!(t[0].paths.len(), 2, "{:?}", t[0].paths);
         assert!(t[0].paths.iter().all(|p| p.extension().unwrap() == "pem"));
         assert_eq!(t[0].problems.len(), 1);
@@ -506,6 +510,10 @@ paths = ["hub2/*.key"]
             (
                 "[[target]]\npaths = [\"a\"]\nhost = \"bad host name!\"\n",
                 "host",
+            ),
+            (
+                "[[target]]\npaths = [\"a\"]\nid = \"ip:not-an-address\"\n",
+                "id: ",
             ),
             (
                 "exclude = [\"[z-a\"]\n[[target]]\npaths = [\"a\"]\n",

@@ -15,6 +15,7 @@ mod chains_openssl;
 mod cisco_fixtures;
 mod cli;
 mod cli_help;
+mod clients;
 mod debug_text;
 mod end_entity;
 mod estate;
