@@ -19,6 +19,7 @@ mod names;
 mod policy;
 mod revocation;
 mod rule;
+pub(crate) mod sources;
 mod structure;
 pub(crate) mod time;
 mod validity;
@@ -175,6 +176,36 @@ mod tests {
         for r in RULES {
             assert!(!r.citations.is_empty(), "{} has no citation", r.id);
             assert!(!r.summary.is_empty(), "{} has no summary", r.id);
+        }
+    }
+
+    /// Every finding says how to fix it, and every source is one a user
+    /// can open: a rule without a fix, or citing a document without an
+    /// address, fails here.
+    #[test]
+    fn every_rule_has_a_fix_and_public_citations() {
+        for r in RULES {
+            assert!(!r.fix.trim().is_empty(), "{} has no fix", r.id);
+            assert!(
+                r.fix.trim_end().ends_with('.'),
+                "{}: the fix is a sentence: {:?}",
+                r.id,
+                r.fix
+            );
+            for c in r.citations {
+                let url = c.url();
+                assert!(
+                    url.starts_with("https://"),
+                    "{} cites {:?} without an https address",
+                    r.id,
+                    c.text()
+                );
+                assert!(
+                    !c.text().to_lowercase().contains("field guide"),
+                    "{} cites the private field guide",
+                    r.id
+                );
+            }
         }
     }
 
