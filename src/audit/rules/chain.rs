@@ -198,7 +198,7 @@ chain_rule!(
             number: 5280,
             section: "6.1.3"
         },
-        RFC5280_PATH
+        RFC7296_CERT
     ]
 );
 chain_rule!(
