@@ -5,8 +5,10 @@
 //! The framework (those types) is in `rule`; the rules are in one file per
 //! family.
 //!
-//! Adding a rule: write it (and its tests) in the file of its family, add
-//! one line to [`RULES`], and update the `rules --format json` snapshot.
+//! Adding a rule: write it (and its tests) in the file of its family, with
+//! a `fix` (what to request or change) and public citations (RFC sections,
+//! vendor documents in `sources`), add one line to [`RULES`], update the
+//! `rules --format json` snapshot and regenerate `docs/rules.md`.
 
 mod ca;
 pub(crate) mod chain;
