@@ -40,12 +40,13 @@ impl ConfigFinding {
 impl Serialize for ConfigFinding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("ConfigFinding", 6)?;
+        let mut st = s.serialize_struct("ConfigFinding", 7)?;
         st.serialize_field("rule", self.rule.id)?;
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("line", &self.line)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("summary", self.rule.summary)?;
+        st.serialize_field("fix", self.rule.fix)?;
         st.serialize_field("citations", self.rule.citations)?;
         st.end()
     }

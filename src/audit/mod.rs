@@ -220,11 +220,12 @@ pub fn apply_policy(findings: &mut Vec<Finding>, policy: &rules::RulePolicy) -> 
 impl Serialize for Finding {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Finding", 5)?;
+        let mut st = s.serialize_struct("Finding", 6)?;
         st.serialize_field("rule", self.rule.id)?;
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("message", &self.message)?;
         st.serialize_field("summary", self.rule.summary)?;
+        st.serialize_field("fix", self.rule.fix)?;
         st.serialize_field("citations", self.rule.citations)?;
         st.end()
     }

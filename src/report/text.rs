@@ -223,7 +223,8 @@ fn write_config(out: &mut dyn Write, c: &crate::audit::device::ConfigReport) -> 
             p.verify_trustpoints.join(", ")
         )?;
     }
-    for f in &c.findings {
+    let ids: Vec<&str> = c.findings.iter().map(|f| f.rule.id).collect();
+    for (i, f) in c.findings.iter().enumerate() {
         let st = style::severity(f.severity());
         writeln!(
             out,
@@ -235,6 +236,9 @@ fn write_config(out: &mut dyn Write, c: &crate::audit::device::ConfigReport) -> 
         writeln!(out, "           {}", f.message)?;
         let cites: Vec<String> = f.rule.citations.iter().map(|c| c.text()).collect();
         writeln!(out, "           {DIM}see {}{DIM:#}", cites.join("; "))?;
+        if last_of_its_rule(&ids, i) {
+            writeln!(out, "           fix: {}", f.rule.fix)?;
+        }
     }
     writeln!(out)
 }
@@ -256,8 +260,21 @@ fn write_problems(out: &mut dyn Write, heading: &str, inputs: &[LoadedInput]) ->
     writeln!(out)
 }
 
+/// True when `ids[i]` is the last finding of its rule: a rule's fix is
+/// printed once, under its last message, however many messages it has.
+fn last_of_its_rule(ids: &[&str], i: usize) -> bool {
+    ids.get(i)
+        .is_some_and(|id| !ids.iter().skip(i + 1).any(|later| later == id))
+}
+
+/// The fix of a rule named by id (sweep rows carry ids, not rules).
+fn fix_of(id: &str) -> Option<&'static str> {
+    crate::audit::rules::by_id(id).map(|r| r.fix)
+}
+
 fn write_findings(out: &mut dyn Write, findings: &[crate::audit::Finding]) -> io::Result<()> {
-    for f in findings {
+    let ids: Vec<&str> = findings.iter().map(|f| f.rule.id).collect();
+    for (i, f) in findings.iter().enumerate() {
         let st = style::severity(f.severity());
         writeln!(
             out,
@@ -268,6 +285,9 @@ fn write_findings(out: &mut dyn Write, findings: &[crate::audit::Finding]) -> io
         writeln!(out, "           {}", f.message)?;
         let cites: Vec<String> = f.rule.citations.iter().map(|c| c.text()).collect();
         writeln!(out, "           {DIM}see {}{DIM:#}", cites.join("; "))?;
+        if last_of_its_rule(&ids, i) {
+            writeln!(out, "           fix: {}", f.rule.fix)?;
+        }
     }
     Ok(())
 }
@@ -738,11 +758,9 @@ pub fn write_rules(out: &mut dyn Write, profile: Option<Profile>) -> io::Result<
             r.profiles.iter().map(|p| p.name()).collect()
         };
         writeln!(out, "    {DIM}profiles: {}{DIM:#}", profiles.join(", "))?;
+        writeln!(out, "    fix: {}", r.fix)?;
         for c in r.citations {
-            match c.url() {
-                Some(u) => writeln!(out, "    {DIM}see {} <{u}>{DIM:#}", c.text())?,
-                None => writeln!(out, "    {DIM}see {}{DIM:#}", c.text())?,
-            }
+            writeln!(out, "    {DIM}see {} <{}>{DIM:#}", c.text(), c.url())?;
         }
     }
     writeln!(out)?;
@@ -941,11 +959,13 @@ fn write_needs_action(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         for c in rows {
             write_cert_needing_action(out, c)?;
         }
-        for f in r
+        let shared: Vec<_> = r
             .findings
             .iter()
             .filter(|f| finding_state(&f.severity) == state)
-        {
+            .collect();
+        let ids: Vec<&str> = shared.iter().map(|f| f.rule.as_str()).collect();
+        for (i, f) in shared.iter().enumerate() {
             writeln!(out, "  {} {}", display(&f.rule), one_line(&f.message))?;
             for file in f
                 .files
@@ -953,6 +973,9 @@ fn write_needs_action(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
                 .filter(|file| !f.message.contains(file.as_str()))
             {
                 writeln!(out, "      {DIM}at {}{DIM:#}", display(file))?;
+            }
+            if let Some(fix) = fix_of(&f.rule).filter(|_| last_of_its_rule(&ids, i)) {
+                writeln!(out, "      fix: {fix}")?;
             }
         }
         if state == State::Critical {
@@ -992,7 +1015,8 @@ fn write_cert_needing_action(out: &mut dyn Write, c: &CertRow) -> io::Result<()>
         "      {DIM}at {place}{more} · target {}{DIM:#}",
         display(&c.target)
     )?;
-    for f in &c.findings {
+    let ids: Vec<&str> = c.findings.iter().map(|f| f.rule.as_str()).collect();
+    for (i, f) in c.findings.iter().enumerate() {
         let style = style::severity_word(&f.severity);
         writeln!(
             out,
@@ -1001,6 +1025,9 @@ fn write_cert_needing_action(out: &mut dyn Write, c: &CertRow) -> io::Result<()>
             display(&f.rule),
             one_line(&f.message)
         )?;
+        if let Some(fix) = fix_of(&f.rule).filter(|_| last_of_its_rule(&ids, i)) {
+            writeln!(out, "        fix: {fix}")?;
+        }
     }
     Ok(())
 }

@@ -21,6 +21,7 @@ mod end_entity;
 mod estate;
 mod external;
 mod file_kinds;
+mod fixes;
 mod fuzz_corpus;
 mod ike_captures;
 mod ike_fetch;

@@ -108,18 +108,33 @@ fn rule_profiles(rule: &Value) -> BTreeSet<&str> {
         .collect()
 }
 
+/// The sources of a rule as Markdown links; every citation has an address
+/// (a citation without one is a document users cannot open).
 fn citations(rule: &Value) -> String {
     array(rule, "citations")
         .iter()
         .map(|c| {
             let text = cell(str_field(c, "text"));
-            match c["url"].as_str() {
-                Some(url) => format!("[{text}]({url})"),
-                None => text,
-            }
+            format!("[{text}]({})", str_field(c, "url"))
         })
         .collect::<Vec<_>>()
         .join("; ")
+}
+
+/// Why a finding of this severity matters: what it does to the verdict.
+fn why(severity: &str) -> &'static str {
+    match severity {
+        "error" => {
+            "a peer that follows the sources below rejects the certificate (or the \
+             device fails the exchange): the verdict is FAIL, and `check` exits 1 \
+             under the default `--fail-on error`."
+        }
+        "warning" => {
+            "some peers or policies object, or it fails soon: the verdict is WARN \
+             (exit 1 with `--fail-on warning`)."
+        }
+        _ => "for the record: it explains the audit and does not change the verdict.",
+    }
 }
 
 /// The catalogue, from the JSON alone: families and rules in registry order
@@ -185,7 +200,10 @@ fn render(doc: &Value) -> String {
          Scope: `end-entity` (the certificate a peer presents), `ca` (CA \
          certificates), `any` (every certificate), `config` (a running-config; \
          these findings carry its line), `run` (the run itself). Profiles: `all` \
-         means every profile.\n\n",
+         means every profile. Under each family's table every rule is explained: \
+         why it matters, how to fix it (the `fix` that `check` prints under its \
+         findings), and the public sources it follows, RFC sections and vendor \
+         documents, each with a link.\n\n",
     );
 
     let mut families: Vec<&str> = Vec::new();
@@ -204,11 +222,11 @@ fn render(doc: &Value) -> String {
         if let Some((title, see)) = family_info(family) {
             let _ = write!(out, ": {title}\n\nSee {see}.");
         }
-        out.push_str("\n\n| rule | severity | scope | profiles | summary | citations |\n");
-        out.push_str("|---|---|---|---|---|---|\n");
-        for rule in members {
+        out.push_str("\n\n| rule | severity | scope | profiles | summary |\n");
+        out.push_str("|---|---|---|---|---|\n");
+        let profiles_of = |rule: &Value| {
             let ps = rule_profiles(rule);
-            let ps = if ps == all_profiles {
+            if ps == all_profiles {
                 "all".to_string()
             } else {
                 // in the order the binary lists them, not alphabetical
@@ -217,19 +235,40 @@ fn render(doc: &Value) -> String {
                     .map(|p| format!("`{}`", p.as_str().expect("profile name")))
                     .collect::<Vec<_>>()
                     .join(", ")
-            };
+            }
+        };
+        for rule in &members {
+            let id = str_field(rule, "id");
             let _ = writeln!(
                 out,
-                "| `{}` | {} | {} | {} | {} | {} |",
-                str_field(rule, "id"),
+                "| [`{id}`](#{}) | {} | {} | {} | {} |",
+                slug(id),
                 str_field(rule, "severity"),
                 str_field(rule, "scope"),
-                ps,
+                profiles_of(rule),
                 cell(str_field(rule, "summary")),
-                citations(rule)
             );
         }
         out.push('\n');
+        // each rule explained: what it finds, why it matters, how to fix it
+        for rule in &members {
+            let severity = str_field(rule, "severity");
+            let _ = write!(
+                out,
+                "#### `{}`\n\n{}\n\n\
+                 - **Why it matters:** {severity}: {}\n\
+                 - **Scope:** `{}`; **profiles:** {}\n\
+                 - **Fix:** {}\n\
+                 - **Sources:** {}\n\n",
+                str_field(rule, "id"),
+                cell(str_field(rule, "summary")),
+                why(severity),
+                str_field(rule, "scope"),
+                profiles_of(rule),
+                cell(str_field(rule, "fix")),
+                citations(rule)
+            );
+        }
     }
     // one trailing newline, as editors save it
     while out.ends_with("\n\n") {

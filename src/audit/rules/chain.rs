@@ -9,7 +9,7 @@
 //! the registry; the tests below fail on a registered `chain.*` rule that
 //! no kind produces and on a kind whose rule is not registered.
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Need, Rule, Scope, Severity};
 
 /// What a chain finding is about: one kind per chain rule.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -132,13 +132,7 @@ const RFC5280_PATH: Citation = Citation::Rfc {
     number: 5280,
     section: "6.1",
 };
-const GUIDE_AUTH: Citation = Citation::FieldGuide {
-    section: "Understanding IKEv2 Authentication in IPsec VPNs",
-};
-const RFC7296_CERT: Citation = Citation::Rfc {
-    number: 7296,
-    section: "3.6",
-};
+const RFC7296_CERT: Citation = sources::RFC7296_CERT;
 
 /// The messages of the chain findings reported under `rule`.
 fn messages(ctx: &Ctx<'_>, rule: &Rule) -> Vec<String> {
@@ -166,15 +160,15 @@ chain_rule!(
     "chain.verified",
     Info,
     "The path to a trust anchor, as RFC 5280 §6.1 path validation found it",
-    "",
-    [RFC5280_PATH, GUIDE_AUTH]
+    "Nothing to change; keep the intermediates of this path installed where the certificate is sent from, and the anchor on the verifying peers.",
+    [RFC5280_PATH, RFC7296_CERT]
 );
 chain_rule!(
     NOT_VERIFIED,
     "chain.not-verified",
     Info,
     "No trust anchors given: the chain is shown, not verified",
-    "",
+    "Give the CA certificates the verifying peer trusts with --trust (or --system-trust, or --config with the device's trustpoints) so the path is verified.",
     [RFC5280_PATH]
 );
 chain_rule!(
@@ -182,29 +176,29 @@ chain_rule!(
     "chain.issuer.missing",
     Error,
     "The issuing CA of a certificate in the chain is not available",
-    "",
-    [RFC5280_PATH, GUIDE_AUTH]
+    "Get the issuing CA certificate named in the message (the CA's caIssuers URL or its administrator) and install it with the certificate (IOS: authenticate it in a trustpoint; strongSwan: /etc/swanctl/x509ca/), or pass it here with --untrusted.",
+    [RFC5280_PATH, RFC7296_CERT]
 );
 chain_rule!(
     ANCHOR_MISSING,
     "chain.anchor.missing",
     Error,
     "The chain ends at a root that is not a trust anchor",
-    "",
-    [RFC5280_PATH, GUIDE_AUTH]
+    "Make the root a trust anchor on the verifying peer after checking its fingerprint out of band: IOS `crypto pki authenticate TP`, strongSwan /etc/swanctl/x509ca/ (or `cacerts`), here --trust ROOT.pem.",
+    [RFC5280_PATH, sources::CISCO_ENROLL, sources::STRONGSWAN_SWANCTL]
 );
 chain_rule!(
     SIGNATURE_INVALID,
     "chain.signature.invalid",
     Error,
     "A signature in the chain does not verify with its issuer's key",
-    "",
+    "Install the issuer certificate that really signed it (a renewed CA with a new key keeps the same name), or reissue the certificate if it was altered.",
     [
         Citation::Rfc {
             number: 5280,
             section: "6.1.3"
         },
-        GUIDE_AUTH
+        RFC7296_CERT
     ]
 );
 chain_rule!(
@@ -212,7 +206,7 @@ chain_rule!(
     "chain.signature.unsupported",
     Error,
     "A signature in the chain uses an algorithm validators do not support",
-    "",
+    "Reissue with RSA (PKCS#1 v1.5 or PSS) or ECDSA P-256/P-384 signatures over SHA-256 or stronger.",
     [Citation::Rfc {
         number: 5280,
         section: "6.1.3"
@@ -223,7 +217,7 @@ chain_rule!(
     "chain.signature.legacy",
     Warning,
     "The chain verifies only with legacy algorithms (SHA-1, RSA under 2048 bits)",
-    "",
+    "Reissue the certificates named in the message with SHA-256 or stronger signatures and RSA keys of at least 2048 bits; a SHA-1 CA certificate needs the CA renewed too.",
     [
         Citation::Rfc {
             number: 9155,
@@ -241,15 +235,13 @@ chain_rule!(
     "chain.ca.expired",
     Error,
     "A CA in the chain is expired or not yet valid",
-    "",
+    "Renew the CA certificate, install the new one on every peer and device that trusts or sends it (IOS: re-authenticate the trustpoint), and reissue the leaves if its key changed.",
     [
         Citation::Rfc {
             number: 5280,
             section: "6.1.3"
         },
-        Citation::FieldGuide {
-            section: "Handling Certificate Expiry"
-        }
+        sources::RFC5280_VALIDITY
     ]
 );
 chain_rule!(
@@ -257,7 +249,7 @@ chain_rule!(
     "chain.ca.not-ca",
     Error,
     "A certificate that issues another in the chain is not a CA (basicConstraints)",
-    "",
+    "Reissue the certificate from the real CA: the certificate that signed it has no basicConstraints cA=TRUE and cannot be an issuer.",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.9"
@@ -268,7 +260,7 @@ chain_rule!(
     "chain.ca.key-cert-sign",
     Error,
     "A CA in the chain has Key Usage without keyCertSign",
-    "",
+    "Reissue the CA certificate with keyCertSign (and cRLSign) in its Key Usage, then reissue what it signed if its key changes.",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.3"
@@ -279,7 +271,7 @@ chain_rule!(
     "chain.ca.path-len",
     Error,
     "A CA's pathLenConstraint is exceeded",
-    "",
+    "Reissue the constraining CA with a larger pathLenConstraint (or none), or issue the leaf from a CA higher up so the path fits the constraint.",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.9"
@@ -290,7 +282,7 @@ chain_rule!(
     "chain.ca.name-constraints",
     Error,
     "The leaf's names violate a CA's name constraints",
-    "",
+    "Reissue the leaf with names inside the CA's permitted subtrees, or have the CA certificate reissued with wider name constraints.",
     [Citation::Rfc {
         number: 5280,
         section: "4.2.1.10"
@@ -301,15 +293,10 @@ chain_rule!(
     "chain.eku",
     Error,
     "A certificate in the chain does not allow the purpose the profile needs",
-    "",
+    "Reissue the intermediate with an EKU that includes the purpose the profile needs (serverAuth, clientAuth or ipsecIKE), or with no EKU; validators that chain EKUs apply an intermediate's EKU to everything below it.",
     [
-        Citation::FieldGuide {
-            section: "EKU Requirements for FlexVPN and Windows Clients"
-        },
-        Citation::Rfc {
-            number: 5280,
-            section: "4.2.1.12"
-        }
+        sources::RFC5280_EKU,
+        sources::STRONGSWAN_WINDOWS
     ]
 );
 chain_rule!(
@@ -317,7 +304,7 @@ chain_rule!(
     "chain.invalid",
     Error,
     "No path validates (other reasons: unprocessed critical extensions, malformed extensions, path too long)",
-    "",
+    "Reissue the certificate named in the message without the extension or field that breaks the path (only standard extensions critical, well-formed encoding), or shorten the chain.",
     [RFC5280_PATH]
 );
 chain_rule!(
@@ -325,15 +312,13 @@ chain_rule!(
     "chain.anchor.expired",
     Error,
     "The trust anchor of the chain has expired",
-    "",
+    "Install the renewed root on every verifying peer (IOS: re-authenticate the trustpoint with it; strongSwan: replace it in /etc/swanctl/x509ca/), and reissue the chain under it if its key changed.",
     [
-        Citation::FieldGuide {
-            section: "Handling Certificate Expiry"
-        },
         Citation::Rfc {
             number: 5280,
             section: "6.1.1"
-        }
+        },
+        sources::CISCO_ENROLL
     ]
 );
 chain_rule!(
@@ -341,7 +326,7 @@ chain_rule!(
     "chain.ca.expires-before-leaf",
     Warning,
     "A CA in the chain expires before the leaf",
-    "",
+    "Renew the CA before its notAfter, as the leaf fails validation from then on; or reissue the leaf with a notAfter inside the CA's lifetime.",
     [Citation::Rfc {
         number: 5280,
         section: "4.1.2.5"
@@ -352,7 +337,7 @@ chain_rule!(
     "chain.ca.expiring",
     Warning,
     "A CA in the chain expires within --warn-days",
-    "",
+    "Renew the CA certificate now and distribute it to every peer and device before the old one expires.",
     [Citation::Rfc {
         number: 5280,
         section: "4.1.2.5"
@@ -363,15 +348,15 @@ chain_rule!(
     "chain.sent.incomplete",
     Warning,
     "The chain sent with the leaf lacks an intermediate the path needs",
-    "",
-    [RFC7296_CERT, GUIDE_AUTH]
+    "Install the missing intermediate where the certificate is sent from so it goes into the CERT payloads (IOS/ASA: import the full chain into the identity trustpoint; strongSwan: /etc/swanctl/x509ca/), or install it on every verifying peer.",
+    [RFC7296_CERT, RFC5280_PATH]
 );
 chain_rule!(
     SENT_UNRELATED,
     "chain.sent.unrelated",
     Warning,
     "A certificate sent with the leaf is not part of its path",
-    "",
+    "Remove the certificate that is not on the path from the bundle or trustpoint the device sends; it enlarges IKE_AUTH and can make peers pick the wrong issuer.",
     [RFC7296_CERT]
 );
 chain_rule!(
@@ -379,7 +364,7 @@ chain_rule!(
     "chain.sent.root",
     Info,
     "The root is sent with the leaf (peers must have it already)",
-    "",
+    "Optionally stop sending the root: peers must have it as an anchor already, and leaving it out keeps IKE_AUTH smaller.",
     [RFC7296_CERT]
 );
 chain_rule!(
@@ -387,7 +372,7 @@ chain_rule!(
     "chain.sent.order",
     Info,
     "The certificates sent are not in path order",
-    "",
+    "Reorder the file: the leaf first, then each issuer in turn towards the root.",
     [RFC7296_CERT]
 );
 chain_rule!(
@@ -395,13 +380,13 @@ chain_rule!(
     "chain.certreq.match",
     Info,
     "The chain reaches a CA the peer's CERTREQ asks for",
-    "",
+    "Nothing to change; this path reaches a CA the peer asks for in its CERTREQ.",
     [
         Citation::Rfc {
             number: 7296,
             section: "3.7"
         },
-        GUIDE_AUTH
+        RFC7296_CERT
     ]
 );
 chain_rule!(
@@ -409,13 +394,13 @@ chain_rule!(
     "chain.certreq.not-requested",
     Error,
     "No CA of the chain is among those the peer's CERTREQ asks for",
-    "",
+    "Enrol the certificate from a CA the peer trusts, or make the peer trust this path's CA (IOS: a trustpoint holding it in the IKEv2 profile, `pki trustpoint TP verify`) so its CERTREQ lists it.",
     [
         Citation::Rfc {
             number: 7296,
             section: "3.7"
         },
-        GUIDE_AUTH
+        RFC7296_CERT
     ]
 );
 chain_rule!(
@@ -423,7 +408,7 @@ chain_rule!(
     "chain.policy",
     Error,
     "The path is not valid for any certificate policy, and a CA requires an explicit policy",
-    "",
+    "Reissue the leaf (or the intermediate) with a certificatePolicies OID the constraining CA accepts, or reissue that CA without requireExplicitPolicy.",
     [
         Citation::Rfc {
             number: 5280,
@@ -440,7 +425,7 @@ chain_rule!(
     "chain.webpki.rejects",
     Warning,
     "RFC 5280 path validation accepts the path, the strict Web PKI validator rustls-webpki does not: clients with Web PKI-style validation may reject it",
-    "",
+    "If clients validate like browsers, reissue along Web PKI lines: the host in a SAN dNSName, EKU serverAuth, no unknown critical extensions, SHA-256 or stronger; the message names what rustls-webpki refused.",
     [
         RFC5280_PATH,
         Citation::Doc {

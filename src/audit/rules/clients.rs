@@ -10,6 +10,7 @@
 
 use std::net::IpAddr;
 
+use super::sources::{RFC5280_EKU, RFC5280_KU, STRONGSWAN_WINDOWS};
 use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
@@ -17,10 +18,6 @@ use crate::model::KeyUsageBit::DigitalSignature;
 use crate::model::{Certificate, SanEntry};
 use crate::oids::{EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
 
-const STRONGSWAN_WINDOWS: Citation = Citation::Doc {
-    title: "strongSwan documentation: Windows Certificate Requirements",
-    url: "https://docs.strongswan.org/docs/5.9/interop/windowsCertRequirements.html",
-};
 const MICROSOFT_13801: Citation = Citation::Doc {
     title: "Microsoft: Troubleshooting IKEv2 VPN Connections (error 13801)",
     url: "https://learn.microsoft.com/en-us/previous-versions/windows/it-pro/windows-server-2008-R2-and-2008/dd941612(v=ws.10)",
@@ -32,14 +29,6 @@ const STRONGSWAN_APPLE: Citation = Citation::Doc {
 const APPLE_REMOTE_ID: Citation = Citation::Doc {
     title: "Apple developer documentation: NEVPNProtocolIPSec.remoteIdentifier",
     url: "https://developer.apple.com/documentation/networkextension/nevpnprotocolipsec/remoteidentifier",
-};
-const RFC5280_EKU: Citation = Citation::Rfc {
-    number: 5280,
-    section: "4.2.1.12",
-};
-const RFC5280_KU: Citation = Citation::Rfc {
-    number: 5280,
-    section: "4.2.1.3",
 };
 const RFC5246_CLIENT_CERT: Citation = Citation::Rfc {
     number: 5246,

@@ -13,7 +13,7 @@ pub static RSA_SMALL: Rule = Rule {
     id: "key.rsa.small",
     severity: Severity::Error,
     summary: "RSA key shorter than 2048 bits",
-    fix: "",
+    fix: "Generate a key of at least 2048 bits and re-enrol (IOS: `crypto key generate rsa general-keys label NAME modulus 2048`; AD CS: minimum key size 2048 in the template).",
     citations: &[
         NIST_131A,
         Citation::Doc {
@@ -37,7 +37,7 @@ pub static EC_CURVE: Rule = Rule {
     id: "key.ec.curve",
     severity: Severity::Warning,
     summary: "EC key on a curve other than P-256, P-384 or P-521",
-    fix: "",
+    fix: "Re-enrol with a P-256 or P-384 key (IOS: `crypto key generate ec keysize 256 label NAME`); IKEv2 peers sign and verify ECDSA on the NIST curves only.",
     citations: &[Citation::Rfc {
         number: 4754,
         section: "3",
@@ -60,7 +60,7 @@ pub static DSA_KEY: Rule = Rule {
     id: "key.dsa",
     severity: Severity::Warning,
     summary: "DSA key",
-    fix: "",
+    fix: "Re-enrol with an RSA (2048 bits or more) or ECDSA P-256/P-384 key.",
     citations: &[Citation::Doc {
         title: "NIST FIPS 186-5 (DSA no longer approved for signature generation)",
         url: "https://csrc.nist.gov/pubs/fips/186-5/final",
@@ -86,7 +86,7 @@ pub static SIG_MD5: Rule = Rule {
     id: "sig.md5",
     severity: Severity::Error,
     summary: "Signed with MD5 or MD2",
-    fix: "",
+    fix: "Reissue the certificate signed with SHA-256 or stronger; MD5 signatures can be forged and current validators reject them.",
     citations: &[Citation::Rfc {
         number: 6151,
         section: "2",
@@ -112,7 +112,7 @@ pub static SIG_SHA1: Rule = Rule {
     id: "sig.sha1",
     severity: Severity::Warning,
     summary: "Signed with SHA-1",
-    fix: "",
+    fix: "Reissue the certificate signed with SHA-256 or stronger (AD CS: set the CA's CNG hash algorithm to SHA256, restart the CA, then reissue).",
     citations: &[
         NIST_131A,
         Citation::Rfc {

@@ -1,21 +1,12 @@
 //! Extended Key Usage rules for the end-entity certificate.
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::profile::Profile;
 use crate::oids::{EKU_ANY, EKU_CLIENT_AUTH, EKU_IKE_INTERMEDIATE, EKU_IPSEC_IKE, EKU_SERVER_AUTH};
 
 const RFC4945_EKU: Citation = Citation::Rfc {
     number: 4945,
     section: "5.1.3.12",
-};
-const GUIDE_ANYCONNECT: Citation = Citation::FieldGuide {
-    section: "Enhanced Key Usage (EKU) and AnyConnect Requirements",
-};
-const GUIDE_FLEXVPN: Citation = Citation::FieldGuide {
-    section: "EKU Requirements for FlexVPN and Windows Clients",
-};
-const GUIDE_EAP: Citation = Citation::FieldGuide {
-    section: "EAP Workflow and Requirements",
 };
 
 /// RFC 4945 §5.1.3.12: an implementation that processes EKU rejects a
@@ -36,7 +27,7 @@ pub static IKEV2_IPSEC_IKE: Rule = Rule {
     severity: Severity::Info,
     summary:
         "EKU present without id-kp-ipsecIKE or anyExtendedKeyUsage (peers may enforce RFC 4945)",
-    fix: "",
+    fix: "Only if a peer enforces RFC 4945: reissue with id-kp-ipsecIKE (1.3.6.1.5.5.7.3.17) added to the EKU, or without an EKU extension. IOS, AnyConnect and strongSwan accept the certificate as it is.",
     citations: &[RFC4945_EKU],
     scope: Scope::EndEntity,
     profiles: &[Profile::Ikev2],
@@ -58,7 +49,7 @@ pub static RFC4945_IPSEC_IKE: Rule = Rule {
     id: "eku.rfc4945.ipsec-ike",
     severity: Severity::Error,
     summary: "EKU present without id-kp-ipsecIKE or anyExtendedKeyUsage",
-    fix: "",
+    fix: "Reissue with id-kp-ipsecIKE (1.3.6.1.5.5.7.3.17) in the EKU (in AD CS add it under Extensions > Application Policies as a new policy with that OID), or without an EKU extension.",
     citations: &[RFC4945_EKU],
     scope: Scope::EndEntity,
     profiles: &[Profile::Rfc4945],
@@ -75,8 +66,8 @@ pub static ANYCONNECT_SERVER: Rule = Rule {
     id: "eku.anyconnect.server",
     severity: Severity::Error,
     summary: "EKU present without serverAuth or ikeIntermediate",
-    fix: "",
-    citations: &[GUIDE_ANYCONNECT],
+    fix: "Reissue the headend certificate with EKU serverAuth (1.3.6.1.5.5.7.3.1), optionally plus IP security IKE intermediate (1.3.6.1.5.5.8.2.2); the AD CS Web Server template carries serverAuth.",
+    citations: &[sources::ANYCONNECT, sources::RFC5280_EKU],
     scope: Scope::EndEntity,
     profiles: &[Profile::AnyConnectServer],
     needs: &[Need::Extensions],
@@ -113,8 +104,8 @@ pub static FLEXVPN_SERVER_AUTH: Rule = Rule {
     id: "eku.flexvpn.server-auth",
     severity: Severity::Error,
     summary: "FlexVPN headend certificate without the serverAuth EKU",
-    fix: "",
-    citations: &[GUIDE_FLEXVPN],
+    fix: "Reissue the headend certificate with EKU Server Authentication (1.3.6.1.5.5.7.3.1) and IP security IKE intermediate (1.3.6.1.5.5.8.2.2): in AD CS duplicate the Web Server template and add both under Extensions > Application Policies; on an IOS-enrolled trustpoint add `eku request server-auth`.",
+    citations: &[sources::STRONGSWAN_WINDOWS, sources::AOVPN_IKEV2_CERTS],
     scope: Scope::EndEntity,
     profiles: &[Profile::FlexVpnServer],
     needs: &[Need::Extensions],
@@ -132,8 +123,8 @@ pub static FLEXVPN_CLIENT_AUTH: Rule = Rule {
     id: "eku.flexvpn.client-auth",
     severity: Severity::Error,
     summary: "FlexVPN client certificate without the clientAuth EKU",
-    fix: "",
-    citations: &[GUIDE_FLEXVPN],
+    fix: "Reissue the client certificate with EKU Client Authentication (1.3.6.1.5.5.7.3.2): the AD CS User and Workstation Authentication templates carry it; on an IOS-enrolled client trustpoint add `eku request client-auth` and re-enrol.",
+    citations: &[sources::CISCO_FLEXVPN_SERVER, sources::RFC5280_EKU],
     scope: Scope::EndEntity,
     profiles: &[Profile::FlexVpnClient],
     needs: &[Need::Extensions],
@@ -151,8 +142,8 @@ pub static EAP_SERVER_AUTH: Rule = Rule {
     id: "eku.eap.server-auth",
     severity: Severity::Error,
     summary: "EAP headend certificate without the serverAuth EKU",
-    fix: "",
-    citations: &[GUIDE_EAP],
+    fix: "Reissue the headend certificate with EKU Server Authentication (1.3.6.1.5.5.7.3.1), as EAP clients check it like a TLS server's (AD CS: Web Server template; IOS enrolment: `eku request server-auth` in the signing trustpoint).",
+    citations: &[sources::CISCO_FLEXVPN_SERVER, sources::STRONGSWAN_WINDOWS],
     scope: Scope::EndEntity,
     profiles: &[Profile::EapServer],
     needs: &[Need::Extensions],

@@ -49,7 +49,8 @@ pub static ID_MATCH: Rule = Rule {
     id: "name.id.match",
     severity: Severity::Info,
     summary: "The certificate holds the IKE identity (--id) its holder sends",
-    fix: "Nothing to fix.",
+    fix:
+        "Nothing to change; keep the identity the peer sends in the certificate when it is renewed.",
     citations: &[RFC4945_ID],
     scope: Scope::EndEntity,
     profiles: &[],

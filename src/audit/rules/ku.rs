@@ -1,6 +1,6 @@
 //! Key Usage rules for the end-entity certificate.
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::profile::Profile;
 use crate::model::KeyUsageBit::{DigitalSignature, KeyAgreement, KeyEncipherment, NonRepudiation};
 
@@ -18,9 +18,6 @@ const RFC4945_KU: Citation = Citation::Rfc {
     number: 4945,
     section: "5.1.3.2",
 };
-const GUIDE_KU: Citation = Citation::FieldGuide {
-    section: "Key Usage Validation Logic",
-};
 
 /// RFC 4945 §5.1.3.2 as IOS applies it: no KU → continue; KU present
 /// without digitalSignature or nonRepudiation → reject.
@@ -28,8 +25,8 @@ pub static IKEV2_SIGNING_BIT: Rule = Rule {
     id: "ku.ikev2.signing-bit",
     severity: Severity::Error,
     summary: "Key Usage is present but has neither digitalSignature nor nonRepudiation",
-    fix: "",
-    citations: &[RFC4945_KU, GUIDE_KU],
+    fix: "Reissue the certificate with digitalSignature in Key Usage (for RSA, digitalSignature plus keyEncipherment); in AD CS duplicate the template and tick Digital signature under Extensions > Key Usage. The key signs the IKEv2 AUTH payload, so no setting on the peer can accept it as it is.",
+    citations: &[RFC4945_KU, sources::RFC5280_KU],
     scope: Scope::EndEntity,
     profiles: IKEV2_FAMILY,
     needs: &[Need::Extensions],
@@ -56,11 +53,8 @@ pub static IKEV2_IOS_DEFAULT_PAIR: Rule = Rule {
     severity: Severity::Warning,
     summary:
         "RSA key with Key Usage lacking digitalSignature or keyEncipherment (the IOS default pair)",
-    fix: "",
+    fix: "Reissue with Key Usage digitalSignature and keyEncipherment; in an AD CS template that is Digital signature plus Allow key exchange only with key encryption (key encipherment).",
     citations: &[
-        Citation::FieldGuide {
-            section: "Certificate Attributes and Validation Logic in IKEv2 VPNs",
-        },
         RFC4945_KU,
         Citation::Rfc {
             number: 5480,
@@ -103,10 +97,8 @@ pub static ANYCONNECT_SERVER: Rule = Rule {
     id: "ku.anyconnect.server",
     severity: Severity::Error,
     summary: "Key Usage present without digitalSignature and one of keyAgreement/keyEncipherment",
-    fix: "",
-    citations: &[Citation::FieldGuide {
-        section: "Enhanced Key Usage (EKU) and AnyConnect Requirements",
-    }],
+    fix: "Reissue the headend certificate with Key Usage digitalSignature plus keyEncipherment (RSA) or keyAgreement (ECDSA), or with no Key Usage at all; the AD CS Web Server template gives digitalSignature and keyEncipherment.",
+    citations: &[sources::ANYCONNECT, sources::RFC5280_KU],
     scope: Scope::EndEntity,
     profiles: &[Profile::AnyConnectServer],
     needs: &[Need::Extensions],

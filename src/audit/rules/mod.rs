@@ -5,8 +5,10 @@
 //! The framework (those types) is in `rule`; the rules are in one file per
 //! family.
 //!
-//! Adding a rule: write it (and its tests) in the file of its family, add
-//! one line to [`RULES`], and update the `rules --format json` snapshot.
+//! Adding a rule: write it (and its tests) in the file of its family, with
+//! a `fix` (what to request or change) and public citations (RFC sections,
+//! vendor documents in `sources`), add one line to [`RULES`], update the
+//! `rules --format json` snapshot and regenerate `docs/rules.md`.
 
 mod ca;
 pub(crate) mod chain;
@@ -21,6 +23,7 @@ mod names;
 mod policy;
 mod revocation;
 mod rule;
+pub(crate) mod sources;
 mod structure;
 pub(crate) mod time;
 mod validity;
@@ -184,6 +187,36 @@ mod tests {
         for r in RULES {
             assert!(!r.citations.is_empty(), "{} has no citation", r.id);
             assert!(!r.summary.is_empty(), "{} has no summary", r.id);
+        }
+    }
+
+    /// Every finding says how to fix it, and every source is one a user
+    /// can open: a rule without a fix, or citing a document without an
+    /// address, fails here.
+    #[test]
+    fn every_rule_has_a_fix_and_public_citations() {
+        for r in RULES {
+            assert!(!r.fix.trim().is_empty(), "{} has no fix", r.id);
+            assert!(
+                r.fix.trim_end().ends_with('.'),
+                "{}: the fix is a sentence: {:?}",
+                r.id,
+                r.fix
+            );
+            for c in r.citations {
+                let url = c.url();
+                assert!(
+                    url.starts_with("https://"),
+                    "{} cites {:?} without an https address",
+                    r.id,
+                    c.text()
+                );
+                assert!(
+                    !c.text().to_lowercase().contains("field guide"),
+                    "{} cites the private field guide",
+                    r.id
+                );
+            }
         }
     }
 

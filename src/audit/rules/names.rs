@@ -1,14 +1,11 @@
 //! Name rules: will the client accept the name on the headend certificate?
 //! The matching itself lives in `audit::names`.
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::names::{self, NameCheck, NameSource};
 use crate::audit::profile::Profile;
 use crate::model::{Certificate, SanEntry};
 
-const GUIDE_NAMES: Citation = Citation::FieldGuide {
-    section: "Name Verification and AnyConnect Behavior",
-};
 const RFC6125: Citation = Citation::Rfc {
     number: 6125,
     section: "6.4",
@@ -45,8 +42,8 @@ pub static HOST_MISMATCH: Rule = Rule {
     id: "name.host.mismatch",
     severity: Severity::Error,
     summary: "The host the client connects to matches no name the client verifies",
-    fix: "",
-    citations: &[GUIDE_NAMES, RFC6125],
+    fix: "Reissue the headend certificate with the name clients connect to as a SAN dNSName (an address as iPAddress and, for Windows clients, also as dNSName), or change the clients' profile to a name the certificate already has.",
+    citations: &[sources::ANYCONNECT, sources::STRONGSWAN_WINDOWS, RFC6125],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     needs: &[Need::Extensions],
@@ -74,8 +71,8 @@ pub static HOST_MATCH: Rule = Rule {
     id: "name.host.match",
     severity: Severity::Info,
     summary: "The host matches a name the client verifies",
-    fix: "",
-    citations: &[GUIDE_NAMES],
+    fix: "Nothing to change; keep this name in the SAN when the certificate is renewed.",
+    citations: &[sources::ANYCONNECT, RFC6125],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     needs: &[Need::Extensions],
@@ -129,8 +126,8 @@ pub static HOST_NOT_GIVEN: Rule = Rule {
     id: "name.host.not-given",
     severity: Severity::Info,
     summary: "No --host given: lists the names the client will compare with the host",
-    fix: "",
-    citations: &[GUIDE_NAMES],
+    fix: "Run again with --host set to the name or address in the clients' connection profile to check it against these names.",
+    citations: &[sources::ANYCONNECT, sources::STRONGSWAN_WINDOWS],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     needs: &[],
@@ -158,8 +155,8 @@ pub static NO_NAME: Rule = Rule {
     id: "name.host.no-name",
     severity: Severity::Error,
     summary: "Headend certificate has no SAN DNS/IP entry and no subject CN to verify",
-    fix: "",
-    citations: &[GUIDE_NAMES],
+    fix: "Reissue with the headend's public name as a SAN dNSName (and its address as iPAddress if clients connect by address); in AD CS supply it in the request (Subject Alternative Name, DNS).",
+    citations: &[sources::ANYCONNECT, sources::STRONGSWAN_WINDOWS],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     needs: &[Need::Extensions],
@@ -180,8 +177,8 @@ pub static INVALID_NAME: Rule = Rule {
     id: "name.wildcard.invalid",
     severity: Severity::Warning,
     summary: "A name the client verifies is not valid for IPsec name verification (bad wildcard)",
-    fix: "",
-    citations: &[GUIDE_NAMES, RFC6125],
+    fix: "Reissue with exact host names, or with a wildcard only as the whole left-most label (*.example.com); partial or inner wildcards such as vpn*.example.com or vpn.*.com never match.",
+    citations: &[sources::ANYCONNECT, RFC6125],
     scope: Scope::EndEntity,
     profiles: SERVER_PROFILES,
     needs: &[Need::Extensions],

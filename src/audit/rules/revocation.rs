@@ -2,12 +2,11 @@
 //! every certificate of its path below the anchor (`revocation`);
 //! these rules carry the metadata and turn the statuses into findings.
 
-use super::{Citation, Ctx, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Rule, Scope, Severity};
 use crate::revocation::{Policy, RevocationStatus};
 
-const GUIDE_REVOCATION: Citation = Citation::FieldGuide {
-    section: "Certificate Revocation Checks",
-};
+const CISCO_REVOCATION: Citation = sources::CISCO_REVOCATION;
+const STRONGSWAN: Citation = sources::STRONGSWAN_SWANCTL;
 const RFC5280_CRL: Citation = Citation::Rfc {
     number: 5280,
     section: "6.3",
@@ -53,8 +52,8 @@ pub static REVOKED: Rule = Rule {
     id: "revocation.revoked",
     severity: Severity::Error,
     summary: "A certificate of the path is revoked",
-    fix: "",
-    citations: &[GUIDE_REVOCATION, RFC5280_CRL, RFC6960],
+    fix: "Replace the certificate now: generate a new key, enrol a new certificate (IOS: `crypto pki enroll TP`), install it, and remove the revoked one everywhere it is used.",
+    citations: &[RFC5280_CRL, RFC6960, CISCO_REVOCATION],
     scope: Scope::EndEntity,
     profiles: &[],
     needs: &[],
@@ -80,8 +79,8 @@ pub static GOOD: Rule = Rule {
     id: "revocation.good",
     severity: Severity::Info,
     summary: "A certificate of the path is not revoked, per a verified CRL or OCSP answer",
-    fix: "",
-    citations: &[GUIDE_REVOCATION],
+    fix: "Nothing to change; keep the CRL published before its nextUpdate and the OCSP responder reachable.",
+    citations: &[CISCO_REVOCATION, STRONGSWAN, RFC5280_CRL],
     scope: Scope::EndEntity,
     profiles: &[],
     needs: &[],
@@ -103,8 +102,8 @@ pub static UNKNOWN: Rule = Rule {
     severity: Severity::Warning,
     summary:
         "The revocation status of a certificate of the path could not be established (soft policy)",
-    fix: "",
-    citations: &[GUIDE_REVOCATION],
+    fix: "Make the CRL distribution point or OCSP responder reachable and current from the verifying device (firewall, DNS, proxy; publish a fresh CRL if it lapsed), or check offline with --crl FILE.",
+    citations: &[CISCO_REVOCATION, STRONGSWAN, RFC5280_CRL],
     scope: Scope::EndEntity,
     profiles: &[],
     needs: &[],
@@ -122,8 +121,8 @@ pub static UNKNOWN_HARD: Rule = Rule {
     severity: Severity::Error,
     summary:
         "The revocation status of a certificate of the path could not be established (hard policy)",
-    fix: "",
-    citations: &[GUIDE_REVOCATION],
+    fix: "Make the CRL distribution point or OCSP responder reachable and current from the verifying device (firewall, DNS, proxy; publish a fresh CRL if it lapsed), or check offline with --crl FILE.",
+    citations: &[CISCO_REVOCATION, STRONGSWAN, RFC5280_CRL],
     scope: Scope::EndEntity,
     profiles: &[],
     needs: &[],
@@ -140,8 +139,8 @@ pub static NO_SOURCE: Rule = Rule {
     id: "revocation.no-source",
     severity: Severity::Info,
     summary: "A certificate of the path names no revocation source (soft policy)",
-    fix: "",
-    citations: &[GUIDE_REVOCATION, RFC5280_CRL],
+    fix: "Reissue with a CRL Distribution Point and/or an AIA OCSP URL the peers can reach (AD CS: set CDP and AIA on the CA's Extensions tab, then reissue), or give --crl FILE or --ocsp-url URL.",
+    citations: &[RFC5280_CRL, CISCO_REVOCATION, STRONGSWAN],
     scope: Scope::EndEntity,
     profiles: &[],
     needs: &[],
@@ -158,8 +157,8 @@ pub static NO_SOURCE_HARD: Rule = Rule {
     id: "revocation.no-source.hard-fail",
     severity: Severity::Error,
     summary: "A certificate of the path names no revocation source (hard policy)",
-    fix: "",
-    citations: &[GUIDE_REVOCATION, RFC5280_CRL],
+    fix: "Reissue with a CRL Distribution Point and/or an AIA OCSP URL the peers can reach (AD CS: set CDP and AIA on the CA's Extensions tab, then reissue), or give --crl FILE or --ocsp-url URL.",
+    citations: &[RFC5280_CRL, CISCO_REVOCATION, STRONGSWAN],
     scope: Scope::EndEntity,
     profiles: &[],
     needs: &[],

@@ -38,9 +38,7 @@ impl Severity {
 pub enum Citation {
     /// An IETF RFC and section.
     Rfc { number: u16, section: &'static str },
-    /// A section of the IKEv2/IPsec PKI field guide, by its heading.
-    FieldGuide { section: &'static str },
-    /// Another published document.
+    /// A published document a user can open (vendor guide, standard).
     Doc {
         title: &'static str,
         url: &'static str,
@@ -51,18 +49,17 @@ impl Citation {
     pub fn text(&self) -> String {
         match self {
             Citation::Rfc { number, section } => format!("RFC {number} §{section}"),
-            Citation::FieldGuide { section } => format!("Field guide: \"{section}\""),
             Citation::Doc { title, .. } => (*title).to_string(),
         }
     }
 
-    pub fn url(&self) -> Option<String> {
+    /// Every citation has an address a user can open.
+    pub fn url(&self) -> String {
         match self {
-            Citation::Rfc { number, section } => Some(format!(
-                "https://www.rfc-editor.org/rfc/rfc{number}#section-{section}"
-            )),
-            Citation::FieldGuide { .. } => None,
-            Citation::Doc { url, .. } => Some((*url).to_string()),
+            Citation::Rfc { number, section } => {
+                format!("https://www.rfc-editor.org/rfc/rfc{number}#section-{section}")
+            }
+            Citation::Doc { url, .. } => (*url).to_string(),
         }
     }
 }
@@ -168,10 +165,11 @@ impl Serialize for Rule {
         } else {
             self.profiles.iter().map(|p| p.name()).collect()
         };
-        let mut st = s.serialize_struct("Rule", 7)?;
+        let mut st = s.serialize_struct("Rule", 8)?;
         st.serialize_field("id", self.id)?;
         st.serialize_field("severity", &self.severity)?;
         st.serialize_field("summary", self.summary)?;
+        st.serialize_field("fix", self.fix)?;
         st.serialize_field("scope", &self.scope)?;
         st.serialize_field("profiles", &profiles)?;
         st.serialize_field("needs", self.needs)?;

@@ -8,7 +8,7 @@ pub static EXTENSION_PROBLEM: Rule = Rule {
     id: "x509.extension.malformed",
     severity: Severity::Error,
     summary: "An extension is malformed or duplicated",
-    fix: "",
+    fix: "Reissue the certificate from a CA profile that encodes each extension once and correctly; validators differ in how they read a broken one.",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.2",
@@ -36,7 +36,7 @@ pub static UNKNOWN_CRITICAL: Rule = Rule {
     id: "x509.extension.unknown-critical",
     severity: Severity::Warning,
     summary: "A critical extension that common validators do not recognise",
-    fix: "",
+    fix: "Reissue with the extension non-critical or removed, unless every peer is known to implement it: validators must reject unknown critical extensions.",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.2",
@@ -65,7 +65,7 @@ pub static SAN_INVALID_ENTRY: Rule = Rule {
     id: "x509.san.invalid-entry",
     severity: Severity::Warning,
     summary: "A subjectAltName entry could not be decoded",
-    fix: "",
+    fix: "Reissue with well-formed SAN entries: dNSName as an ASCII host name, iPAddress as 4 or 16 octets, rfc822Name as an address.",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.2.1.6",
@@ -90,7 +90,7 @@ pub static SERIAL: Rule = Rule {
     id: "x509.serial",
     severity: Severity::Warning,
     summary: "Serial number is not a positive integer of at most 20 octets",
-    fix: "",
+    fix: "Have the CA issue positive serial numbers of at most 20 octets (random 16-octet serials are usual) and reissue the certificate.",
     citations: &[Citation::Rfc {
         number: 5280,
         section: "4.1.2.2",

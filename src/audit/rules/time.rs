@@ -2,20 +2,19 @@
 //! device clocks are off, and certificates whose window edge lies so close
 //! to "now" that the clocks in play disagree about them.
 //!
-//! The field guide ("Handling Certificate Expiry"): certificate validation
-//! is only as good as the clock it runs against; devices should use
-//! authenticated NTP (`show ntp associations`).
+//! Certificate validation is only as good as the clock it runs against:
+//! Cisco makes NTP a prerequisite of enrolment and rollover
+//! ([`sources::CISCO_ENROLL`]); devices should check `show ntp associations`.
 
 use crate::time::format::ts;
 use chrono::{DateTime, Utc};
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::{Finding, Options};
 use crate::time::{describe_offset, TimeSource};
 
-const GUIDE_EXPIRY: Citation = Citation::FieldGuide {
-    section: "Handling Certificate Expiry",
-};
+const ENROLL_NTP: Citation = sources::CISCO_ENROLL;
+const VALIDITY: Citation = sources::RFC5280_VALIDITY;
 const RFC5905: Citation = Citation::Rfc {
     number: 5905,
     section: "11.2.1",
@@ -29,8 +28,8 @@ pub static UNVERIFIED: Rule = Rule {
     id: "time.unverified",
     severity: Severity::Info,
     summary: "The audit time is the system clock, which nothing verified",
-    fix: "",
-    citations: &[GUIDE_EXPIRY],
+    fix: "Run with --ntp SERVER (or give the time with --at) so the audit time is checked rather than taken from the local clock.",
+    citations: &[ENROLL_NTP, VALIDITY],
     scope: Scope::Run,
     profiles: &[],
     needs: &[],
@@ -41,8 +40,8 @@ pub static NTP_FAILED: Rule = Rule {
     id: "time.ntp-failed",
     severity: Severity::Warning,
     summary: "No NTP server gave a usable time; the system clock was used",
-    fix: "",
-    citations: &[GUIDE_EXPIRY, RFC5905],
+    fix: "Allow UDP 123 to the NTP servers or name reachable ones with --ntp, or give the audit time with --at.",
+    citations: &[RFC5905, ENROLL_NTP],
     scope: Scope::Run,
     profiles: &[],
     needs: &[],
@@ -53,8 +52,8 @@ pub static CLOCK_SKEW: Rule = Rule {
     id: "time.clock-skew",
     severity: Severity::Warning,
     summary: "The local clock is off NTP time by more than --max-skew",
-    fix: "",
-    citations: &[GUIDE_EXPIRY, RFC5905],
+    fix: "Synchronise this machine's clock with NTP (chrony, ntpd or w32time); the audit used NTP time, other tools on this host do not.",
+    citations: &[RFC5905, ENROLL_NTP],
     scope: Scope::Run,
     profiles: &[],
     needs: &[],
@@ -65,8 +64,8 @@ pub static DEVICE_CLOCK_OFF: Rule = Rule {
     id: "time.device-clock-off",
     severity: Severity::Warning,
     summary: "The device clock (--device-clock) is off NTP time by more than --max-skew",
-    fix: "",
-    citations: &[GUIDE_EXPIRY],
+    fix: "Configure NTP on the device (IOS: `ntp server ADDRESS`, then check `show ntp associations`); its validity checks run on its own clock.",
+    citations: &[ENROLL_NTP, VALIDITY],
     scope: Scope::Run,
     profiles: &[],
     needs: &[],
@@ -77,8 +76,8 @@ pub static DEVICE_CLOCK_UNSYNCED: Rule = Rule {
     id: "time.device-clock-unsynchronized",
     severity: Severity::Warning,
     summary: "The device marks its clock as not authoritative or not NTP-synchronized (`*` or `.` in show clock)",
-    fix: "",
-    citations: &[GUIDE_EXPIRY],
+    fix: "Configure NTP on the device (IOS: `ntp server ADDRESS`) and check that `show clock` no longer shows `*` or `.` before trusting its validity checks.",
+    citations: &[ENROLL_NTP, VALIDITY],
     scope: Scope::Run,
     profiles: &[],
     needs: &[],
@@ -89,8 +88,8 @@ pub static NEAR_EDGE: Rule = Rule {
     id: "validity.near-edge",
     severity: Severity::Warning,
     summary: "notBefore or notAfter lies so close to now that the clocks in play (NTP within its error, the local clock, the device clock) judge it differently",
-    fix: "",
-    citations: &[GUIDE_EXPIRY, RFC5905],
+    fix: "Synchronise the clocks involved (NTP on the device and here) and renew a certificate that is about to expire; until then the verdict depends on which clock judges it.",
+    citations: &[RFC5905, ENROLL_NTP],
     scope: Scope::Any,
     profiles: &[],
     needs: &[Need::Validity],

@@ -3,15 +3,12 @@
 
 use crate::time::format::{span, ts};
 
-use super::{Citation, Ctx, Need, Rule, Scope, Severity};
+use super::{sources, Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::Role;
 
 const RFC5280_VALIDITY: Citation = Citation::Rfc {
     number: 5280,
     section: "4.1.2.5",
-};
-const GUIDE_EXPIRY: Citation = Citation::FieldGuide {
-    section: "Handling Certificate Expiry",
 };
 
 fn what_it_breaks(role: Role) -> &'static str {
@@ -39,8 +36,8 @@ pub static EXPIRED: Rule = Rule {
     id: "validity.expired",
     severity: Severity::Error,
     summary: "The certificate has expired",
-    fix: "",
-    citations: &[RFC5280_VALIDITY, GUIDE_EXPIRY],
+    fix: "Renew: enrol a new certificate (IOS: `crypto pki enroll TP`; with SCEP add `auto-enroll 80 regenerate` to renew before expiry) and install it wherever the expired one is used.",
+    citations: &[RFC5280_VALIDITY, sources::CISCO_ENROLL],
     scope: Scope::Any,
     profiles: &[],
     needs: &[Need::Validity],
@@ -56,8 +53,8 @@ pub static EXPIRED_ALLOWED: Rule = Rule {
     id: "validity.expired-allowed",
     severity: Severity::Warning,
     summary: "Expired, accepted because of --allow-expired (IOS `allow expired-certificate`)",
-    fix: "",
-    citations: &[GUIDE_EXPIRY],
+    fix: "Renew the certificate, then remove `allow expired-certificate` from the trustpoint's `match certificate` line (and drop --allow-expired): it accepts every expired peer, not just this one.",
+    citations: &[sources::CISCO_CERT_ACL, RFC5280_VALIDITY],
     scope: Scope::Any,
     profiles: &[],
     needs: &[Need::Validity],
@@ -81,8 +78,8 @@ pub static NOT_YET_VALID: Rule = Rule {
     id: "validity.not-yet-valid",
     severity: Severity::Error,
     summary: "The certificate is not valid yet (notBefore is in the future)",
-    fix: "",
-    citations: &[RFC5280_VALIDITY, GUIDE_EXPIRY],
+    fix: "Check the clocks: if the CA's clock ran ahead, reissue with a notBefore in the past; if the verifying device's clock is behind, fix its NTP.",
+    citations: &[RFC5280_VALIDITY, sources::CISCO_ENROLL],
     scope: Scope::Any,
     profiles: &[],
     needs: &[Need::Validity],
@@ -106,7 +103,7 @@ pub static EXPIRING: Rule = Rule {
     id: "validity.expiring",
     severity: Severity::Warning,
     summary: "The certificate expires within --warn-days",
-    fix: "",
+    fix: "Enrol a replacement before notAfter (IOS with SCEP: `auto-enroll 80 regenerate` in the trustpoint renews at 80% of the lifetime) and install it everywhere this one is used.",
     citations: &[RFC5280_VALIDITY],
     scope: Scope::Any,
     profiles: &[],
@@ -135,7 +132,7 @@ pub static INVERTED: Rule = Rule {
     id: "validity.inverted",
     severity: Severity::Error,
     summary: "notAfter is before notBefore: the certificate is never valid",
-    fix: "",
+    fix: "Fix the CA's validity settings or clock, then reissue the certificate: a notAfter before notBefore is never valid.",
     citations: &[RFC5280_VALIDITY],
     scope: Scope::Any,
     profiles: &[],
