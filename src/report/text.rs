@@ -107,6 +107,9 @@ fn validity(s: &Subject, at: DateTime<Utc>) -> String {
         d.map(|d| d.raw.clone()).unwrap_or_else(|| "?".into())
     };
     match s.show() {
+        Some(show) if show.listing.is_some() => {
+            "validity not printed (a trustpoint listing names certificates only)".into()
+        }
         Some(show) => format!(
             "printed validity {} to {} (not judged)",
             raw(show.not_before.as_ref()),
@@ -512,6 +515,26 @@ fn write_show_fields(
     out: &mut dyn Write,
     show: &crate::model::partial::ShowEntry,
 ) -> io::Result<()> {
+    if let Some(l) = &show.listing {
+        let role = match l.role {
+            "issuing-ca" => "issuing CA certificate",
+            "router" => "router certificate",
+            _ => "self-signed certificate",
+        };
+        let command = if l.layout == "trustpoints-status" {
+            "show crypto pki trustpoints status"
+        } else {
+            "show crypto pki trustpoints"
+        };
+        field(
+            out,
+            "listed as",
+            format!("{role} of trustpoint {} (`{command}`)", show.trustpoints.join(", ")),
+        )?;
+        if !l.device_said.is_empty() {
+            field(out, "device said", l.device_said.join("; "))?;
+        }
+    }
     if let Some(st) = &show.status {
         field(out, "status", st)?;
     }
