@@ -140,7 +140,7 @@ fn merge_partial(subjects: &mut Vec<Subject>, index: &mut PartialIndex, loaded: 
     let same = sha1
         .and_then(|f| index.by_sha1.get(f))
         .or_else(|| {
-            (!p.view.serial.is_empty())
+            (!p.view.serial.is_empty() && !p.view.issuer.rdns.is_empty())
                 .then(|| index.by_issuer_serial.get(&p.issuer_serial_key()))
                 .flatten()
         })
@@ -201,9 +201,13 @@ impl PartialIndex {
             self.by_sha1.entry(cert.sha1.clone()).or_insert(i);
         }
         if !cert.serial.is_empty() {
-            self.by_issuer_serial
-                .entry(issuer_serial_key(cert))
-                .or_insert(i);
+            // A record that printed no issuer has no issuer key: an empty
+            // issuer would make every such record with the same serial one.
+            if !cert.issuer.rdns.is_empty() {
+                self.by_issuer_serial
+                    .entry(issuer_serial_key(cert))
+                    .or_insert(i);
+            }
             if !cert.subject.rdns.is_empty() {
                 self.by_subject_serial
                     .entry(subject_serial_key(cert))

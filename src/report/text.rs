@@ -529,7 +529,10 @@ fn write_show_fields(
         field(
             out,
             "listed as",
-            format!("{role} of trustpoint {} (`{command}`)", show.trustpoints.join(", ")),
+            format!(
+                "{role} of trustpoint {} (`{command}`)",
+                show.trustpoints.join(", ")
+            ),
         )?;
         if !l.device_said.is_empty() {
             field(out, "device said", l.device_said.join("; "))?;

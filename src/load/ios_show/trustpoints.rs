@@ -32,7 +32,9 @@ const MAX_SAID: usize = 32;
 /// `show crypto pki trustpoints [status]`: trustpoint sections, no
 /// certificate entries.
 pub(in crate::load) fn looks_like_trustpoints(text: &str) -> bool {
-    text.lines().take(200_000).any(|l| trustpoint_name(l).is_some())
+    text.lines()
+        .take(200_000)
+        .any(|l| trustpoint_name(l).is_some())
 }
 
 /// `Trustpoint NAME:` → NAME.
@@ -239,7 +241,12 @@ fn is_statement(lower: &str) -> bool {
 /// One subject line: one RDN (plain layout) or all of them joined by `,`
 /// (`status`: `cn=vpn,o=Example VPN`). A `,` separates only when what
 /// follows is itself `attr=`: `o=VeriSign, Inc.` stays one value.
-fn subject_line(input: &mut LoadedInput, rdns: &mut Vec<Vec<(String, String)>>, t: &str, n: usize) {
+pub(super) fn subject_line(
+    input: &mut LoadedInput,
+    rdns: &mut Vec<Vec<(String, String)>>,
+    t: &str,
+    n: usize,
+) {
     let mut start = 0;
     let bytes = t.as_bytes();
     for (i, b) in bytes.iter().enumerate() {
@@ -319,10 +326,10 @@ fn finish(input: &mut LoadedInput, tp: Tp) {
                     "trustpoint {}: certificate {}printed without {}: the listing looks cut off; \
                      not read as a certificate",
                     tp.name,
-                    if subject_text.is_empty() {
-                        String::new()
-                    } else {
-                        format!("`{subject_text}` ")
+                    match (&cert.heading, subject_text.is_empty()) {
+                        (_, false) => format!("`{subject_text}` "),
+                        (Some(h), true) => format!("under `{h}:` "),
+                        (None, true) => String::new(),
                     },
                     if cert.serial.is_none() && cert.md5.is_none() {
                         "a serial or fingerprint"
