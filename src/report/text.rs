@@ -559,6 +559,20 @@ fn write_show_fields(
     Ok(())
 }
 
+/// Extensions `inspect` shows on lines of their own.
+const SHOWN_EXTENSIONS: &[&str] = &[
+    "2.5.29.14",
+    "2.5.29.15",
+    "2.5.29.17",
+    "2.5.29.19",
+    "2.5.29.31",
+    "2.5.29.35",
+    "2.5.29.37",
+    "1.3.6.1.5.5.7.1.1",
+    crate::oids::MS_TEMPLATE_NAME,
+    crate::oids::MS_CERTIFICATE_TEMPLATE,
+];
+
 /// `inspect` in text.
 pub fn write_inspect(
     out: &mut dyn Write,
@@ -702,6 +716,25 @@ pub fn write_inspect(
             for u in &aia.other {
                 field(out, "AIA", u)?;
             }
+        }
+        if let Some(t) = &c.certificate_template {
+            field(out, "AD CS template", t.describe())?;
+        }
+        // Extensions the lines above do not show, by name where known.
+        let other: Vec<String> = c
+            .extensions
+            .iter()
+            .filter(|e| !SHOWN_EXTENSIONS.contains(&e.oid.as_str()))
+            .map(|e| {
+                let crit = if e.critical { ", critical" } else { "" };
+                match crate::oids::extension_name(&e.oid) {
+                    Some(n) => format!("{n} ({}{crit})", e.oid),
+                    None => format!("{}{}", e.oid, if e.critical { " (critical)" } else { "" }),
+                }
+            })
+            .collect();
+        if !other.is_empty() {
+            field(out, "other extensions", other.join(", "))?;
         }
         for p in &c.extension_problems {
             field(out, "extension problem", &p.problem)?;
