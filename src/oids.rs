@@ -186,10 +186,45 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("1.3.6.1.5.5.7.1.1", "authorityInfoAccess"),
     ("1.3.6.1.5.5.7.1.11", "subjectInfoAccess"),
     ("1.3.6.1.5.5.7.48.1.5", "ocspNoCheck"),
-    ("1.3.6.1.4.1.311.20.2", "msCertificateTemplateName"),
-    ("1.3.6.1.4.1.311.21.7", "msCertificateTemplate"),
+    (MS_TEMPLATE_NAME, "msCertificateTemplateName"),
+    (MS_CERTIFICATE_TEMPLATE, "msCertificateTemplate"),
     ("1.3.6.1.4.1.311.21.10", "msApplicationPolicies"),
+    ("1.3.6.1.4.1.311.21.1", "msCaVersion"),
+    ("1.3.6.1.4.1.311.21.2", "msPreviousCaCertHash"),
+    ("1.3.6.1.4.1.311.25.2", "msNtdsCaSecurityExt"),
 ];
+
+/// szOID_ENROLL_CERTTYPE_EXTENSION: an AD CS v1 template's name.
+pub const MS_TEMPLATE_NAME: &str = "1.3.6.1.4.1.311.20.2";
+/// szOID_CERTIFICATE_TEMPLATE: an AD CS v2+ template's OID and version.
+pub const MS_CERTIFICATE_TEMPLATE: &str = "1.3.6.1.4.1.311.21.7";
+
+/// The OID registry names are displayed with: x509-parser's, plus the
+/// PKCS#9 attributes IOS puts in the subject of its certificate requests
+/// (`unstructuredName` = the host name is already in it,
+/// `unstructuredAddress` = the router's IP address is not).
+pub fn name_registry() -> &'static x509_parser::oid_registry::OidRegistry<'static> {
+    use std::sync::LazyLock;
+    use x509_parser::oid_registry::{OidEntry, OidRegistry};
+    static REGISTRY: LazyLock<OidRegistry<'static>> = LazyLock::new(|| {
+        let mut reg = OidRegistry::default().with_all_crypto().with_x509();
+        // x509-parser adds this one to its own registry: keep it.
+        reg.insert(
+            x509_parser::der_parser::oid!(1.2.840 .113549 .1 .1 .8),
+            OidEntry::new("id-mgf1", "Mask Generator Function 1 (MGF1)"),
+        );
+        reg.insert(
+            x509_parser::der_parser::oid!(1.2.840 .113549 .1 .9 .2),
+            OidEntry::new("unstructuredName", "PKCS#9 unstructuredName"),
+        );
+        reg.insert(
+            x509_parser::der_parser::oid!(1.2.840 .113549 .1 .9 .8),
+            OidEntry::new("unstructuredAddress", "PKCS#9 unstructuredAddress"),
+        );
+        reg
+    });
+    &REGISTRY
+}
 
 pub fn extension_name(oid: &str) -> Option<&'static str> {
     EXTENSIONS.iter().find(|(o, _)| *o == oid).map(|(_, n)| *n)

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use serde::Serialize;
 
 use crate::load::{LoadedInput, LoadedPartial, Provenance};
-use crate::model::partial::{issuer_serial_key, Known, ShowEntry, ShowKind};
+use crate::model::partial::{issuer_serial_key, subject_serial_key, Known, ShowEntry, ShowKind};
 use crate::model::{Certificate, PoolCert};
 
 /// What a certificate is in this audit.
@@ -103,7 +103,14 @@ pub fn assemble(inputs: &[LoadedInput]) -> Vec<Subject> {
         for (i, s) in subjects.iter().enumerate() {
             index.add(i, &s.cert);
         }
-        for loaded in inputs.iter().flat_map(|i| i.partials.iter()) {
+        // Records of certificate listings first: a trustpoint listing says
+        // less (no dates, no issuer), so when both describe a certificate
+        // the run lacks, the richer record is the one kept.
+        let partials = || inputs.iter().flat_map(|i| i.partials.iter());
+        for loaded in partials().filter(|l| l.partial.show.listing.is_none()) {
+            merge_partial(&mut subjects, &mut index, loaded);
+        }
+        for loaded in partials().filter(|l| l.partial.show.listing.is_some()) {
             merge_partial(&mut subjects, &mut index, loaded);
         }
     }
@@ -133,8 +140,14 @@ fn merge_partial(subjects: &mut Vec<Subject>, index: &mut PartialIndex, loaded: 
     let same = sha1
         .and_then(|f| index.by_sha1.get(f))
         .or_else(|| {
-            (!p.view.serial.is_empty())
+            (!p.view.serial.is_empty() && !p.view.issuer.rdns.is_empty())
                 .then(|| index.by_issuer_serial.get(&p.issuer_serial_key()))
+                .flatten()
+        })
+        .or_else(|| {
+            // A trustpoint listing prints subject and serial, no issuer.
+            (!p.view.serial.is_empty() && p.view.issuer.rdns.is_empty())
+                .then(|| index.by_subject_serial.get(&subject_serial_key(&p.view)))
                 .flatten()
         })
         .copied();
@@ -172,11 +185,14 @@ fn merge_partial(subjects: &mut Vec<Subject>, index: &mut PartialIndex, loaded: 
 }
 
 /// Where a partial record's certificate may already be: by SHA-1
-/// fingerprint and by issuer + serial (first subject wins).
+/// fingerprint, by issuer + serial, and by subject + serial for records
+/// that print no issuer (first subject wins). MD5 fingerprints are kept on
+/// the record but not matched: SHA-1 is printed beside every MD5.
 #[derive(Default)]
 struct PartialIndex {
     by_sha1: HashMap<String, usize>,
     by_issuer_serial: HashMap<String, usize>,
+    by_subject_serial: HashMap<String, usize>,
 }
 
 impl PartialIndex {
@@ -185,9 +201,18 @@ impl PartialIndex {
             self.by_sha1.entry(cert.sha1.clone()).or_insert(i);
         }
         if !cert.serial.is_empty() {
-            self.by_issuer_serial
-                .entry(issuer_serial_key(cert))
-                .or_insert(i);
+            // A record that printed no issuer has no issuer key: an empty
+            // issuer would make every such record with the same serial one.
+            if !cert.issuer.rdns.is_empty() {
+                self.by_issuer_serial
+                    .entry(issuer_serial_key(cert))
+                    .or_insert(i);
+            }
+            if !cert.subject.rdns.is_empty() {
+                self.by_subject_serial
+                    .entry(subject_serial_key(cert))
+                    .or_insert(i);
+            }
         }
     }
 }
@@ -226,8 +251,12 @@ fn role_of(subject: &Subject, all: &[Subject]) -> (Role, String) {
             None => (Role::EndEntity, why),
         };
     }
-    if let Record::Partial { kind, .. } = &subject.record {
+    if let Record::Partial { kind, show } = &subject.record {
         return match kind {
+            ShowKind::CaCertificate if show.listing.is_some() => (
+                Role::Ca,
+                "listed as a trustpoint's issuing CA certificate".into(),
+            ),
             ShowKind::CaCertificate => (Role::Ca, "printed as a CA Certificate".into()),
             _ if subject.known.extensions && cert.asserts_ca() => {
                 (Role::Ca, "basicConstraints CA: TRUE (verbose)".into())
@@ -364,7 +393,10 @@ fn presented_in_bundle(subject: &Subject, all: &[Subject]) -> Option<String> {
     let signal = end_entity_signal(&subject.cert)?;
     let bottom = places(subject).find(|p| {
         p.ios_role.is_none()
-            && !matches!(p.container, Container::RunningConfig | Container::IosShow)
+            && !matches!(
+                p.container,
+                Container::RunningConfig | Container::IosShow | Container::IosTrustpoints
+            )
             && (p.bundle_index.is_some() || p.index == 1)
     })?;
     if issued_by(&subject.cert, all).is_some() {

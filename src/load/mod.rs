@@ -67,6 +67,10 @@ pub enum Container {
     /// An entry of `show crypto pki certificates` / `show crypto ca
     /// certificates` output: a partial record, not the certificate itself.
     IosShow,
+    /// A certificate named in `show crypto pki trustpoints [status]` (ASA:
+    /// `show crypto ca trustpoints`): subject with serial or fingerprints,
+    /// a partial record.
+    IosTrustpoints,
     /// A `crypto pki certificate chain` block of a running-config.
     RunningConfig,
     /// A CERT payload of an IKE message (raw, hex dump or capture).
@@ -84,6 +88,7 @@ impl Container {
             Container::PemPkcs7 => "pem-pkcs7",
             Container::Base64 => "base64",
             Container::IosShow => "show",
+            Container::IosTrustpoints => "show-trustpoints",
             Container::RunningConfig => "running-config",
             Container::Ike => "ike",
             Container::Hex => "hex",
@@ -146,7 +151,7 @@ impl Provenance {
             Container::Der => "der",
             Container::Pkcs7 | Container::PemPkcs7 => "pkcs7",
             Container::Base64 => "base64",
-            Container::IosShow => "show",
+            Container::IosShow | Container::IosTrustpoints => "show",
             Container::RunningConfig => "running-config",
             Container::Ike => "ike",
             Container::Hex => "hex",
@@ -1087,6 +1092,8 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         }
         return;
     }
+    // A ticket often pastes several commands one after another: a
+    // trustpoint listing beside certificate output is read too.
     if ios_show::looks_like_show(&text) {
         input.format = Some("show");
         ios_show::load(input, &text, opts);
@@ -1094,12 +1101,18 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
             pem::load(input, bytes);
             ios_show::tag_pem_trustpoints(input, &text);
         }
+        if ios_show::looks_like_trustpoints(&text) {
+            ios_show::load_trustpoints(input, &text);
+        }
         return;
     }
     if pem::looks_like_pem(bytes) {
         input.format = Some("pem");
         pem::load(input, bytes);
         ios_show::tag_pem_trustpoints(input, &text);
+        if ios_show::looks_like_trustpoints(&text) {
+            ios_show::load_trustpoints(input, &text);
+        }
         return;
     }
     if ios_show::looks_like_trustpoints(&text) {

@@ -18,6 +18,7 @@ use x509_parser::public_key::PublicKey;
 
 use crate::oids;
 
+pub mod adcs;
 pub mod dn;
 pub mod partial;
 
@@ -307,7 +308,7 @@ impl Name {
 
     pub(crate) fn from_x509(name: &X509Name<'_>) -> Name {
         let text = name
-            .to_string_with_registry(x509_parser::objects::oid_registry())
+            .to_string_with_registry(oids::name_registry())
             .unwrap_or_else(|_| format!("<undecodable name, {} bytes>", name.as_raw().len()));
         let common_names = name
             .iter_common_name()
@@ -554,6 +555,8 @@ pub struct Certificate {
     pub extensions: Vec<ExtensionId>,
     /// The certificate carries a nameConstraints extension.
     pub has_name_constraints: bool,
+    /// The Microsoft AD CS template it was issued from, when it says.
+    pub certificate_template: Option<adcs::CertificateTemplate>,
     pub sha1: String,
     pub sha256: String,
     /// SHA-1 of the DER SubjectPublicKeyInfo: the value an IKEv2 CERTREQ
@@ -606,6 +609,7 @@ impl Certificate {
             unknown_critical_extensions: Vec::new(),
             extensions: Vec::new(),
             has_name_constraints: false,
+            certificate_template: None,
             sha1: String::new(),
             sha256: String::new(),
             spki_sha1: String::new(),
@@ -696,6 +700,11 @@ impl Certificate {
                 continue;
             }
             seen.push(oid.clone());
+            if oid == oids::MS_CERTIFICATE_TEMPLATE || oid == oids::MS_TEMPLATE_NAME {
+                // Read, and still subject to the critical-extension checks
+                // below: other validators do not know these.
+                self.read_template(&oid, ext.value);
+            }
             if ext.oid == x509_parser::oid_registry::OID_X509_EXT_FRESHEST_CRL {
                 // Same syntax as CRL Distribution Points (§4.2.1.15);
                 // x509-parser leaves it unparsed.
@@ -814,6 +823,30 @@ impl Certificate {
                 }
                 _ => {}
             }
+        }
+    }
+
+    /// The AD CS template extensions. Peers ignore these non-critical
+    /// extensions, so a value that does not parse is kept as a note on the
+    /// template, not as a malformed-extension finding.
+    fn read_template(&mut self, oid: &str, value: &[u8]) {
+        let tpl = self
+            .certificate_template
+            .get_or_insert_with(Default::default);
+        let parsed = if oid == oids::MS_CERTIFICATE_TEMPLATE {
+            adcs::parse_template_v2(value).map(|(t, major, minor)| {
+                tpl.oid = Some(t);
+                tpl.major_version = Some(major);
+                tpl.minor_version = minor;
+            })
+        } else {
+            adcs::parse_template_name(value).map(|name| tpl.name = Some(name))
+        };
+        if let Err(e) = parsed {
+            tpl.problems.push(format!(
+                "{} ({oid}) not readable: {e}",
+                oids::extension_name(oid).unwrap_or("extension")
+            ));
         }
     }
 
@@ -1023,7 +1056,7 @@ fn san_entry(name: &GeneralName<'_>) -> SanEntry {
             )),
         },
         GeneralName::DirectoryName(n) => SanEntry::DirectoryName(
-            n.to_string_with_registry(x509_parser::objects::oid_registry())
+            n.to_string_with_registry(oids::name_registry())
                 .unwrap_or_else(|_| "<undecodable name>".into()),
         ),
         GeneralName::OtherName(oid, value) => SanEntry::OtherName(other_name(oid, value)),

@@ -163,6 +163,32 @@ pub struct ShowEntry {
     pub san_printed: Vec<String>,
     /// The output had an `X509v3 extensions:` section (the `verbose` form).
     pub verbose: bool,
+    /// Set when the record comes from a trustpoint listing rather than a
+    /// certificate listing.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listing: Option<TrustpointListing>,
+}
+
+/// What a trustpoint listing (`show crypto pki trustpoints [status]`, ASA
+/// `show crypto ca trustpoints`) printed around one certificate. Such a
+/// listing names the certificates a trustpoint holds (subject with serial,
+/// or with MD5 and SHA-1 fingerprints), never their dates or extensions.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct TrustpointListing {
+    /// The layout the record was read from: `trustpoints` (`show crypto pki
+    /// trustpoints`, ASA `show crypto ca trustpoints`: subject and serial)
+    /// or `trustpoints-status` (`... status`: subject and fingerprints).
+    pub layout: &'static str,
+    /// `issuing-ca`, `router` or `self-signed`: what the certificate is to
+    /// its trustpoint.
+    pub role: &'static str,
+    /// The heading the device printed for it (`Router General Purpose
+    /// certificate configured:`), when there was one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub printed_as: Option<String>,
+    /// What the device said about the trustpoint, as printed
+    /// (`Certificate configured.`, `Issuing CA authenticated: Yes`).
+    pub device_said: Vec<String>,
 }
 
 /// A certificate known only from what a device printed.
@@ -198,4 +224,19 @@ pub fn issuer_serial_key(cert: &Certificate) -> String {
         .collect();
     let serial = cert.serial.trim_start_matches('0');
     format!("{issuer}#{serial}")
+}
+
+/// Subject + serial as a comparison key, for a record that prints no
+/// issuer (a trustpoint listing): the subject folded as in
+/// [`issuer_serial_key`], the serial without leading zeros.
+pub fn subject_serial_key(cert: &Certificate) -> String {
+    let subject: String = cert
+        .subject
+        .rdns
+        .iter()
+        .flatten()
+        .map(|(a, v)| format!("{}={};", a.to_lowercase(), v.trim().to_lowercase()))
+        .collect();
+    let serial = cert.serial.trim_start_matches('0');
+    format!("{subject}#{serial}")
 }

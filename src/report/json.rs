@@ -298,6 +298,13 @@ struct CertJson<'a> {
     crl_distribution_points: &'a [String],
     authority_info_access: Option<&'a AuthorityInfoAccess>,
     extension_problems: &'a [ExtensionProblem],
+    /// Every extension, in certificate order, named where pkiaudit knows
+    /// the name.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    extensions: Vec<ExtensionJson<'a>>,
+    /// The Microsoft AD CS template it was issued from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    certificate_template: Option<&'a crate::model::adcs::CertificateTemplate>,
     sha1: Option<&'a str>,
     sha256: Option<&'a str>,
     spki_sha1: Option<&'a str>,
@@ -322,6 +329,13 @@ struct CertJson<'a> {
     /// With `--revocation`: each certificate of the path, leaf first.
     #[serde(skip_serializing_if = "Option::is_none")]
     revocation: Option<&'a [crate::revocation::RevocationResult]>,
+}
+
+#[derive(Serialize)]
+struct ExtensionJson<'a> {
+    oid: &'a str,
+    name: Option<&'static str>,
+    critical: bool,
 }
 
 fn cert_json<'a>(
@@ -377,6 +391,16 @@ fn cert_json<'a>(
         crl_distribution_points: &c.crl_distribution_points,
         authority_info_access: c.authority_info_access.as_ref(),
         extension_problems: &c.extension_problems,
+        extensions: c
+            .extensions
+            .iter()
+            .map(|e| ExtensionJson {
+                oid: &e.oid,
+                name: crate::oids::extension_name(&e.oid),
+                critical: e.critical,
+            })
+            .collect(),
+        certificate_template: c.certificate_template.as_ref(),
         sha1: (!c.sha1.is_empty()).then_some(c.sha1.as_str()),
         sha256: k.der.then_some(c.sha256.as_str()),
         spki_sha1: k.der.then_some(c.spki_sha1.as_str()),

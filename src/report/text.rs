@@ -107,6 +107,9 @@ fn validity(s: &Subject, at: DateTime<Utc>) -> String {
         d.map(|d| d.raw.clone()).unwrap_or_else(|| "?".into())
     };
     match s.show() {
+        Some(show) if show.listing.is_some() => {
+            "validity not printed (a trustpoint listing names certificates only)".into()
+        }
         Some(show) => format!(
             "printed validity {} to {} (not judged)",
             raw(show.not_before.as_ref()),
@@ -532,6 +535,29 @@ fn write_show_fields(
     out: &mut dyn Write,
     show: &crate::model::partial::ShowEntry,
 ) -> io::Result<()> {
+    if let Some(l) = &show.listing {
+        let role = match l.role {
+            "issuing-ca" => "issuing CA certificate",
+            "router" => "router certificate",
+            _ => "self-signed certificate",
+        };
+        let command = if l.layout == "trustpoints-status" {
+            "show crypto pki trustpoints status"
+        } else {
+            "show crypto pki trustpoints"
+        };
+        field(
+            out,
+            "listed as",
+            format!(
+                "{role} of trustpoint {} (`{command}`)",
+                show.trustpoints.join(", ")
+            ),
+        )?;
+        if !l.device_said.is_empty() {
+            field(out, "device said", l.device_said.join("; "))?;
+        }
+    }
     if let Some(st) = &show.status {
         field(out, "status", st)?;
     }
@@ -552,6 +578,20 @@ fn write_show_fields(
     }
     Ok(())
 }
+
+/// Extensions `inspect` shows on lines of their own.
+const SHOWN_EXTENSIONS: &[&str] = &[
+    "2.5.29.14",
+    "2.5.29.15",
+    "2.5.29.17",
+    "2.5.29.19",
+    "2.5.29.31",
+    "2.5.29.35",
+    "2.5.29.37",
+    "1.3.6.1.5.5.7.1.1",
+    crate::oids::MS_TEMPLATE_NAME,
+    crate::oids::MS_CERTIFICATE_TEMPLATE,
+];
 
 /// `inspect` in text.
 pub fn write_inspect(
@@ -696,6 +736,25 @@ pub fn write_inspect(
             for u in &aia.other {
                 field(out, "AIA", u)?;
             }
+        }
+        if let Some(t) = &c.certificate_template {
+            field(out, "AD CS template", t.describe())?;
+        }
+        // Extensions the lines above do not show, by name where known.
+        let other: Vec<String> = c
+            .extensions
+            .iter()
+            .filter(|e| !SHOWN_EXTENSIONS.contains(&e.oid.as_str()))
+            .map(|e| {
+                let crit = if e.critical { ", critical" } else { "" };
+                match crate::oids::extension_name(&e.oid) {
+                    Some(n) => format!("{n} ({}{crit})", e.oid),
+                    None => format!("{}{}", e.oid, if e.critical { " (critical)" } else { "" }),
+                }
+            })
+            .collect();
+        if !other.is_empty() {
+            field(out, "other extensions", other.join(", "))?;
         }
         for p in &c.extension_problems {
             field(out, "extension problem", &p.problem)?;

@@ -609,14 +609,278 @@ fn expired_peer_is_accepted_where_the_trustpoint_allows_it() {
     assert!(rules.contains(&"validity.expired".to_string()), "{rules:?}");
 }
 
+/// DER of the `index`-th certificate of a fixture PEM file.
+fn fixture_der(file: &str, index: usize) -> Vec<u8> {
+    let text = std::fs::read_to_string(fixture(file)).unwrap();
+    pem::parse_many(text).unwrap()[index].contents().to_vec()
+}
+
+fn md5_hex(der: &[u8]) -> String {
+    crate::common::hex_lower(&crate::common::ios_render::md5(der))
+}
+
+/// The record of `file` whose `show.trustpoints` names `tp` with `role`.
+fn listed<'a>(json: &'a Value, tp: &str, role: &str) -> &'a Value {
+    certs(json)
+        .iter()
+        .find(|c| c["show"]["trustpoints"][0] == tp && c["show"]["listing"]["role"] == role)
+        .unwrap_or_else(|| panic!("no {role} record of trustpoint {tp}"))
+}
+
+/// issue 18: `show crypto pki trustpoints status` names each certificate by
+/// subject and MD5/SHA-1 fingerprints; each becomes a partial record with
+/// its trustpoint and role. The fingerprints are those of the fixture
+/// certificates (computed here with ring and an independent MD5).
 #[test]
-fn trustpoint_status_output_is_read_without_inventing_certificates() {
+fn trustpoint_status_listing_gives_partial_records() {
     let r = inspect("ios/show-crypto-pki-trustpoints-status.txt", &[]);
     assert_eq!(r.code, 0);
     assert_eq!(r.json["inputs"][0]["format"], "show-trustpoints");
-    assert!(certs(&r.json).is_empty());
+    assert_eq!(
+        certs(&r.json).len(),
+        4,
+        "SLA, HUB-TP CA and router, ROOT-TP"
+    );
+    let cases = [
+        (
+            "HUB-TP",
+            "issuing-ca",
+            "pki/issuing-ca.pem",
+            "ca",
+            "cn=Example VPN Issuing CA,o=Example VPN",
+        ),
+        (
+            "HUB-TP",
+            "router",
+            "headend/vpn-example-com.pem",
+            "end-entity",
+            "cn=vpn.example.com,o=Example VPN",
+        ),
+        (
+            "ROOT-TP",
+            "issuing-ca",
+            "pki/root-ca.pem",
+            "ca",
+            "cn=Example VPN Root CA,o=Example VPN",
+        ),
+    ];
+    for (tp, role, file, audit_role, subject) in cases {
+        let c = listed(&r.json, tp, role);
+        let der = fixture_der(file, 0);
+        assert_eq!(c["record"], "partial");
+        assert_eq!(c["source"]["container"], "ios-trustpoints");
+        assert_eq!(c["trustpoints"][0], tp);
+        assert_eq!(c["role"], audit_role, "{tp} {role}");
+        assert_eq!(c["subject_ios"], subject);
+        assert_eq!(c["sha1"], crate::common::sha1_hex(&der));
+        assert_eq!(c["show"]["sha1"], crate::common::sha1_hex(&der));
+        assert_eq!(c["show"]["md5"], md5_hex(&der));
+        assert_eq!(c["show"]["listing"]["layout"], "trustpoints-status");
+        assert_eq!(c["known"]["validity"], false);
+        let said: Vec<&str> = c["show"]["listing"]["device_said"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(said.contains(&"Issuing CA authenticated: Yes"), "{said:?}");
+    }
+    let router = listed(&r.json, "HUB-TP", "router");
+    assert_eq!(router["source"]["ios_role"], "identity");
+    assert_eq!(router["show"]["usage"], "General Purpose");
+    assert_eq!(
+        router["show"]["listing"]["printed_as"],
+        "Router General Purpose certificate configured"
+    );
+    assert_eq!(
+        listed(&r.json, "HUB-TP", "issuing-ca")["source"]["ios_role"],
+        "ca"
+    );
+    // Only OLD-TP holds nothing, and the device says so.
     let p = problems(&r.json);
-    assert!(p.iter().any(|(_, level, m)| level == "warning"
-        && m.contains("OLD-TP")
-        && m.contains("no certificate")));
+    let none: Vec<_> = p
+        .iter()
+        .filter(|(_, _, m)| m.contains("no certificate"))
+        .collect();
+    assert_eq!(none.len(), 1, "{p:?}");
+    assert_eq!(none[0].1, "warning");
+    assert!(none[0].2.contains("OLD-TP") && none[0].2.contains("Issuing CA authenticated: No"));
+}
+
+/// The plain listing (`Certificate configured.`) gives the CA certificate
+/// of each trustpoint by subject and serial, and no "holds no certificate"
+/// warning at all: that was a false warning.
+#[test]
+fn plain_trustpoint_listing_gives_records_and_no_false_warning() {
+    let r = inspect("ios/show-crypto-pki-trustpoints.txt", &[]);
+    assert_eq!(r.code, 0);
+    assert_eq!(certs(&r.json).len(), 4);
+    let p = problems(&r.json);
+    assert!(p.is_empty(), "{p:?}");
+    for (tp, serial, subject) in [
+        ("SLA-TrustPoint", "01", "cn=Cisco Licensing Root CA,o=Cisco"),
+        ("HUB-TP", "1001", "cn=Example VPN Issuing CA,o=Example VPN"),
+        ("ROOT-TP", "01", "cn=Example VPN Root CA,o=Example VPN"),
+    ] {
+        let c = listed(&r.json, tp, "issuing-ca");
+        assert_eq!(c["serial"], serial);
+        assert_eq!(c["subject_ios"], subject);
+        assert_eq!(c["role"], "ca");
+        assert_eq!(c["show"]["listing"]["layout"], "trustpoints");
+        assert_eq!(
+            c["show"]["listing"]["device_said"][0],
+            "Certificate configured."
+        );
+    }
+    // A persistent self-signed trustpoint lists the router's own certificate.
+    let ss = listed(&r.json, "TP-self-signed-1504826562", "self-signed");
+    assert_eq!(ss["role"], "end-entity");
+    assert_eq!(ss["source"]["ios_role"], "self-signed");
+    assert_eq!(ss["self_issued"], true);
+
+    // ASA: the same layout; a trustpoint without a CA certificate says so.
+    let asa = inspect("ios/show-crypto-ca-trustpoints-asa.txt", &[]);
+    assert_eq!(certs(&asa.json).len(), 2);
+    assert_eq!(
+        listed(&asa.json, "ASDM_TrustPoint0", "issuing-ca")["serial"],
+        "1001"
+    );
+    let p = problems(&asa.json);
+    assert_eq!(p.len(), 1, "{p:?}");
+    assert_eq!(p[0].1, "warning");
+    assert!(
+        p[0].2.contains("ASDM_TrustPoint2 holds no certificate")
+            && p[0].2.contains("Not authenticated.")
+    );
+}
+
+/// Listing records merge with the certificates themselves given in the
+/// same run: by SHA-1 (status) or subject and serial (plain listing), as
+/// `show crypto pki certificates` entries do; nothing disagrees.
+#[test]
+fn trustpoint_listings_merge_with_the_certificates() {
+    let files = [
+        "ios/show-crypto-pki-trustpoints-status.txt",
+        "ios/show-crypto-pki-trustpoints.txt",
+        "ios/show-crypto-ca-trustpoints-asa.txt",
+        "pki/issuing-ca.pem",
+        "pki/root-ca.pem",
+        "headend/vpn-example-com.pem",
+    ];
+    let mut args: Vec<String> = vec!["inspect".into(), "--format".into(), "json".into()];
+    args.extend(files.iter().map(|f| fixture(f).display().to_string()));
+    let r = pkiaudit_json(args);
+    assert_eq!(r.code, 0);
+    let leaf = crate::common::sha1_hex(&fixture_der("headend/vpn-example-com.pem", 0));
+    for (serial, containers, tps) in [
+        ("1001", 3, &["HUB-TP", "ASDM_TrustPoint0"][..]),
+        ("01", 3, &["ROOT-TP", "ASDM_TrustPoint1"][..]),
+    ] {
+        let c = certs(&r.json)
+            .iter()
+            .find(|c| c["serial"] == serial && c["record"] == "full")
+            .unwrap();
+        let dups: Vec<&Value> = c["duplicates"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["container"] == "ios-trustpoints")
+            .collect();
+        assert_eq!(dups.len(), containers, "{serial}: {:?}", c["duplicates"]);
+        for tp in tps {
+            assert!(
+                c["trustpoints"].as_array().unwrap().iter().any(|t| t == tp),
+                "{serial} {tp}"
+            );
+        }
+        assert!(c.get("show_mismatch").is_none(), "{:?}", c["show_mismatch"]);
+        assert_eq!(c["role"], "ca");
+    }
+    let l = certs(&r.json)
+        .iter()
+        .find(|c| c["sha1"] == leaf.as_str())
+        .unwrap();
+    assert_eq!(l["record"], "full");
+    assert_eq!(l["role"], "end-entity");
+    assert_eq!(l["trustpoints"][0], "HUB-TP");
+    assert!(l.get("show_mismatch").is_none());
+    // The Cisco certificates are no fixtures: they stay partial records.
+    let partial: Vec<&str> = certs(&r.json)
+        .iter()
+        .filter(|c| c["record"] == "partial")
+        .map(|c| c["subject_ios"].as_str().unwrap())
+        .collect();
+    assert!(
+        partial
+            .iter()
+            .all(|s| s.contains("Cisco") || s.contains("IOS-Self-Signed")),
+        "{partial:?}"
+    );
+}
+
+/// A listing record and a `show crypto pki certificates verbose` entry of
+/// the same certificate merge by SHA-1, and the richer entry is kept
+/// whichever input comes first.
+#[test]
+fn trustpoint_listing_merges_with_a_verbose_show_entry() {
+    let r = pkiaudit_json([
+        "inspect",
+        "--format",
+        "json",
+        "--device-tz",
+        "EST=-05:00",
+        fixture("ios/show-crypto-pki-trustpoints-status.txt")
+            .to_str()
+            .unwrap(),
+        fixture("ios/show-crypto-pki-certificates-verbose-iosxe.txt")
+            .to_str()
+            .unwrap(),
+    ]);
+    let c = by_serial(&r.json, "4A3F0001");
+    assert_eq!(c["record"], "partial");
+    assert_eq!(c["show"]["verbose"], true);
+    assert_eq!(c["known"]["validity"], true);
+    assert!(c["duplicates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|d| d["container"] == "ios-trustpoints"));
+    assert!(c.get("show_mismatch").is_none(), "{:?}", c["show_mismatch"]);
+}
+
+/// A listing cut off in the paste: the certificate whose lines are missing
+/// is reported at its line, the complete ones are still read, and no
+/// trustpoint is said to hold nothing.
+#[test]
+fn truncated_trustpoint_listing() {
+    let full =
+        std::fs::read_to_string(fixture("ios/show-crypto-pki-trustpoints-status.txt")).unwrap();
+    // Cut inside HUB-TP's router block, in the middle of its MD5 line.
+    let at = full.find("    Fingerprint MD5: B490B2A7").unwrap()
+        + "    Fingerprint MD5: B490B2A7 FF0D".len();
+    let dir = tempfile::tempdir().unwrap();
+    let path = crate::common::write(dir.path(), "cut.txt", &full[..at]);
+    let r = pkiaudit_json(["inspect", "--format", "json", path.to_str().unwrap()]);
+    assert_eq!(r.code, 0);
+    assert_eq!(certs(&r.json).len(), 2, "SLA and the HUB-TP issuing CA");
+    listed(&r.json, "HUB-TP", "issuing-ca");
+    let p = problems(&r.json);
+    let cut_line = full[..at].lines().count() as u64;
+    assert!(
+        p.iter().any(|(l, lvl, m)| *l == Some(cut_line)
+            && lvl == "warning"
+            && m.contains("MD5")
+            && m.contains("cut off")),
+        "{p:?}"
+    );
+    assert!(
+        p.iter().any(|(_, lvl, m)| lvl == "warning"
+            && m.contains("cn=vpn.example.com")
+            && m.contains("not read as a certificate")),
+        "{p:?}"
+    );
+    assert!(
+        !p.iter().any(|(_, _, m)| m.contains("holds no certificate")),
+        "{p:?}"
+    );
 }

@@ -30,6 +30,7 @@ mod ldap_slapd;
 mod limbo;
 mod limits;
 mod monitoring;
+mod ms_names;
 mod names;
 mod ntp_chrony;
 mod ocsp_openssl;

@@ -82,35 +82,7 @@ pub(super) fn build(input: &mut LoadedInput, d: Draft) -> PartialCertificate {
     view.self_issued = !view.subject.rdns.is_empty()
         && view.subject.ios_text().to_lowercase() == view.issuer.ios_text().to_lowercase();
     if let Some(serial) = &d.entry.serial_printed {
-        let hex: String = serial
-            .trim()
-            .trim_start_matches("0x")
-            .trim_start_matches("0X")
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != ':')
-            .collect::<String>()
-            .to_ascii_uppercase();
-        if hex.chars().all(|c| c.is_ascii_hexdigit()) && !hex.is_empty() {
-            // IOS prints the INTEGER's content octets, DER sign octet
-            // included (`00FF...`); the model drops that one octet.
-            let sign_octet = hex.len() > 2
-                && hex.len().is_multiple_of(2)
-                && hex.starts_with("00")
-                && hex[2..3].chars().all(|c| "89ABCDEF".contains(c));
-            view.serial = if sign_octet {
-                hex[2..].to_string()
-            } else {
-                hex
-            };
-        } else {
-            input.problem(
-                ProblemLevel::Warning,
-                Some(d.line),
-                None,
-                format!("serial `{serial}` is not hexadecimal"),
-            );
-            view.serial = serial.clone();
-        }
+        view.serial = serial_from_printed(input, d.line, serial);
     }
     view.version = d.version.unwrap_or(0);
     // Validity: both dates, in known zones, in the right order.
@@ -258,6 +230,41 @@ pub(super) fn build(input: &mut LoadedInput, d: Draft) -> PartialCertificate {
         view,
         known,
         show: d.entry,
+    }
+}
+
+/// A serial as IOS or ASA prints it (`4A3F0001`, `00FF..`, `0x1a`,
+/// `1a:2b`) → the model's form: upper-case hex without the DER sign octet.
+/// Anything else is kept as printed, with a warning.
+pub(super) fn serial_from_printed(input: &mut LoadedInput, line: usize, serial: &str) -> String {
+    let hex: String = serial
+        .trim()
+        .trim_start_matches("0x")
+        .trim_start_matches("0X")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ':')
+        .collect::<String>()
+        .to_ascii_uppercase();
+    if hex.chars().all(|c| c.is_ascii_hexdigit()) && !hex.is_empty() {
+        // IOS prints the INTEGER's content octets, DER sign octet
+        // included (`00FF...`); the model drops that one octet.
+        let sign_octet = hex.len() > 2
+            && hex.len().is_multiple_of(2)
+            && hex.starts_with("00")
+            && hex[2..3].chars().all(|c| "89ABCDEF".contains(c));
+        if sign_octet {
+            hex[2..].to_string()
+        } else {
+            hex
+        }
+    } else {
+        input.problem(
+            ProblemLevel::Warning,
+            Some(line),
+            None,
+            format!("serial `{serial}` is not hexadecimal"),
+        );
+        serial.to_string()
     }
 }
 

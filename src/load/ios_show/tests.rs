@@ -60,3 +60,37 @@ fn prompts_are_recognised() {
     assert!(!is_prompt("cn=a#b"));
     assert!(!is_prompt("    Subject:"));
 }
+
+#[test]
+fn trustpoint_subject_lines_split_at_commas_before_attributes() {
+    let mut input = LoadedInput::new("t", 0);
+    let mut rdns = Vec::new();
+    super::trustpoints::subject_line(
+        &mut input,
+        &mut rdns,
+        "cn=ISR4451-X/K9,o=VeriSign, Inc.,serialNumber=PID:ISR4451-X/K9 SN:FOC1",
+        1,
+    );
+    assert_eq!(
+        rdns,
+        vec![
+            vec![("cn".into(), "ISR4451-X/K9".into())],
+            vec![("o".into(), "VeriSign, Inc.".into())],
+            vec![("serialNumber".into(), "PID:ISR4451-X/K9 SN:FOC1".into())],
+        ]
+    );
+    assert!(input.problems.is_empty());
+}
+
+#[test]
+fn trustpoint_listing_hostile_lines_do_not_panic() {
+    for text in [
+        "Trustpoint A:\n  Fingerprint SHA1: zz\n  Serial Number (hex):\n",
+        "Trustpoint A:\n    Subject Name:\n    ,,,=,\n    =\n          Serial Number (hex): 00FF\n",
+        "Trustpoint A:\n x certificate configured:\n  Subject Name: cn=é,o=ü\n  Fingerprint SHA1: 5DCB7D53 3F469236 01C6232F C2CFDECA D61231B2\n",
+        "Trustpoint A:\nState:\n ........ \n..\nTrustpoint B:",
+    ] {
+        let mut input = LoadedInput::new("t", 0);
+        super::trustpoints::load_trustpoints(&mut input, text);
+    }
+}

@@ -434,7 +434,7 @@ fn prepare(s: &str) -> Option<String> {
 /// dotted OID.
 fn attribute_name(oid_bytes: &[u8]) -> String {
     let oid = Oid::new(Cow::Borrowed(oid_bytes));
-    match x509_parser::objects::oid2abbrev(&oid, x509_parser::objects::oid_registry()) {
+    match x509_parser::objects::oid2abbrev(&oid, crate::oids::name_registry()) {
         Ok(short) => short.to_string(),
         Err(_) => oid.to_id_string(),
     }
