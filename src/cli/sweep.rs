@@ -186,7 +186,10 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     if args.jobs == Some(0) {
         anyhow::bail!("--jobs must be at least 1");
     }
-    let load_opts = args.read.load_options()?;
+    let mut load_opts = args.read.load_options()?;
+    // A sweep reads files in parallel and unattended: it never prompts (a
+    // target's PKCS#12 password comes from its inventory `password_file`).
+    load_opts.password_prompt = None;
     let (time, time_evidence) = trusted_time(&args.time, &args.clock, &load_opts.device_tz)?;
     let host = args
         .host
@@ -231,6 +234,7 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 policy: policy.clone(),
                 exclude: load_opts.exclude.clone(),
                 excluded: Vec::new(),
+                password: None,
             };
             inventory::expand_into(spec, &mut t);
             targets.push(t);
