@@ -301,6 +301,9 @@ struct Contents {
 struct Decryptor<'p> {
     password: &'p Candidate,
     left: usize,
+    /// The last failure that is not about the password (an unsupported
+    /// algorithm, too many iterations, bad parameters).
+    fatal: Option<CryptoError>,
 }
 
 impl Decryptor<'_> {
@@ -311,7 +314,13 @@ impl Decryptor<'_> {
             )));
         }
         self.left -= 1;
-        crypto::decrypt(alg, data, self.password)
+        let result = crypto::decrypt(alg, data, self.password);
+        if let Err(e) = &result {
+            if *e != CryptoError::Failed {
+                self.fatal = Some(e.clone());
+            }
+        }
+        result
     }
 }
 
@@ -411,9 +420,14 @@ fn read_bag(
 }
 
 /// Whether `password` decrypts the first encrypted items into what they
-/// should be. `None` when nothing in the file is encrypted.
-fn decrypts(safes: &[Safe], password: &Candidate) -> Option<bool> {
-    let mut dec = Decryptor { password, left: 2 };
+/// should be. `None` when nothing in the file is encrypted; an error when
+/// they cannot be decrypted whatever the password.
+fn decrypts(safes: &[Safe], password: &Candidate) -> Result<Option<bool>, CryptoError> {
+    let mut dec = Decryptor {
+        password,
+        left: 2,
+        fatal: None,
+    };
     let mut tried = false;
     for safe in safes {
         match safe {
@@ -422,7 +436,7 @@ fn decrypts(safes: &[Safe], password: &Candidate) -> Option<bool> {
                 let plain = dec.decrypt(alg, data);
                 if let Ok(p) = plain {
                     if asn1::one(&p).is_ok_and(|(s, _)| s.tag() == Tag::Sequence) {
-                        return Some(true);
+                        return Ok(Some(true));
                     }
                 }
             }
@@ -434,7 +448,7 @@ fn decrypts(safes: &[Safe], password: &Candidate) -> Option<bool> {
                 if dec.left < before {
                     tried = true;
                     if !probe.keys.is_empty() {
-                        return Some(true);
+                        return Ok(Some(true));
                     }
                 }
             }
@@ -444,11 +458,17 @@ fn decrypts(safes: &[Safe], password: &Candidate) -> Option<bool> {
             break;
         }
     }
-    tried.then_some(false)
+    match dec.fatal {
+        Some(e) => Err(e),
+        None => Ok(tried.then_some(false)),
+    }
 }
 
 fn has_encrypted(safes: &[Safe]) -> bool {
-    decrypts(safes, &Candidate::new("\u{0}pkiaudit probe")).is_some()
+    !matches!(
+        decrypts(safes, &Candidate::new("\u{0}pkiaudit probe")),
+        Ok(None)
+    )
 }
 
 /// Load a PFX into `input`.
@@ -536,7 +556,7 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
                 None => {
                     let tampered = candidates
                         .iter()
-                        .any(|(_, c)| decrypts(&safes, c) == Some(true));
+                        .any(|(_, c)| decrypts(&safes, c) == Ok(Some(true)));
                     let message = if tampered {
                         format!(
                             "PKCS#12 file {file}: the integrity check failed: the password \
@@ -559,13 +579,29 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
                 None,
                 "PKCS#12 file has no MAC: nothing protects its integrity",
             );
-            let mut found = candidates
-                .iter()
-                .position(|(_, c)| decrypts(&safes, c) != Some(false));
+            let mut found = None;
+            for (i, (_, c)) in candidates.iter().enumerate() {
+                match decrypts(&safes, c) {
+                    Ok(Some(false)) => {}
+                    Ok(_) => {
+                        found = Some(i);
+                        break;
+                    }
+                    Err(e) => {
+                        input.problem(
+                            ProblemLevel::Error,
+                            None,
+                            None,
+                            format!("PKCS#12 file {file} cannot be decrypted: {e}; not read"),
+                        );
+                        return;
+                    }
+                }
+            }
             if found.is_none() && opts.password.is_none() {
                 if let Some(p) = opts.password_prompt.as_ref().and_then(|a| (a.0)(&file)) {
                     let c = Candidate::new(&p.secret);
-                    if decrypts(&safes, &c) == Some(true) {
+                    if decrypts(&safes, &c) == Ok(Some(true)) {
                         found = Some(candidates.len());
                     }
                     candidates.push((p.source().to_string(), c));
@@ -588,6 +624,7 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     let mut dec = Decryptor {
         password,
         left: MAX_DECRYPTIONS,
+        fatal: None,
     };
     let mut contents = Contents::default();
     let mut schemes: Vec<String> = Vec::new();
