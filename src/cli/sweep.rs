@@ -234,10 +234,19 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 policy: policy.clone(),
                 exclude: load_opts.exclude.clone(),
                 excluded: Vec::new(),
+                password_file: None,
                 password: None,
             };
             inventory::expand_into(spec, &mut t);
             targets.push(t);
+        }
+    }
+    // Each target's PKCS#12 password file (inventory `password_file`).
+    for t in &mut targets {
+        if let Some(file) = &t.password_file {
+            let read = super::args::read_password_file(file, "password_file")
+                .map_err(|e| anyhow::anyhow!("target '{}': {e}", t.name))?;
+            t.password = Some(read);
         }
     }
     // The anchors of every target serve https distribution points too.

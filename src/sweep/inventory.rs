@@ -89,7 +89,10 @@ pub struct Target {
     pub exclude: Exclude,
     /// What the exclusions kept out of the glob expansions so far.
     pub excluded: Vec<ExcludedPath>,
-    /// The password of the target's PKCS#12 files (`password_file`).
+    /// `password_file`: where the password of the target's PKCS#12 files
+    /// is (read by the caller, so that parsing never touches the disk).
+    pub password_file: Option<PathBuf>,
+    /// That password, once read.
     pub password: Option<crate::load::Password>,
 }
 
@@ -253,13 +256,11 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
                 .add(p, Some(base))
                 .map_err(|e| format!("{shown}: target '{name}': {e}"))?;
         }
-        let password = match t.password_file.as_ref().or(inv.password_file.as_ref()) {
-            Some(p) => Some(
-                crate::load::Password::from_file(&base.join(p), "password_file")
-                    .map_err(|e| format!("{shown}: target '{name}': {e}"))?,
-            ),
-            None => None,
-        };
+        let password_file = t
+            .password_file
+            .as_ref()
+            .or(inv.password_file.as_ref())
+            .map(|p| base.join(p));
         let target = Target {
             name,
             paths: Vec::new(),
@@ -273,7 +274,8 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             policy: global.then(&own),
             exclude,
             excluded: Vec::new(),
-            password,
+            password_file,
+            password: None,
         };
         out.push((target, specs));
     }
