@@ -307,6 +307,43 @@ fn a_key_bag_is_named_and_matched_never_kept() {
     assert!(!json.contains(&secret_hex));
 }
 
+/// A PFX of one certificate bag with an HMAC-SHA-256 MAC under `password`.
+fn with_mac(cert: &[u8], password: &Candidate) -> Vec<u8> {
+    let mac_key = crypto::pkcs12_kdf(&ring::digest::SHA256, &password.bmp, &[1; 8], 3, 1, 32);
+    let safe_contents = seq(&[cert_bag(cert, None)]);
+    let auth_safe = seq(&[seq(&[oid(DATA), explicit0(&octets(&safe_contents))])]);
+    let tag = ring::hmac::sign(
+        &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, &mac_key),
+        &auth_safe,
+    );
+    let mac = seq(&[
+        seq(&[
+            seq(&[oid("2.16.840.1.101.3.4.2.1"), tlv(0x05, &[])]),
+            octets(tag.as_ref()),
+        ]),
+        octets(&[1; 8]),
+        int(1),
+    ]);
+    seq(&[
+        int(3),
+        seq(&[oid(DATA), explicit0(&octets(&auth_safe))]),
+        mac,
+    ])
+}
+
+#[test]
+fn both_encodings_of_no_password_open_a_file() {
+    let cert = leaf().der();
+    for (what, password) in [
+        ("empty", Candidate::new("")),
+        ("absent", Candidate::absent()),
+    ] {
+        let input = load_bytes("nopass.p12", &with_mac(&cert, &password));
+        assert_eq!(input.certs.len(), 1, "{what}: {}", messages(&input));
+        assert!(messages(&input).contains("verified"), "{what}");
+    }
+}
+
 #[test]
 fn the_prompt_is_asked_only_when_nothing_else_opens_the_file() {
     use std::sync::atomic::{AtomicUsize, Ordering};
