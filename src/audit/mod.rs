@@ -12,6 +12,7 @@
 pub mod chain;
 pub mod device;
 pub mod identity;
+mod keys;
 pub mod names;
 pub mod path;
 pub mod profile;
@@ -728,7 +729,8 @@ fn finish(
         .chain(&trust.untrusted)
         .chain(trust.device.as_ref())
         .any(LoadedInput::has_errors);
-    let run_findings = rules::time::run_findings(opts);
+    let mut run_findings = rules::time::run_findings(opts);
+    run_findings.extend(keys::pkcs12_key_findings(&inputs, opts));
     let verdict = certificates
         .iter()
         .map(|c| c.verdict)

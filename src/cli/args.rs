@@ -21,6 +21,7 @@ use crate::time::{self, AuditTime};
 /// under "Package Selection", "Compilation Options"...).
 pub mod heading {
     pub const INPUTS: &str = "Inputs";
+    pub const PASSWORD: &str = "PKCS#12 password";
     pub const AUDIT: &str = "Audit";
     pub const TRUST: &str = "Trust";
     pub const TIME: &str = "Time";
@@ -332,6 +333,69 @@ pub struct ReadArgs {
     /// Excluded paths are never opened, and listed.
     #[arg(long, value_name = "GLOB")]
     pub exclude: Vec<String>,
+    #[command(flatten)]
+    pub password: PasswordArgs,
+}
+
+/// Where the password of PKCS#12 (`.pfx`, `.p12`) inputs comes from.
+/// Deliberately no option takes the password itself: command lines are
+/// visible to every user of the machine (`ps`) and kept in shell history.
+#[derive(Debug, Args)]
+#[command(next_help_heading = heading::PASSWORD)]
+pub struct PasswordArgs {
+    /// Read the password of PKCS#12 (.pfx/.p12) inputs from FILE
+    ///
+    /// Its first line, without the line end. The empty password is always
+    /// tried first. Without this option, the PKIAUDIT_PASSWORD environment
+    /// variable is used; without either, pkiaudit asks on the terminal
+    /// when a file needs a password (and standard input is a terminal).
+    /// There is no option that takes the password itself.
+    ///
+    /// Example: `pkiaudit check --password-file ~/alice-pfx.txt alice.pfx`
+    #[arg(long, value_name = "FILE")]
+    pub password_file: Option<PathBuf>,
+}
+
+/// The variable a PKCS#12 password may be given in.
+pub const PASSWORD_ENV: &str = "PKIAUDIT_PASSWORD";
+
+impl PasswordArgs {
+    /// The password given (`--password-file`, else `PKIAUDIT_PASSWORD`), and
+    /// a prompt on the terminal when neither was and standard input is one.
+    pub(super) fn apply(&self, opts: &mut load::LoadOptions) -> anyhow::Result<()> {
+        if let Some(path) = &self.password_file {
+            opts.password = Some(read_password_file(path, "--password-file")?);
+        } else if let Some(value) = std::env::var_os(PASSWORD_ENV) {
+            let value = value
+                .into_string()
+                .map_err(|_| anyhow::anyhow!("{PASSWORD_ENV} is not valid UTF-8"))?;
+            opts.password = Some(load::Password::new(
+                value,
+                format!("the one in {PASSWORD_ENV}"),
+            ));
+        } else if std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+            opts.password_prompt = Some(load::PasswordPrompt::new(prompt_password));
+        }
+        Ok(())
+    }
+}
+
+/// A password file's first line, its line end stripped.
+pub fn read_password_file(path: &std::path::Path, option: &str) -> anyhow::Result<load::Password> {
+    load::Password::from_file(path, option).map_err(|e| anyhow::anyhow!(e))
+}
+
+/// Asks on the terminal (echo off) for the password of `file`; an empty
+/// answer gives none.
+fn prompt_password(file: &str) -> Option<load::Password> {
+    let question = format!(
+        "pkiaudit: {file} is a PKCS#12 file protected by a password.\nPassword (not shown; \
+         empty to skip): "
+    );
+    match rpassword::prompt_password(question) {
+        Ok(p) if !p.is_empty() => Some(load::Password::new(p, "the one typed at the prompt")),
+        _ => None,
+    }
 }
 
 /// `--fetch`: the loaders' hash-and-URL certificates come over the
@@ -348,6 +412,7 @@ impl ReadArgs {
         }
         opts.exclude =
             load::Exclude::new(&self.exclude).map_err(|e| anyhow::anyhow!("--exclude: {e}"))?;
+        self.password.apply(&mut opts)?;
         Ok(opts)
     }
 }

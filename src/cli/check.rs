@@ -44,8 +44,8 @@ pub struct CheckArgs {
     /// Certificate files, directories, or '-' for standard input
     ///
     /// Formats are sniffed from content: PEM (many blocks, text around them),
-    /// DER, PKCS#7 .p7b/.p7c (DER or PEM), bare base64, pastes of IOS `show`
-    /// output, IKE captures.
+    /// DER, PKCS#7 .p7b/.p7c (DER or PEM), PKCS#12 .pfx/.p12, bare base64,
+    /// pastes of IOS `show` output, IKE captures.
     #[arg(required = true, value_name = "FILE")]
     pub files: Vec<PathBuf>,
     /// Which peer judges the certificate.

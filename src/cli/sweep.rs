@@ -192,7 +192,10 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     if args.jobs == Some(0) {
         anyhow::bail!("--jobs must be at least 1");
     }
-    let load_opts = args.read.load_options()?;
+    let mut load_opts = args.read.load_options()?;
+    // A sweep reads files in parallel and unattended: it never prompts (a
+    // target's PKCS#12 password comes from its inventory `password_file`).
+    load_opts.password_prompt = None;
     let (time, time_evidence) = trusted_time(&args.time, &args.clock, &load_opts.device_tz)?;
     let host = args
         .host
@@ -244,9 +247,19 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
                 policy: policy.clone(),
                 exclude: load_opts.exclude.clone(),
                 excluded: Vec::new(),
+                password_file: None,
+                password: None,
             };
             inventory::expand_into(spec, &mut t);
             targets.push(t);
+        }
+    }
+    // Each target's PKCS#12 password file (inventory `password_file`).
+    for t in &mut targets {
+        if let Some(file) = &t.password_file {
+            let read = super::args::read_password_file(file, "password_file")
+                .map_err(|e| anyhow::anyhow!("target '{}': {e}", t.name))?;
+            t.password = Some(read);
         }
     }
     // The anchors of every target serve https distribution points too.

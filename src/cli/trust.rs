@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::args::{audit_time, certreq, heading, system_roots, FormatArgs, TimeArgs};
+use super::args::{audit_time, certreq, heading, system_roots, FormatArgs, PasswordArgs, TimeArgs};
 use super::{exit, report_input_errors};
 use crate::audit;
 use crate::load;
@@ -40,6 +40,8 @@ pub struct TrustArgs {
     #[arg(long, value_name = "HEX[,HEX...]", help_heading = heading::TRUST)]
     pub certreq: Vec<String>,
     #[command(flatten)]
+    pub password: PasswordArgs,
+    #[command(flatten)]
     pub time: TimeArgs,
     #[command(flatten)]
     pub output: FormatArgs,
@@ -48,7 +50,9 @@ pub struct TrustArgs {
 pub(super) fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
     let time = audit_time(&args.time)?;
     let requested = certreq(&args.certreq)?;
-    let inputs = load::load_paths(&args.files);
+    let mut load_opts = load::LoadOptions::default();
+    args.password.apply(&mut load_opts)?;
+    let inputs = load::load_paths_with(&args.files, &load_opts);
     report_input_errors(&inputs);
     let mut anchors: Vec<audit::chain::PoolCert> = Vec::new();
     let mut seen = std::collections::HashSet::new();

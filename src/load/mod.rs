@@ -13,10 +13,12 @@ pub(crate) mod ios_show;
 mod objects;
 mod pcap;
 mod pem;
+mod pkcs12;
 mod pkcs7;
 
 pub use exclude::Exclude;
-pub use objects::{expects_certificate, FoundObject, KeyFormat, ObjectKind};
+pub use objects::{expects_certificate, FoundObject, KeyFormat, KeyMatch, ObjectKind};
+pub use pkcs12::{Password, PasswordPrompt, MAX_DECRYPTIONS, MAX_ITERATIONS};
 
 use std::fs;
 use std::io::{self, Read};
@@ -77,6 +79,8 @@ pub enum Container {
     Ike,
     /// A certificate given as a hex dump.
     Hex,
+    /// A certificate bag of a PKCS#12 (`.pfx`, `.p12`) file.
+    Pkcs12,
 }
 
 impl Container {
@@ -92,8 +96,21 @@ impl Container {
             Container::RunningConfig => "running-config",
             Container::Ike => "ike",
             Container::Hex => "hex",
+            Container::Pkcs12 => "pkcs12",
         }
     }
+}
+
+/// What a PKCS#12 file says about one of its certificates.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Pkcs12Bag {
+    /// The bag's friendlyName attribute (what Windows shows as the
+    /// certificate's "Friendly name", `openssl pkcs12 -name`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub friendly_name: Option<String>,
+    /// The file's private key belongs to this certificate (its public key
+    /// matches).
+    pub holds_key: bool,
 }
 
 /// What an IOS running-config or `show` output says a certificate is to
@@ -140,6 +157,10 @@ pub struct Provenance {
     /// The IKE message and CERT payload it was sent in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ike: Option<crate::ike::IkeOrigin>,
+    /// The PKCS#12 bag it was read from: friendly name, and whether the
+    /// file's key is its key.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pkcs12: Option<Pkcs12Bag>,
 }
 
 impl Provenance {
@@ -155,6 +176,7 @@ impl Provenance {
             Container::RunningConfig => "running-config",
             Container::Ike => "ike",
             Container::Hex => "hex",
+            Container::Pkcs12 => "pkcs12",
         }
     }
 }
@@ -177,6 +199,9 @@ impl std::fmt::Display for Provenance {
                 ike.spi_i
             )?;
             return Ok(());
+        }
+        if let Some(name) = self.pkcs12.as_ref().and_then(|p| p.friendly_name.as_ref()) {
+            write!(f, " (friendly name \"{name}\")")?;
         }
         match (self.line, self.bundle_index) {
             (Some(line), Some(i)) => write!(f, " (line {line}, PKCS#7 item {i})"),
@@ -264,6 +289,12 @@ pub struct LoadOptions {
     /// How long a named pipe, socket or device named explicitly may take to
     /// deliver its input; `None` is [`SPECIAL_FILE_TIMEOUT`].
     pub special_timeout: Option<std::time::Duration>,
+    /// `--password-file` / `PKIAUDIT_PASSWORD`: the password of PKCS#12
+    /// files, tried after the empty one.
+    pub password: Option<Password>,
+    /// Asks for a PKCS#12 password when nothing else opens a file (the CLI
+    /// prompts on a terminal); `None` never asks.
+    pub password_prompt: Option<PasswordPrompt>,
 }
 
 /// How long a named pipe (or socket, or device) named explicitly may take
@@ -403,7 +434,14 @@ impl LoadedInput {
             kind,
             line,
             encoding: encoding.to_string(),
+            key_match: None,
         };
+        self.add_found(object, what);
+    }
+
+    /// [`LoadedInput::add_object`] for an object built by the caller.
+    pub(crate) fn add_found(&mut self, object: FoundObject, what: &str) {
+        let line = object.line;
         let level = if object.is_private_key() {
             ProblemLevel::Warning
         } else {
@@ -628,6 +666,7 @@ impl LoadedInput {
             ios_role: None,
             frame: None,
             ike: None,
+            pkcs12: None,
         }
     }
 
@@ -1050,6 +1089,13 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         reader.finish(input);
         return;
     }
+    // PKCS#12 before the DER parsers, which would call it damaged: it is
+    // a SEQUENCE that starts with INTEGER 3, which nothing else here is.
+    if bytes.first() == Some(&0x30) && pkcs12::looks_like_pfx(bytes) {
+        input.format = Some("pkcs12");
+        pkcs12::load(input, bytes, opts);
+        return;
+    }
     // DER first when it parses: a binary certificate could contain the
     // bytes of a PEM marker, text cannot start with a valid DER structure.
     if bytes.first() == Some(&0x30)
@@ -1141,6 +1187,17 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         return;
     }
     if let Some(der) = decode_bare_base64(bytes) {
+        if der.first() == Some(&0x30) && pkcs12::looks_like_pfx(&der) {
+            input.format = Some("pkcs12");
+            input.problem(
+                ProblemLevel::Note,
+                None,
+                None,
+                "the input is base64 of a PKCS#12 file; decoded before reading",
+            );
+            pkcs12::load(input, &der, opts);
+            return;
+        }
         if der.first() == Some(&0x30) {
             input.format = Some("base64");
             if Certificate::from_der_prefix(&der).is_err() && pkcs7::certificates(&der).is_err() {

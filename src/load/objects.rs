@@ -28,6 +28,8 @@ pub enum KeyFormat {
     Openssh,
     /// A PuTTY `.ppk` key file.
     Putty,
+    /// A key bag of a PKCS#12 (`.pfx`, `.p12`) file.
+    Pkcs12,
     /// Another `... PRIVATE KEY` PEM label.
     Other,
 }
@@ -42,6 +44,7 @@ impl KeyFormat {
             KeyFormat::Dsa => "OpenSSL DSA",
             KeyFormat::Openssh => "OpenSSH",
             KeyFormat::Putty => "PuTTY",
+            KeyFormat::Pkcs12 => "PKCS#12",
             KeyFormat::Other => "unknown format",
         }
     }
@@ -100,8 +103,40 @@ pub struct FoundObject {
     /// 1-based line of its PEM `BEGIN` line, for text inputs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
-    /// How it was stored: `pem`, `der`, `base64` or `text`.
+    /// How it was stored: `pem`, `der`, `base64`, `text` or `pkcs12`.
     pub encoding: String,
+    /// For a key that came with certificates (PKCS#12): the certificate it
+    /// should belong to, and whether it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_match: Option<KeyMatch>,
+}
+
+/// Whether a private key belongs to the certificate it came with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct KeyMatch {
+    /// The certificate's subject.
+    pub certificate: String,
+    /// `true` when the key's public key is the certificate's, `false` when
+    /// not, absent when it could not be told.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub matches: Option<bool>,
+}
+
+impl KeyMatch {
+    /// The match in words, after "a private key (...)".
+    pub fn words(&self) -> String {
+        match self.matches {
+            Some(true) => format!(" that matches the certificate {}", self.certificate),
+            Some(false) => format!(
+                " that does NOT match the certificate {} (its public key is another key's)",
+                self.certificate
+            ),
+            None => format!(
+                " (whether it matches the certificate {} could not be told)",
+                self.certificate
+            ),
+        }
+    }
 }
 
 impl FoundObject {
@@ -149,7 +184,12 @@ impl FoundObject {
                     }
                     .into(),
                 );
-                format!("a private key ({})", parts.join(", "))
+                let matched = self.key_match.as_ref().map(KeyMatch::words);
+                format!(
+                    "a private key ({}){}",
+                    parts.join(", "),
+                    matched.unwrap_or_default()
+                )
             }
             ObjectKind::Csr { subject, algorithm } => {
                 let mut s = "a certificate signing request (PKCS#10".to_string();
@@ -191,6 +231,14 @@ impl FoundObject {
     /// skipped`, with advice for a private key.
     pub fn outcome(&self) -> &'static str {
         match self.kind {
+            ObjectKind::PrivateKey {
+                format: KeyFormat::Pkcs12,
+                ..
+            } => {
+                "not kept or printed. Whoever has this file (and its password) holds the key: \
+                 if the file travelled by mail, chat or a shared folder, treat the key as \
+                 exposed, revoke the certificate and enrol a new key"
+            }
             ObjectKind::PrivateKey { .. } => {
                 "not a certificate: not read. Keep private keys out of files you share"
             }
@@ -223,6 +271,10 @@ fn algorithm_words(oid: &str, curve: Option<&str>, modulus: Option<&[u8]>) -> St
 }
 
 /// An unencrypted PKCS#8 key: its algorithm.
+pub(super) fn pkcs8_algorithm(der: &[u8]) -> Option<String> {
+    pkcs8(der)
+}
+
 fn pkcs8(der: &[u8]) -> Option<String> {
     use pkcs8::der::Decode;
     let info = pkcs8::PrivateKeyInfo::from_der(der).ok()?;

@@ -458,10 +458,19 @@ pub fn write_check(out: &mut dyn Write, report: &Report) -> io::Result<()> {
     for c in &report.configs {
         write_config(out, c)?;
     }
-    if !report.findings.is_empty() {
-        writeln!(out, "{BOLD}time{BOLD:#}")?;
-        write_findings(out, &report.findings)?;
-        writeln!(out)?;
+    // Run findings: where the time came from, and private keys that came
+    // in PKCS#12 inputs, each under its own heading.
+    let (keys, time): (Vec<_>, Vec<_>) = report
+        .findings
+        .iter()
+        .cloned()
+        .partition(|f| f.rule.id.starts_with("file."));
+    for (heading, findings) in [("time", time), ("private keys", keys)] {
+        if !findings.is_empty() {
+            writeln!(out, "{BOLD}{heading}{BOLD:#}")?;
+            write_findings(out, &findings)?;
+            writeln!(out)?;
+        }
     }
     write_ike(
         out,

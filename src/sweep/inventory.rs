@@ -25,6 +25,11 @@
 //! ignore = ["revocation.no-source"]
 //! severity = ["validity.expiring=info"]
 //! exclude = ["*.key", "*.bak", "archive/"]
+//!
+//! [[target]]
+//! name = "exported client bundles"
+//! paths = ["exports/*.pfx"]
+//! password_file = "secrets/pfx-password.txt"   # PKCS#12 password: its first line
 //! ```
 //!
 //! `ignore` and `severity` given at the top apply to every target; a
@@ -35,7 +40,11 @@
 //! `exclude` (globally and per target; a target's patterns add to the
 //! global ones) leaves files out as `--exclude` does
 //! ([`crate::load::Exclude`]); its patterns with a `/` are relative to the
-//! inventory file too.
+//! inventory file too. `password_file` (globally or per target; the
+//! target's wins) names a file whose first line is the password of the
+//! target's PKCS#12 files, tried after the empty one (`--password-file` and
+//! `PKIAUDIT_PASSWORD` apply where a target names none; a sweep never
+//! prompts).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -84,6 +93,11 @@ pub struct Target {
     pub exclude: Exclude,
     /// What the exclusions kept out of the glob expansions so far.
     pub excluded: Vec<ExcludedPath>,
+    /// `password_file`: where the password of the target's PKCS#12 files
+    /// is (read by the caller, so that parsing never touches the disk).
+    pub password_file: Option<PathBuf>,
+    /// That password, once read.
+    pub password: Option<crate::load::Password>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -105,6 +119,7 @@ struct InventoryFile {
     severity: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    password_file: Option<String>,
     #[serde(default)]
     target: Vec<TargetEntry>,
 }
@@ -128,6 +143,7 @@ struct TargetEntry {
     severity: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    password_file: Option<String>,
 }
 
 /// Whether `path` names an inventory file rather than certificates.
@@ -252,6 +268,11 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
                 .add(p, Some(base))
                 .map_err(|e| format!("{shown}: target '{name}': {e}"))?;
         }
+        let password_file = t
+            .password_file
+            .as_ref()
+            .or(inv.password_file.as_ref())
+            .map(|p| base.join(p));
         let target = Target {
             name,
             paths: Vec::new(),
@@ -266,6 +287,8 @@ pub fn parse(text: &str, shown: &str, base: &Path) -> Result<Vec<(Target, Vec<St
             policy: global.then(&own),
             exclude,
             excluded: Vec::new(),
+            password_file,
+            password: None,
         };
         out.push((target, specs));
     }

@@ -396,9 +396,21 @@ pub fn run(
     // Pass 1: scan.
     let total = jobs.len() as u64;
     let pool_seen = std::sync::Mutex::new(HashSet::new());
+    // A target's own PKCS#12 password (inventory `password_file`) wins
+    // over the run's.
+    let target_load: Vec<LoadOptions> = targets
+        .iter()
+        .map(|t| {
+            let mut o = opts.load.clone();
+            if t.password.is_some() {
+                o.password.clone_from(&t.password);
+            }
+            o
+        })
+        .collect();
     let scans: Vec<Scan> = jobs
         .par_iter()
-        .map(|j| scan(j, &targets[j.target], &opts.load, &pool_seen))
+        .map(|j| scan(j, &targets[j.target], &target_load[j.target], &pool_seen))
         .collect();
     let mut places: HashMap<String, Vec<String>> = HashMap::new();
     let mut first: HashMap<String, (usize, usize)> = HashMap::new();
@@ -543,7 +555,7 @@ pub fn run(
         .enumerate()
         .map(|(ji, j)| {
             let t = &targets[j.target];
-            let input = load::load_file_with(&j.path, &opts.load);
+            let input = load::load_file_with(&j.path, &target_load[j.target]);
             // A certificate is audited at its first place only; the file's
             // other certificates stay in the input, as what it sends.
             let canonical = |a: &AuditedCert| {

@@ -35,6 +35,7 @@ mod names;
 mod ntp_chrony;
 mod ocsp_openssl;
 mod pastes;
+mod pkcs12;
 mod revocation_broken;
 mod revocation_crl;
 mod revocation_rfc5280;

@@ -399,6 +399,7 @@ fn objects_serialise_with_their_kind_and_read_back() {
         },
         line: Some(3),
         encoding: "pem".into(),
+        key_match: None,
     };
     let json = serde_json::to_value(&o).expect("json");
     assert_eq!(
