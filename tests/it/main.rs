@@ -23,6 +23,7 @@ mod file_kinds;
 mod fuzz_corpus;
 mod ike_captures;
 mod ike_fetch;
+mod ike_identity_charon;
 mod ios;
 mod ldap_slapd;
 mod limbo;
