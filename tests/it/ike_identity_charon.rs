@@ -30,7 +30,7 @@ use std::process::{Child, Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rcgen::{DistinguishedName, DnType, DnValue, Issuer, KeyPair};
+use rcgen::{DistinguishedName, DnType, DnValue, Issuer};
 
 const CHARON: &[&str] = &["/usr/lib/ipsec/charon", "/usr/libexec/ipsec/charon"];
 
@@ -74,11 +74,15 @@ fn prerequisites() -> Result<PathBuf, String> {
         ("openssl", "openssl"),
     ] {
         if !on_path(program) {
-            return Err(format!("{program} is not installed (apt-get install {package})"));
+            return Err(format!(
+                "{program} is not installed (apt-get install {package})"
+            ));
         }
     }
     if !running_as_root() {
-        return Err("charon needs root (its kernel interface and the private /run for its pid file)".into());
+        return Err(
+            "charon needs root (its kernel interface and the private /run for its pid file)".into(),
+        );
     }
     Ok(charon)
 }
@@ -264,16 +268,27 @@ fn leaf_with_subject(ca: &Issued, cn: &str, dn: DistinguishedName) -> String {
 }
 
 /// A leaf with the multi-valued RDN `OU=x + CN=mv` (rcgen puts every
-/// attribute in an RDN of its own), made by openssl.
+/// attribute in an RDN of its own) and a directoryName SAN entry (which
+/// rcgen cannot write), made by openssl.
 fn multi_valued_leaf(ca: &Issued, dir: &Path) -> String {
     let ca_pem = write(dir, "mv-ca.pem", ca.pem());
     let ca_key = write(dir, "mv-ca.key", ca.key.serialize_pem());
     let key = write(dir, "mv.key", Key::Rsa.generate().serialize_pem());
-    let ext = write(dir, "mv.ext", "subjectAltName=DNS:mv.example.com\n");
+    // and a directoryName SAN entry, which charon also compares a DN
+    // identity with
+    let ext = write(
+        dir,
+        "mv.ext",
+        "subjectAltName=DNS:mv.example.com,dirName:alt_dn\n\
+         [alt_dn]\nO=Example VPN\nCN=alt-dn\n",
+    );
     let csr = dir.join("mv.csr");
     let pem = dir.join("mv.pem");
     let ok = |args: &[&std::ffi::OsStr]| {
-        let out = Command::new("openssl").args(args).output().expect("run openssl");
+        let out = Command::new("openssl")
+            .args(args)
+            .output()
+            .expect("run openssl");
         assert!(
             out.status.success(),
             "openssl {args:?}: {}",
@@ -315,7 +330,16 @@ fn multi_valued_leaf(ca: &Issued, dir: &Path) -> String {
 /// pkiaudit's verdict: whether `name.id.mismatch` fires on the certificate.
 fn pkiaudit_mismatch(cert: &Path, id: &str) -> (bool, Vec<String>) {
     let out = offline()
-        .args(["--color", "never", "check", "--id", id, "--format", "json", "--offline"])
+        .args([
+            "--color",
+            "never",
+            "check",
+            "--id",
+            id,
+            "--format",
+            "json",
+            "--offline",
+        ])
         .arg(cert)
         .output()
         .expect("run pkiaudit");
@@ -406,14 +430,38 @@ fn check_id_agrees_with_charon() {
     let ca = Issued::self_signed(CertSpec::ca("pkiaudit charon identity CA").key(Key::RsaCa));
     let printable = |s: &str| DnValue::PrintableString(s.try_into().expect("printable"));
     let certs: Vec<Cert> = [
-        ("fqdn", leaf(&ca, CertSpec::leaf("gw-fqdn").san_dns(&["vpn.example.com"]))),
-        ("cn", leaf(&ca, CertSpec::leaf("moon.example.com").san_dns(&["sun.example.com"]))),
-        ("wild", leaf(&ca, CertSpec::leaf("gw-wild").san_dns(&["*.example.com"]))),
-        ("ip", leaf(&ca, CertSpec::leaf("gw-ip").san_ip(&["192.0.2.7"]))),
-        ("ipdns", leaf(&ca, CertSpec::leaf("gw-ipdns").san_dns(&["192.0.2.8"]))),
-        ("email", leaf(&ca, CertSpec::leaf("gw-email").san_email("vpn@example.com"))),
+        (
+            "fqdn",
+            leaf(&ca, CertSpec::leaf("gw-fqdn").san_dns(&["vpn.example.com"])),
+        ),
+        (
+            "cn",
+            leaf(
+                &ca,
+                CertSpec::leaf("moon.example.com").san_dns(&["sun.example.com"]),
+            ),
+        ),
+        (
+            "wild",
+            leaf(&ca, CertSpec::leaf("gw-wild").san_dns(&["*.example.com"])),
+        ),
+        (
+            "ip",
+            leaf(&ca, CertSpec::leaf("gw-ip").san_ip(&["192.0.2.7"])),
+        ),
+        (
+            "ipdns",
+            leaf(&ca, CertSpec::leaf("gw-ipdns").san_dns(&["192.0.2.8"])),
+        ),
+        (
+            "email",
+            leaf(&ca, CertSpec::leaf("gw-email").san_email("vpn@example.com")),
+        ),
         // rcgen writes UTF8String values: O=Example VPN, CN=dn-ok
-        ("dn", leaf(&ca, CertSpec::leaf("dn-ok").san_dns(&["dn.example.com"]))),
+        (
+            "dn",
+            leaf(&ca, CertSpec::leaf("dn-ok").san_dns(&["dn.example.com"])),
+        ),
         ("dnps", {
             let mut dn = DistinguishedName::new();
             dn.push(DnType::OrganizationName, printable("Example VPN"));
@@ -453,23 +501,126 @@ fn check_id_agrees_with_charon() {
         charon_accepted,
     };
     let scenarios = [
-        s("fqdn", "FQDN in a dNSName SAN", "vpn.example.com", "fqdn", true),
-        s("fqdncase", "FQDN in another case", "VPN.Example.COM", "fqdn", true),
-        s("fqdndot", "FQDN with a trailing dot, SAN without", "vpn.example.com.", "fqdn", false),
-        s("cn", "FQDN only in the CN (SAN another name)", "moon.example.com", "cn", false),
-        s("wild", "FQDN under a wildcard SAN *.example.com", "a.example.com", "wild", false),
+        s(
+            "fqdn",
+            "FQDN in a dNSName SAN",
+            "vpn.example.com",
+            "fqdn",
+            true,
+        ),
+        s(
+            "fqdncase",
+            "FQDN in another case",
+            "VPN.Example.COM",
+            "fqdn",
+            true,
+        ),
+        s(
+            "fqdndot",
+            "FQDN with a trailing dot, SAN without",
+            "vpn.example.com.",
+            "fqdn",
+            false,
+        ),
+        s(
+            "cn",
+            "FQDN only in the CN (SAN another name)",
+            "moon.example.com",
+            "cn",
+            false,
+        ),
+        s(
+            "wild",
+            "FQDN under a wildcard SAN *.example.com",
+            "a.example.com",
+            "wild",
+            false,
+        ),
         s("ip", "IPv4 in an iPAddress SAN", "192.0.2.7", "ip", true),
-        s("ipdns", "IPv4 only as DNS-type SAN text", "192.0.2.8", "ipdns", false),
-        s("email", "email in an rfc822Name SAN", "vpn@example.com", "email", true),
-        s("subjmail", "email only in the subject's emailAddress", "bob@example.com", "subjmail", false),
-        s("dn", "subject DN in certificate order", "O=Example VPN, CN=dn-ok", "dn", true),
-        s("dnslash", "subject DN, slash form", "/O=Example VPN/CN=dn-ok", "dn", true),
-        s("dnrev", "subject DN in reverse order", "CN=dn-ok, O=Example VPN", "dn", false),
-        s("dnother", "DN differing in one RDN", "O=Other VPN, CN=dn-ok", "dn", false),
-        s("dncase", "DN in another case (UTF8String subject)", "O=example vpn, CN=DN-OK", "dn", false),
-        s("dnpscase", "DN in another case (PrintableString subject)", "O=example vpn, CN=DN-PS", "dnps", true),
-        s("mvorder", "multi-valued RDN OU=x + CN=mv, flattened in encoded order", "O=Example VPN, OU=x, CN=mv", "mv", true),
-        s("mvtyped", "multi-valued RDN OU=x + CN=mv, written CN first", "O=Example VPN, CN=mv, OU=x", "mv", false),
+        s(
+            "ipdns",
+            "IPv4 only as DNS-type SAN text",
+            "192.0.2.8",
+            "ipdns",
+            false,
+        ),
+        s(
+            "email",
+            "email in an rfc822Name SAN",
+            "vpn@example.com",
+            "email",
+            true,
+        ),
+        s(
+            "subjmail",
+            "email only in the subject's emailAddress",
+            "bob@example.com",
+            "subjmail",
+            false,
+        ),
+        s(
+            "dn",
+            "subject DN in certificate order",
+            "O=Example VPN, CN=dn-ok",
+            "dn",
+            true,
+        ),
+        s(
+            "dnslash",
+            "subject DN, slash form",
+            "/O=Example VPN/CN=dn-ok",
+            "dn",
+            true,
+        ),
+        s(
+            "dnrev",
+            "subject DN in reverse order",
+            "CN=dn-ok, O=Example VPN",
+            "dn",
+            false,
+        ),
+        s(
+            "dnother",
+            "DN differing in one RDN",
+            "O=Other VPN, CN=dn-ok",
+            "dn",
+            false,
+        ),
+        s(
+            "dncase",
+            "DN in another case (UTF8String subject)",
+            "O=example vpn, CN=DN-OK",
+            "dn",
+            false,
+        ),
+        s(
+            "dnpscase",
+            "DN in another case (PrintableString subject)",
+            "O=example vpn, CN=DN-PS",
+            "dnps",
+            true,
+        ),
+        s(
+            "mvorder",
+            "multi-valued RDN OU=x + CN=mv, flattened in encoded order",
+            "O=Example VPN, OU=x, CN=mv",
+            "mv",
+            true,
+        ),
+        s(
+            "mvtyped",
+            "multi-valued RDN OU=x + CN=mv, written CN first",
+            "O=Example VPN, CN=mv, OU=x",
+            "mv",
+            false,
+        ),
+        s(
+            "dirname",
+            "DN only in a directoryName SAN entry",
+            "O=Example VPN, CN=alt-dn",
+            "mv",
+            true,
+        ),
     ];
 
     // Responder: scenario identity as local.id with the scenario's
@@ -580,7 +731,10 @@ fn check_id_agrees_with_charon() {
             verdict(!*mismatch)
         ));
     }
-    eprintln!("{table}(charon and pkiaudit in {:.1} s)", started.elapsed().as_secs_f64());
+    eprintln!(
+        "{table}(charon and pkiaudit in {:.1} s)",
+        started.elapsed().as_secs_f64()
+    );
 
     let mut bad = Vec::new();
     for (sc, established, mismatch, messages, text) in &rows {
