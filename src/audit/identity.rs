@@ -561,11 +561,20 @@ pub fn check(cert: &Certificate, id: &IkeId) -> IdMatch {
             let loose = |h: &CertAttribute, w: &DnAttribute| {
                 h.oid == w.oid && h.data.eq_ignore_ascii_case(w.value.as_bytes())
             };
-            let same_set = have.len() == want.len()
-                && want.iter().all(|w| {
-                    have.iter().filter(|h| loose(h, w)).count()
-                        == want.iter().filter(|o| o.oid == w.oid && o.value.eq_ignore_ascii_case(&w.value)).count()
-                });
+            // The same attributes, ignoring order and case.
+            let sorted = |mut v: Vec<(String, Vec<u8>)>| {
+                v.sort();
+                v
+            };
+            let same_set = sorted(
+                have.iter()
+                    .map(|h| (h.oid.clone(), h.data.to_ascii_lowercase()))
+                    .collect(),
+            ) == sorted(
+                want.iter()
+                    .map(|w| (w.oid.clone(), w.value.as_bytes().to_ascii_lowercase()))
+                    .collect(),
+            );
             if dn_equal(have, want.iter().rev()) {
                 why.push_str(
                     "; the same RDNs in reverse order: strongSwan compares a DN in certificate order",
