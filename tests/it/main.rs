@@ -25,6 +25,7 @@ mod fixes;
 mod fuzz_corpus;
 mod ike_captures;
 mod ike_fetch;
+mod ike_identity_charon;
 mod ios;
 mod ldap_slapd;
 mod limbo;

@@ -3,6 +3,7 @@
 
 use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::identity::{self, IdMatch, IkeId};
+use crate::model::KeyInfo;
 
 const RFC4945_ID: Citation = Citation::Rfc {
     number: 4945,
@@ -20,6 +21,17 @@ fn outcome<'a>(ctx: &Ctx<'a>) -> Option<(&'a IkeId, IdMatch)> {
         .map(|id| (id, identity::check(ctx.cert, id)))
 }
 
+/// The key type as charon names it in "no trusted … public key found".
+fn strongswan_key_type(key: &KeyInfo) -> &'static str {
+    match key {
+        KeyInfo::Rsa { .. } => "RSA",
+        KeyInfo::Ec { .. } => "ECDSA",
+        KeyInfo::Ed25519 => "ED25519",
+        KeyInfo::Ed448 => "ED448",
+        KeyInfo::Dsa { .. } | KeyInfo::Unknown { .. } => "ANY",
+    }
+}
+
 pub static ID_MISMATCH: Rule = Rule {
     id: "name.id.mismatch",
     severity: Severity::Error,
@@ -35,10 +47,11 @@ pub static ID_MISMATCH: Rule = Rule {
     check: |ctx: &Ctx<'_>| match outcome(ctx) {
         Some((id, IdMatch::No(why))) => vec![format!(
             "IKE identity {id} ({}) must be {} of the certificate, and is not: {why}; \
-             strongSwan rejects the peer (\"constraint check failed: identity '{id}' required\"); \
+             strongSwan rejects the peer (\"no trusted {} public key found for '{id}'\"); \
              request {}",
             id.type_name(),
             id.field(),
+            strongswan_key_type(&ctx.cert.key),
             id.san_form()
         )],
         _ => vec![],
@@ -148,6 +161,64 @@ mod tests {
         );
         assert_eq!(
             fires(&ID_MISMATCH, &der, "O=Other, CN=vpn.example.com").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn fqdn_trailing_dot_counts_as_for_charon() {
+        let ca = Issued::root("Id CA");
+        let der = ca
+            .issue(CertSpec::leaf("gw").san_dns(&["vpn.example.com"]))
+            .der();
+        let dot = fires(&ID_MISMATCH, &der, "vpn.example.com.");
+        assert!(dot[0].contains("only in a trailing dot"), "{dot:?}");
+        assert!(
+            dot[0].contains("no trusted ECDSA public key found for 'vpn.example.com.'"),
+            "{dot:?}"
+        );
+    }
+
+    /// A leaf whose subject is `O=Example VPN, CN=dn-case` with the given
+    /// string type.
+    fn subject_leaf(printable: bool) -> Vec<u8> {
+        use rcgen::{DistinguishedName, DnType, DnValue, Issuer};
+        let ca = Issued::root("Id CA");
+        let value = |s: &str| {
+            if printable {
+                DnValue::PrintableString(s.try_into().unwrap())
+            } else {
+                DnValue::Utf8String(s.into())
+            }
+        };
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::OrganizationName, value("Example VPN"));
+        dn.push(DnType::CommonName, value("dn-case"));
+        let mut params = CertSpec::leaf("dn-case").params();
+        params.distinguished_name = dn;
+        let key = crate::testkit::Key::P256.generate();
+        params
+            .signed_by(&key, &Issuer::from_params(&ca.params, &ca.key))
+            .unwrap()
+            .der()
+            .to_vec()
+    }
+
+    #[test]
+    fn dn_case_is_ignored_only_for_printable_strings() {
+        let utf8 = subject_leaf(false);
+        assert!(fires(&ID_MISMATCH, &utf8, "O=Example VPN, CN=dn-case").is_empty());
+        let msgs = fires(&ID_MISMATCH, &utf8, "O=example vpn, CN=DN-CASE");
+        assert!(msgs[0].contains("differ in case"), "{msgs:?}");
+        assert!(
+            msgs[0].contains("give the identity as 'O=Example VPN, CN=dn-case'"),
+            "{msgs:?}"
+        );
+        let printable = subject_leaf(true);
+        assert!(fires(&ID_MISMATCH, &printable, "O=example vpn, CN=DN-CASE").is_empty());
+        // '@' makes charon encode the value as a UTF8String: case counts
+        assert_eq!(
+            fires(&ID_MISMATCH, &printable, "O=example vpn, CN=DN-CASE@x").len(),
             1
         );
     }
