@@ -215,28 +215,24 @@ impl PartialCertificate {
 /// around separators removed, the serial in upper-case hex without leading
 /// zeros.
 pub fn issuer_serial_key(cert: &Certificate) -> String {
-    let issuer: String = cert
-        .issuer
+    name_serial_key(&cert.issuer, &cert.serial)
+}
+
+/// A name case-folded RDN by RDN, then `#` and the serial without leading
+/// zeros.
+fn name_serial_key(name: &super::Name, serial: &str) -> String {
+    let folded: String = name
         .rdns
         .iter()
         .flatten()
         .map(|(a, v)| format!("{}={};", a.to_lowercase(), v.trim().to_lowercase()))
         .collect();
-    let serial = cert.serial.trim_start_matches('0');
-    format!("{issuer}#{serial}")
+    format!("{folded}#{}", serial.trim_start_matches('0'))
 }
 
 /// Subject + serial as a comparison key, for a record that prints no
 /// issuer (a trustpoint listing): the subject folded as in
 /// [`issuer_serial_key`], the serial without leading zeros.
 pub fn subject_serial_key(cert: &Certificate) -> String {
-    let subject: String = cert
-        .subject
-        .rdns
-        .iter()
-        .flatten()
-        .map(|(a, v)| format!("{}={};", a.to_lowercase(), v.trim().to_lowercase()))
-        .collect();
-    let serial = cert.serial.trim_start_matches('0');
-    format!("{subject}#{serial}")
+    name_serial_key(&cert.subject, &cert.serial)
 }

@@ -474,17 +474,17 @@ fn has_encrypted(safes: &[Safe]) -> bool {
 /// Load a PFX into `input`.
 pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     let file = input.file.clone();
+    let unreadable = |input: &mut LoadedInput, e: String| {
+        input.problem(
+            ProblemLevel::Error,
+            None,
+            None,
+            format!("PKCS#12 file cannot be read: {e}"),
+        );
+    };
     let pfx = match parse_pfx(bytes) {
         Ok(p) => p,
-        Err(e) => {
-            input.problem(
-                ProblemLevel::Error,
-                None,
-                None,
-                format!("PKCS#12 file cannot be read: {e}"),
-            );
-            return;
-        }
+        Err(e) => return unreadable(input, e.to_string()),
     };
     if pfx.trailing > 0 {
         input.problem(
@@ -499,15 +499,7 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     }
     let safes = match parse_safes(&pfx.auth_safe) {
         Ok(s) => s,
-        Err(e) => {
-            input.problem(
-                ProblemLevel::Error,
-                None,
-                None,
-                format!("PKCS#12 file cannot be read: {e}"),
-            );
-            return;
-        }
+        Err(e) => return unreadable(input, e.to_string()),
     };
     let mut candidates: Vec<(String, Candidate)> = vec![
         ("the empty password".into(), Candidate::new("")),
