@@ -48,6 +48,11 @@
 //! With N_INTERMEDIATES dividing 1000 (the default 20), all planted leaves
 //! of one kind fall on the same intermediate: expired on ica-0, expiring on
 //! ica-1, revoked on ica-2, broken chain on ica-3.
+//!
+//! `GEN_KEY=rsa` makes every signature RSA-2048 (root and intermediates on
+//! one fixed RSA key, leaves on another, so no key generation dominates:
+//! what a sweep pays for is verifying the signatures); the default is
+//! ECDSA P-256 everywhere.
 
 #[path = "../tests/it/common/testkit.rs"]
 mod testkit;
@@ -195,7 +200,21 @@ fn main() {
         std::fs::create_dir_all(format!("{dir}/{sub}"))
             .unwrap_or_else(|e| panic!("mkdir {dir}/{sub}: {e}"));
     }
-    let root = Issued::self_signed(CertSpec::ca("Sweep Bench Root").org(Some("Sweep Bench")));
+    let rsa = match std::env::var("GEN_KEY").as_deref() {
+        Ok("rsa") => true,
+        Ok("p256") | Err(_) => false,
+        Ok(other) => panic!("GEN_KEY: '{other}' is not rsa or p256"),
+    };
+    let (ca_key, leaf_key) = if rsa {
+        (Key::RsaCa, Key::Rsa)
+    } else {
+        (Key::P256, Key::P256)
+    };
+    let root = Issued::self_signed(
+        CertSpec::ca("Sweep Bench Root")
+            .org(Some("Sweep Bench"))
+            .key(ca_key),
+    );
     write(&format!("{dir}/root.pem"), root.pem());
     write(&format!("{dir}/crl/root.crl"), crl(&root, 0, 0, &[]));
 
@@ -204,6 +223,7 @@ fn main() {
             let ica = root.issue(
                 CertSpec::ca(&format!("Sweep Bench ICA {k}"))
                     .org(Some("Sweep Bench"))
+                    .key(ca_key)
                     .serial(&serial(0x43, k))
                     .cdp(&format!("{base}/root.crl")),
             );
@@ -225,7 +245,7 @@ fn main() {
                 }
                 let ica = &icas[k as usize];
                 // Same name as the intermediate, another key.
-                let rogue_key = Key::P256.generate();
+                let rogue_key = leaf_key.generate();
                 let rogue = Issued {
                     cert: ica.params.self_signed(&rogue_key).expect("rogue CA"),
                     params: ica.params.clone(),
@@ -241,6 +261,7 @@ fn main() {
                         _ => ymd((2030, 1, 1)),
                     };
                     let spec = CertSpec::leaf(&name)
+                        .key(leaf_key)
                         .org(Some("Sweep Bench"))
                         .san_dns(&[&name])
                         .serial(&leaf_serial(i))
