@@ -196,6 +196,7 @@ pub fn run_case(case: &Case, now: DateTime<Utc>) -> CaseResult {
             eku,
             warn_days: 0,
             certreq: None,
+            signatures: None,
         },
     );
     if !matches!(

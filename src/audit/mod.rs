@@ -32,6 +32,7 @@ use crate::revocation;
 use crate::time::AuditTime;
 use chain::{ChainReport, EkuPolicy, PoolCert, TrustStore};
 use names::Host;
+pub use path::signature::memo::{SigCounts, SigMemo};
 use profile::Profile;
 use rules::{Ctx, Rule, Severity};
 
@@ -60,6 +61,10 @@ pub struct Options {
     pub holds: Holds,
     /// `--ignore` and `--severity`.
     pub rule_policy: std::sync::Arc<rules::RulePolicy>,
+    /// The run's memo of signature verifications: share one (clone the
+    /// `Arc`) across every audit of a run, so that each distinct signature
+    /// is verified once.
+    pub signatures: std::sync::Arc<SigMemo>,
 }
 
 /// What a set of inputs holds (`--kind`, inventory `kind`).
@@ -115,6 +120,7 @@ impl Options {
             time_evidence: crate::time::TimeEvidence::default(),
             holds: Holds::Auto,
             rule_policy: std::sync::Arc::default(),
+            signatures: std::sync::Arc::default(),
         }
     }
 
@@ -467,6 +473,7 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         eku: opts.chain_eku(),
         warn_days: opts.warn_days,
         certreq: opts.certreq.as_deref(),
+        signatures: Some(&opts.signatures),
     };
     chain::analyze(&input, store, &chain_opts)
 }
@@ -516,6 +523,7 @@ fn path_revocation(
             .collect(),
         at: opts.time.instant,
         done: std::sync::Mutex::new(HashMap::new()),
+        signatures: &opts.signatures,
     };
     let at = opts.time.instant;
     chain
@@ -546,6 +554,7 @@ struct SignerPaths<'a> {
     pool: Vec<&'a Certificate>,
     at: chrono::DateTime<chrono::Utc>,
     done: std::sync::Mutex<HashMap<String, Result<(), String>>>,
+    signatures: &'a SigMemo,
 }
 
 impl SignerPaths<'_> {
@@ -572,7 +581,10 @@ impl SignerPaths<'_> {
             intermediates: &self.pool,
             anchors: &anchors,
         };
-        let result = match path::validate(&request, &path::Settings::at(self.at)) {
+        // A CRL signer signs for every certificate under its CA: its own
+        // signature recurs too, so the whole path goes to the run's memo.
+        let scope = path::signature::memo::SigScope::detached(self.signatures);
+        let result = match path::validate_with(&request, &path::Settings::at(self.at), &scope) {
             Ok(_) => Ok(()),
             Err(invalid) => Err(format!(
                 "its certification path to the trust anchor '{}' does not validate ({})",

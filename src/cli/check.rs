@@ -169,6 +169,7 @@ pub(super) fn check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<i32>
         time_evidence,
         holds: args.rules.kind,
         rule_policy: std::sync::Arc::new(args.rules.policy()?),
+        signatures: std::sync::Arc::default(),
     };
     let inputs = load::load_paths_with(&args.files, &load_opts);
     let device = match &args.config {

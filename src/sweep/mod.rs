@@ -533,10 +533,12 @@ pub fn run(
             store
         })
         .collect();
+    let signatures = Arc::new(audit::SigMemo::new()); // one per run, shared by every target
     let target_opts: Vec<Options> = targets
         .iter()
         .map(|t| {
             let mut o = Options::new(t.profile, opts.time);
+            o.signatures = Arc::clone(&signatures);
             o.host = t.host.clone();
             o.id = t.id.clone();
             o.warn_days = opts.warn_days;

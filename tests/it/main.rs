@@ -43,6 +43,7 @@ mod revocation_rfc5280;
 mod rfc5280_paths;
 mod robustness;
 mod rules_catalogue;
+mod signature_memo;
 mod special_files;
 mod sweep;
 mod sweep_output;

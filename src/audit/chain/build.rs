@@ -59,7 +59,11 @@ impl<'a> Pool<'a> {
     }
 
     /// RFC 5280 §6.1 path validation, over the whole pool.
-    pub(super) fn validate(&self, opts: &ChainOptions<'_>) -> Result<path::Valid, path::Invalid> {
+    pub(super) fn validate(
+        &self,
+        opts: &ChainOptions<'_>,
+        signatures: &path::signature::memo::SigScope<'_>,
+    ) -> Result<path::Valid, path::Invalid> {
         let pool_certs: Vec<&Certificate> = self.nodes.iter().map(|n| n.cert).collect();
         let anchor_certs: Vec<&Certificate> = self.anchors.iter().map(|n| n.cert).collect();
         let request = path::Request {
@@ -74,7 +78,7 @@ impl<'a> Pool<'a> {
             ca_eku: opts.eku.oid(),
             policy: path::policy::Settings::default(),
         };
-        path::validate(&request, &settings)
+        path::validate_with(&request, &settings, signatures)
     }
 
     /// The certificates of a path `audit::path` returned.

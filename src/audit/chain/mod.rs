@@ -22,6 +22,7 @@ pub(crate) use webpki::webpki_words;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
+use crate::audit::path::signature::memo::{SigMemo, SigScope};
 pub use crate::audit::rules::chain::ChainKind;
 use crate::audit::rules::Rule;
 use crate::model::Certificate;
@@ -109,6 +110,9 @@ pub struct ChainOptions<'a> {
     pub warn_days: i64,
     /// SHA-1 SPKI hashes from the peer's CERTREQ, lower-case hex.
     pub certreq: Option<&'a [String]>,
+    /// The run's memo of signature verifications; `None`: one for this
+    /// analysis alone.
+    pub signatures: Option<&'a SigMemo>,
 }
 
 /// One certificate of a path, as reported.
@@ -233,7 +237,18 @@ pub struct ChainInput<'a> {
 /// Check the chain of one end-entity certificate.
 pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'_>) -> ChainReport {
     let pool = build::Pool::new(input, store);
-    let verdict = pool.validate(opts);
+    // Both validators verify through one scope: each signature of the
+    // analysis once, the CA signatures once per run.
+    let alone;
+    let memo = match opts.signatures {
+        Some(memo) => memo,
+        None => {
+            alone = SigMemo::with_capacity(0);
+            &alone
+        }
+    };
+    let scope = SigScope::new(memo, &input.leaf.der);
+    let verdict = pool.validate(opts, &scope);
     let mut report = ChainReport {
         status: ChainStatus::NotVerified,
         path: Vec::new(),
@@ -253,7 +268,13 @@ pub fn analyze(input: &ChainInput<'_>, store: &TrustStore, opts: &ChainOptions<'
         .leaf
         .not_before
         .max(opts.time.min(input.leaf.not_after));
-    let second = webpki::run_webpki(input.leaf, &pool.nodes, &pool.anchors, leaf_window_time);
+    let second = webpki::run_webpki(
+        input.leaf,
+        &pool.nodes,
+        &pool.anchors,
+        leaf_window_time,
+        &scope,
+    );
     report.webpki_verified = second.is_ok();
     if let Err(e) = &second {
         report.webpki_error = Some(webpki::webpki_words(e));

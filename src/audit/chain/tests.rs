@@ -23,6 +23,7 @@ fn certreq_parsing() {
 mod webpki_text {
     use super::super::webpki::{run_webpki, webpki_words};
     use super::super::{Node, Origin};
+    use crate::audit::path::signature::memo::{SigMemo, SigScope};
     use crate::load::load_bytes;
     use crate::testkit::{CertSpec, Issued};
     use rustls_pki_types::{CertificateDer, UnixTime};
@@ -255,7 +256,9 @@ mod webpki_text {
             source: "ca",
         };
         let at = leaf.not_before + chrono::Duration::days(1);
-        let err = run_webpki(leaf, &[], &[anchor], at).unwrap_err();
+        let memo = SigMemo::new();
+        let scope = SigScope::new(&memo, &leaf.der);
+        let err = run_webpki(leaf, &[], &[anchor], at, &scope).unwrap_err();
         let text = webpki_words(&err);
         assert_words(&text);
         text

@@ -2,10 +2,11 @@
 //! error is put into words.
 
 use chrono::{DateTime, Utc};
-use rustls_pki_types::{CertificateDer, TrustAnchor, UnixTime};
+use rustls_pki_types::{CertificateDer, SignatureVerificationAlgorithm, TrustAnchor, UnixTime};
 use std::time::Duration;
 
 use super::{algorithms, Node};
+use crate::audit::path::signature::memo::SigScope;
 use crate::model::Certificate;
 use crate::time::format::ts;
 
@@ -32,6 +33,7 @@ pub(super) fn run_webpki(
     pool: &[Node<'_>],
     anchors: &[Node<'_>],
     time: DateTime<Utc>,
+    signatures: &SigScope<'_>,
 ) -> Result<(Vec<usize>, usize), webpki::Error> {
     let leaf_der = CertificateDer::from(leaf.der.as_slice());
     let ee = webpki::EndEntityCert::try_from(&leaf_der)?;
@@ -52,8 +54,13 @@ pub(super) fn run_webpki(
         .iter()
         .map(|n| CertificateDer::from(n.cert.der.as_slice()))
         .collect();
+    let memoised = algorithms::memoised(signatures);
+    let algorithms: Vec<&dyn SignatureVerificationAlgorithm> = memoised
+        .iter()
+        .map(|a| a as &dyn SignatureVerificationAlgorithm)
+        .collect();
     let path = ee.verify_for_usage(
-        algorithms::with_legacy(),
+        &algorithms,
         &trust_anchors,
         &intermediates,
         unix(time),

@@ -219,6 +219,21 @@ pub enum Problem {
 
 /// Validate `req.leaf` to one of `req.anchors` at `settings.time`.
 pub fn validate(req: &Request<'_>, settings: &Settings) -> Result<Valid, Invalid> {
+    let memo = signature::memo::SigMemo::with_capacity(0);
+    validate_with(
+        req,
+        settings,
+        &signature::memo::SigScope::new(&memo, &req.leaf.der),
+    )
+}
+
+/// [`validate`], with the signatures verified through `signatures` (the
+/// scope of a chain analysis, in front of the run's memo).
+pub fn validate_with(
+    req: &Request<'_>,
+    settings: &Settings,
+    signatures: &signature::memo::SigScope<'_>,
+) -> Result<Valid, Invalid> {
     // A certificate trusted as itself (pinned): nothing to chain.
     if let Some(i) = req
         .anchors
@@ -231,7 +246,7 @@ pub fn validate(req: &Request<'_>, settings: &Settings) -> Result<Valid, Invalid
             policies: policy::Valid::AnyPolicy,
         });
     }
-    let mut search = Search::new(req, settings);
+    let mut search = Search::new(req, settings, signatures);
     let mut path = vec![Ref::Leaf];
     if let Some(valid) = search.extend(&mut path) {
         return Ok(valid);
@@ -253,6 +268,7 @@ pub fn self_issued(c: &Certificate) -> bool {
 struct Search<'r, 'a> {
     req: &'r Request<'a>,
     settings: &'r Settings,
+    memo: &'r signature::memo::SigScope<'r>,
     /// The pool without duplicates and without copies of anchors.
     pool: Vec<usize>,
     signatures: HashMap<(Ref, Ref), Outcome>,
@@ -263,7 +279,11 @@ struct Search<'r, 'a> {
 }
 
 impl<'r, 'a> Search<'r, 'a> {
-    fn new(req: &'r Request<'a>, settings: &'r Settings) -> Self {
+    fn new(
+        req: &'r Request<'a>,
+        settings: &'r Settings,
+        memo: &'r signature::memo::SigScope<'r>,
+    ) -> Self {
         let mut pool = Vec::new();
         let mut seen: Vec<&str> = vec![req.leaf.sha256.as_str()];
         for (i, c) in req.intermediates.iter().enumerate() {
@@ -278,6 +298,7 @@ impl<'r, 'a> Search<'r, 'a> {
         Search {
             req,
             settings,
+            memo,
             pool,
             signatures: HashMap::new(),
             steps: 0,
@@ -329,7 +350,7 @@ impl<'r, 'a> Search<'r, 'a> {
         let c = self.req.cert(child);
         let i = self.req.cert(issuer);
         let outcome = match signature::spki_of(&i.der) {
-            Some(spki) => signature::verify_certificate(&c.der, spki),
+            Some(spki) => signature::verify_certificate_in(&c.der, spki, self.memo),
             None => Outcome::Unsupported("the issuer's public key cannot be read".into()),
         };
         self.signatures.insert((child, issuer), outcome.clone());

@@ -20,8 +20,11 @@ use std::fmt;
 use der::asn1::{AnyRef, BitStringRef, ObjectIdentifier, UintRef};
 use der::{Decode, Header, Reader, SliceReader, Tag};
 use ecdsa::elliptic_curve;
-use ring::signature::{self as ring_sig, UnparsedPublicKey, VerificationAlgorithm};
 use spki::{AlgorithmIdentifierRef, SubjectPublicKeyInfoRef};
+
+pub mod memo;
+
+use memo::{Primitive, RingAlg, SigMemo, SigScope};
 
 /// What verifying one signature gave.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -70,6 +73,24 @@ impl fmt::Display for Legacy {
 /// the signature value (the BIT STRING's content without the unused-bits
 /// octet).
 pub fn verify(spki: &[u8], algorithm: &[u8], message: &[u8], signature: &[u8]) -> Outcome {
+    let memo = SigMemo::with_capacity(0);
+    verify_in(
+        spki,
+        algorithm,
+        message,
+        signature,
+        &SigScope::detached(&memo),
+    )
+}
+
+/// [`verify`], through a memo of the results.
+pub fn verify_in(
+    spki: &[u8],
+    algorithm: &[u8],
+    message: &[u8],
+    signature: &[u8],
+    scope: &SigScope<'_>,
+) -> Outcome {
     let scheme = match Scheme::from_der(algorithm) {
         Ok(scheme) => scheme,
         Err(outcome) => return outcome,
@@ -79,17 +100,19 @@ pub fn verify(spki: &[u8], algorithm: &[u8], message: &[u8], signature: &[u8]) -
         Err(outcome) => return outcome,
     };
     match (scheme, key) {
-        (Scheme::RsaPkcs1(hash), Key::Rsa(rsa)) => verify_rsa_pkcs1(hash, &rsa, message, signature),
+        (Scheme::RsaPkcs1(hash), Key::Rsa(rsa)) => {
+            verify_rsa_pkcs1(hash, &rsa, message, signature, scope)
+        }
         (Scheme::RsaPss(params), Key::Rsa(rsa)) => {
-            verify_rsa_pss(&params, &rsa, message, signature)
+            verify_rsa_pss(&params, &rsa, message, signature, scope)
         }
         (Scheme::Ecdsa(hash), Key::Ec { curve, point }) => {
-            verify_ecdsa(hash, curve, point, message, signature)
+            verify_ecdsa(hash, curve, point, message, signature, scope)
         }
         (Scheme::Ed25519, Key::Ed25519(point)) => {
-            match UnparsedPublicKey::new(&ring_sig::ED25519, point).verify(message, signature) {
-                Ok(()) => Outcome::Valid,
-                Err(_) => Outcome::Invalid(
+            match scope.ring(RingAlg::Ed25519, point, message, signature) {
+                true => Outcome::Valid,
+                false => Outcome::Invalid(
                     "the Ed25519 signature does not verify with the issuer's Ed25519 key".into(),
                 ),
             }
@@ -112,6 +135,12 @@ pub fn verify(spki: &[u8], algorithm: &[u8], message: &[u8], signature: &[u8]) -
 /// inside tbsCertificate byte for byte (RFC 5280 §4.1.1.2), else the outcome
 /// is [`Outcome::Invalid`].
 pub fn verify_certificate(cert_der: &[u8], issuer_spki: &[u8]) -> Outcome {
+    let memo = SigMemo::with_capacity(0);
+    verify_certificate_in(cert_der, issuer_spki, &SigScope::detached(&memo))
+}
+
+/// [`verify_certificate`], through a memo of the results.
+pub fn verify_certificate_in(cert_der: &[u8], issuer_spki: &[u8], scope: &SigScope<'_>) -> Outcome {
     let parts = match CertParts::split(cert_der) {
         Ok(parts) => parts,
         Err(e) => {
@@ -142,7 +171,12 @@ pub fn verify_certificate(cert_der: &[u8], issuer_spki: &[u8]) -> Outcome {
             ))
         }
     };
-    verify(issuer_spki, parts.algorithm, parts.tbs, signature)
+    verify_in(issuer_spki, parts.algorithm, parts.tbs, signature, scope)
+}
+
+/// The tbsCertificate of a certificate, the full TLV: the signed bytes.
+pub fn tbs_of(cert_der: &[u8]) -> Option<&[u8]> {
+    CertParts::split(cert_der).ok().map(|parts| parts.tbs)
 }
 
 /// The SubjectPublicKeyInfo TLV of a certificate.
@@ -382,8 +416,8 @@ fn signature_algorithm_name(oid: &str) -> Option<&'static str> {
 
 // --- hashes ----------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Hash {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, std::hash::Hash)]
+pub(crate) enum Hash {
     Sha1,
     Sha224,
     Sha256,
@@ -576,8 +610,8 @@ impl Scheme {
 
 // --- keys ------------------------------------------------------------------
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Curve {
+#[derive(Debug, Clone, Copy, PartialEq, Eq, std::hash::Hash)]
+pub(crate) enum Curve {
     P256,
     P384,
     P521,
@@ -769,18 +803,13 @@ fn check_rsa_key(bits: u32, modulus: &[u8], exponent: &[u8]) -> Result<(), Outco
 
 // --- RSA -------------------------------------------------------------------
 
-fn ring_verify(
-    algorithm: &'static dyn VerificationAlgorithm,
-    key: &[u8],
+fn verify_rsa_pkcs1(
+    hash: Hash,
+    key: &RsaKey<'_>,
     message: &[u8],
     signature: &[u8],
-) -> bool {
-    UnparsedPublicKey::new(algorithm, key)
-        .verify(message, signature)
-        .is_ok()
-}
-
-fn verify_rsa_pkcs1(hash: Hash, key: &RsaKey<'_>, message: &[u8], signature: &[u8]) -> Outcome {
+    scope: &SigScope<'_>,
+) -> Outcome {
     let bits = key.bits;
     if key.pss.is_some() {
         // RFC 4055 §1.2: id-RSASSA-PSS in the key limits it "exclusively to
@@ -792,30 +821,27 @@ fn verify_rsa_pkcs1(hash: Hash, key: &RsaKey<'_>, message: &[u8], signature: &[u
         ));
     }
     let small = bits < 2048;
-    let (algorithm, outcome): (&'static dyn VerificationAlgorithm, Outcome) = match (hash, small) {
-        (Hash::Sha1, false) => (
-            &ring_sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
-            Outcome::Legacy(Legacy::Sha1),
-        ),
+    let (algorithm, outcome) = match (hash, small) {
+        (Hash::Sha1, false) => (RingAlg::RsaPkcs1Sha1Min1024, Outcome::Legacy(Legacy::Sha1)),
         (Hash::Sha1, true) => (
-            &ring_sig::RSA_PKCS1_1024_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            RingAlg::RsaPkcs1Sha1Min1024,
             Outcome::Legacy(Legacy::Sha1SmallRsa { bits }),
         ),
-        (Hash::Sha256, false) => (&ring_sig::RSA_PKCS1_2048_8192_SHA256, Outcome::Valid),
+        (Hash::Sha256, false) => (RingAlg::RsaPkcs1Sha256Min2048, Outcome::Valid),
         (Hash::Sha256, true) => (
-            &ring_sig::RSA_PKCS1_1024_8192_SHA256_FOR_LEGACY_USE_ONLY,
+            RingAlg::RsaPkcs1Sha256Min1024,
             Outcome::Legacy(Legacy::SmallRsa { bits }),
         ),
-        (Hash::Sha384, false) => (&ring_sig::RSA_PKCS1_2048_8192_SHA384, Outcome::Valid),
+        (Hash::Sha384, false) => (RingAlg::RsaPkcs1Sha384Min2048, Outcome::Valid),
         (Hash::Sha384, true) => {
             return Outcome::Unsupported(format!(
                 "sha384WithRSAEncryption by an RSA-{bits} key: ring verifies SHA-384 RSA \
                  signatures only with keys of 2048 bits or more"
             ))
         }
-        (Hash::Sha512, false) => (&ring_sig::RSA_PKCS1_2048_8192_SHA512, Outcome::Valid),
+        (Hash::Sha512, false) => (RingAlg::RsaPkcs1Sha512Min2048, Outcome::Valid),
         (Hash::Sha512, true) => (
-            &ring_sig::RSA_PKCS1_1024_8192_SHA512_FOR_LEGACY_USE_ONLY,
+            RingAlg::RsaPkcs1Sha512Min1024,
             Outcome::Legacy(Legacy::SmallRsa { bits }),
         ),
         // No OID maps PKCS#1 to SHA-224 (sha224WithRSAEncryption is refused
@@ -824,7 +850,7 @@ fn verify_rsa_pkcs1(hash: Hash, key: &RsaKey<'_>, message: &[u8], signature: &[u
             return Outcome::Unsupported("RSA PKCS#1 v1.5 with SHA-224 cannot be checked".into())
         }
     };
-    if ring_verify(algorithm, key.der, message, signature) {
+    if scope.ring(algorithm, key.der, message, signature) {
         outcome
     } else {
         Outcome::Invalid(format!(
@@ -839,6 +865,7 @@ fn verify_rsa_pss(
     key: &RsaKey<'_>,
     message: &[u8],
     signature: &[u8],
+    scope: &SigScope<'_>,
 ) -> Outcome {
     let bits = key.bits;
     // RFC 4055 §3.3: a key with RSASSA-PSS-params only verifies signatures
@@ -863,10 +890,10 @@ fn verify_rsa_pss(
     // field is always 1 (pkcs1 refuses anything else).
     let matched =
         params.mgf1_hash == Some(params.hash) && usize::from(params.salt_len) == params.hash.len();
-    let algorithm: &'static dyn VerificationAlgorithm = match params.hash {
-        Hash::Sha256 if matched => &ring_sig::RSA_PSS_2048_8192_SHA256,
-        Hash::Sha384 if matched => &ring_sig::RSA_PSS_2048_8192_SHA384,
-        Hash::Sha512 if matched => &ring_sig::RSA_PSS_2048_8192_SHA512,
+    let algorithm = match params.hash {
+        Hash::Sha256 if matched => RingAlg::RsaPssSha256,
+        Hash::Sha384 if matched => RingAlg::RsaPssSha384,
+        Hash::Sha512 if matched => RingAlg::RsaPssSha512,
         _ => {
             return Outcome::Unsupported(format!(
                 "{}: pkiaudit checks RSASSA-PSS only with SHA-256, SHA-384 or SHA-512, MGF1 \
@@ -881,7 +908,7 @@ fn verify_rsa_pss(
             params.describe()
         ));
     }
-    if ring_verify(algorithm, key.der, message, signature) {
+    if scope.ring(algorithm, key.der, message, signature) {
         Outcome::Valid
     } else {
         Outcome::Invalid(format!(
@@ -899,6 +926,7 @@ fn verify_ecdsa(
     point: &[u8],
     message: &[u8],
     signature: &[u8],
+    scope: &SigScope<'_>,
 ) -> Outcome {
     let outcome = if hash == Hash::Sha1 {
         Outcome::Legacy(Legacy::Sha1)
@@ -915,27 +943,30 @@ fn verify_ecdsa(
     // ring takes uncompressed points only (RFC 5480 §2.2: uncompressed MUST
     // be supported, compressed MAY); RustCrypto takes both.
     let uncompressed = point.first() == Some(&0x04);
-    let ring_algorithm: Option<&'static dyn VerificationAlgorithm> = match (curve, hash) {
+    let ring_algorithm = match (curve, hash) {
         _ if !uncompressed => None,
-        (Curve::P256, Hash::Sha256) => Some(&ring_sig::ECDSA_P256_SHA256_ASN1),
-        (Curve::P256, Hash::Sha384) => Some(&ring_sig::ECDSA_P256_SHA384_ASN1),
-        (Curve::P384, Hash::Sha256) => Some(&ring_sig::ECDSA_P384_SHA256_ASN1),
-        (Curve::P384, Hash::Sha384) => Some(&ring_sig::ECDSA_P384_SHA384_ASN1),
+        (Curve::P256, Hash::Sha256) => Some(RingAlg::EcdsaP256Sha256),
+        (Curve::P256, Hash::Sha384) => Some(RingAlg::EcdsaP256Sha384),
+        (Curve::P384, Hash::Sha256) => Some(RingAlg::EcdsaP384Sha256),
+        (Curve::P384, Hash::Sha384) => Some(RingAlg::EcdsaP384Sha384),
         _ => None,
     };
     if let Some(algorithm) = ring_algorithm {
-        return if ring_verify(algorithm, point, message, signature) {
+        return if scope.ring(algorithm, point, message, signature) {
             outcome
         } else {
             invalid()
         };
     }
-    let digest = hash.digest(message);
-    let verified = match curve {
-        Curve::P256 => ecdsa_prehash::<p256::NistP256>(point, &digest, signature),
-        Curve::P384 => ecdsa_prehash::<p384::NistP384>(point, &digest, signature),
-        Curve::P521 => ecdsa_prehash::<p521::NistP521>(point, &digest, signature),
-    };
+    let primitive = Primitive::EcdsaPrehash { curve, hash };
+    let verified = scope.verify(primitive, point, message, signature, || {
+        let digest = hash.digest(message);
+        match curve {
+            Curve::P256 => ecdsa_prehash::<p256::NistP256>(point, &digest, signature),
+            Curve::P384 => ecdsa_prehash::<p384::NistP384>(point, &digest, signature),
+            Curve::P521 => ecdsa_prehash::<p521::NistP521>(point, &digest, signature),
+        }
+    });
     if verified {
         outcome
     } else {
