@@ -67,7 +67,7 @@ pub fn run(data: &[u8]) {
             c.sha256,
             c.spki_sha1,
             c.self_issued,
-            c.self_signature_valid,
+            c.self_signature_valid(),
             c.asserts_ca(),
             c.is_self_signed()
         );

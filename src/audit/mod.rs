@@ -616,6 +616,19 @@ pub fn audit_inputs(
     device: Option<&LoadedInput>,
     opts: &Options,
 ) -> Vec<AuditedCert> {
+    audit_inputs_where(inputs, store, device, opts, &|_| true)
+}
+
+/// [`audit_inputs`] for the subjects `keep` accepts only; the others are
+/// still there as what the inputs send (chain links, duplicates), but are
+/// not audited (a sweep audits a certificate at its first place only).
+pub fn audit_inputs_where(
+    inputs: &[LoadedInput],
+    store: &TrustStore,
+    device: Option<&LoadedInput>,
+    opts: &Options,
+    keep: &dyn Fn(&crate::assemble::Subject) -> bool,
+) -> Vec<AuditedCert> {
     let subjects = assemble(inputs);
     // Every certificate a path can hold, by SHA-256, for the revocation
     // checks of each hop.
@@ -633,6 +646,10 @@ pub fn audit_inputs(
     }
     let mut per_subject = Vec::with_capacity(subjects.len());
     for (i, s) in subjects.iter().enumerate() {
+        if !keep(s) {
+            per_subject.push(None);
+            continue;
+        }
         let peer = match (device, s.role) {
             (Some(device), Role::EndEntity) => crate::audit::device::select_peer(device, &s.cert),
             _ => None,
@@ -677,12 +694,12 @@ pub fn audit_inputs(
             (Some(rev), Some(chain)) => path_revocation(rev, chain, &by_sha256, opts),
             _ => Vec::new(),
         };
-        per_subject.push((chain, peer, checks, subject_opts));
+        per_subject.push(Some((chain, peer, checks, subject_opts)));
     }
     subjects
         .into_iter()
         .zip(per_subject)
-        .map(|(s, (c, p, r, o))| audit_subject(s, c, p, r, &o))
+        .filter_map(|(s, audit)| audit.map(|(c, p, r, o)| audit_subject(s, c, p, r, &o)))
         .collect()
 }
 

@@ -12,7 +12,6 @@ use super::args::{
 use super::exit;
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
-use crate::load;
 
 pub(super) const AFTER_HELP: &str = "\
 Examples:
@@ -262,11 +261,13 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
             t.password = Some(read);
         }
     }
-    // The anchors of every target serve https distribution points too.
+    // The anchors of every target serve https distribution points too;
+    // read once, for that and for the sweep.
+    let anchor_sets = sweep::load_anchor_sets(&targets, &load_opts);
     let mut tls_roots = Vec::new();
     for t in &targets {
-        for input in load::load_paths_with(&t.trust, &load_opts) {
-            tls_roots.extend(input.certs.into_iter().map(|c| c.cert.der));
+        for input in anchor_sets.get(&t.trust).into_iter().flatten() {
+            tls_roots.extend(input.certs.iter().map(|c| c.cert.der.clone()));
         }
     }
     let opts = sweep::SweepOptions {
@@ -276,6 +277,7 @@ fn sweep_run(args: &SweepArgs, out: &mut dyn Write) -> anyhow::Result<i32> {
         crit_days: i64::from(args.crit_days),
         revocation: revocation_options(&args.rev, tls_roots)?,
         load: load_opts,
+        anchor_sets: Some(std::sync::Arc::new(anchor_sets)),
     };
     let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
         indicatif::ProgressBar::new(0).with_style(

@@ -40,10 +40,10 @@ pub(super) fn load(input: &mut LoadedInput, text: &str) {
                     continue;
                 }
             };
-            let damage = match crate::model::Certificate::from_der_prefix(der) {
+            let damage = match crate::model::Certificate::check_prefix(der) {
                 Err(e) => Some((e.to_string(), true)),
-                Ok((_, 0)) => None,
-                Ok((_, trailing)) => Some((
+                Ok(0) => None,
+                Ok(trailing) => Some((
                     format!(
                         "{trailing} bytes of hex after the certificate (a `quit` and the next \
                          `certificate` line missing?); they are not read"

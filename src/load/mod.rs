@@ -5,6 +5,7 @@
 //! [`InputProblem`] naming the file and line (or the position inside a
 //! PKCS#7 bundle), and the certificates beside it are still returned.
 
+mod cache;
 mod exclude;
 mod hexdump;
 pub(crate) mod ike;
@@ -16,6 +17,7 @@ mod pem;
 mod pkcs12;
 mod pkcs7;
 
+pub use cache::{CertCache, MAX_CACHED};
 pub use exclude::Exclude;
 pub use objects::{expects_certificate, FoundObject, KeyFormat, KeyMatch, ObjectKind};
 pub use pkcs12::{Password, PasswordPrompt, MAX_DECRYPTIONS, MAX_ITERATIONS};
@@ -295,6 +297,9 @@ pub struct LoadOptions {
     /// Asks for a PKCS#12 password when nothing else opens a file (the CLI
     /// prompts on a terminal); `None` never asks.
     pub password_prompt: Option<PasswordPrompt>,
+    /// CA certificates already parsed in this run (a sweep shares one
+    /// across all its files); `None` parses every certificate.
+    pub cert_cache: Option<std::sync::Arc<CertCache>>,
 }
 
 /// How long a named pipe (or socket, or device) named explicitly may take
@@ -360,6 +365,8 @@ pub struct LoadedInput {
     /// Problems beyond [`MAX_PROBLEMS_PER_INPUT`]: how many, and the worst.
     unlisted: usize,
     unlisted_level: ProblemLevel,
+    /// [`LoadOptions::cert_cache`], for the certificates this input holds.
+    cache: Option<std::sync::Arc<CertCache>>,
 }
 
 impl LoadedInput {
@@ -378,6 +385,7 @@ impl LoadedInput {
             capped: false,
             unlisted: 0,
             unlisted_level: ProblemLevel::Note,
+            cache: None,
         }
     }
 
@@ -613,7 +621,7 @@ impl LoadedInput {
         if self.at_cap(line, bundle_index) {
             return Ok(());
         }
-        let (cert, trailing) = Certificate::from_der_prefix(der).map_err(|e| e.0)?;
+        let (cert, trailing) = self.model(der).map_err(|e| e.0)?;
         if trailing > 0 && !allow_trailing {
             self.problem(
                 ProblemLevel::Warning,
@@ -624,6 +632,15 @@ impl LoadedInput {
         }
         self.push(cert, container, line, bundle_index);
         Ok(())
+    }
+
+    /// Parse one certificate at the start of `der`, through the run's
+    /// cache when there is one.
+    fn model(&self, der: &[u8]) -> Result<(Certificate, usize), crate::model::ParseError> {
+        match &self.cache {
+            Some(cache) => cache.model(der),
+            None => Certificate::from_der_prefix(der),
+        }
     }
 
     /// True once [`MAX_CERTS_PER_INPUT`] certificates were taken; says so
@@ -944,7 +961,7 @@ pub fn load_file_with(path: &Path, opts: &LoadOptions) -> LoadedInput {
                 input.problem(ProblemLevel::Error, None, None, too_large());
                 return input;
             }
-            load_reader_with(&name, f, opts)
+            load_sized_with(&name, f, len, opts)
         }
         Err(e) => {
             let mut input = LoadedInput::new(&name, 0);
@@ -1001,6 +1018,25 @@ fn load_special(path: &Path, name: &str, kind: &str, opts: &LoadOptions) -> Load
     }
 }
 
+/// [`load_reader_with`] for a file of `len` bytes: the buffer is sized
+/// for it up front (plus one byte, to see the end, or a file that grew),
+/// so a small file is read in one call rather than in growing steps.
+fn load_sized_with(name: &str, mut f: fs::File, len: u64, opts: &LoadOptions) -> LoadedInput {
+    let cap = usize::try_from(len.saturating_add(1).min(MAX_INPUT_BYTES + 1)).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(cap);
+    if let Err(e) = (&mut f).take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes) {
+        let mut input = LoadedInput::new(name, bytes.len() as u64);
+        input.problem(ProblemLevel::Error, None, None, format!("cannot read: {e}"));
+        return input;
+    }
+    if bytes.len() as u64 > MAX_INPUT_BYTES {
+        let mut input = LoadedInput::new(name, bytes.len() as u64);
+        input.problem(ProblemLevel::Error, None, None, too_large());
+        return input;
+    }
+    load_bytes_with(name, &bytes, opts)
+}
+
 /// Load from any reader, refusing more than [`MAX_INPUT_BYTES`].
 pub fn load_reader(name: &str, reader: impl Read) -> LoadedInput {
     load_reader_with(name, reader, &LoadOptions::default())
@@ -1038,7 +1074,9 @@ pub fn load_bytes(name: &str, bytes: &[u8]) -> LoadedInput {
 /// [`load_bytes`] with options.
 pub fn load_bytes_with(name: &str, bytes: &[u8], opts: &LoadOptions) -> LoadedInput {
     let mut input = LoadedInput::new(name, bytes.len() as u64);
+    input.cache.clone_from(&opts.cert_cache);
     sniff_and_load(&mut input, bytes, opts);
+    input.cache = None;
     input.finish()
 }
 
@@ -1099,7 +1137,7 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
     // DER first when it parses: a binary certificate could contain the
     // bytes of a PEM marker, text cannot start with a valid DER structure.
     if bytes.first() == Some(&0x30)
-        && (Certificate::from_der_prefix(bytes).is_ok() || pkcs7::certificates(bytes).is_ok())
+        && (Certificate::check_prefix(bytes).is_ok() || pkcs7::certificates(bytes).is_ok())
     {
         load_der(input, bytes, Container::Der);
         return;
@@ -1200,7 +1238,7 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         }
         if der.first() == Some(&0x30) {
             input.format = Some("base64");
-            if Certificate::from_der_prefix(&der).is_err() && pkcs7::certificates(&der).is_err() {
+            if Certificate::check_prefix(&der).is_err() && pkcs7::certificates(&der).is_err() {
                 if let Some(kind) = objects::recognise_der(&der) {
                     input.add_object(kind, None, "base64", "the input is base64 of");
                     return;
@@ -1288,7 +1326,7 @@ fn binary_object(
     }
     if bytes.first() == Some(&0x30) {
         let before = input.certs.len();
-        match Certificate::from_der_prefix(bytes) {
+        match Certificate::check_prefix(bytes) {
             Ok(_) => input.add_der(bytes, Container::Hex, Some(line), None, false),
             Err(e) => match pkcs7::certificates(bytes) {
                 Ok(bundle) => pkcs7::add_bundle(input, &bundle, Container::Hex, Some(line)),
@@ -1331,7 +1369,7 @@ fn ike_payload(input: &mut LoadedInput, bytes: &[u8], line: Option<usize>) -> bo
     let Some((&encoding, data)) = body.split_first() else {
         return false;
     };
-    if encoding == 4 && Certificate::from_der(data).is_ok() {
+    if encoding == 4 && matches!(Certificate::check_prefix(data), Ok(0)) {
         input.add_der(data, Container::Ike, line, None, false);
         return true;
     }
@@ -1407,7 +1445,7 @@ fn load_der(input: &mut LoadedInput, bytes: &[u8], container: Container) {
         if input.at_cap(None, None) {
             return;
         }
-        let as_cert = Certificate::from_der_prefix(rest);
+        let as_cert = input.model(rest);
         let used = match as_cert {
             Ok((cert, trailing)) => {
                 input.format.get_or_insert("der");

@@ -567,10 +567,10 @@ pub struct Certificate {
     pub spki_sha256: String,
     /// Subject and issuer names match (RFC 5280 §7.1 comparison, §6.1 "self-issued").
     pub self_issued: bool,
-    /// `Some(true)` when the certificate's signature verifies with its own
-    /// key, `Some(false)` when it does not, `None` when the algorithm could not
-    /// be checked (e.g. MD5, P-521).
-    pub self_signature_valid: Option<bool>,
+    /// Whether the self-signature verifies: computed on first use by
+    /// [`Certificate::self_signature_valid`], not at parse time (most
+    /// certificates read are never asked, and a sweep parses many).
+    self_signature: std::sync::OnceLock<Option<bool>>,
 }
 
 impl Certificate {
@@ -615,17 +615,50 @@ impl Certificate {
             spki_sha1: String::new(),
             spki_sha256: String::new(),
             self_issued: false,
-            self_signature_valid: None,
+            self_signature: std::sync::OnceLock::new(),
         }
     }
 
     /// Parse one certificate. Returns it and the bytes that followed it.
     pub fn from_der_prefix(input: &[u8]) -> Result<(Certificate, usize), ParseError> {
-        let (rest, cert) = X509Certificate::from_der(input)
-            .map_err(|e| ParseError(format!("not a valid X.509 certificate: {}", der_words(&e))))?;
+        let (rest, cert) = parse_x509(input)?;
         let used = input.len() - rest.len();
         let der = &input[..used];
-        Ok((Self::from_parsed(der, &cert), rest.len()))
+        let sha256 = ring::digest::digest(&ring::digest::SHA256, der);
+        Ok((Self::from_parsed(der, &cert, sha256.as_ref()), rest.len()))
+    }
+
+    /// [`Certificate::from_der_prefix`], asking `known` first for a
+    /// certificate already modelled: it is handed the SHA-256 of the
+    /// certificate's DER and returns the model it keeps for it, if any
+    /// (the same bytes always give the same model, so a copy is as good as
+    /// a parse). `known` sees only DER that parsed. The third value is the
+    /// SHA-256 when the model was built here rather than handed back.
+    pub fn from_der_prefix_known(
+        input: &[u8],
+        known: &dyn Fn(&[u8]) -> Option<Certificate>,
+    ) -> Result<(Certificate, usize, Option<[u8; 32]>), ParseError> {
+        let (rest, cert) = parse_x509(input)?;
+        let used = input.len() - rest.len();
+        let der = &input[..used];
+        let sha256 = ring::digest::digest(&ring::digest::SHA256, der);
+        if let Some(c) = known(sha256.as_ref()) {
+            return Ok((c, rest.len(), None));
+        }
+        let mut key = [0u8; 32];
+        key.copy_from_slice(sha256.as_ref());
+        Ok((
+            Self::from_parsed(der, &cert, sha256.as_ref()),
+            rest.len(),
+            Some(key),
+        ))
+    }
+
+    /// Whether `input` starts with a certificate, and how many bytes follow
+    /// it: [`Certificate::from_der_prefix`]'s answer and errors, without
+    /// building the model (for the loaders' format sniffing).
+    pub fn check_prefix(input: &[u8]) -> Result<usize, ParseError> {
+        parse_x509(input).map(|(rest, _)| rest.len())
     }
 
     /// Parse one certificate that must fill `input` exactly.
@@ -639,7 +672,7 @@ impl Certificate {
         Ok(cert)
     }
 
-    fn from_parsed(der: &[u8], cert: &X509Certificate<'_>) -> Certificate {
+    fn from_parsed(der: &[u8], cert: &X509Certificate<'_>, sha256: &[u8]) -> Certificate {
         let tbs = &cert.tbs_certificate;
         let mut out = Certificate {
             der: der.to_vec(),
@@ -655,7 +688,7 @@ impl Certificate {
             sha1: hex_lower(
                 ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, der).as_ref(),
             ),
-            sha256: hex_lower(ring::digest::digest(&ring::digest::SHA256, der).as_ref()),
+            sha256: hex_lower(sha256),
             spki_sha1: hex_lower(
                 ring::digest::digest(&ring::digest::SHA1_FOR_LEGACY_USE_ONLY, tbs.subject_pki.raw)
                     .as_ref(),
@@ -667,13 +700,6 @@ impl Certificate {
             self_issued: dn::names_match(tbs.subject.as_raw(), tbs.issuer.as_raw()),
             ..Certificate::placeholder()
         };
-        if out.self_issued {
-            out.self_signature_valid = match cert.verify_signature(None) {
-                Ok(()) => Some(true),
-                Err(x509_parser::error::X509Error::SignatureVerificationError) => Some(false),
-                Err(_) => None,
-            };
-        }
         out.read_extensions(cert);
         out
     }
@@ -862,7 +888,27 @@ impl Certificate {
 
     /// Self-issued and its signature verifies with its own key.
     pub fn is_self_signed(&self) -> bool {
-        self.self_issued && self.self_signature_valid != Some(false)
+        self.self_issued && self.self_signature_valid() != Some(false)
+    }
+
+    /// For a self-issued certificate: `Some(true)` when its signature
+    /// verifies with its own key, `Some(false)` when it does not, `None`
+    /// when the algorithm could not be checked (e.g. MD5, P-521). `None`
+    /// for any other certificate. Verified on first use, then kept.
+    pub fn self_signature_valid(&self) -> Option<bool> {
+        if !self.self_issued {
+            return None;
+        }
+        *self.self_signature.get_or_init(|| {
+            let Ok((_, cert)) = X509Certificate::from_der(&self.der) else {
+                return None;
+            };
+            match cert.verify_signature(None) {
+                Ok(()) => Some(true),
+                Err(x509_parser::error::X509Error::SignatureVerificationError) => Some(false),
+                Err(_) => None,
+            }
+        })
     }
 
     /// Whole days from `at` to notAfter (negative once expired), rounded down.
@@ -882,6 +928,12 @@ impl Certificate {
             })
             .unwrap_or_default()
     }
+}
+
+/// x509-parser's parse, with its error in words.
+fn parse_x509(input: &[u8]) -> Result<(&[u8], X509Certificate<'_>), ParseError> {
+    X509Certificate::from_der(input)
+        .map_err(|e| ParseError(format!("not a valid X.509 certificate: {}", der_words(&e))))
 }
 
 fn to_utc(ts: i64) -> DateTime<Utc> {

@@ -5,16 +5,22 @@
 //!
 //! 1. **Scan**: read every file; note each certificate's SHA-256 and where
 //!    it was found, and keep the CA certificates (a few) as the pool chains
-//!    are built from. Nothing else is kept.
-//! 2. **Audit**: read each file again and audit the certificates whose
-//!    first place it is (a certificate found in several places is audited
-//!    once, and its row lists every place), with chains built from the
-//!    target's trust anchors and the pool, and revocation through one
-//!    shared [`Revocation`] (each CRL fetched once per run, at most
-//!    [`crate::revocation::MAX_PER_HOST`] requests per server).
+//!    are built from. The parsed files themselves are kept for the audit
+//!    pass while they hold at most [`MAX_KEPT_CERTS`] certificates in all
+//!    (some tens of MiB); the files past that budget are read again.
+//! 2. **Audit**: audit the certificates whose first place a file is (a
+//!    certificate found in several places is audited once, there, and its
+//!    row lists every place; the file's other certificates are only what
+//!    it sends), with chains built from the target's trust anchors and the
+//!    pool, and revocation through one shared [`Revocation`] (each CRL
+//!    fetched once per run, at most [`crate::revocation::MAX_PER_HOST`]
+//!    requests per server).
 //!
-//! Only the rows (a few hundred bytes per certificate) outlive a file, so
-//! memory does not grow with the parsed certificates.
+//! CA certificates are parsed once per run, however many files carry them
+//! ([`load::CertCache`]). Past the kept budget, only the rows (a few
+//! hundred bytes per certificate) and a small index entry per certificate
+//! outlive a file, so memory grows with what the report lists, not with
+//! the parsed certificates.
 
 pub mod inventory;
 
@@ -55,6 +61,50 @@ pub struct SweepOptions {
     pub crit_days: i64,
     pub revocation: Option<Arc<Revocation>>,
     pub load: LoadOptions,
+    /// The trust anchors and extra intermediates of the targets, when the
+    /// caller has read them already ([`load_anchor_sets`]); `None` reads
+    /// them here.
+    pub anchor_sets: Option<Arc<AnchorSets>>,
+}
+
+/// Certificates parsed in the scan pass and kept for the audit pass,
+/// at most (a parsed certificate with its file takes a few KiB): an
+/// inventory up to this size is read and parsed once; past it, the files
+/// that did not fit are read and parsed again in the audit pass, and
+/// memory stays bounded however large the inventory.
+pub const MAX_KEPT_CERTS: usize = 16_384;
+
+/// Trust anchors and extra intermediates, read once per distinct list of
+/// paths (`--trust`, `--untrusted`, inventory `trust`/`untrusted`).
+pub type AnchorSets = HashMap<Vec<PathBuf>, Vec<LoadedInput>>;
+
+/// Read the `trust` and `untrusted` lists of `targets`, each distinct list
+/// once.
+pub fn load_anchor_sets(targets: &[Target], opts: &LoadOptions) -> AnchorSets {
+    let mut sets = AnchorSets::new();
+    for t in targets {
+        for paths in [&t.trust, &t.untrusted] {
+            if !sets.contains_key(paths) {
+                sets.insert(paths.clone(), load::load_paths_with(paths, opts));
+            }
+        }
+    }
+    sets
+}
+
+/// What a sweep did, for tests and benchmarks (not part of any output).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SweepStats {
+    /// Certificates modelled from DER while reading the inventory's files.
+    pub certificates_parsed: u64,
+    /// Certificates copied from the run's parsed CA certificates instead.
+    pub certificates_reused: u64,
+    /// Files parsed in the scan pass and kept for the audit pass.
+    pub files_kept: usize,
+    /// Files read and parsed again in the audit pass.
+    pub files_reread: usize,
+    /// Certificates audited (each once, at its first place).
+    pub certificates_audited: usize,
 }
 
 /// One file to read, under one target.
@@ -63,28 +113,61 @@ struct Job {
     path: PathBuf,
 }
 
+/// Where a certificate was found: the bare file of a job (most places), or
+/// a longer description. Kept this way so that an inventory of a million
+/// single-certificate files holds no second copy of every path.
+enum Place {
+    File(usize),
+    Full(String),
+}
+
+/// The index entry of a certificate: its first place (job, position among
+/// the file's certificates) and every place.
+struct Seen {
+    first: (usize, usize),
+    places: Vec<Place>,
+}
+
+/// The SHA-256 of a certificate as a key, from its lower-hex text.
+fn key(hex: &str) -> Option<[u8; 32]> {
+    let mut out = [0u8; 32];
+    let bytes = hex.as_bytes();
+    if bytes.len() != 64 {
+        return None;
+    }
+    for (o, pair) in out.iter_mut().zip(bytes.chunks_exact(2)) {
+        let text = std::str::from_utf8(pair).ok()?;
+        *o = u8::from_str_radix(text, 16).ok()?;
+    }
+    Some(out)
+}
+
 /// What the scan pass keeps of a file.
 struct Scan {
     input: InputRow,
-    /// (SHA-256, place) of each certificate, in file order.
-    certs: Vec<(String, String)>,
+    /// SHA-256 and place of each certificate, in file order (`None`: the
+    /// bare file).
+    certs: Vec<([u8; 32], Option<String>)>,
     cas: Vec<PoolCert>,
     /// Every certificate of a `kind = "trust"` target: anchors.
     anchors: Vec<PoolCert>,
     /// Certificates that name AIA caIssuers URLs: (issuer name DER, URLs),
     /// in case the inventory lacks their issuer.
     wants_issuer: Vec<(Vec<u8>, Vec<String>)>,
+    /// The parsed file, when it fit in [`MAX_KEPT_CERTS`].
+    kept: Option<LoadedInput>,
+    /// It holds `show` records.
+    has_partials: bool,
 }
 
-fn place(p: &load::Provenance, shown: &str) -> String {
-    // `file #2 (line 30)`, but the bare file when it holds one certificate
-    // at its start, as most inventories do.
-    let full = p.to_string();
+/// `file #2 (line 30)`, but `None` for the bare file when it holds one
+/// certificate at its start, as most inventories do.
+fn place(p: &load::Provenance) -> Option<String> {
     if p.index == 1 && p.line.is_none_or(|l| l == 1) && p.bundle_index.is_none() && p.ike.is_none()
     {
-        shown.to_string()
+        None
     } else {
-        full
+        Some(p.to_string())
     }
 }
 
@@ -111,13 +194,13 @@ fn scan(
     target: &Target,
     opts: &LoadOptions,
     pool_seen: &std::sync::Mutex<HashSet<String>>,
+    budget: &std::sync::atomic::AtomicUsize,
 ) -> Scan {
     let input = load::load_file_with(&job.path, opts);
-    let shown = input.file.clone();
     let certs = input
         .certs
         .iter()
-        .map(|c| (c.cert.sha256.clone(), place(&c.provenance, &shown)))
+        .filter_map(|c| Some((key(&c.cert.sha256)?, place(&c.provenance))))
         .collect();
     // Each CA certificate is kept once, however many bundles carry it.
     let cas = input
@@ -160,12 +243,25 @@ fn scan(
                 .then(|| (c.cert.issuer.raw.clone(), aia.ca_issuers.clone()))
         })
         .collect();
+    // Keep the parsed file while the budget lasts; whichever files take
+    // it, the audit sees the same certificates (a file read again parses
+    // as it did).
+    let cost = input.certs.len() + input.partials.len() + 1;
+    let fits = budget
+        .fetch_update(
+            std::sync::atomic::Ordering::Relaxed,
+            std::sync::atomic::Ordering::Relaxed,
+            |left| left.checked_sub(cost),
+        )
+        .is_ok();
     Scan {
         input: input_row(&input, &target.name),
         certs,
         cas,
         anchors,
         wants_issuer,
+        has_partials: !input.partials.is_empty(),
+        kept: fits.then_some(input),
     }
 }
 
@@ -317,7 +413,17 @@ pub fn run(
     opts: &SweepOptions,
     progress: &(dyn Fn(u64, u64) + Sync),
 ) -> SweepReport {
+    run_with_stats(targets, opts, progress).0
+}
+
+/// [`run`], and what it did.
+pub fn run_with_stats(
+    targets: &[Target],
+    opts: &SweepOptions,
+    progress: &(dyn Fn(u64, u64) + Sync),
+) -> (SweepReport, SweepStats) {
     let started = Instant::now();
+    let mut stats = SweepStats::default();
     let mut inputs: Vec<InputRow> = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let mut excluded: Vec<ExcludedRow> = Vec::new();
@@ -370,14 +476,19 @@ pub fn run(
         }
     }
     // Trust anchors and extra intermediates per target, read once per
-    // distinct list; their read errors are input errors of the sweep too.
-    let mut anchor_sets: HashMap<Vec<PathBuf>, Vec<LoadedInput>> = HashMap::new();
+    // distinct list (by the caller, when it needed them before); their
+    // read errors are input errors of the sweep too.
+    let read_before = opts.anchor_sets.clone();
+    let mut anchor_sets: AnchorSets = HashMap::new();
     for t in targets {
         for (paths, what) in [(&t.trust, "--trust"), (&t.untrusted, "--untrusted")] {
             if anchor_sets.contains_key(paths) {
                 continue;
             }
-            let mut loaded = load::load_paths_with(paths, &opts.load);
+            let mut loaded = match read_before.as_ref().and_then(|r| r.get(paths)) {
+                Some(l) => l.clone(),
+                None => load::load_paths_with(paths, &opts.load),
+            };
             for l in &mut loaded {
                 l.refuse_partials_as_trust();
                 if l.has_errors() {
@@ -398,6 +509,8 @@ pub fn run(
     let pool_seen = std::sync::Mutex::new(HashSet::new());
     // A target's own PKCS#12 password (inventory `password_file`) wins
     // over the run's.
+    // One cache of parsed CA certificates for every file of the run.
+    let cache = Arc::new(load::CertCache::new());
     let target_load: Vec<LoadOptions> = targets
         .iter()
         .map(|t| {
@@ -405,38 +518,59 @@ pub fn run(
             if t.password.is_some() {
                 o.password.clone_from(&t.password);
             }
+            o.cert_cache = Some(Arc::clone(&cache));
             o
         })
         .collect();
-    let scans: Vec<Scan> = jobs
+    let budget = std::sync::atomic::AtomicUsize::new(MAX_KEPT_CERTS);
+    let mut scans: Vec<Scan> = jobs
         .par_iter()
-        .map(|j| scan(j, &targets[j.target], &target_load[j.target], &pool_seen))
+        .map(|j| {
+            scan(
+                j,
+                &targets[j.target],
+                &target_load[j.target],
+                &pool_seen,
+                &budget,
+            )
+        })
         .collect();
-    let mut places: HashMap<String, Vec<String>> = HashMap::new();
-    let mut first: HashMap<String, (usize, usize)> = HashMap::new();
+    let mut seen: HashMap<[u8; 32], Seen> = HashMap::new();
     let mut pool: Vec<PoolCert> = Vec::new();
-    for (ji, s) in scans.iter().enumerate() {
-        for (k, (sha, at)) in s.certs.iter().enumerate() {
-            places.entry(sha.clone()).or_default().push(at.clone());
-            first.entry(sha.clone()).or_insert((ji, k));
-        }
-    }
     // The certificates of `kind = "trust"` targets anchor their own
     // target, and every target that names no trust anchors of its own.
     let mut trust_kind: HashMap<usize, Vec<PoolCert>> = HashMap::new();
-    for (s, j) in scans.iter().zip(&jobs) {
-        pool.extend(s.cas.iter().cloned());
+    // Issuers the inventory lacks, from the caIssuers URLs of its own
+    // certificates (RFC 5280 §4.2.2.1), as untrusted intermediates; each
+    // (issuer, URLs) once, however many certificates name it.
+    let mut wanted: Vec<(Vec<u8>, Vec<String>)> = Vec::new();
+    let mut wanted_seen: HashSet<(Vec<u8>, Vec<String>)> = HashSet::new();
+    for (ji, (s, j)) in scans.iter_mut().zip(&jobs).enumerate() {
+        for (k, (sha, at)) in std::mem::take(&mut s.certs).into_iter().enumerate() {
+            let at = match at {
+                Some(text) => Place::Full(text),
+                None => Place::File(ji),
+            };
+            seen.entry(sha)
+                .or_insert_with(|| Seen {
+                    first: (ji, k),
+                    places: Vec::new(),
+                })
+                .places
+                .push(at);
+        }
+        pool.append(&mut s.cas);
         trust_kind
             .entry(j.target)
             .or_default()
-            .extend(s.anchors.iter().cloned());
+            .append(&mut s.anchors);
+        for w in std::mem::take(&mut s.wants_issuer) {
+            if wanted_seen.insert(w.clone()) {
+                wanted.push(w);
+            }
+        }
     }
-    // Issuers the inventory lacks, from the caIssuers URLs of its own
-    // certificates (RFC 5280 §4.2.2.1), as untrusted intermediates.
-    let mut wanted: Vec<(Vec<u8>, Vec<String>)> = scans
-        .iter()
-        .flat_map(|s| s.wants_issuer.iter().cloned())
-        .collect();
+    drop(wanted_seen);
     if let Some(rev) = &opts.revocation {
         let mut known: Vec<Vec<u8>> = pool
             .iter()
@@ -510,7 +644,21 @@ pub fn run(
             files: vec![s.input.file.clone()],
         });
     }
-    let scan_rows: Vec<InputRow> = scans.into_iter().map(|s| s.input).collect();
+    let has_partials: Vec<bool> = scans.iter().map(|s| s.has_partials).collect();
+    let (scan_rows, kept): (Vec<InputRow>, Vec<Option<LoadedInput>>) =
+        scans.into_iter().map(|s| (s.input, s.kept)).unzip();
+    stats.files_kept = kept.iter().filter(|k| k.is_some()).count();
+    stats.files_reread = kept.len() - stats.files_kept;
+    // Places as the rows show them.
+    let shown = |p: &Place| -> String {
+        match p {
+            Place::File(ji) => jobs
+                .get(*ji)
+                .map(|j| j.path.display().to_string())
+                .unwrap_or_default(),
+            Place::Full(text) => text.clone(),
+        }
+    };
 
     // One store per target: its anchors, and every CA certificate of the
     // inventory as a possible intermediate.
@@ -552,42 +700,52 @@ pub fn run(
 
     // Pass 2: audit each certificate at its first place.
     let done = std::sync::atomic::AtomicU64::new(0);
-    let per_file: Vec<Vec<Audited>> = jobs
-        .par_iter()
+    let first_of = |sha: &str| seen.get(&key(sha)?).map(|s| s.first);
+    // The files that are the first place of a certificate, or hold `show`
+    // records (audited where they are).
+    let mut owns: Vec<bool> = has_partials;
+    for s in seen.values() {
+        if let Some(o) = owns.get_mut(s.first.0) {
+            *o = true;
+        }
+    }
+    let per_file: Vec<Vec<Audited>> = kept
+        .into_par_iter()
+        .zip(jobs.par_iter())
         .enumerate()
-        .map(|(ji, j)| {
+        .map(|(ji, (kept, j))| {
             let t = &targets[j.target];
-            let input = load::load_file_with(&j.path, &target_load[j.target]);
             // A certificate is audited at its first place only; the file's
             // other certificates stay in the input, as what it sends.
-            let canonical = |a: &AuditedCert| {
-                a.subject.is_partial()
-                    || first
-                        .get(&a.subject.cert.sha256)
-                        .is_none_or(|&(fj, fk)| (fj, fk + 1) == (ji, a.subject.provenance.index))
+            let canonical = |a: &crate::assemble::Subject| {
+                a.is_partial()
+                    || first_of(&a.cert.sha256)
+                        .is_none_or(|(fj, fk)| (fj, fk + 1) == (ji, a.provenance.index))
             };
-            let owns_any = input.certs.iter().enumerate().any(|(k, c)| {
-                first
-                    .get(&c.cert.sha256)
-                    .is_none_or(|&(fj, fk)| (fj, fk) == (ji, k))
-            });
-            let rows = if !owns_any && input.partials.is_empty() {
+            // A file whose certificates were all seen earlier (a bundle
+            // of known CAs) has nothing to audit: when it was not kept,
+            // it is not read again either.
+            let rows = if !owns.get(ji).copied().unwrap_or(true) {
                 Vec::new()
             } else {
-                let audited = audit::audit_inputs(
+                let input = match kept {
+                    Some(input) => input,
+                    None => load::load_file_with(&j.path, &target_load[j.target]),
+                };
+                let audited = audit::audit_inputs_where(
                     std::slice::from_ref(&input),
                     &stores[j.target],
                     None,
                     &target_opts[j.target],
+                    &canonical,
                 );
                 audited
                     .iter()
-                    .filter(|a| canonical(a))
                     .map(|a| {
-                        let mut at = places
-                            .get(&a.subject.cert.sha256)
-                            .cloned()
+                        let mut at = key(&a.subject.cert.sha256)
+                            .and_then(|k| seen.get(&k))
                             .filter(|_| !a.subject.is_partial())
+                            .map(|s| s.places.iter().map(shown).collect())
                             .unwrap_or_else(|| vec![a.subject.provenance.to_string()]);
                         for d in &a.subject.duplicates {
                             let text = d.to_string();
@@ -697,7 +855,10 @@ pub fn run(
     if summary.input_errors > 0 {
         state = State::Critical;
     }
-    SweepReport {
+    stats.certificates_parsed = cache.parsed();
+    stats.certificates_reused = cache.reused();
+    stats.certificates_audited = certificates.len();
+    let report = SweepReport {
         schema_version: SCHEMA_VERSION,
         time: ts(opts.time.instant),
         time_source: opts.time.source.describe().to_string(),
@@ -711,7 +872,8 @@ pub fn run(
         certificates,
         findings,
         diff: None,
-    }
+    };
+    (report, stats)
 }
 
 /// Rounds of caIssuers fetching: a fetched issuer may itself name the

@@ -641,3 +641,91 @@ labels = {{ site = "fra", device = "hub1" }}
         .contains("no file matches"));
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// A sweep of N files that each carry their leaf and the same issuing CA:
+/// the CA is parsed once and audited once, each leaf parsed once, and
+/// nothing is lost (a count, not a time).
+#[test]
+fn bundled_ca_is_parsed_and_audited_once_per_run() {
+    use pkiaudit::sweep::{self, inventory::Target};
+    const N: usize = 40;
+    let dir = tempfile::tempdir().unwrap();
+    let root = Issued::root("Count Root");
+    let ica = root.issue(CertSpec::ca("Count Issuing CA"));
+    for i in 0..N {
+        let leaf = ica.issue(
+            CertSpec::leaf(&format!("vpn-{i}.example.net"))
+                .san_dns(&[&format!("vpn-{i}.example.net")])
+                .eku(&[E::ServerAuth])
+                .ku(&[K::DigitalSignature])
+                .valid(ymd((2025, 1, 1)), ymd((2030, 1, 1))),
+        );
+        std::fs::write(
+            dir.path().join(format!("leaf-{i:03}.pem")),
+            leaf.pem() + &ica.pem(),
+        )
+        .unwrap();
+    }
+    let root_file = dir.path().join("root.pem");
+    std::fs::write(&root_file, root.pem()).unwrap();
+    let mut target = Target {
+        name: "estate".into(),
+        paths: Vec::new(),
+        problems: Vec::new(),
+        profile: pkiaudit::audit::profile::Profile::Ikev2,
+        host: None,
+        id: None,
+        trust: vec![root_file],
+        labels: BTreeMap::new(),
+        holds: pkiaudit::audit::Holds::Auto,
+        untrusted: Vec::new(),
+        policy: pkiaudit::audit::rules::RulePolicy::default(),
+        exclude: pkiaudit::load::Exclude::default(),
+        excluded: Vec::new(),
+        password_file: None,
+        password: None,
+    };
+    sweep::inventory::expand_into(
+        &dir.path().join("leaf-*.pem").display().to_string(),
+        &mut target,
+    );
+    assert_eq!(target.paths.len(), N);
+    let at = pkiaudit::time::parse_at("2026-06-01T00:00:00Z").unwrap();
+    let opts = sweep::SweepOptions {
+        time: pkiaudit::time::AuditTime::given(at),
+        time_evidence: pkiaudit::time::TimeEvidence::default(),
+        warn_days: 30,
+        crit_days: 7,
+        revocation: None,
+        load: pkiaudit::load::LoadOptions::default(),
+        anchor_sets: None,
+    };
+    let (report, stats) = sweep::run_with_stats(&[target], &opts, &|_, _| {});
+    // N leaves and one CA, each modelled from DER once; the CA's other
+    // N - 1 copies come from the run's cache.
+    assert_eq!(stats.certificates_parsed, N as u64 + 1, "{stats:?}");
+    assert_eq!(stats.certificates_reused, N as u64 - 1, "{stats:?}");
+    assert_eq!(stats.files_reread, 0, "{stats:?}");
+    // Each certificate audited once, at its first place; the CA's row
+    // lists all N places.
+    assert_eq!(stats.certificates_audited, N + 1, "{stats:?}");
+    assert_eq!(report.summary.certificates_found, 2 * N);
+    assert_eq!(report.summary.unique, N + 1);
+    let ca: Vec<_> = report
+        .certificates
+        .iter()
+        .filter(|c| c.role == "ca")
+        .collect();
+    assert_eq!(ca.len(), 1);
+    assert_eq!(ca[0].places.len(), N);
+    assert!(
+        ca[0].places[0].contains("leaf-000.pem"),
+        "{:?}",
+        ca[0].places
+    );
+    assert!(report
+        .certificates
+        .iter()
+        .filter(|c| c.role == "end-entity")
+        .all(|c| c.chain == "verified" && c.places.len() == 1));
+}

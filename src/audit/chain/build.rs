@@ -206,7 +206,9 @@ pub(super) fn describe_path(nodes: &[Node<'_>], complete: bool) -> String {
         .collect();
     if !complete {
         match nodes.last() {
-            Some(n) if path::self_issued(n.cert) && n.cert.self_signature_valid != Some(false) => {
+            Some(n)
+                if path::self_issued(n.cert) && n.cert.self_signature_valid() != Some(false) =>
+            {
                 parts.push("(self-signed, not a trust anchor)".into())
             }
             Some(n) => parts.push(format!("? (issuer '{}' not found)", n.cert.issuer.text)),
