@@ -47,6 +47,7 @@ mod table;
 pub use delta::{check_delta_fits, status_for, status_with_delta};
 use der::{der_unsigned_integer, split_signed, Layout};
 use entries::Reader;
+pub use stored::{StoredCrl, FORMAT_VERSION};
 pub(crate) use table::serial_key;
 use table::{Keys, Table, CRL_ISSUER};
 
@@ -347,6 +348,11 @@ pub struct Crl {
     /// A CRL read for a few lookups ([`Read::ForLookups`]): `table` is
     /// empty, and lookups scan the DER.
     lazy: Option<Lazy>,
+    /// SHA-256 of the DER (lower hex) of an indexed CRL (not computed for
+    /// [`Read::ForLookups`]: a `--crl` file is one CRL per path): what a
+    /// signature check is remembered by, with the key, and what the disk
+    /// cache's table is checked against.
+    der_sha256: Option<String>,
     crl_number_raw: Option<Vec<u8>>,
     delta_of_raw: Option<Vec<u8>>,
     /// The entries, for the CRL issuer's certificates and (indirect CRL)
@@ -499,6 +505,11 @@ impl Crl {
             _ => return Err(not_a_crl("CertificateList is not DER-framed".into())),
         }
         out.header_der = Arc::new(header_der);
+        if !lazy {
+            out.der_sha256 = Some(hex_lower(
+                ring::digest::digest(&ring::digest::SHA256, bytes).as_ref(),
+            ));
+        }
         out.finish(der);
         Ok(out)
     }
@@ -548,6 +559,7 @@ impl Crl {
             der: None,
             header_der: Arc::default(),
             lazy: None,
+            der_sha256: None,
             crl_number_raw: None,
             delta_of_raw: None,
             table: Table::new(keys),
@@ -660,6 +672,11 @@ impl Crl {
                 _ => {}
             }
         }
+    }
+
+    /// SHA-256 of the DER (lower hex); `None` for a CRL read for lookups.
+    pub fn der_sha256(&self) -> Option<&str> {
+        self.der_sha256.as_deref()
     }
 
     /// The CRL as it was read (DER); empty after [`Crl::release_der`].
