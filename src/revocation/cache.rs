@@ -102,11 +102,16 @@ impl DiskCache {
     /// The cached entry for `key`, if any.
     pub fn get(&self, kind: Kind, key: &str) -> Option<Entry> {
         let body = std::fs::read(self.path(kind, key, "der")).ok()?;
-        let meta = std::fs::read(self.path(kind, key, "meta"))
+        let meta = self.get_meta(kind, key);
+        Some(Entry { body, meta })
+    }
+
+    /// The metadata of `key` alone (see [`DiskCache::get`]).
+    pub fn get_meta(&self, kind: Kind, key: &str) -> Option<Meta> {
+        std::fs::read(self.path(kind, key, "meta"))
             .ok()
             .and_then(|m| serde_json::from_slice::<Meta>(&m).ok())
-            .filter(|m| m.key == key);
-        Some(Entry { body, meta })
+            .filter(|m| m.key == key)
     }
 
     /// Forget `key` (its entry was unusable).

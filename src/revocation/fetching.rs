@@ -45,24 +45,30 @@ impl Revocation {
         }
         let mut stale_copy = None;
         if let Some(disk) = &self.cache {
-            if let Some(cache::Entry { body, meta }) = disk.get(cache::Kind::Crl, url) {
-                // The parsed table stored beside the body answers without
-                // a parse when it holds and every key that may sign the
-                // CRL verified it when stored; else the body is parsed
-                // and verified as it was fetched.
-                let usable = match self.from_table(disk, url, meta.as_ref(), ctx) {
-                    Some(c) => Ok(c),
-                    None => self
-                        .parse_crl(body, url)
-                        .map_err(|e| e.to_string())
-                        .and_then(|mut c| {
-                            self.crl_signer(&c, ctx)?;
-                            let verified = self.verify_and_release(&mut c, ctx);
-                            self.store_table(disk, url, &c, meta.as_ref(), &verified);
-                            Ok(c)
-                        }),
-                }
-                .and_then(|c| match c.freshness(at) {
+            // The parsed table stored beside the body answers without
+            // reading or parsing the body when it holds and every key
+            // that may sign the CRL verified it when stored; else the
+            // body is parsed and verified as it was when fetched.
+            let meta = disk.get_meta(cache::Kind::Crl, url);
+            let cached = match self.from_table(disk, url, meta.as_ref(), ctx) {
+                Some(c) => Some((Ok(c), meta)),
+                None => disk
+                    .get(cache::Kind::Crl, url)
+                    .map(|cache::Entry { body, meta }| {
+                        let parsed = self
+                            .parse_crl(body, url)
+                            .map_err(|e| e.to_string())
+                            .and_then(|mut c| {
+                                self.crl_signer(&c, ctx)?;
+                                let verified = self.verify_and_release(&mut c, ctx);
+                                self.store_table(disk, url, &c, meta.as_ref(), &verified);
+                                Ok(c)
+                            });
+                        (parsed, meta)
+                    }),
+            };
+            if let Some((usable, meta)) = cached {
+                let usable = usable.and_then(|c| match c.freshness(at) {
                     crl::Freshness::Fresh | crl::Freshness::NoNextUpdate => Ok(c),
                     _ => Err("past its nextUpdate".to_string()),
                 });
