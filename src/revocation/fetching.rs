@@ -50,7 +50,7 @@ impl Revocation {
             // that may sign the CRL verified it when stored; else the
             // body is parsed and verified as it was when fetched.
             let meta = disk.get_meta(cache::Kind::Crl, url);
-            let cached = match self.from_table(disk, url, meta.as_ref(), ctx) {
+            let cached = match self.cached_table(disk, url, meta.as_ref(), ctx) {
                 Some(c) => Some((Ok(c), meta)),
                 None => disk
                     .get(cache::Kind::Crl, url)
@@ -217,7 +217,7 @@ impl Revocation {
     /// memo as the verification of that DER would have, and the signer is
     /// then chosen as for a parsed CRL. `None` (read the body instead)
     /// for anything else; a table that does not hold is deleted.
-    fn from_table(
+    fn cached_table(
         &self,
         disk: &cache::DiskCache,
         url: &str,
@@ -296,7 +296,7 @@ impl Revocation {
 /// Lower or upper hex to bytes; `None` if it is not hex.
 fn unhex(hex: &str) -> Option<Vec<u8>> {
     let digits = hex.as_bytes();
-    if digits.len() % 2 != 0 {
+    if !digits.len().is_multiple_of(2) {
         return None;
     }
     digits

@@ -70,7 +70,13 @@ impl<'c> Reader<'c> {
         }
         self.entries += 1;
         let n = self.entries;
-        if let Some((rest, serial_raw, time, reason)) = fast_entry(list) {
+        if let Some(FastEntry {
+            rest,
+            serial_raw,
+            time,
+            reason,
+        }) = fast_entry(list)
+        {
             *list = rest;
             return Ok(Some(Entry {
                 issuer: self.current,
@@ -242,10 +248,8 @@ fn time(tag: u8, content: &[u8]) -> Option<i64> {
 /// The common entry, read directly: `SEQUENCE { INTEGER serial (1 octet
 /// or more), UTCTime | GeneralizedTime, [SEQUENCE { SEQUENCE { reasonCode
 /// OID, OCTET STRING { ENUMERATED 0..=10 } } }] }`, nothing more, every
-/// length minimal. Returns (rest of the list, serial content octets,
-/// revocationDate as Unix seconds, reason code); `None` for anything
-/// else (then x509-parser reads it).
-pub(super) fn fast_entry(list: &[u8]) -> Option<(&[u8], &[u8], i64, Option<u8>)> {
+/// length minimal; `None` for anything else (then x509-parser reads it).
+pub(super) fn fast_entry(list: &[u8]) -> Option<FastEntry<'_>> {
     let (entry, rest) = element(list, 0x30)?;
     let (serial, after) = element(entry, 0x02)?;
     if serial.is_empty() {
@@ -265,5 +269,22 @@ pub(super) fn fast_entry(list: &[u8]) -> Option<(&[u8], &[u8], i64, Option<u8>)>
         }
         _ => return None,
     };
-    Some((rest, serial, time, reason))
+    Some(FastEntry {
+        rest,
+        serial_raw: serial,
+        time,
+        reason,
+    })
+}
+
+/// What [`fast_entry`] read.
+pub(super) struct FastEntry<'a> {
+    /// The list after the entry.
+    pub(super) rest: &'a [u8],
+    /// The serial's content octets.
+    pub(super) serial_raw: &'a [u8],
+    /// revocationDate, Unix seconds.
+    pub(super) time: i64,
+    /// reasonCode.
+    pub(super) reason: Option<u8>,
 }

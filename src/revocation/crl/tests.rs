@@ -1680,9 +1680,9 @@ fn fast_path_reads_common_entries() {
         let mut list = layout.revoked.unwrap_or_default();
         while !list.is_empty() {
             match entries::fast_entry(list) {
-                Some((rest, ..)) => {
+                Some(read) => {
                     fast += 1;
-                    list = rest;
+                    list = read.rest;
                 }
                 None => {
                     slow += 1;
