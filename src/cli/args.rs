@@ -546,8 +546,16 @@ pub(super) fn revocation_options(
     for path in &args.crl {
         let bytes =
             std::fs::read(path).map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
-        let crl = crate::revocation::crl::Crl::from_pem_or_der(&bytes, &path.display().to_string())
-            .map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
+        // Read for lookups: a one-off check scans the entries for its
+        // serials instead of indexing all of them (a sweep's index is
+        // built after a few lookups), and the file's bytes are the one
+        // copy kept.
+        let crl = crate::revocation::crl::Crl::read(
+            bytes,
+            &path.display().to_string(),
+            crate::revocation::crl::Read::ForLookups,
+        )
+        .map_err(|e| anyhow::anyhow!("--crl {}: {e}", path.display()))?;
         rev.crls.push(std::sync::Arc::new(crl));
     }
     Ok(Some(std::sync::Arc::new(rev)))

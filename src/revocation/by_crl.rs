@@ -6,12 +6,15 @@
 use super::*;
 
 impl Revocation {
-    /// Parse a fetched or cached CRL, one at a time: parsing holds several
-    /// times the CRL's size in memory for a moment (x509-parser's entries),
-    /// and a sweep over 20 large CRLs must not hold that 20 times over.
-    pub(super) fn parse_crl(&self, bytes: &[u8], source: &str) -> Result<crl::Crl, crl::CrlError> {
-        let _one = self.parsing.lock().unwrap_or_else(|e| e.into_inner());
-        crl::Crl::from_pem_or_der(bytes, source)
+    /// Parse a fetched or cached CRL (keeping `bytes`, no copy), at most
+    /// [`MAX_PARSES`] at a time (see there).
+    pub(super) fn parse_crl(
+        &self,
+        bytes: Vec<u8>,
+        source: &str,
+    ) -> Result<crl::Crl, crl::CrlError> {
+        let _slot = self.parsing.acquire();
+        crl::Crl::read(bytes, source, crl::Read::Indexed)
     }
 
     /// Check a freshly fetched CRL's signature now with every key that may
@@ -21,19 +24,42 @@ impl Revocation {
     /// release its bytes: a sweep holds twenty 100,000-entry CRLs at ~50
     /// bytes per entry instead of ~95. A key not known yet would need the
     /// bytes again and gets "fetch it again" (not seen in practice).
-    pub(super) fn verify_and_release(&self, crl: &mut crl::Crl, ctx: &CrlContext<'_>) {
-        let mut verified = false;
-        let mut keys: Vec<&str> = Vec::new();
-        for candidate in self.candidates(crl, ctx) {
-            if keys.contains(&candidate.spki_sha256.as_str()) || !may_sign_crls(candidate) {
-                continue;
+    /// Returns the keys (SPKI SHA-256) that verified it.
+    pub(super) fn verify_and_release(
+        &self,
+        crl: &mut crl::Crl,
+        ctx: &CrlContext<'_>,
+    ) -> Vec<String> {
+        let mut verified = Vec::new();
+        for key in self.signing_keys(crl, ctx) {
+            if self.signature_once(crl, key).is_ok() {
+                verified.push(key.spki_sha256.clone());
             }
-            keys.push(&candidate.spki_sha256);
-            verified |= self.signature_once(crl, candidate).is_ok();
         }
-        if verified {
+        if !verified.is_empty() {
             crl.release_der();
         }
+        verified
+    }
+
+    /// The keys [`Revocation::verify_and_release`] checks `crl` with: one
+    /// certificate of each distinct key among its candidates that may
+    /// sign CRLs.
+    pub(super) fn signing_keys<'c>(
+        &self,
+        crl: &crl::Crl,
+        ctx: &CrlContext<'c>,
+    ) -> Vec<&'c Certificate> {
+        let mut keys: Vec<&Certificate> = Vec::new();
+        for candidate in self.candidates(crl, ctx) {
+            if keys.iter().any(|k| k.spki_sha256 == candidate.spki_sha256)
+                || !may_sign_crls(candidate)
+            {
+                continue;
+            }
+            keys.push(candidate);
+        }
+        keys
     }
 
     /// The CRLs of `sources`, each used as RFC 5280 §6.3.3 says (see
@@ -530,20 +556,15 @@ impl Revocation {
     }
 
     /// The signature of `crl` checked with `signer`'s key once per run:
-    /// the result is kept by (source, thisUpdate, CRL number, key), so a
-    /// re-issued certificate with the same key needs no second check, and
-    /// the CRL's bytes can be released after the first.
+    /// the result is kept by (source, thisUpdate, CRL number, DER hash,
+    /// key), so a re-issued certificate with the same key needs no second
+    /// check, and the CRL's bytes can be released after the first.
     pub(super) fn signature_once(
         &self,
         crl: &crl::Crl,
         signer: &Certificate,
     ) -> Result<(), String> {
-        let key = (
-            crl.source.clone(),
-            crl.this_update.timestamp(),
-            crl.crl_number.clone(),
-            signer.spki_sha256.clone(),
-        );
+        let key = Self::verified_key(crl, &signer.spki_sha256);
         if let Ok(done) = self.verified.lock() {
             if let Some(result) = done.get(&key) {
                 return result.clone();
@@ -554,5 +575,16 @@ impl Revocation {
             done.insert(key, result.clone());
         }
         result
+    }
+
+    /// The memo key of [`Revocation::signature_once`].
+    pub(super) fn verified_key(crl: &crl::Crl, spki_sha256: &str) -> VerifiedKey {
+        (
+            crl.source.clone(),
+            crl.this_update.timestamp(),
+            crl.crl_number.clone(),
+            crl.der_sha256().map(str::to_string),
+            spki_sha256.to_string(),
+        )
     }
 }

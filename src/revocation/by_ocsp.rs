@@ -153,6 +153,7 @@ impl Revocation {
                     let meta = cache::Meta {
                         key: key.clone(),
                         fetched_at: self.now.timestamp(),
+                        der_sha256: None,
                         policy: crate::revocation::transport::CachePolicy::default(),
                     };
                     if let Err(e) = disk.put(cache::Kind::Ocsp, &key, &raw, &meta) {

@@ -45,6 +45,10 @@ pub struct Meta {
     /// When the body was fetched or last revalidated (Unix seconds, the
     /// local clock: HTTP freshness is wall-clock time).
     pub fetched_at: i64,
+    /// SHA-256 (lower hex) of the CRL's DER, so the parsed table stored beside
+    /// a CRL ([`DiskCache::get_table`]) is known to be of this CRL.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub der_sha256: Option<String>,
     #[serde(flatten)]
     pub policy: CachePolicy,
 }
@@ -98,17 +102,48 @@ impl DiskCache {
     /// The cached entry for `key`, if any.
     pub fn get(&self, kind: Kind, key: &str) -> Option<Entry> {
         let body = std::fs::read(self.path(kind, key, "der")).ok()?;
-        let meta = std::fs::read(self.path(kind, key, "meta"))
+        let meta = self.get_meta(kind, key);
+        Some(Entry { body, meta })
+    }
+
+    /// The metadata of `key` alone (see [`DiskCache::get`]).
+    pub fn get_meta(&self, kind: Kind, key: &str) -> Option<Meta> {
+        std::fs::read(self.path(kind, key, "meta"))
             .ok()
             .and_then(|m| serde_json::from_slice::<Meta>(&m).ok())
-            .filter(|m| m.key == key);
-        Some(Entry { body, meta })
+            .filter(|m| m.key == key)
     }
 
     /// Forget `key` (its entry was unusable).
     pub fn discard(&self, kind: Kind, key: &str) {
         let _ = std::fs::remove_file(self.path(kind, key, "der"));
         let _ = std::fs::remove_file(self.path(kind, key, "meta"));
+        let _ = std::fs::remove_file(self.path(kind, key, "table"));
+    }
+
+    /// The parsed table stored for the CRL of `key`
+    /// ([`crate::revocation::crl::Crl::to_stored`]), unchecked: the
+    /// reader checks it. `None` when there is none, or it is larger than
+    /// any table of a CRL this pkiaudit accepts could be.
+    pub fn get_table(&self, key: &str) -> Option<Vec<u8>> {
+        let path = self.path(Kind::Crl, key, "table");
+        let size = std::fs::metadata(&path).ok()?.len();
+        // A table holds at most ~2 times the DER (records, serials).
+        if size > 3 * crate::revocation::crl::MAX_CRL_BYTES as u64 {
+            return None;
+        }
+        std::fs::read(path).ok()
+    }
+
+    /// Store the parsed table of the CRL of `key`, atomically.
+    pub fn put_table(&self, key: &str, table: &[u8]) -> std::io::Result<()> {
+        std::fs::create_dir_all(&self.dir)?;
+        write_atomically(&self.path(Kind::Crl, key, "table"), table)
+    }
+
+    /// Forget the parsed table of `key` (it was unusable; the body stays).
+    pub fn discard_table(&self, key: &str) {
+        let _ = std::fs::remove_file(self.path(Kind::Crl, key, "table"));
     }
 
     /// Store `body` for `key` with its metadata, each file atomically
@@ -118,6 +153,8 @@ impl DiskCache {
     pub fn put(&self, kind: Kind, key: &str, body: &[u8], meta: &Meta) -> std::io::Result<()> {
         std::fs::create_dir_all(&self.dir)?;
         let _ = std::fs::remove_file(self.path(kind, key, "meta"));
+        // A table of the previous body no longer applies.
+        let _ = std::fs::remove_file(self.path(kind, key, "table"));
         write_atomically(&self.path(kind, key, "der"), body)?;
         self.touch(kind, key, meta)
     }
@@ -152,6 +189,7 @@ mod tests {
         Meta {
             key: key.into(),
             fetched_at: 1_000,
+            der_sha256: None,
             policy: CachePolicy {
                 etag: Some("\"v1\"".into()),
                 fresh_for_secs: fresh_for,

@@ -78,6 +78,7 @@ impl Revocation {
             let meta = cache::Meta {
                 key: url.to_string(),
                 fetched_at: now,
+                der_sha256: None,
                 policy: response.policy.clone(),
             };
             let _ = disk.put(cache::Kind::Issuer, url, &response.body, &meta);

@@ -177,6 +177,49 @@ impl Drop for Slot<'_> {
     }
 }
 
+/// CRLs parsed at the same time, however many threads audit. Each
+/// distinct CRL is parsed once (one fetch per URL, see `fetching`), and
+/// different CRLs in parallel, but a parse holds the CRL's DER and its
+/// table (about twice its size) until it is verified and released: a
+/// sweep over twenty 60 MiB CRLs must not hold them all at once.
+pub const MAX_PARSES: usize = 2;
+
+/// A counting semaphore for CRL parses.
+#[derive(Default)]
+struct ParseSlots {
+    busy: Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+/// A held parse slot; released on drop.
+struct ParseSlot<'a>(&'a ParseSlots);
+
+impl ParseSlots {
+    fn acquire(&self) -> ParseSlot<'_> {
+        let mut busy = self.busy.lock().unwrap_or_else(|e| e.into_inner());
+        while *busy >= MAX_PARSES {
+            busy = self.freed.wait(busy).unwrap_or_else(|e| e.into_inner());
+        }
+        *busy += 1;
+        ParseSlot(self)
+    }
+
+    /// Parses in progress (tests).
+    #[cfg(test)]
+    fn busy(&self) -> usize {
+        *self.busy.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+impl Drop for ParseSlot<'_> {
+    fn drop(&mut self) {
+        let mut busy = self.0.busy.lock().unwrap_or_else(|e| e.into_inner());
+        *busy = busy.saturating_sub(1);
+        drop(busy);
+        self.0.freed.notify_one();
+    }
+}
+
 /// Which CRLs `by_crl` looks at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Sources {
@@ -224,8 +267,10 @@ fn fetchable(url: &str) -> bool {
 }
 
 /// A signature check: CRL source, its thisUpdate and CRL number, the
-/// SHA-256 of the signer's public key.
-type VerifiedKey = (String, i64, Option<String>, String);
+/// SHA-256 of its DER (when known), the SHA-256 of the signer's public
+/// key. The DER's hash tells apart two CRLs of the same source, time and
+/// number (a cached copy and what a revalidation served).
+type VerifiedKey = (String, i64, Option<String>, Option<String>, String);
 
 /// How revocation is checked in a run, with the CRLs fetched so far (each
 /// distribution point is fetched once per run).
@@ -262,8 +307,8 @@ pub struct Revocation {
     gates: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Requests in flight per host, at most [`MAX_PER_HOST`].
     slots: HostSlots,
-    /// Held while a CRL is parsed (see `parse_crl`).
-    parsing: Mutex<()>,
+    /// CRL parses in progress, at most [`MAX_PARSES`] (see `parse_crl`).
+    parsing: ParseSlots,
     /// Signature checks done, by (CRL source, thisUpdate, CRL number, key
     /// SHA-256): a 20 MB CRL is hashed once per run and key, not once per
     /// certificate.
@@ -300,7 +345,7 @@ impl Revocation {
             ocsp_answers: Mutex::new(HashMap::new()),
             gates: Mutex::new(HashMap::new()),
             slots: HostSlots::default(),
-            parsing: Mutex::new(()),
+            parsing: ParseSlots::default(),
             verified: Mutex::new(HashMap::new()),
         }
     }

@@ -332,3 +332,61 @@ fn implied_distribution_point_once_the_certificates_gave_no_answer() {
     assert!(outcomes[1].contains("--offline"), "{outcomes:?}");
     assert!(outcomes[2].starts_with("not listed"), "{outcomes:?}");
 }
+
+/// Different CRLs parse at the same time, at most `MAX_PARSES` of them:
+/// with every slot held, a parse waits; the parses of many threads give
+/// the same CRLs as one at a time.
+#[test]
+fn crls_parse_in_parallel_within_the_bound() {
+    let ca = Issued::root("Parallel CA");
+    let bodies: Vec<Vec<u8>> = (1..=6u64)
+        .map(|n| {
+            let spec = (0..50u8).fold(CrlSpec::new(n), |spec, i| {
+                spec.entry(crate::testkit::CrlEntry::new(&[i, n as u8]).reason(i % 11))
+            });
+            build_crl(&ca, &spec)
+        })
+        .collect();
+    let rev = offline(Vec::new());
+    let one_at_a_time: Vec<crl::Crl> = bodies
+        .iter()
+        .enumerate()
+        .map(|(i, b)| rev.parse_crl(b.clone(), &format!("u{i}")).expect("parses"))
+        .collect();
+    assert_eq!(rev.parsing.busy(), 0);
+    let together: Vec<crl::Crl> = std::thread::scope(|s| {
+        let handles: Vec<_> = bodies
+            .iter()
+            .enumerate()
+            .map(|(i, b)| {
+                let rev = &rev;
+                s.spawn(move || rev.parse_crl(b.clone(), &format!("u{i}")).expect("parses"))
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("joins"))
+            .collect()
+    });
+    assert_eq!(together, one_at_a_time);
+    assert_eq!(rev.parsing.busy(), 0, "every slot released");
+    // Every slot held: a parse waits until one is released.
+    let held: Vec<_> = (0..MAX_PARSES).map(|_| rev.parsing.acquire()).collect();
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|s| {
+        let waiting = s.spawn(|| {
+            let parsed = rev.parse_crl(bodies[0].clone(), "u0");
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+            parsed
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(
+            !done.load(std::sync::atomic::Ordering::SeqCst),
+            "parsed past the bound"
+        );
+        assert_eq!(rev.parsing.busy(), MAX_PARSES);
+        drop(held);
+        let parsed = waiting.join().expect("joins").expect("parses");
+        assert_eq!(parsed, one_at_a_time[0]);
+    });
+}

@@ -270,9 +270,12 @@ fn fetched_crls_are_cached_on_disk_and_a_corrupt_entry_is_refetched() {
         .filter(|e| e.file_name().to_string_lossy().ends_with(".crl.der"))
         .collect();
     assert_eq!(entries.len(), 1);
-    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 2);
-    // a corrupt entry is discarded and fetched again, never trusted
+    // body, metadata and the parsed table
+    assert_eq!(std::fs::read_dir(dir).unwrap().count(), 3);
+    // a corrupt entry is discarded and fetched again, never trusted (the
+    // parsed table would answer without the body: corrupt both)
     std::fs::write(entries[0].path(), b"garbage").unwrap();
+    std::fs::write(entries[0].path().with_extension("table"), b"garbage").unwrap();
     assert_eq!(run(&s.revoked_leaf), "revoked");
     assert_eq!(*hits.lock().unwrap(), 2);
     assert_ne!(std::fs::read(entries[0].path()).unwrap(), b"garbage");
@@ -545,4 +548,110 @@ fn urls_of_an_unverified_path_are_not_followed() {
     let local = run(&["--crl", crl_file.to_str().unwrap()]);
     assert_eq!(leaf(&local)["revocation"][0]["status"], "revoked");
     assert_eq!(*hits.lock().unwrap(), 0);
+}
+
+/// The parsed table the cache keeps beside a CRL: a warm run answers from
+/// it without the body; a table that is corrupt, truncated, of another
+/// format version, of another CRL, or verified by another key is never
+/// used: the body is read again (or the CRL fetched again), and the
+/// revoked certificate stays revoked.
+#[test]
+fn a_corrupt_or_foreign_parsed_table_is_never_trusted() {
+    use pkiaudit::revocation::crl::{Crl, FORMAT_VERSION};
+    let root = Issued::root("Table Root");
+    let body = crl(&root, &[&[0xa1]], (2025, 12, 1), (2026, 2, 1));
+    let clean = crl(&root, &[&[0x77]], (2025, 12, 1), (2026, 2, 1));
+    let (base, hits) = serve(HashMap::from([("/t.crl".to_string(), body.clone())]));
+    let url = format!("{base}/t.crl");
+    let s = setup(&root, &url);
+    let cache = tempfile::tempdir().unwrap();
+    let dir = cache.path().to_str().unwrap();
+    let run = |file: &str| {
+        let r = check(&s, file, &["--revocation", "crl", "--cache-dir", dir]);
+        leaf(&r)["revocation"][0]["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(run(&s.revoked_leaf), "revoked");
+    let find = |ext: &str| {
+        std::fs::read_dir(dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.to_string_lossy().ends_with(ext))
+            .unwrap_or_else(|| panic!("no {ext} in the cache"))
+    };
+    let (der_path, table_path) = (find(".crl.der"), find(".crl.table"));
+    let good_table = std::fs::read(&table_path).unwrap();
+    assert!(good_table.starts_with(b"PKIACRLT"));
+    // The table alone answers: no body, no fetch.
+    std::fs::remove_file(&der_path).unwrap();
+    assert_eq!(run(&s.revoked_leaf), "revoked");
+    assert_eq!(run(&s.leaf), "good");
+    assert_eq!(*hits.lock().unwrap(), 1);
+
+    let sha256 = |b: &[u8]| {
+        ring::digest::digest(&ring::digest::SHA256, b)
+            .as_ref()
+            .to_vec()
+    };
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let resum = |mut t: Vec<u8>| {
+        t.truncate(t.len() - 32);
+        let sum = sha256(&t);
+        t.extend_from_slice(&sum);
+        t
+    };
+    // The CA's key, as the cache names the keys that verified a CRL.
+    let spki = {
+        let cert = pkiaudit::model::Certificate::from_der(&root.der()).unwrap();
+        cert.spki_sha256
+    };
+    // A table of the CRL that does not list 0xA1, for the right key.
+    let other = |key: &str, der_of: &[u8], verified: &str| {
+        Crl::from_der(&clean, "x")
+            .unwrap()
+            .to_stored(key, &sha256(der_of), &[verified.to_string()])
+            .unwrap()
+    };
+    let mut flipped = good_table.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 0x01;
+    let mut version = good_table.clone();
+    version[8..12].copy_from_slice(&(FORMAT_VERSION + 1).to_le_bytes());
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("a flipped byte", flipped),
+        ("truncated", good_table[..good_table.len() / 2].to_vec()),
+        ("empty", Vec::new()),
+        ("another format version", resum(version)),
+        (
+            "another CRL's table (its DER) under this key",
+            other(&url, &clean, &spki),
+        ),
+        (
+            "a table stored for another key (URL)",
+            other("http://elsewhere/t.crl", &body, &spki),
+        ),
+        (
+            "verified by another key only",
+            other(&url, &body, &hex(&[0u8; 32])),
+        ),
+    ];
+    for (what, table) in cases {
+        // each time from a cache with the body, its metadata and this table
+        std::fs::write(&der_path, &body).unwrap();
+        std::fs::write(&table_path, &table).unwrap();
+        assert_eq!(run(&s.revoked_leaf), "revoked", "{what}");
+        assert_eq!(*hits.lock().unwrap(), 1, "{what}: the body was enough");
+        // read again from the body, the table was rewritten and is used
+        let rewritten = std::fs::read(&table_path).unwrap();
+        assert_ne!(rewritten, table, "{what}");
+        std::fs::remove_file(&der_path).unwrap();
+        assert_eq!(run(&s.revoked_leaf), "revoked", "{what}");
+    }
+    // Neither body nor a usable table: fetched again.
+    std::fs::write(&table_path, b"PKIACRLT").unwrap();
+    assert_eq!(run(&s.revoked_leaf), "revoked");
+    assert_eq!(*hits.lock().unwrap(), 2);
 }

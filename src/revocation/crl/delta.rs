@@ -36,7 +36,7 @@ pub fn status_for(
     }
     if let Some(delta) = delta {
         check_delta_fits(base, delta)?;
-        if let Some(entry) = delta.lookup_issued_by(issuer_raw, serial_raw) {
+        if let Some(entry) = delta.try_lookup_issued_by(issuer_raw, serial_raw)? {
             return Ok(match entry.reason {
                 Some(Reason::RemoveFromCrl) => None,
                 _ => Some(entry),
@@ -44,7 +44,7 @@ pub fn status_for(
         }
     }
     Ok(base
-        .lookup_issued_by(issuer_raw, serial_raw)
+        .try_lookup_issued_by(issuer_raw, serial_raw)?
         .filter(|e| e.reason != Some(Reason::RemoveFromCrl)))
 }
 

@@ -16,7 +16,8 @@
 
 use std::fmt;
 use std::hash::Hash;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use chrono::{DateTime, Utc};
 use x509_parser::asn1_rs::BitString;
@@ -25,12 +26,11 @@ use x509_parser::extensions::{
 };
 use x509_parser::oid_registry::{
     OID_PKIX_AUTHORITY_INFO_ACCESS, OID_X509_EXT_AUTHORITY_KEY_IDENTIFIER, OID_X509_EXT_CRL_NUMBER,
-    OID_X509_EXT_DELTA_CRL_INDICATOR, OID_X509_EXT_FRESHEST_CRL, OID_X509_EXT_INVALIDITY_DATE,
-    OID_X509_EXT_ISSUER, OID_X509_EXT_ISSUER_ALT_NAME, OID_X509_EXT_ISSUER_DISTRIBUTION_POINT,
-    OID_X509_EXT_REASON_CODE,
+    OID_X509_EXT_DELTA_CRL_INDICATOR, OID_X509_EXT_FRESHEST_CRL, OID_X509_EXT_ISSUER_ALT_NAME,
+    OID_X509_EXT_ISSUER_DISTRIBUTION_POINT,
 };
 use x509_parser::prelude::FromDer;
-use x509_parser::revocation_list::{CertificateRevocationList, RevokedCertificate};
+use x509_parser::revocation_list::CertificateRevocationList;
 use x509_parser::x509::AlgorithmIdentifier;
 
 use super::same_name;
@@ -40,10 +40,14 @@ use crate::model::{
 
 mod delta;
 mod der;
+mod entries;
+mod stored;
 mod table;
 
 pub use delta::{check_delta_fits, status_for, status_with_delta};
-use der::{der_unsigned_integer, directory_name, split_signed, Layout};
+use der::{der_unsigned_integer, split_signed, Layout};
+use entries::Reader;
+pub use stored::{StoredCrl, FORMAT_VERSION};
 pub(crate) use table::serial_key;
 use table::{Keys, Table, CRL_ISSUER};
 
@@ -272,6 +276,40 @@ fn list_names(names: &[DpName]) -> String {
         .join(", ")
 }
 
+/// How a CRL will be used, so how it is read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Read {
+    /// Indexed now: every lookup O(1) (a sweep, a fetched CRL).
+    Indexed,
+    /// Every entry read and checked now (errors, notes, count) but none
+    /// indexed: the first [`LAZY_SCANS`] lookups each scan the DER for
+    /// their serial, later ones build the index once. A `--crl` file of
+    /// `check`, looked up for one or two certificates, costs one pass
+    /// over its entries instead of an index of all of them.
+    ForLookups,
+}
+
+/// Lookups of a [`Read::ForLookups`] CRL answered by scanning its DER
+/// before its index is built (a scan costs a few times one lookup's share
+/// of building the index, so a handful of scans is cheaper than the
+/// index, and more is not).
+pub const LAZY_SCANS: usize = 8;
+
+/// A [`Read::ForLookups`] CRL's entries: where they are in the DER, how
+/// many lookups scanned them, the index once built (shared by clones).
+#[derive(Clone)]
+struct Lazy {
+    list: std::ops::Range<usize>,
+    scans: Arc<AtomicUsize>,
+    built: Arc<OnceLock<Table>>,
+    keys: Keys,
+}
+
+/// `Table`'s issuer index of an entry of `Reader`'s issuer `issuer`.
+fn issuer_index(issuer: Option<usize>) -> u32 {
+    issuer.map_or(CRL_ISSUER, |i| i as u32)
+}
+
 /// One parsed CRL, ready for O(1) lookups.
 #[derive(Clone)]
 pub struct Crl {
@@ -303,7 +341,18 @@ pub struct Crl {
     pub unsupported: Vec<String>,
     /// The CRL as read, for [`Crl::verify_signature`]; `None` after
     /// [`Crl::release_der`].
-    der: Option<Arc<[u8]>>,
+    der: Option<Arc<Vec<u8>>>,
+    /// The CRL without its entries (what x509-parser read): the header
+    /// fields, for the disk cache (`stored`).
+    header_der: Arc<Vec<u8>>,
+    /// A CRL read for a few lookups ([`Read::ForLookups`]): `table` is
+    /// empty, and lookups scan the DER.
+    lazy: Option<Lazy>,
+    /// SHA-256 of the DER (lower hex) of an indexed CRL (not computed for
+    /// [`Read::ForLookups`]: a `--crl` file is one CRL per path): what a
+    /// signature check is remembered by, with the key, and what the disk
+    /// cache's table is checked against.
+    der_sha256: Option<String>,
     crl_number_raw: Option<Vec<u8>>,
     delta_of_raw: Option<Vec<u8>>,
     /// The entries, for the CRL issuer's certificates and (indirect CRL)
@@ -336,54 +385,109 @@ impl Crl {
     /// of extensions each, several hundred bytes an entry), so the CRL is
     /// parsed in two steps: x509-parser reads it without its entries (the
     /// header: version, signature, issuer, times, extensions), then the
-    /// entries are read one at a time with `RevokedCertificate::from_der`,
-    /// each stored in the table and dropped. The parse needs the table and
-    /// a copy of the DER, and a constant amount besides.
+    /// entries are read one at a time (`entries::Reader`: the common shape
+    /// directly, anything else with `RevokedCertificate::from_der`), each
+    /// stored in the table and dropped. The parse needs the table and a
+    /// copy of the DER ([`Crl::from_der_vec`] takes the caller's instead),
+    /// and a constant amount besides.
     pub fn from_der(der: &[u8], source: &str) -> Result<Crl, CrlError> {
-        Self::parse(der, source, Keys::random())
+        Self::size_ok(der.len(), source)?;
+        Self::parse(Arc::new(der.to_vec()), source, Keys::random(), false)
     }
 
-    /// [`Crl::from_der`] with the index keys from `keys`.
-    fn parse(der: &[u8], source: &str, keys: Keys) -> Result<Crl, CrlError> {
-        if der.len() > MAX_CRL_BYTES {
+    /// [`Crl::from_der`] keeping `der` itself (no copy).
+    pub fn from_der_vec(der: Vec<u8>, source: &str) -> Result<Crl, CrlError> {
+        Self::size_ok(der.len(), source)?;
+        Self::parse(Arc::new(der), source, Keys::random(), false)
+    }
+
+    /// PEM or DER read for [`Read::Indexed`] use or [`Read::ForLookups`],
+    /// keeping the bytes given (DER) or the DER they decode to (PEM, the
+    /// text dropped before the entries are read): one copy of the CRL.
+    pub fn read(bytes: Vec<u8>, source: &str, how: Read) -> Result<Crl, CrlError> {
+        let der = Self::der_of(bytes, source)?;
+        Self::size_ok(der.len(), source)?;
+        Self::parse(
+            Arc::new(der),
+            source,
+            Keys::random(),
+            how == Read::ForLookups,
+        )
+    }
+
+    fn size_ok(size: usize, source: &str) -> Result<(), CrlError> {
+        if size > MAX_CRL_BYTES {
             return Err(CrlError::TooLarge {
                 origin: source.to_string(),
-                size: der.len(),
+                size,
             });
         }
+        Ok(())
+    }
+
+    /// [`Crl::from_der`] with the index keys from `keys`; `lazy`: checks
+    /// every entry but indexes none (see [`Read::ForLookups`]).
+    fn parse(der: Arc<Vec<u8>>, source: &str, keys: Keys, lazy: bool) -> Result<Crl, CrlError> {
+        let bytes = der.as_slice();
+        Self::size_ok(bytes.len(), source)?;
         let not_a_crl = |reason: String| CrlError::NotACrl {
             origin: source.to_string(),
             reason,
         };
-        let layout = Layout::of(der).map_err(not_a_crl)?;
+        let layout = Layout::of(bytes).map_err(not_a_crl)?;
+        let (header_der, fields_at) = layout.without_entries().map_err(not_a_crl)?;
         let mut out = {
-            let (header_der, fields_at) = layout.without_entries().map_err(not_a_crl)?;
             let (_, crl) = CertificateRevocationList::from_der(&header_der)
                 .map_err(|e| not_a_crl(e.to_string()))?;
             layout
                 .check_parsed(&header_der, fields_at, &crl)
                 .map_err(not_a_crl)?;
-            Self::from_header(&crl, source, keys)
+            Self::from_header(&crl, source, keys.clone())
         };
-        if let Some(mut list) = layout.revoked {
-            let (entries, serial_bytes) = Layout::sizes(list);
-            out.table.reserve(entries, serial_bytes);
-            let indirect = out.is_indirect();
-            // §5.3.3: in an indirect CRL an entry without certificateIssuer
-            // belongs to the issuer of the entry before it, the first one to
-            // the CRL issuer. `None` is the CRL issuer.
-            let mut current: Option<usize> = None;
+        if let Some(list) = layout.revoked {
+            // Where the entries are in `der`, for the scans of a CRL read
+            // for a few lookups.
+            let at = (list.as_ptr() as usize).wrapping_sub(bytes.as_ptr() as usize);
+            let issuer_raw = out.issuer_raw.clone();
+            let mut reader = Reader::new(
+                &issuer_raw,
+                out.is_indirect(),
+                std::mem::take(&mut out.unsupported),
+            );
+            let mut table = match lazy {
+                true => None,
+                false => {
+                    let (entries, serial_bytes) = Layout::sizes(list);
+                    let mut table = Table::new(keys.clone());
+                    table.reserve(entries, serial_bytes);
+                    Some(table)
+                }
+            };
             // As x509-parser reads revokedCertificates (SEQUENCE OF, all
             // of the content): an entry that does not parse is an error.
-            while !list.is_empty() {
-                let n = out.entries + 1;
-                let (rest, entry) = RevokedCertificate::from_der(list)
-                    .map_err(|e| not_a_crl(format!("revokedCertificates entry {n}: {e}")))?;
-                if rest.len() >= list.len() {
-                    return Err(not_a_crl(format!("revokedCertificates entry {n} is empty")));
+            let mut rest = list;
+            while let Some(entry) = reader.next(&mut rest).map_err(not_a_crl)? {
+                if let Some(table) = table.as_mut() {
+                    table.push(
+                        issuer_index(entry.issuer),
+                        serial_key(entry.serial_raw),
+                        &entry.revoked,
+                    );
                 }
-                out.add_entry(&entry, &mut current, indirect);
-                list = rest;
+            }
+            out.entries = reader.entries;
+            out.unsupported = reader.unsupported;
+            out.other_issuers = reader.other_issuers;
+            match table {
+                Some(table) => out.table = table,
+                None => {
+                    out.lazy = Some(Lazy {
+                        list: at..at.saturating_add(list.len()),
+                        scans: Arc::new(AtomicUsize::new(0)),
+                        built: Arc::new(OnceLock::new()),
+                        keys,
+                    })
+                }
             }
         }
         if !layout.trailing.is_empty() {
@@ -396,9 +500,15 @@ impl Crl {
         // make sure the split agrees with der-parser's framing (which
         // x509-parser parsed), so the signature covers exactly the entries
         // in the table.
-        match split_signed(der) {
+        match split_signed(bytes) {
             Some((tbs, _, _)) if tbs == layout.tbs => {}
             _ => return Err(not_a_crl("CertificateList is not DER-framed".into())),
+        }
+        out.header_der = Arc::new(header_der);
+        if !lazy {
+            out.der_sha256 = Some(hex_lower(
+                ring::digest::digest(&ring::digest::SHA256, bytes).as_ref(),
+            ));
         }
         out.finish(der);
         Ok(out)
@@ -406,27 +516,20 @@ impl Crl {
 
     /// PEM (`-----BEGIN X509 CRL-----`, text around it is ignored) or DER.
     pub fn from_pem_or_der(bytes: &[u8], source: &str) -> Result<Crl, CrlError> {
-        let trimmed = trim_ascii_start(bytes);
-        if !trimmed.starts_with(b"-----BEGIN") && find(bytes, b"-----BEGIN X509 CRL-----").is_none()
-        {
+        if !is_pem(bytes) {
             return Self::from_der(bytes, source);
         }
-        // Base64 is 4/3 of the DER plus line breaks: refuse before decoding.
-        if bytes.len() > MAX_CRL_BYTES / 3 * 4 + MAX_CRL_BYTES / 32 + 4096 {
-            return Err(CrlError::TooLarge {
-                origin: source.to_string(),
-                size: bytes.len(),
-            });
+        let der = pem_der(bytes, source)?;
+        Self::size_ok(der.len(), source)?;
+        Self::parse(Arc::new(der), source, Keys::random(), false)
+    }
+
+    /// The DER of `bytes`, PEM or DER (see [`Crl::from_pem_or_der`]).
+    fn der_of(bytes: Vec<u8>, source: &str) -> Result<Vec<u8>, CrlError> {
+        match is_pem(&bytes) {
+            true => pem_der(&bytes, source),
+            false => Ok(bytes),
         }
-        let start = find(bytes, b"-----BEGIN X509 CRL-----").ok_or_else(|| CrlError::Pem {
-            origin: source.to_string(),
-            reason: "no X509 CRL block".into(),
-        })?;
-        let block = pem::parse(&bytes[start..]).map_err(|e| CrlError::Pem {
-            origin: source.to_string(),
-            reason: e.to_string(),
-        })?;
-        Self::from_der(block.contents(), source)
     }
 
     /// The CRL's fields but no entries (`crl` is parsed without them, see
@@ -454,6 +557,9 @@ impl Crl {
             entries: 0,
             unsupported: Vec::new(),
             der: None,
+            header_der: Arc::default(),
+            lazy: None,
+            der_sha256: None,
             crl_number_raw: None,
             delta_of_raw: None,
             table: Table::new(keys),
@@ -463,92 +569,14 @@ impl Crl {
         out
     }
 
-    /// Stores one revokedCertificates entry. `current` is the issuer of
-    /// the entry before (see [`Crl::parse`]); `indirect`, whether the CRL
-    /// is indirect.
-    fn add_entry(
-        &mut self,
-        entry: &RevokedCertificate<'_>,
-        current: &mut Option<usize>,
-        indirect: bool,
-    ) {
-        self.entries += 1;
-        let mut revoked = Revoked {
-            time: to_utc(entry.revocation_date.timestamp()),
-            reason: None,
-            invalidity: None,
-        };
-        for ext in entry.extensions() {
-            match &ext.parsed_extension() {
-                ParsedExtension::ReasonCode(code) => {
-                    revoked.reason = Some(Reason::from_code(code.0))
-                }
-                ParsedExtension::InvalidityDate(t) => {
-                    revoked.invalidity = Some(to_utc(t.timestamp()))
-                }
-                _ if ext.oid == OID_X509_EXT_ISSUER => {
-                    // §5.3.3: this and the following entries belong to
-                    // another CA. Only an indirect CRL may say so;
-                    // anywhere else, reading them as this issuer's would
-                    // revoke the wrong certificates.
-                    if !indirect {
-                        note(
-                            &mut self.unsupported,
-                            "an entry has a certificateIssuer extension, but the CRL is not marked indirect (IDP indirectCRL)".into(),
-                        );
-                        continue;
-                    }
-                    match directory_name(ext.value) {
-                        Some(name) if same_name(&name, &self.issuer_raw) => *current = None,
-                        Some(name) => {
-                            *current = Some(
-                                match self.other_issuers.iter().position(|n| same_name(n, &name)) {
-                                    Some(i) => i,
-                                    None => {
-                                        self.other_issuers.push(name);
-                                        self.other_issuers.len() - 1
-                                    }
-                                },
-                            )
-                        }
-                        None => note(
-                            &mut self.unsupported,
-                            "a certificateIssuer extension without a directory name".into(),
-                        ),
-                    }
-                }
-                _ if ext.oid == OID_X509_EXT_REASON_CODE
-                    || ext.oid == OID_X509_EXT_INVALIDITY_DATE =>
-                {
-                    // Known but malformed: keep the entry, note it.
-                    note(
-                        &mut self.unsupported,
-                        format!("malformed entry extension {}", ext.oid.to_id_string()),
-                    );
-                }
-                _ if ext.critical => note(
-                    &mut self.unsupported,
-                    format!(
-                        "unknown critical entry extension {}",
-                        ext.oid.to_id_string()
-                    ),
-                ),
-                _ => {}
-            }
-        }
-        // A serial listed twice: the first entry wins (`Table::index`
-        // keeps the earliest listing; CAs that do this list the same
-        // revocation twice).
-        let issuer = current.map_or(CRL_ISSUER, |i| i as u32);
-        self.table
-            .push(issuer, serial_key(entry.raw_serial()), &revoked);
-    }
-
     /// Keeps `der` (the CRL the entries were read from) for
-    /// [`Crl::verify_signature`] and indexes the entries.
-    fn finish(&mut self, der: &[u8]) {
-        self.der = Some(Arc::from(der));
-        self.table.index();
+    /// [`Crl::verify_signature`] and indexes the entries (unless they are
+    /// to be scanned, [`Read::ForLookups`]).
+    fn finish(&mut self, der: Arc<Vec<u8>>) {
+        self.der = Some(der);
+        if self.lazy.is_none() {
+            self.table.index();
+        }
     }
 
     fn read_extensions(&mut self, crl: &CertificateRevocationList<'_>) {
@@ -646,9 +674,14 @@ impl Crl {
         }
     }
 
+    /// SHA-256 of the DER (lower hex); `None` for a CRL read for lookups.
+    pub fn der_sha256(&self) -> Option<&str> {
+        self.der_sha256.as_deref()
+    }
+
     /// The CRL as it was read (DER); empty after [`Crl::release_der`].
     pub fn der(&self) -> &[u8] {
-        self.der.as_deref().unwrap_or_default()
+        self.der.as_deref().map(Vec::as_slice).unwrap_or_default()
     }
 
     /// Whether the DER is still held, so [`Crl::verify_signature`] can run.
@@ -661,13 +694,93 @@ impl Crl {
     /// [`Crl::verify_signature`] (and so [`Crl::verify`]) fails from now
     /// on. For once its signature has been checked.
     pub fn release_der(&mut self) {
+        // A CRL read for lookups needs its DER for them: index it first.
+        if let Some(lazy) = self.lazy.take() {
+            match self.built(&lazy) {
+                Ok(table) => self.table = table.clone(),
+                Err(_) => {
+                    // Not reached (the entries were read once already);
+                    // keep the DER rather than lose the entries.
+                    self.lazy = Some(lazy);
+                    return;
+                }
+            }
+        }
         self.der = None;
     }
 
     /// Distinct serials of the CRL issuer's certificates (for an indirect
     /// CRL, other issuers' entries are not counted).
     pub fn distinct_serials(&self) -> usize {
-        self.table.direct
+        match &self.lazy {
+            Some(lazy) => self.built(lazy).map_or(0, |t| t.direct),
+            None => self.table.direct,
+        }
+    }
+
+    /// Whether the entries are scanned rather than indexed (yet): see
+    /// [`Read::ForLookups`].
+    pub fn is_scanned(&self) -> bool {
+        self.lazy.as_ref().is_some_and(|l| l.built.get().is_none())
+    }
+
+    /// A [`Read::ForLookups`] CRL's index, built on first use.
+    fn built<'s>(&'s self, lazy: &'s Lazy) -> Result<&'s Table, String> {
+        if let Some(table) = lazy.built.get() {
+            return Ok(table);
+        }
+        let mut table = Table::new(lazy.keys.clone());
+        self.scan(lazy, |issuer, serial, revoked| {
+            table.push(issuer, serial, revoked);
+            false
+        })?;
+        table.index();
+        Ok(lazy.built.get_or_init(|| table))
+    }
+
+    /// Reads a [`Read::ForLookups`] CRL's entries again (they were read
+    /// and checked at parse) and hands each to `each` (issuer index,
+    /// `serial_key`, entry) until it returns true.
+    fn scan(
+        &self,
+        lazy: &Lazy,
+        mut each: impl FnMut(u32, &[u8], &Revoked) -> bool,
+    ) -> Result<(), String> {
+        let mut list = self
+            .der()
+            .get(lazy.list.clone())
+            .ok_or("the CRL's entries are no longer in memory")?;
+        let mut reader = Reader::new(&self.issuer_raw, self.is_indirect(), Vec::new());
+        while let Some(entry) = reader.next(&mut list)? {
+            if each(
+                issuer_index(entry.issuer),
+                serial_key(entry.serial_raw),
+                &entry.revoked,
+            ) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// The entry of `issuer` (index) for `serial` (a `serial_key`): from
+    /// the index, or for a [`Read::ForLookups`] CRL by a scan (the first
+    /// listing wins, as in the index) until [`LAZY_SCANS`] were made.
+    fn entry(&self, issuer: u32, serial: &[u8]) -> Result<Option<Revoked>, String> {
+        let Some(lazy) = &self.lazy else {
+            return Ok(self.table.get(issuer, serial));
+        };
+        if lazy.built.get().is_none() && lazy.scans.fetch_add(1, Ordering::Relaxed) < LAZY_SCANS {
+            let mut found = None;
+            self.scan(lazy, |i, s, revoked| {
+                if i == issuer && s == serial {
+                    found = Some(*revoked);
+                }
+                found.is_some()
+            })?;
+            return Ok(found);
+        }
+        Ok(self.built(lazy)?.get(issuer, serial))
     }
 
     /// This CRL's number against `other`'s (§5.2.3; a CRL without one is
@@ -762,22 +875,45 @@ impl Crl {
     /// certificates of the CRL issuer; see [`Crl::lookup_issued_by`] for
     /// indirect CRLs. O(1): one keyed hash of the serial, one probe of the
     /// index.
+    ///
+    /// `None` also when a [`Read::ForLookups`] CRL's entries cannot be
+    /// read again (not reached: they were read at parse); the revocation
+    /// checks use [`Crl::try_lookup_issued_by`], which says so.
     pub fn lookup(&self, serial_raw: &[u8]) -> Option<Revoked> {
-        self.table.get(CRL_ISSUER, serial_key(serial_raw))
+        self.entry(CRL_ISSUER, serial_key(serial_raw))
+            .ok()
+            .flatten()
     }
 
     /// The entry for the certificate with `serial_raw` issued by
     /// `issuer_raw` (DER name): the CRL issuer's own, or, in an indirect
     /// CRL, another CA's listed under a certificateIssuer (§5.3.3).
     pub fn lookup_issued_by(&self, issuer_raw: &[u8], serial_raw: &[u8]) -> Option<Revoked> {
-        if same_name(issuer_raw, &self.issuer_raw) {
-            return self.lookup(serial_raw);
-        }
-        let i = self
-            .other_issuers
-            .iter()
-            .position(|n| same_name(n, issuer_raw))?;
-        self.table.get(i as u32, serial_key(serial_raw))
+        self.try_lookup_issued_by(issuer_raw, serial_raw)
+            .ok()
+            .flatten()
+    }
+
+    /// [`Crl::lookup_issued_by`]; `Err` when the entries of a
+    /// [`Read::ForLookups`] CRL could not be read again.
+    pub fn try_lookup_issued_by(
+        &self,
+        issuer_raw: &[u8],
+        serial_raw: &[u8],
+    ) -> Result<Option<Revoked>, String> {
+        let issuer = if same_name(issuer_raw, &self.issuer_raw) {
+            CRL_ISSUER
+        } else {
+            match self
+                .other_issuers
+                .iter()
+                .position(|n| same_name(n, issuer_raw))
+            {
+                Some(i) => i as u32,
+                None => return Ok(None),
+            }
+        };
+        self.entry(issuer, serial_key(serial_raw))
     }
 
     /// Whether the CRL is indirect (IDP indirectCRL): it may list other
@@ -927,8 +1063,46 @@ fn general_name_text(name: &GeneralName<'_>) -> String {
     }
 }
 
+/// Whether `bytes` are to be read as PEM: they start with armour, or hold
+/// an `X509 CRL` block somewhere.
+fn is_pem(bytes: &[u8]) -> bool {
+    trim_ascii_start(bytes).starts_with(b"-----BEGIN")
+        || find(bytes, b"-----BEGIN X509 CRL-----").is_some()
+}
+
+/// The DER of the first `X509 CRL` PEM block of `bytes`.
+fn pem_der(bytes: &[u8], source: &str) -> Result<Vec<u8>, CrlError> {
+    // Base64 is 4/3 of the DER plus line breaks: refuse before decoding.
+    if bytes.len() > MAX_CRL_BYTES / 3 * 4 + MAX_CRL_BYTES / 32 + 4096 {
+        return Err(CrlError::TooLarge {
+            origin: source.to_string(),
+            size: bytes.len(),
+        });
+    }
+    let start = find(bytes, b"-----BEGIN X509 CRL-----").ok_or_else(|| CrlError::Pem {
+        origin: source.to_string(),
+        reason: "no X509 CRL block".into(),
+    })?;
+    let block = pem::parse(bytes.get(start..).unwrap_or_default()).map_err(|e| CrlError::Pem {
+        origin: source.to_string(),
+        reason: e.to_string(),
+    })?;
+    Ok(block.into_contents())
+}
+
+/// Where `needle` first is in `haystack`. Skips to each occurrence of its
+/// first byte: a DER CRL of tens of MiB is searched for PEM armour once.
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    let (&first, rest) = needle.split_first()?;
+    let mut from = 0;
+    while let Some(i) = haystack.get(from..)?.iter().position(|b| *b == first) {
+        let at = from + i;
+        if haystack.get(at + 1..)?.starts_with(rest) {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+    None
 }
 
 fn trim_ascii_start(bytes: &[u8]) -> &[u8] {

@@ -622,7 +622,7 @@ fn certificate_issuer_entries_need_an_indirect_crl() {
 
 /// `der` parsed as `from_der` does, with the index keys from `keys`.
 fn parse_with(der: &[u8], keys: Keys) -> Crl {
-    Crl::parse(der, "t", keys).expect("parses")
+    Crl::parse(Arc::new(der.to_vec()), "t", keys, false).expect("parses")
 }
 
 /// Every serial hashes to the same 64-bit key: the first entry is in
@@ -875,12 +875,27 @@ fn parse_all_at_once(der: &[u8], keys: Keys) -> Result<Crl, CrlError> {
         }
     }
     let mut crl = Crl::from_header(&parsed, "t", keys);
-    let indirect = crl.is_indirect();
-    let mut current = None;
+    let issuer_raw = crl.issuer_raw.clone();
+    let mut reader = Reader::new(
+        &issuer_raw,
+        crl.is_indirect(),
+        std::mem::take(&mut crl.unsupported),
+    );
     for entry in &parsed.tbs_cert_list.revoked_certificates {
-        crl.add_entry(entry, &mut current, indirect);
+        // x509-parser's reading of every entry (no fast path), handled as
+        // the slow path of `Reader::next` handles it.
+        let revoked = reader.read_extensions(entry);
+        crl.table.push(
+            issuer_index(reader.current),
+            serial_key(entry.raw_serial()),
+            &revoked,
+        );
+        reader.entries += 1;
     }
-    crl.finish(der);
+    crl.entries = reader.entries;
+    crl.unsupported = reader.unsupported;
+    crl.other_issuers = reader.other_issuers;
+    crl.finish(Arc::new(der.to_vec()));
     Ok(crl)
 }
 
@@ -947,10 +962,72 @@ fn assert_same_crl(streamed: &Crl, reference: &Crl, what: &str) {
     }
 }
 
-/// The outcome of both parses: the same CRL, or the same kind of error.
+/// `der` read for lookups ([`Read::ForLookups`]) answers every lookup
+/// as `reference` (the indexed parse) does, by scanning and, past
+/// [`LAZY_SCANS`], by the index it builds; same count, notes, issuers.
+fn assert_scans_agree(der: &[u8], reference: &Crl, what: &str) {
+    let lazy = Crl::parse(Arc::new(der.to_vec()), "t", Keys::random(), true).expect(what);
+    assert_eq!(lazy.entries, reference.entries, "{what}");
+    assert_eq!(lazy.unsupported, reference.unsupported, "{what}");
+    assert_eq!(lazy.other_issuers, reference.other_issuers, "{what}");
+    assert_eq!(lazy.der(), reference.der(), "{what}");
+    assert!(lazy.table.records.is_empty(), "{what}: nothing indexed");
+    let Some(state) = lazy.lazy.clone() else {
+        // No revokedCertificates at all: nothing to scan or index.
+        assert_eq!(reference.entries, 0, "{what}");
+        assert_eq!(lazy.lookup(&[0x01]), None, "{what}");
+        return;
+    };
+    let mut issuers = vec![reference.issuer_raw.clone()];
+    issuers.extend(reference.other_issuers.iter().cloned());
+    issuers.push(model(&Issued::root("Nobody")).subject.raw);
+    let table = &reference.table;
+    let mut queries: Vec<Vec<u8>> = vec![vec![], vec![0x00], vec![0x7F, 0x01]];
+    for i in 0..table.records.len() as u32 {
+        let serial = table.serial(i).expect("stored serial");
+        queries.push(serial.to_vec());
+        queries.push([&[0x00, 0x00][..], serial].concat());
+        queries.push([serial, &[0x00][..]].concat());
+        queries.push(serial[..serial.len().saturating_sub(1)].to_vec());
+    }
+    for scanned in [true, false] {
+        for query in &queries {
+            for issuer in &issuers {
+                // Below the threshold: a scan each time; at it: the index.
+                state
+                    .scans
+                    .store(if scanned { 0 } else { LAZY_SCANS }, Ordering::Relaxed);
+                assert_eq!(
+                    lazy.try_lookup_issued_by(issuer, query),
+                    Ok(reference.lookup_issued_by(issuer, query)),
+                    "{what} {query:02x?} scanned {scanned}"
+                );
+            }
+        }
+        assert_eq!(lazy.is_scanned(), scanned, "{what}");
+    }
+    assert_eq!(
+        lazy.distinct_serials(),
+        reference.distinct_serials(),
+        "{what}"
+    );
+}
+
+/// The outcome of both parses: the same CRL, or the same kind of error;
+/// and the same of the parse for lookups.
 fn assert_same_outcome(der: &[u8], what: &str) {
+    let lazy = Crl::parse(Arc::new(der.to_vec()), "t", Keys::Constant, true);
+    match (&lazy, parse_all_at_once(der, Keys::Constant)) {
+        (Ok(_), Ok(reference)) => assert_scans_agree(der, &reference, what),
+        (Err(a), Err(b)) => assert_eq!(
+            std::mem::discriminant(a),
+            std::mem::discriminant(&b),
+            "{what}"
+        ),
+        (lazy, reference) => panic!("{what}: for lookups {lazy:?}, all at once {reference:?}"),
+    }
     match (
-        Crl::parse(der, "t", Keys::Constant),
+        Crl::parse(Arc::new(der.to_vec()), "t", Keys::Constant, false),
         parse_all_at_once(der, Keys::Constant),
     ) {
         (Ok(streamed), Ok(reference)) => assert_same_crl(&streamed, &reference, what),
@@ -1034,7 +1111,7 @@ fn fixtures() -> Vec<(&'static str, Vec<u8>)> {
 #[test]
 fn streaming_parse_matches_parsing_all_at_once() {
     for (what, der) in fixtures() {
-        let streamed = Crl::parse(&der, "t", Keys::Constant).expect(what);
+        let streamed = Crl::parse(Arc::new(der.clone()), "t", Keys::Constant, false).expect(what);
         assert_same_crl(
             &streamed,
             &parse_all_at_once(&der, Keys::Constant).expect(what),
@@ -1587,4 +1664,32 @@ fn reason_codes_round_trip() {
         let reason = Reason::from_code(code);
         assert_eq!(Reason::from_code(reason_code(reason)), reason);
     }
+}
+
+/// The fast path reads the entries real CRLs have (rcgen writes them as
+/// CAs do), so the comparisons above exercise it; an entry with an
+/// invalidityDate or a certificateIssuer goes to x509-parser.
+#[test]
+fn fast_path_reads_common_entries() {
+    let mut fast = 0;
+    let mut slow = 0;
+    for (_, der) in fixtures() {
+        let Ok(layout) = Layout::of(&der) else {
+            continue;
+        };
+        let mut list = layout.revoked.unwrap_or_default();
+        while !list.is_empty() {
+            match entries::fast_entry(list) {
+                Some(read) => {
+                    fast += 1;
+                    list = read.rest;
+                }
+                None => {
+                    slow += 1;
+                    list = Element::read(list, "entry").expect("framed").rest;
+                }
+            }
+        }
+    }
+    assert!(fast >= 10 && slow >= 3, "fast {fast}, slow {slow}");
 }
