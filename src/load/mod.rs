@@ -1021,10 +1021,20 @@ fn load_special(path: &Path, name: &str, kind: &str, opts: &LoadOptions) -> Load
 /// [`load_reader_with`] for a file of `len` bytes: the buffer is sized
 /// for it up front (plus one byte, to see the end, or a file that grew),
 /// so a small file is read in one call rather than in growing steps.
-fn load_sized_with(name: &str, mut f: fs::File, len: u64, opts: &LoadOptions) -> LoadedInput {
+fn load_sized_with(name: &str, f: fs::File, len: u64, opts: &LoadOptions) -> LoadedInput {
     let cap = usize::try_from(len.saturating_add(1).min(MAX_INPUT_BYTES + 1)).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(cap);
-    if let Err(e) = (&mut f).take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes) {
+    read_bounded(name, f, Vec::with_capacity(cap), opts)
+}
+
+/// Read at most [`MAX_INPUT_BYTES`] (+1, to tell a file that is too
+/// large) into `bytes`, then load them.
+fn read_bounded(
+    name: &str,
+    reader: impl Read,
+    mut bytes: Vec<u8>,
+    opts: &LoadOptions,
+) -> LoadedInput {
+    if let Err(e) = reader.take(MAX_INPUT_BYTES + 1).read_to_end(&mut bytes) {
         let mut input = LoadedInput::new(name, bytes.len() as u64);
         input.problem(ProblemLevel::Error, None, None, format!("cannot read: {e}"));
         return input;
@@ -1044,19 +1054,7 @@ pub fn load_reader(name: &str, reader: impl Read) -> LoadedInput {
 
 /// [`load_reader`] with options.
 pub fn load_reader_with(name: &str, reader: impl Read, opts: &LoadOptions) -> LoadedInput {
-    let mut bytes = Vec::new();
-    let mut limited = reader.take(MAX_INPUT_BYTES + 1);
-    if let Err(e) = limited.read_to_end(&mut bytes) {
-        let mut input = LoadedInput::new(name, bytes.len() as u64);
-        input.problem(ProblemLevel::Error, None, None, format!("cannot read: {e}"));
-        return input;
-    }
-    if bytes.len() as u64 > MAX_INPUT_BYTES {
-        let mut input = LoadedInput::new(name, bytes.len() as u64);
-        input.problem(ProblemLevel::Error, None, None, too_large());
-        return input;
-    }
-    load_bytes_with(name, &bytes, opts)
+    read_bounded(name, reader, Vec::new(), opts)
 }
 
 fn too_large() -> String {
