@@ -455,24 +455,8 @@ fn dn_equal<'a>(
 
 /// Check `id` against `cert` as RFC 4945 §3.1 and strongSwan do.
 pub fn check(cert: &Certificate, id: &IkeId) -> IdMatch {
-    let san: &[SanEntry] = cert
-        .subject_alt_name
-        .as_ref()
-        .map(|s| s.entries.as_slice())
-        .unwrap_or(&[]);
-    let holds = || {
-        if san.is_empty() {
-            "the certificate has no SAN".to_string()
-        } else {
-            format!(
-                "its SAN holds {}",
-                san.iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
-        }
-    };
+    let san = cert.san_entries();
+    let holds = || cert.san_in_words();
     match id {
         IkeId::Fqdn(name) => {
             // charon compares the names as written, ignoring ASCII case

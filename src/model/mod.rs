@@ -916,17 +916,38 @@ impl Certificate {
         whole_days(at, self.not_after)
     }
 
-    /// DNS and IP SAN entries, the names a VPN client verifies.
-    pub fn san_dns_ip(&self) -> Vec<&SanEntry> {
+    /// Every SAN entry; empty without the extension.
+    pub fn san_entries(&self) -> &[SanEntry] {
         self.subject_alt_name
             .as_ref()
-            .map(|s| {
-                s.entries
+            .map(|s| s.entries.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// What the SAN holds, in words, for messages: "its SAN holds DNS:a,
+    /// IP:b" or "the certificate has no SAN".
+    pub fn san_in_words(&self) -> String {
+        let entries = self.san_entries();
+        if entries.is_empty() {
+            "the certificate has no SAN".into()
+        } else {
+            format!(
+                "its SAN holds {}",
+                entries
                     .iter()
-                    .filter(|e| matches!(e, SanEntry::Dns(_) | SanEntry::Ip(_)))
-                    .collect()
-            })
-            .unwrap_or_default()
+                    .map(|e| e.to_string())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
+    }
+
+    /// DNS and IP SAN entries, the names a VPN client verifies.
+    pub fn san_dns_ip(&self) -> Vec<&SanEntry> {
+        self.san_entries()
+            .iter()
+            .filter(|e| matches!(e, SanEntry::Dns(_) | SanEntry::Ip(_)))
+            .collect()
     }
 }
 

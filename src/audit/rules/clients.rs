@@ -15,7 +15,7 @@ use super::{Citation, Ctx, Need, Rule, Scope, Severity};
 use crate::audit::names::Host;
 use crate::audit::profile::Profile;
 use crate::model::KeyUsageBit::DigitalSignature;
-use crate::model::{Certificate, SanEntry};
+use crate::model::SanEntry;
 use crate::oids::{EKU_ANY, EKU_CLIENT_AUTH, EKU_SERVER_AUTH};
 
 const MICROSOFT_13801: Citation = Citation::Doc {
@@ -39,28 +39,6 @@ const CISCO_ASA_CERTS: Citation = Citation::Doc {
     url: "https://cisco.com/c/en/us/td/docs/security/asa/asa917/configuration/general/asa-917-general-config/basic-certs.html",
 };
 
-fn san(cert: &Certificate) -> &[SanEntry] {
-    cert.subject_alt_name
-        .as_ref()
-        .map(|s| s.entries.as_slice())
-        .unwrap_or(&[])
-}
-
-fn listed(entries: &[SanEntry]) -> String {
-    if entries.is_empty() {
-        "the certificate has no SAN".into()
-    } else {
-        format!(
-            "its SAN holds {}",
-            entries
-                .iter()
-                .map(|e| e.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    }
-}
-
 fn san_ip_is(e: &SanEntry, ip: IpAddr) -> bool {
     matches!(e, SanEntry::Ip(t) if t.parse::<IpAddr>().ok() == Some(ip))
 }
@@ -81,7 +59,7 @@ pub(crate) fn windows_ip(ctx: &Ctx<'_>) -> Option<(IpAddr, Option<String>)> {
         return None;
     };
     let text = ip.to_string();
-    let entries = san(ctx.cert);
+    let entries = ctx.cert.san_entries();
     if let Some(e) = entries.iter().find(|e| san_dns_is(e, &text)) {
         return Some((ip, Some(e.to_string())));
     }
@@ -116,14 +94,14 @@ pub static WINDOWS_IP: Rule = Rule {
         let Some((ip, None)) = windows_ip(ctx) else {
             return vec![];
         };
-        let entries = san(ctx.cert);
+        let entries = ctx.cert.san_entries();
         let why = if entries.iter().any(|e| san_ip_is(e, ip)) {
             format!(
                 "the SAN holds IP:{ip}, but Windows compares an address it connects to only \
                  with DNS-type SAN entries"
             )
         } else {
-            format!("{} and no DNS:{ip}", listed(entries))
+            format!("{} and no DNS:{ip}", ctx.cert.san_in_words())
         };
         vec![format!(
             "clients connect to {ip}: {why}; the Windows IKEv2 client fails with error 13801 \
@@ -183,7 +161,7 @@ pub static APPLE_SAN: Rule = Rule {
     profiles: &[Profile::AppleClient],
     needs: &[Need::Extensions],
     check: |ctx: &Ctx<'_>| {
-        let entries = san(ctx.cert);
+        let entries = ctx.cert.san_entries();
         let names: Vec<&SanEntry> = entries
             .iter()
             .filter(|e| matches!(e, SanEntry::Dns(_) | SanEntry::Ip(_) | SanEntry::Email(_)))
@@ -193,7 +171,7 @@ pub static APPLE_SAN: Rule = Rule {
             return vec![format!(
                 "{}{}: iOS 13, macOS 10.15 and later look for the server identity only in \
                  the SAN",
-                listed(entries),
+                ctx.cert.san_in_words(),
                 cn.map(|c| format!(" with a DNS, IP or email entry (the CN {c} is not used)"))
                     .unwrap_or_else(|| " with a DNS, IP or email entry".into())
             )];
@@ -206,7 +184,7 @@ pub static APPLE_SAN: Rule = Rule {
             Some(host) if !apple_holds(entries, host) => vec![format!(
                 "server identity {host} (taken from --host; give --id when the profile's \
                  RemoteIdentifier differs) is in no SAN entry: {}",
-                listed(entries)
+                ctx.cert.san_in_words()
             )],
             _ => vec![],
         }
