@@ -1158,6 +1158,13 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
         return;
     }
 
+    // PEM blocks and nothing else, as almost every file of an inventory
+    // is: no Cisco or other text reader would find anything in it.
+    if pem::is_plain_pem(bytes) {
+        input.format = Some("pem");
+        pem::load(input, bytes);
+        return;
+    }
     // Cisco text: a running-config (certificate chains as hex), then
     // `show` output; either may carry PEM blocks too (`show crypto pki
     // certificates pem`, a ticket with both).

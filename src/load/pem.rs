@@ -18,11 +18,62 @@ pub(super) fn looks_like_pem(bytes: &[u8]) -> bool {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    memchr::memmem::find(haystack, needle)
+}
+
+/// A byte of a base64 body line.
+fn is_base64(b: &u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'=')
+}
+
+/// True when the text is PEM blocks and nothing else: every line blank,
+/// a BEGIN or END marker, or base64 inside a block. Such a file holds no
+/// Cisco command output, configuration, quoting or escapes, so it is read
+/// as PEM without trying those readers first (same result, a tenth of
+/// the work on the single-certificate files of a large inventory).
+pub(super) fn is_plain_pem(bytes: &[u8]) -> bool {
+    let mut inside = false;
+    let mut blocks = 0usize;
+    for line in lines(bytes) {
+        let line = line.trim_ascii();
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix(BEGIN) {
+            if inside || !is_label_end(rest) {
+                return false;
+            }
+            inside = true;
+        } else if let Some(rest) = line.strip_prefix(END) {
+            if !inside || !is_label_end(rest) {
+                return false;
+            }
+            inside = false;
+            blocks += 1;
+        } else if !inside || !line.iter().all(is_base64) {
+            return false;
+        }
+    }
+    !inside && blocks > 0
+}
+
+/// `LABEL-----`: a label of letters, digits, spaces, `#`, `.` and `-`
+/// (RFC 7468 labels and the older `X.509 CERTIFICATE`, `PKCS #7 SIGNED
+/// DATA`), then the closing dashes, then nothing.
+fn is_label_end(rest: &[u8]) -> bool {
+    rest.strip_suffix(DASHES).is_some_and(|label| {
+        !label.is_empty()
+            && !label.ends_with(b"-")
+            && label
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b' ' | b'#' | b'.' | b'-'))
+    })
 }
 
 /// A `-----BEGIN X-----` or `-----END X-----` marker on a line: the label.
 fn marker<'a>(line: &'a [u8], kind: &[u8]) -> Option<&'a [u8]> {
+    // Body lines hold no dash: one byte scan settles them.
+    memchr::memchr(b'-', line)?;
     let start = find(line, kind)? + kind.len();
     let rest = &line[start..];
     let end = find(rest, DASHES)?;
@@ -60,10 +111,7 @@ fn lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 
 /// A line that looks like part of a PEM body: long and all base64.
 fn looks_like_body(line: &[u8]) -> bool {
-    line.len() >= 40
-        && line
-            .iter()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/' | b'='))
+    line.len() >= 40 && line.iter().all(is_base64)
 }
 
 /// Base64 lines met outside any block: a body whose BEGIN (and maybe END)
@@ -122,9 +170,14 @@ fn unquote(line: &[u8]) -> &[u8] {
 /// break), or flattened to one line by a chat or mail client (`-----BEGIN
 /// CERTIFICATE----- MIIB... -----END CERTIFICATE-----`) reads as the PEM it
 /// was. Every piece keeps the physical line's number.
-fn pieces(raw_line: &[u8]) -> Vec<&[u8]> {
+fn pieces<'a>(raw_line: &'a [u8], out: &mut Vec<&'a [u8]>) {
+    out.clear();
     let line = unquote(raw_line.trim_ascii());
-    let mut out = Vec::new();
+    // Most lines are one piece: no marker dashes, no escaped line break.
+    if memchr::memchr2(b'-', b'\\', line).is_none() {
+        out.push(line);
+        return;
+    }
     let mut segments = Vec::new();
     let mut rest = line;
     // `\n` (and `\r\n`) as text: base64 and PEM labels hold no backslash.
@@ -168,20 +221,33 @@ fn pieces(raw_line: &[u8]) -> Vec<&[u8]> {
     if out.is_empty() {
         out.push(b"");
     }
-    out
 }
 
 pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
     let mut open: Option<Block<'_>> = None;
     let mut orphan = Orphan::default();
-    for (line_no, line) in lines(bytes)
-        .enumerate()
-        .flat_map(|(i, raw)| pieces(raw).into_iter().map(move |p| (i + 1, p)))
-    {
-        if let Some(label) = marker(line, BEGIN) {
-            orphan.flush(input);
-            if let Some(block) = open.take() {
-                input.problem(
+    let mut buf = Vec::new();
+    for (i, raw) in lines(bytes).enumerate() {
+        pieces(raw, &mut buf);
+        for &line in &buf {
+            piece(input, &mut open, &mut orphan, i + 1, line);
+        }
+    }
+    finish(input, open, orphan);
+}
+
+/// One PEM line of the text (a piece of a physical line).
+fn piece<'a>(
+    input: &mut LoadedInput,
+    open: &mut Option<Block<'a>>,
+    orphan: &mut Orphan,
+    line_no: usize,
+    line: &'a [u8],
+) {
+    if let Some(label) = marker(line, BEGIN) {
+        orphan.flush(input);
+        if let Some(block) = open.take() {
+            input.problem(
                     ProblemLevel::Error,
                     Some(block.begin_line),
                     None,
@@ -190,63 +256,66 @@ pub(super) fn load(input: &mut LoadedInput, bytes: &[u8]) {
                         lossy(block.label)
                     ),
                 );
-            }
-            open = Some(Block {
-                label,
-                begin_line: line_no,
-                body: Vec::new(),
-            });
-        } else if let Some(label) = marker(line, END) {
-            match open.take() {
-                Some(block) if block.label == label => decode_block(input, &block),
-                Some(block) => input.problem(
-                    ProblemLevel::Error,
-                    Some(block.begin_line),
-                    None,
-                    format!(
-                        "PEM block '{}' ends with a mismatched END '{}' at line {line_no}",
-                        lossy(block.label),
-                        lossy(label)
-                    ),
+        }
+        *open = Some(Block {
+            label,
+            begin_line: line_no,
+            body: Vec::new(),
+        });
+    } else if let Some(label) = marker(line, END) {
+        match open.take() {
+            Some(block) if block.label == label => decode_block(input, &block),
+            Some(block) => input.problem(
+                ProblemLevel::Error,
+                Some(block.begin_line),
+                None,
+                format!(
+                    "PEM block '{}' ends with a mismatched END '{}' at line {line_no}",
+                    lossy(block.label),
+                    lossy(label)
                 ),
-                None if orphan.lines > 0 => {
-                    input.problem(
-                        ProblemLevel::Error,
-                        Some(line_no),
-                        None,
-                        format!(
-                            "END '{}' without a BEGIN line: the PEM body at lines {}-{} \
-                             before it was not read (damaged BEGIN line?)",
-                            lossy(label),
-                            orphan.first,
-                            orphan.last
-                        ),
-                    );
-                    orphan = Orphan::default();
-                }
-                None => input.problem(
-                    ProblemLevel::Warning,
+            ),
+            None if orphan.lines > 0 => {
+                input.problem(
+                    ProblemLevel::Error,
                     Some(line_no),
                     None,
-                    format!("END '{}' without a BEGIN line was ignored", lossy(label)),
-                ),
-            }
-        } else if let Some(block) = open.as_mut() {
-            if line.contains(&b':') {
-                // An RFC 1421 header (`Proc-Type: 4,ENCRYPTED`), whole.
-                block.body.push((line_no, line));
-            } else {
-                // Base64 a flattened paste joined with spaces: one piece each.
-                block.body.extend(
-                    line.split(|b| b.is_ascii_whitespace())
-                        .filter(|w| !w.is_empty())
-                        .map(|w| (line_no, w)),
+                    format!(
+                        "END '{}' without a BEGIN line: the PEM body at lines {}-{} \
+                             before it was not read (damaged BEGIN line?)",
+                        lossy(label),
+                        orphan.first,
+                        orphan.last
+                    ),
                 );
+                *orphan = Orphan::default();
             }
-        } else if !orphan.see(line_no, line) {
-            orphan.flush(input);
+            None => input.problem(
+                ProblemLevel::Warning,
+                Some(line_no),
+                None,
+                format!("END '{}' without a BEGIN line was ignored", lossy(label)),
+            ),
         }
+    } else if let Some(block) = open.as_mut() {
+        if line.contains(&b':') {
+            // An RFC 1421 header (`Proc-Type: 4,ENCRYPTED`), whole.
+            block.body.push((line_no, line));
+        } else {
+            // Base64 a flattened paste joined with spaces: one piece each.
+            block.body.extend(
+                line.split(|b| b.is_ascii_whitespace())
+                    .filter(|w| !w.is_empty())
+                    .map(|w| (line_no, w)),
+            );
+        }
+    } else if !orphan.see(line_no, line) {
+        orphan.flush(input);
     }
+}
+
+/// The end of the text: a run of body lines or an open block is reported.
+fn finish(input: &mut LoadedInput, open: Option<Block<'_>>, mut orphan: Orphan) {
     orphan.flush(input);
     if let Some(block) = open {
         input.problem(
@@ -349,32 +418,8 @@ fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
             }
         }
     }
-    let mut text =
-        Vec::with_capacity(block.body.iter().map(|(_, l)| l.len() + 1).sum::<usize>() + 80);
-    text.extend_from_slice(b"-----BEGIN ");
-    text.extend_from_slice(block.label);
-    text.extend_from_slice(b"-----\n");
-    for (_, l) in &block.body {
-        text.extend_from_slice(l);
-        text.push(b'\n');
-    }
-    text.extend_from_slice(b"-----END ");
-    text.extend_from_slice(block.label);
-    text.extend_from_slice(b"-----\n");
-    let der = match pem::parse(&text) {
-        Ok(p) => p.into_contents(),
-        Err(e) => {
-            input.problem(
-                ProblemLevel::Error,
-                line,
-                None,
-                format!(
-                    "PEM block '{}' could not be decoded: {e}",
-                    lossy(block.label)
-                ),
-            );
-            return;
-        }
+    let Some(der) = block_der(input, block) else {
+        return;
     };
     if der.is_empty() {
         input.problem(
@@ -425,6 +470,52 @@ fn decode_block(input: &mut LoadedInput, block: &Block<'_>) {
                 ),
             ),
             None => input.problem(ProblemLevel::Error, line, None, e),
+        }
+    }
+}
+
+/// The DER of a certificate or PKCS#7 block whose lines were checked to be
+/// base64 (or RFC 1421 headers); `None` after reporting why not. The
+/// common block, base64 only, is decoded here; a block with headers, or
+/// one that does not decode, goes through the `pem` crate, whose decoding
+/// is the same (RFC 4648 base64, padded) and whose error is reported.
+fn block_der(input: &mut LoadedInput, block: &Block<'_>) -> Option<Vec<u8>> {
+    use base64::Engine;
+    if !block.body.iter().any(|(_, l)| l.contains(&b':')) {
+        let mut body = Vec::with_capacity(block.body.iter().map(|(_, l)| l.len()).sum());
+        for (_, l) in &block.body {
+            body.extend_from_slice(l);
+        }
+        if let Ok(der) = base64::engine::general_purpose::STANDARD.decode(&body) {
+            return Some(der);
+        }
+    }
+    let line = Some(block.begin_line);
+    let mut text =
+        Vec::with_capacity(block.body.iter().map(|(_, l)| l.len() + 1).sum::<usize>() + 80);
+    text.extend_from_slice(b"-----BEGIN ");
+    text.extend_from_slice(block.label);
+    text.extend_from_slice(b"-----\n");
+    for (_, l) in &block.body {
+        text.extend_from_slice(l);
+        text.push(b'\n');
+    }
+    text.extend_from_slice(b"-----END ");
+    text.extend_from_slice(block.label);
+    text.extend_from_slice(b"-----\n");
+    match pem::parse(&text) {
+        Ok(p) => Some(p.into_contents()),
+        Err(e) => {
+            input.problem(
+                ProblemLevel::Error,
+                line,
+                None,
+                format!(
+                    "PEM block '{}' could not be decoded: {e}",
+                    lossy(block.label)
+                ),
+            );
+            None
         }
     }
 }
