@@ -265,3 +265,50 @@ pub fn ios_attribute(oid: &str) -> String {
     }
     .to_string()
 }
+
+/// An OID in dotted text (`1.2.840.113549.1.1.11`), as
+/// `Oid::to_id_string` writes it, without its arbitrary-precision route for
+/// the arcs that fit in 64 bits (all but hostile ones): certificates are
+/// read by the thousand and each names a dozen OIDs.
+pub fn dotted(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
+    use std::fmt::Write;
+    match oid.iter() {
+        Some(arcs) => {
+            let mut out = String::with_capacity(oid.as_bytes().len() * 3);
+            for (i, arc) in arcs.enumerate() {
+                if i > 0 {
+                    out.push('.');
+                }
+                let _ = write!(out, "{arc}");
+            }
+            out
+        }
+        None => oid.to_id_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::dotted;
+    use x509_parser::der_parser::oid::Oid;
+
+    /// Same text as asn1-rs writes, for short, long, multi-byte and
+    /// larger-than-64-bit arcs.
+    #[test]
+    fn dotted_is_the_id_string() {
+        let ders: [&[u8]; 6] = [
+            &[0x55, 0x04, 0x03],
+            &[0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x01, 0x01, 0x0b],
+            &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x82, 0x37, 0x14, 0x02, 0x02],
+            &[0x88, 0x37, 0x01],
+            &[
+                0x2a, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01,
+            ],
+            &[0x09, 0x92, 0x26, 0x89, 0x93, 0xf2, 0x2c, 0x64, 0x01, 0x19],
+        ];
+        for der in ders {
+            let oid = Oid::new(std::borrow::Cow::Borrowed(der));
+            assert_eq!(dotted(&oid), oid.to_id_string(), "{der:02x?}");
+        }
+    }
+}

@@ -69,7 +69,7 @@ pub fn parse_template_v2(value: &[u8]) -> Result<(String, u32, Option<u32>), Str
     let oid = items
         .first()
         .and_then(|o| o.as_oid().ok())
-        .map(|o| o.to_id_string())
+        .map(crate::oids::dotted)
         .ok_or("templateID is not an OBJECT IDENTIFIER")?;
     let major = items
         .get(1)

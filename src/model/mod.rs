@@ -252,7 +252,23 @@ pub struct Name {
     /// (`cn`, `o`, `ou`, `ea`, `hostname`, ...; see [`oids::ios_attribute`]).
     /// A multi-valued RDN (`cn=a+ou=b`) is one inner list.
     pub rdns: Vec<Vec<(String, String)>>,
+    /// The name prepared for RFC 5280 §7.1 comparison, made on first use:
+    /// path building compares one issuer name with every candidate CA.
+    pub(crate) prepared: PreparedName,
 }
+
+/// A [`Name`]'s comparison form, made once ([`Name::matches`]). Not part of
+/// what a name is: it never makes two names differ.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PreparedName(std::sync::OnceLock<Option<std::sync::Arc<dn::ComparableName>>>);
+
+impl PartialEq for PreparedName {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for PreparedName {}
 
 impl Name {
     pub(crate) fn empty() -> Name {
@@ -261,6 +277,7 @@ impl Name {
             common_names: Vec::new(),
             raw: Vec::new(),
             rdns: Vec::new(),
+            prepared: PreparedName::default(),
         }
     }
 
@@ -279,6 +296,7 @@ impl Name {
             common_names,
             raw: Vec::new(),
             rdns,
+            prepared: PreparedName::default(),
         };
         name.text = name.ios_text();
         name
@@ -286,7 +304,22 @@ impl Name {
 
     /// RFC 5280 §7.1: the two names match ([`dn::names_match`]).
     pub fn matches(&self, other: &Name) -> bool {
-        dn::names_match(&self.raw, &other.raw)
+        if self.raw == other.raw {
+            return true;
+        }
+        match (self.comparable(), other.comparable()) {
+            (Some(a), Some(b)) => a == b,
+            // A name that does not parse matches only byte for byte.
+            _ => false,
+        }
+    }
+
+    /// The prepared name, made once per `Name`.
+    fn comparable(&self) -> Option<&dn::ComparableName> {
+        self.prepared
+            .0
+            .get_or_init(|| dn::prepared_name(&self.raw))
+            .as_deref()
     }
 
     /// The name as IOS prints and matches it: `cn=vpn,ou=VPN,o=Example`,
@@ -320,7 +353,7 @@ impl Name {
                 rdn.iter()
                     .map(|atv| {
                         (
-                            oids::ios_attribute(&atv.attr_type().to_id_string()),
+                            ios_attribute_of(atv.attr_type()),
                             attribute_text(atv.attr_value()),
                         )
                     })
@@ -332,7 +365,17 @@ impl Name {
             common_names,
             raw: name.as_raw().to_vec(),
             rdns,
+            prepared: PreparedName::default(),
         }
+    }
+}
+
+/// [`oids::ios_attribute`] of an attribute type; the X.520 attributes
+/// (2.5.4.N, most of every name) without the general OID-to-text route.
+fn ios_attribute_of(oid: &x509_parser::der_parser::oid::Oid<'_>) -> String {
+    match oid.as_bytes() {
+        [0x55, 0x04, n] if *n < 0x80 => oids::ios_attribute(&format!("2.5.4.{n}")),
+        _ => oids::ios_attribute(&crate::oids::dotted(oid)),
     }
 }
 
@@ -707,7 +750,7 @@ impl Certificate {
     fn read_extensions(&mut self, cert: &X509Certificate<'_>) {
         let mut seen: Vec<String> = Vec::new();
         for ext in cert.extensions() {
-            let oid = ext.oid.to_id_string();
+            let oid = crate::oids::dotted(&ext.oid);
             self.extensions.push(ExtensionId {
                 oid: oid.clone(),
                 critical: ext.critical,
@@ -754,7 +797,7 @@ impl Certificate {
                     // Re-read the OIDs in certificate order: x509-parser folds
                     // the well-known ones into booleans.
                     let purposes = match <Vec<Oid>>::from_der(ext.value) {
-                        Ok((_, list)) => list.iter().map(|o| o.to_id_string()).collect(),
+                        Ok((_, list)) => list.iter().map(crate::oids::dotted).collect(),
                         Err(_) => eku_from_flags(eku),
                     };
                     self.extended_key_usage = Some(ExtendedKeyUsage {
@@ -823,7 +866,7 @@ impl Certificate {
                     let mut info = AuthorityInfoAccess::default();
                     for desc in aia.iter() {
                         let location = general_name_location(&desc.access_location);
-                        match desc.access_method.to_id_string().as_str() {
+                        match crate::oids::dotted(&desc.access_method).as_str() {
                             oids::AIA_OCSP => info.ocsp.push(location),
                             oids::AIA_CA_ISSUERS => info.ca_issuers.push(location),
                             other => info.other.push(format!("{other}: {location}")),
@@ -1005,7 +1048,7 @@ pub(crate) fn rsa_bits(modulus: &[u8]) -> u32 {
 /// What a SubjectPublicKeyInfo holds (also used for the bare public keys,
 /// CSRs and private keys the loaders recognise).
 pub(crate) fn key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> KeyInfo {
-    let alg = spki.algorithm.algorithm.to_id_string();
+    let alg = crate::oids::dotted(&spki.algorithm.algorithm);
     match alg.as_str() {
         oids::KEY_RSA | oids::KEY_RSA_PSS => match spki.parsed() {
             Ok(PublicKey::RSA(rsa)) => KeyInfo::Rsa {
@@ -1022,7 +1065,7 @@ pub(crate) fn key_info(spki: &x509_parser::x509::SubjectPublicKeyInfo<'_>) -> Ke
                 .as_ref()
                 .filter(|p| p.tag() == x509_parser::asn1_rs::Tag::Oid)
                 .and_then(|p| p.as_oid().ok())
-                .map(|o| o.to_id_string());
+                .map(|o| crate::oids::dotted(&o));
             let curve = curve_oid
                 .as_deref()
                 .map(|o| oids::curve_name(o).map_or_else(|| o.to_string(), str::to_string))
@@ -1063,7 +1106,7 @@ fn dsa_bits(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> u32 {
 }
 
 fn signature_algorithm(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> SignatureAlgorithm {
-    let oid = alg.algorithm.to_id_string();
+    let oid = crate::oids::dotted(&alg.algorithm);
     if oid == oids::KEY_RSA_PSS {
         // RSASSA-PSS names its hash in the parameters; absent means SHA-1
         // (RFC 4055 §3.1), which the weak-hash rules must see.
@@ -1071,7 +1114,7 @@ fn signature_algorithm(alg: &x509_parser::x509::AlgorithmIdentifier<'_>) -> Sign
             .parameters
             .as_ref()
             .and_then(|p| x509_parser::signature_algorithm::RsaSsaPssParams::try_from(p).ok())
-            .map(|p| oids::hash_algorithm(&p.hash_algorithm_oid().to_id_string()))
+            .map(|p| oids::hash_algorithm(&crate::oids::dotted(p.hash_algorithm_oid())))
             .unwrap_or(SigHash::Sha1);
         let hash_name = match hash {
             SigHash::Md2 => "MD2",
@@ -1111,7 +1154,7 @@ fn eku_from_flags(eku: &x509_parser::extensions::ExtendedKeyUsage<'_>) -> Vec<St
             out.push(oid.to_string());
         }
     }
-    out.extend(eku.other.iter().map(|o| o.to_id_string()));
+    out.extend(eku.other.iter().map(crate::oids::dotted));
     out
 }
 
@@ -1133,7 +1176,7 @@ fn san_entry(name: &GeneralName<'_>) -> SanEntry {
                 .unwrap_or_else(|_| "<undecodable name>".into()),
         ),
         GeneralName::OtherName(oid, value) => SanEntry::OtherName(other_name(oid, value)),
-        GeneralName::RegisteredID(oid) => SanEntry::RegisteredId(oid.to_id_string()),
+        GeneralName::RegisteredID(oid) => SanEntry::RegisteredId(crate::oids::dotted(oid)),
         GeneralName::X400Address(_) => SanEntry::Invalid("x400Address".into()),
         GeneralName::EDIPartyName(_) => SanEntry::Invalid("ediPartyName".into()),
         GeneralName::Invalid(tag, data) => SanEntry::Invalid(format!(
@@ -1147,7 +1190,7 @@ fn san_entry(name: &GeneralName<'_>) -> SanEntry {
 /// otherName values pkiaudit understands: the Microsoft UPN (AD CS user
 /// certificates for Windows IKEv2 clients).
 fn other_name(oid: &Oid<'_>, value: &[u8]) -> String {
-    let id = oid.to_id_string();
+    let id = crate::oids::dotted(oid);
     if id == oids::MS_UPN {
         use x509_parser::asn1_rs::{Any, Utf8String};
         if let Ok((_, tagged)) = Any::from_der(value) {

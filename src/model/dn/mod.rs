@@ -291,6 +291,9 @@ pub fn names_match(a: &[u8], b: &[u8]) -> bool {
     if a == b {
         return true;
     }
+    if differ_quickly(a, b) {
+        return false;
+    }
     match (prepared(a), prepared(b)) {
         (Some(a), Some(b)) => a == b,
         _ => false,
@@ -312,6 +315,12 @@ pub const MAX_PREPARED: usize = 4096;
 /// Longer names are prepared each time, not kept.
 pub const MAX_PREPARED_BYTES: usize = 1024;
 
+/// A name prepared for comparison (through the memo), `None` when it does
+/// not parse.
+pub(crate) fn prepared_name(der: &[u8]) -> Option<std::sync::Arc<ComparableName>> {
+    prepared(der)
+}
+
 fn prepared(der: &[u8]) -> Option<std::sync::Arc<ComparableName>> {
     let make = || ComparableName::from_der(der).ok().map(std::sync::Arc::new);
     if der.len() > MAX_PREPARED_BYTES {
@@ -329,6 +338,68 @@ fn prepared(der: &[u8]) -> Option<std::sync::Arc<ComparableName>> {
         c.insert(der.into(), made.clone());
     }
     made
+}
+
+/// A definite "no" without preparing either name, for the common pair
+/// (a leaf's subject and its issuer's name, checked for self-issue):
+/// a different number of RDNs, or at one position two single-attribute
+/// RDNs of different types, or whose values are both printable ASCII
+/// UTF8String/PrintableString and differ once prepared. False means "not
+/// known": the names are prepared and compared. A name that does not
+/// parse matches only byte for byte, so calling it different is the same
+/// answer.
+pub(crate) fn differ_quickly(a: &[u8], b: &[u8]) -> bool {
+    let rdns = |der| -> Option<&[u8]> {
+        let (_, name) = Any::from_der(der).ok()?;
+        is_universal_constructed(&name, TAG_SEQUENCE).then_some(name.data)
+    };
+    let (Some(mut a), Some(mut b)) = (rdns(a), rdns(b)) else {
+        return true;
+    };
+    loop {
+        match (a.is_empty(), b.is_empty()) {
+            (true, true) => return false,
+            (true, false) | (false, true) => return true,
+            (false, false) => {}
+        }
+        let (Ok((ra, set_a)), Ok((rb, set_b))) = (Any::from_der(a), Any::from_der(b)) else {
+            return true;
+        };
+        (a, b) = (ra, rb);
+        if single_attributes_differ(set_a.data, set_b.data) {
+            return true;
+        }
+    }
+}
+
+/// Two RDN SET contents, each one attribute: do they differ for sure?
+fn single_attributes_differ(a: &[u8], b: &[u8]) -> bool {
+    let one = single_attribute;
+    let (Some((oid_a, va)), Some((oid_b, vb))) = (one(a), one(b)) else {
+        return false;
+    };
+    if oid_a != oid_b {
+        return true;
+    }
+    let text = |v: &Any<'_>| -> Option<String> {
+        let plain = v.class() == Class::Universal
+            && !v.header.is_constructed()
+            && matches!(v.tag().0, TAG_UTF8_STRING | TAG_PRINTABLE_STRING);
+        let s = std::str::from_utf8(v.data).ok()?;
+        (plain && is_printable_ascii(s)).then(|| prepare_ascii(s))
+    };
+    matches!((text(&va), text(&vb)), (Some(x), Some(y)) if x != y)
+}
+
+/// The type and value of an RDN SET's only attribute.
+fn single_attribute(set: &[u8]) -> Option<(&[u8], Any<'_>)> {
+    let (rest, atv) = Any::from_der(set).ok()?;
+    if !rest.is_empty() || !is_universal_constructed(&atv, TAG_SEQUENCE) {
+        return None;
+    }
+    let (rest, oid) = Any::from_der(atv.data).ok()?;
+    let (_, value) = Any::from_der(rest).ok()?;
+    (oid.tag().0 == TAG_OID).then_some((oid.data, value))
 }
 
 fn element<'a>(input: &'a [u8], what: &'static str) -> Result<(&'a [u8], Any<'a>), DnError> {
@@ -410,6 +481,9 @@ fn is_rfc4518_format_char(c: char) -> bool {
 /// prohibited code point (§2.4): then the value "does not match" anything
 /// but an identical encoding, and the caller compares bytes.
 fn prepare(s: &str) -> Option<String> {
+    if is_printable_ascii(s) {
+        return Some(prepare_ascii(s));
+    }
     let mapped: Cow<'_, str> = if s.chars().any(is_rfc4518_format_char) {
         Cow::Owned(s.chars().filter(|&c| !is_rfc4518_format_char(c)).collect())
     } else {
@@ -428,6 +502,25 @@ fn prepare(s: &str) -> Option<String> {
     // and an inner run of spaces compares as one space.
     let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
     Some(words.join(" "))
+}
+
+fn is_printable_ascii(s: &str) -> bool {
+    s.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// [`prepare`] of a printable-ASCII string: of RFC 4518's steps only case
+/// folding (RFC 3454 B.2 maps A-Z to a-z) and insignificant space handling
+/// change such a string; nothing in U+0020..U+007E is mapped to nothing or
+/// to space, changed by NFKC or prohibited.
+fn prepare_ascii(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().map(|c| c.to_ascii_lowercase()));
+    }
+    out
 }
 
 /// The short name people know an attribute by (`CN`, `O`, ...), or its

@@ -377,3 +377,95 @@ fn rfc5280_7_1_real_certificate_names_through_the_model() {
     assert_eq!(parsed.rdn_count(), 2);
     assert_eq!(parsed.common_names(), vec!["Example VPN CA".to_string()]);
 }
+
+/// The printable-ASCII shortcut prepares exactly as the full RFC 4518
+/// route (StringPrep, NFKC, insignificant spaces) does.
+#[test]
+fn ascii_preparation_is_the_full_preparation() {
+    let full = |s: &str| -> Option<String> {
+        let folded = stringprep::x520prep(s, true).ok()?;
+        let normalized: String = folded.nfkc().collect();
+        let words: Vec<&str> = normalized.split(' ').filter(|w| !w.is_empty()).collect();
+        Some(words.join(" "))
+    };
+    let every: String = (b' '..=b'~').map(char::from).collect();
+    let mut samples = vec![
+        every.clone(),
+        every.to_ascii_uppercase(),
+        "  VPN   Gateway  01 ".to_string(),
+        "Example Corp., Inc. (R&D) #7 @home *.vpn_x".to_string(),
+        "x".to_string(),
+        " a ".to_string(),
+    ];
+    samples.extend((b' '..=b'~').map(|b| format!("A{}b", char::from(b))));
+    for s in samples {
+        assert_eq!(Some(prepare_ascii(&s)), full(&s), "{s:?}");
+        assert_eq!(prepare(&s), full(&s), "{s:?}");
+    }
+}
+
+/// The quick "different" never contradicts the full comparison: every
+/// pair it calls different is different once prepared, and pairs that
+/// match (case, spaces, string type) are not called different.
+#[test]
+fn quick_difference_agrees_with_preparation() {
+    let names = [
+        name(&[
+            &[(C, V::Printable("US"))],
+            &[(O, V::Utf8("Example"))],
+            &[(CN, V::Utf8("VPN CA"))],
+        ]),
+        name(&[
+            &[(C, V::Utf8("us"))],
+            &[(O, V::Printable("EXAMPLE"))],
+            &[(CN, V::Utf8("  vpn   ca "))],
+        ]),
+        name(&[
+            &[(C, V::Printable("US"))],
+            &[(O, V::Utf8("Example"))],
+            &[(CN, V::Utf8("leaf-7"))],
+        ]),
+        name(&[
+            &[(C, V::Printable("US"))],
+            &[(O, V::Utf8("Example"))],
+            &[(CN, V::Bmp("VPN CA"))],
+        ]),
+        name(&[
+            &[(C, V::Printable("US"))],
+            &[(O, V::Utf8("Example"))],
+            &[(OU, V::Utf8("VPN CA"))],
+        ]),
+        name(&[&[(C, V::Printable("US"))], &[(O, V::Utf8("Example"))]]),
+        name(&[
+            &[(C, V::Printable("US")), (O, V::Utf8("Example"))],
+            &[(CN, V::Utf8("VPN CA"))],
+        ]),
+        name(&[
+            &[(O, V::Utf8("Example")), (C, V::Printable("US"))],
+            &[(CN, V::Utf8("vpn ca"))],
+        ]),
+        name(&[&[(EMAIL, V::Ia5("A@Example.com"))]]),
+        name(&[&[(EMAIL, V::Ia5("a@example.com"))]]),
+        name(&[&[(DC, V::Ia5("Example"))], &[(CN, V::Utf8("Caf\u{e9}"))]]),
+        name(&[&[(DC, V::Ia5("example"))], &[(CN, V::Utf8("CAF\u{c9}"))]]),
+        b"not a name".to_vec(),
+    ];
+    let mut differ = 0;
+    for a in &names {
+        for b in &names {
+            let full = a == b
+                || matches!(
+                    (ComparableName::from_der(a), ComparableName::from_der(b)),
+                    (Ok(x), Ok(y)) if x == y
+                );
+            // names_match asks only about names that differ in bytes.
+            if a != b && differ_quickly(a, b) {
+                differ += 1;
+                assert!(!full, "called different but they match: {a:02x?} {b:02x?}");
+            }
+            assert_eq!(names_match(a, b), full);
+        }
+    }
+    // The shortcut answers most of the different pairs.
+    assert!(differ > 60, "{differ}");
+}
