@@ -519,3 +519,53 @@ fn block_der(input: &mut LoadedInput, block: &Block<'_>) -> Option<Vec<u8>> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_plain_pem;
+
+    const BODY: &str = "MIIBszCCAVmgAwIBAgIUJ7dJ6Z8Y0y7Ne1d8n8sPq3G9LmswCgYIKoZIzj0EAwIw";
+
+    /// Only PEM blocks and blank lines take the shortcut; anything a text
+    /// reader might want (a `show` header, quoting, headers, a body
+    /// outside a block, an open block) goes the long way.
+    #[test]
+    fn only_blocks_and_blank_lines_are_plain_pem() {
+        let block =
+            |label: &str| format!("-----BEGIN {label}-----\n{BODY}\n-----END {label}-----\n");
+        let plain = [
+            block("CERTIFICATE"),
+            format!(
+                "\r\n  {}\r\n\r\n{}",
+                block("CERTIFICATE"),
+                block("X509 CRL")
+            ),
+            block("PKCS #7 SIGNED DATA"),
+            block("X.509 CERTIFICATE").replace('\n', "\r\n"),
+        ];
+        for text in &plain {
+            assert!(is_plain_pem(text.as_bytes()), "{text}");
+        }
+        let not_plain = [
+            String::new(),
+            "\n\n".to_string(),
+            format!("Certificate\n  Status: Available\n{}", block("CERTIFICATE")),
+            format!(
+                "{}% The PEM-encoded CA certificate follows:\n",
+                block("CERTIFICATE")
+            ),
+            format!("------Trustpoint: TP------\n{}", block("CERTIFICATE")),
+            block("CERTIFICATE").replace("-----BEGIN", "> -----BEGIN"),
+            block("CERTIFICATE").replace('\n', "\\n"),
+            block("RSA PRIVATE KEY").replace(BODY, &format!("Proc-Type: 4,ENCRYPTED\n{BODY}")),
+            format!("{BODY}\n{}", block("CERTIFICATE")),
+            format!("-----BEGIN CERTIFICATE-----\n{BODY}\n"),
+            format!("{}-----END CERTIFICATE-----\n", block("CERTIFICATE")),
+            block("CERTIFICATE")
+                .replace("-----END CERTIFICATE-----", "-----END CERTIFICATE----- x"),
+        ];
+        for text in &not_plain {
+            assert!(!is_plain_pem(text.as_bytes()), "{text}");
+        }
+    }
+}
