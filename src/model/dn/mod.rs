@@ -373,7 +373,7 @@ pub(crate) fn differ_quickly(a: &[u8], b: &[u8]) -> bool {
 }
 
 /// Two RDN SET contents, each one attribute: do they differ for sure?
-fn single_attributes_differ(a: &[u8], b: &[u8]) -> bool {
+fn single_attributes_differ<'a>(a: &'a [u8], b: &'a [u8]) -> bool {
     let one = single_attribute;
     let (Some((oid_a, va)), Some((oid_b, vb))) = (one(a), one(b)) else {
         return false;
@@ -381,14 +381,27 @@ fn single_attributes_differ(a: &[u8], b: &[u8]) -> bool {
     if oid_a != oid_b {
         return true;
     }
-    let text = |v: &Any<'_>| -> Option<String> {
+    let text = |v: &Any<'a>| -> Option<&'a str> {
         let plain = v.class() == Class::Universal
             && !v.header.is_constructed()
             && matches!(v.tag().0, TAG_UTF8_STRING | TAG_PRINTABLE_STRING);
         let s = std::str::from_utf8(v.data).ok()?;
-        (plain && is_printable_ascii(s)).then(|| prepare_ascii(s))
+        (plain && is_printable_ascii(s)).then_some(s)
     };
-    matches!((text(&va), text(&vb)), (Some(x), Some(y)) if x != y)
+    matches!((text(&va), text(&vb)), (Some(x), Some(y)) if !ascii_prepared_eq(x, y))
+}
+
+/// `prepare_ascii(a) == prepare_ascii(b)`, without building either.
+fn ascii_prepared_eq(a: &str, b: &str) -> bool {
+    let mut wa = a.split(' ').filter(|w| !w.is_empty());
+    let mut wb = b.split(' ').filter(|w| !w.is_empty());
+    loop {
+        match (wa.next(), wb.next()) {
+            (None, None) => return true,
+            (Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {}
+            _ => return false,
+        }
+    }
 }
 
 /// The type and value of an RDN SET's only attribute.

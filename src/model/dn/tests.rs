@@ -398,10 +398,18 @@ fn ascii_preparation_is_the_full_preparation() {
         " a ".to_string(),
     ];
     samples.extend((b' '..=b'~').map(|b| format!("A{}b", char::from(b))));
-    for s in samples {
-        assert_eq!(Some(prepare_ascii(&s)), full(&s), "{s:?}");
-        assert_eq!(prepare(&s), full(&s), "{s:?}");
+    for s in &samples {
+        assert_eq!(Some(prepare_ascii(s)), full(s), "{s:?}");
+        assert_eq!(prepare(s), full(s), "{s:?}");
+        for t in &samples {
+            assert_eq!(
+                ascii_prepared_eq(s, t),
+                prepare_ascii(s) == prepare_ascii(t),
+                "{s:?} {t:?}"
+            );
+        }
     }
+    assert!(ascii_prepared_eq(" VPN  ca", "vpn ca "));
 }
 
 /// The quick "different" never contradicts the full comparison: every
