@@ -4,6 +4,7 @@
 #
 #   bench/scale.sh [SIZES] [KEYS]      (default "2000 10000 50000" "p256 rsa")
 #   bench/scale.sh 1000000 p256        (the 1M-leaf run: ~3 GB of files)
+#   BEFORE=/path/to/old/pkiaudit bench/scale.sh ...   (an older build too)
 #
 # For each size and key type, examples/gen_sweep_inventory.rs writes N
 # leaves (each file: leaf + its intermediate, 20 intermediates, one root;
@@ -15,6 +16,9 @@
 #   first when /proc/sys/vm/drop_caches is writable, which is said), the
 #   second right after ("warm");
 # - `pkiaudit sweep ... --format prometheus --output F` (streams its output);
+# - `pkiaudit sweep ... --jobs 1`: the rate per core;
+# - with BEFORE set, the same JSON sweep by that build, after and before
+#   this one's warm run (so neither gets the other's page cache);
 # - `openssl verify -CAfile root -untrusted ica F`, one process per
 #   certificate, on the first 500 leaves (what expiry scripts run);
 # - `openssl verify` over every leaf of one intermediate per process
@@ -74,6 +78,20 @@ for n in $SIZES; do
     measure "$key $n: sweep --format prometheus --output F" "$n" \
       "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format prometheus \
       --output "$WORK/metrics.prom" "$inv/leaves"
+    if ((n <= 50000)); then
+      measure "$key $n: sweep --format json --jobs 1 (one core)" "$n" \
+        "$BIN" sweep --jobs 1 --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+    fi
+    if [[ -n ${BEFORE:-} ]]; then
+      measure "$key $n: BEFORE sweep --format json" "$n" \
+        "$BEFORE" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+      measure "$key $n: sweep --format json (again)" "$n" \
+        "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+      if ((n <= 50000)); then
+        measure "$key $n: BEFORE sweep --format json --jobs 1" "$n" \
+          "$BEFORE" sweep --jobs 1 --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+      fi
+    fi
     expired=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for c in d["certificates"] if c.get("expired") and c.get("role")=="end-entity"))' "$WORK/sweep.json" 2>/dev/null || echo "?")
     want=$(((n + 999) / 1000))
     if [[ $expired != "$want" ]]; then
