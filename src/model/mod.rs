@@ -1007,20 +1007,21 @@ fn to_utc(ts: i64) -> DateTime<Utc> {
 
 /// Lower-case hex with no separators.
 pub fn hex_lower(bytes: &[u8]) -> String {
-    use fmt::Write;
-    let mut s = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        let _ = write!(s, "{b:02x}");
-    }
-    s
+    hex_with(bytes, b"0123456789abcdef")
 }
 
 /// Upper-case hex with no separators.
 pub fn hex_upper(bytes: &[u8]) -> String {
-    use fmt::Write;
+    hex_with(bytes, b"0123456789ABCDEF")
+}
+
+/// Hex by table (every certificate is hashed and written four times; the
+/// formatting machinery per byte was a visible share of a sweep).
+fn hex_with(bytes: &[u8], digits: &[u8; 16]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
-        let _ = write!(s, "{b:02X}");
+        s.push(char::from(digits[usize::from(b >> 4)]));
+        s.push(char::from(digits[usize::from(b & 0x0f)]));
     }
     s
 }
@@ -1032,7 +1033,7 @@ pub fn serial_hex(raw: &[u8]) -> String {
         [0, next, ..] if next & 0x80 != 0 => &raw[1..],
         _ => raw,
     };
-    hex_lower(digits).to_ascii_uppercase()
+    hex_upper(digits)
 }
 
 /// RSA modulus size in bits from the big-endian modulus (leading zeros ignored).
@@ -1239,5 +1240,21 @@ fn der_words(e: &x509_parser::nom::Err<x509_parser::error::X509Error>) -> String
         "a DER length is wrong (the data is damaged)".to_string()
     } else {
         text
+    }
+}
+
+#[cfg(test)]
+mod hex_tests {
+    /// The table writes what `{:02x}` / `{:02X}` write, and serials drop
+    /// only DER's sign octet.
+    #[test]
+    fn hex_is_the_formatted_hex() {
+        let all: Vec<u8> = (0..=255).collect();
+        let lower: String = all.iter().map(|b| format!("{b:02x}")).collect();
+        assert_eq!(super::hex_lower(&all), lower);
+        assert_eq!(super::hex_upper(&all), lower.to_ascii_uppercase());
+        assert_eq!(super::hex_lower(&[]), "");
+        assert_eq!(super::serial_hex(&[0x00, 0x80, 0x0a]), "800A");
+        assert_eq!(super::serial_hex(&[0x00, 0x7f]), "007F");
     }
 }
