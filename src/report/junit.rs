@@ -106,14 +106,10 @@ fn places_text(c: &CertRow) -> String {
 pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     let mut suites: BTreeMap<&str, Suite> = BTreeMap::new();
     for c in &r.certificates {
-        suites.entry(c.target.as_str()).or_default().certs.push(c);
+        suites.entry(&*c.target.name).or_default().certs.push(c);
     }
     for i in r.inputs.iter().filter(|i| !i.errors.is_empty()) {
-        suites
-            .entry(i.target.as_str())
-            .or_default()
-            .bad_inputs
-            .push(i);
+        suites.entry(&*i.target).or_default().bad_inputs.push(i);
     }
     let failures_of = |s: &Suite| {
         s.certs

@@ -104,7 +104,7 @@ pub fn status(r: &SweepReport) -> (i32, String) {
         let named: Vec<String> = bad
             .iter()
             .take(NAGIOS_NAMED)
-            .map(|i| plugin_text(&i.file, NAGIOS_NAME_CHARS))
+            .map(|i| plugin_text(&i.file.text(), NAGIOS_NAME_CHARS))
             .collect();
         let _ = write!(line, "; input errors: {}", named_list(&named, bad.len()));
     }

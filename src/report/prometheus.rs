@@ -49,7 +49,7 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 
 use crate::sweep::rows::place_file;
-use crate::sweep::rows::{CertRow, SweepReport};
+use crate::sweep::rows::{CertRow, RowVerdict, SweepReport};
 
 use super::words::state_code;
 
@@ -120,6 +120,9 @@ fn prom_label_names<'a>(keys: impl IntoIterator<Item = &'a str>) -> BTreeMap<&'a
     names
 }
 
+/// Written out whenever the text waiting reaches this many bytes.
+const FLUSH_AT: usize = 1 << 16;
+
 /// A per-certificate sample value; `None` leaves the certificate's sample out.
 type CertValue = fn(&CertRow) -> Option<i64>;
 
@@ -140,39 +143,52 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     let names = prom_label_names(
         r.certificates
             .iter()
-            .flat_map(|c| c.labels.keys().map(String::as_str)),
+            .flat_map(|c| c.target.labels.keys().map(String::as_str)),
     );
     // One series per certificate: a repeated SHA-256 would be a duplicate
     // series, which the collector rejects with the whole file.
     let mut seen = HashSet::new();
-    let rows: Vec<(&CertRow, String)> = r
+    let first: Vec<bool> = r
         .certificates
         .iter()
-        .filter(|c| seen.insert(c.sha256.as_str()))
-        .map(|c| {
-            let mut l = String::from("{");
-            let path = c.places.first().map(|p| place_file(p)).unwrap_or("");
-            for (k, v) in [
-                ("subject", c.subject.as_str()),
-                ("issuer", &c.issuer),
-                ("serial", &c.serial),
-                ("sha256", &c.sha256),
-                ("path", path),
-                ("target", &c.target),
-            ] {
-                let _ = write!(l, "{k}=\"{}\",", prom_label_value(v));
-            }
-            for (key, name) in &names {
-                let v = c.labels.get(*key).map(String::as_str).unwrap_or("");
-                let _ = write!(l, "{name}=\"{}\",", prom_label_value(v));
-            }
-            l.pop();
-            l.push('}');
-            (c, l)
-        })
+        .map(|c| seen.insert(&c.sha256))
         .collect();
+    drop(seen);
+    // A row's labels are written again for each family rather than kept:
+    // kept, they would be a second copy of the report's text.
+    let cert_labels = |l: &mut String, c: &CertRow| {
+        l.clear();
+        l.push('{');
+        let place = c.first_place();
+        let path = place.as_deref().map(place_file).unwrap_or("");
+        let sha256 = c.sha256.text();
+        for (k, v) in [
+            ("subject", &*c.subject),
+            ("issuer", &*c.issuer),
+            ("serial", &*c.serial),
+            ("sha256", &*sha256),
+            ("path", path),
+            ("target", &*c.target.name),
+        ] {
+            let _ = write!(l, "{k}=\"{}\",", prom_label_value(v));
+        }
+        for (key, name) in &names {
+            let v = c.target.labels.get(*key).map(String::as_str).unwrap_or("");
+            let _ = write!(l, "{name}=\"{}\",", prom_label_value(v));
+        }
+        l.pop();
+        l.push('}');
+    };
+    let rows = || {
+        r.certificates
+            .iter()
+            .zip(&first)
+            .filter(|(_, first)| **first)
+            .map(|(c, _)| c)
+    };
 
     let mut buf = String::new();
+    let mut labels = String::new();
     let per_cert: [(&str, &str, CertValue); 7] = [
         (
             "pkiaudit_cert_not_after_seconds",
@@ -182,11 +198,7 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         (
             "pkiaudit_cert_not_before_seconds",
             "The certificate's notBefore, in Unix seconds.",
-            |c| {
-                chrono::DateTime::parse_from_rfc3339(&c.not_before)
-                    .ok()
-                    .map(|t| t.timestamp())
-            },
+            |c| Some(c.not_before_unix),
         ),
         (
             "pkiaudit_cert_expired",
@@ -201,11 +213,10 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         (
             "pkiaudit_cert_verdict",
             "The audit verdict: 0 pass, 1 warn, 2 fail.",
-            |c| match c.verdict.as_str() {
-                "pass" => Some(0),
-                "warn" => Some(1),
-                "fail" => Some(2),
-                _ => None,
+            |c| match c.verdict {
+                RowVerdict::Pass => Some(0),
+                RowVerdict::Warn => Some(1),
+                RowVerdict::Fail => Some(2),
             },
         ),
         (
@@ -221,13 +232,18 @@ pub fn write_sweep(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
     ];
     for (name, help, value) in per_cert {
         prom_family(&mut buf, name, help);
-        for (c, labels) in &rows {
+        for c in rows() {
             if let Some(v) = value(c) {
-                prom_sample(&mut buf, name, labels, &v.to_string());
+                cert_labels(&mut labels, c);
+                prom_sample(&mut buf, name, &labels, &v.to_string());
+            }
+            // The file of a 10,000-certificate estate is 20 MB, which need
+            // not be in memory at once.
+            if buf.len() >= FLUSH_AT {
+                out.write_all(buf.as_bytes())?;
+                buf.clear();
             }
         }
-        // One family at a time: the file of a 10,000-certificate estate is
-        // 20 MB, which need not be in memory at once.
         out.write_all(buf.as_bytes())?;
         buf.clear();
     }
@@ -402,7 +418,7 @@ mod tests {
     fn prometheus_one_series_per_sha256() {
         let c = cert("CN=a", State::Ok, 100);
         let mut r = report(vec![c.clone(), c], vec![]);
-        r.certificates[1].places = vec!["other.pem #1".into()];
+        r.certificates[1].places = vec!["other.pem #1".into()].into();
         let mut buf = Vec::new();
         write_sweep(&mut buf, &r).unwrap();
         let text = String::from_utf8(buf).unwrap();

@@ -1,40 +1,44 @@
 //! Sweep rows for the formats' unit tests.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use crate::sweep::rows::{CertRow, InputRow, RowFinding, State, SweepReport, SweepSummary};
+use crate::sweep::rows::{
+    CertRow, Digest, InputRow, RowChain, RowFinding, RowRevocation, RowRole, RowTarget, RowVerdict,
+    State, SweepReport, SweepSummary,
+};
 
 pub(crate) fn cert(subject: &str, state: State, days_left: i64) -> CertRow {
     CertRow {
-        sha256: format!(
+        sha256: Digest::from_text(&format!(
             "{:0>64}",
             subject.len() * 7 + days_left.unsigned_abs() as usize
-        ),
+        )),
         subject: subject.into(),
         issuer: "CN=Example CA".into(),
         serial: "0A1B".into(),
-        not_before: "2025-01-01T00:00:00Z".into(),
-        not_after: "2026-06-01T00:00:00Z".into(),
+        not_before_unix: 1_735_689_600,
         not_after_unix: 1_780_272_000 + days_left * 86_400,
         days_left,
-        role: "end-entity".into(),
-        spki_sha256: "ab".repeat(32),
-        sans: vec!["vpn.example.com".into()],
-        target: "hub-1".into(),
-        labels: BTreeMap::new(),
-        profile: "ikev2".into(),
-        places: vec!["/etc/pki/a.pem #1 (line 3)".into()],
+        role: RowRole::EndEntity,
+        spki_sha256: Digest::from_text(&"ab".repeat(32)),
+        sans: vec!["vpn.example.com".into()].into(),
+        target: Arc::new(RowTarget {
+            name: "hub-1".into(),
+            labels: BTreeMap::new(),
+            profile: "ikev2".into(),
+        }),
+        places: vec!["/etc/pki/a.pem #1 (line 3)".into()].into(),
         verdict: match state {
-            State::Ok => "pass",
-            State::Warning => "warn",
-            State::Critical => "fail",
-        }
-        .into(),
+            State::Ok => RowVerdict::Pass,
+            State::Warning => RowVerdict::Warn,
+            State::Critical => RowVerdict::Fail,
+        },
         state,
         expired: days_left < 0,
-        revocation: "good".into(),
+        revocation: RowRevocation::Good,
         revoked: false,
-        chain: "verified".into(),
+        chain: RowChain::Verified,
         findings: match state {
             State::Ok => vec![],
             State::Warning => vec![RowFinding {

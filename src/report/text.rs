@@ -14,7 +14,7 @@ use crate::audit::rules::RULES;
 use crate::audit::{Report, Role, Subject, Verdict};
 use crate::load::{LoadedInput, ProblemLevel};
 use crate::model::Certificate;
-use crate::sweep::rows::{CertRow, Diff, InputRow, State, SweepReport};
+use crate::sweep::rows::{CertRow, Diff, Digest, InputRow, State, SweepReport};
 use crate::time::AuditTime;
 
 use super::style::{self, BOLD, CYAN, DIM, GREEN, RED, YELLOW};
@@ -1072,7 +1072,7 @@ fn write_cert_needing_action(out: &mut dyn Write, c: &CertRow) -> io::Result<()>
     let place = c
         .places
         .first()
-        .map(|p| display(p))
+        .map(|p| display(&p.text()))
         .unwrap_or_else(|| "(place unknown)".into());
     let more = match c.places.len() {
         0 | 1 => String::new(),
@@ -1081,7 +1081,7 @@ fn write_cert_needing_action(out: &mut dyn Write, c: &CertRow) -> io::Result<()>
     writeln!(
         out,
         "      {DIM}at {place}{more} · target {}{DIM:#}",
-        display(&c.target)
+        display(&c.target.name)
     )?;
     let ids: Vec<&str> = c.findings.iter().map(|f| f.rule.as_str()).collect();
     for (i, f) in c.findings.iter().enumerate() {
@@ -1121,12 +1121,7 @@ fn write_superseded(out: &mut dyn Write, r: &SweepReport) -> io::Result<()> {
         writeln!(
             out,
             "  {} · {} ({})",
-            display(
-                c.places
-                    .first()
-                    .map(String::as_str)
-                    .unwrap_or("(place unknown)")
-            ),
+            display(c.first_place().as_deref().unwrap_or("(place unknown)")),
             display(subject_or_placeholder(&c.subject)),
             days_text(c),
         )?;
@@ -1148,7 +1143,7 @@ fn write_input_errors(out: &mut dyn Write, inputs: &[InputRow]) -> io::Result<()
             if e.starts_with(&format!("{}:", i.file)) {
                 writeln!(out, "  input {}", one_line(e))?;
             } else {
-                writeln!(out, "  input {}: {}", display(&i.file), one_line(e))?;
+                writeln!(out, "  input {}: {}", display(&i.file.text()), one_line(e))?;
             }
         }
     }
@@ -1156,13 +1151,10 @@ fn write_input_errors(out: &mut dyn Write, inputs: &[InputRow]) -> io::Result<()
 }
 
 fn write_diff(out: &mut dyn Write, d: &Diff, certs: &[CertRow]) -> io::Result<()> {
-    let subjects: HashMap<&str, &str> = certs
-        .iter()
-        .map(|c| (c.sha256.as_str(), c.subject.as_str()))
-        .collect();
+    let subjects: HashMap<&Digest, &str> = certs.iter().map(|c| (&c.sha256, &*c.subject)).collect();
     let subject_of = |sha: &str| -> String {
         subjects
-            .get(sha)
+            .get(&Digest::from_text(sha))
             .map(|s| display(subject_or_placeholder(s)))
             .unwrap_or_else(|| "(not in this run)".into())
     };

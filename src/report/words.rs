@@ -169,12 +169,15 @@ pub(crate) fn short_name(c: &CertRow) -> String {
         return cn;
     }
     if let Some(san) = c.sans.iter().find(|s| !s.is_empty()) {
-        return san.clone();
+        return san.to_string();
     }
     if !c.subject.is_empty() {
-        return c.subject.clone();
+        return c.subject.to_string();
     }
-    format!("sha256 {}", c.sha256.chars().take(16).collect::<String>())
+    format!(
+        "sha256 {}",
+        c.sha256.text().chars().take(16).collect::<String>()
+    )
 }
 
 /// The first `n` characters of `s`, with `…` when cut.
@@ -204,9 +207,9 @@ mod tests {
         assert_eq!(common_name(""), None);
         let mut c = cert("O=Ex", State::Ok, 1);
         assert_eq!(short_name(&c), "vpn.example.com");
-        c.sans.clear();
+        c.sans = Box::default();
         assert_eq!(short_name(&c), "O=Ex");
-        c.subject.clear();
+        c.subject = Box::default();
         assert!(short_name(&c).starts_with("sha256 "));
     }
 

@@ -27,7 +27,7 @@ pub mod inventory;
 pub mod rows;
 
 use crate::time::format::ts;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Instant;
@@ -43,7 +43,8 @@ use crate::time::{AuditTime, TimeEvidence};
 
 pub use inventory::Target;
 use rows::{
-    CertRow, Diff, ExcludedRow, InputRow, RowFinding, State, Successor, SweepFinding, SweepReport,
+    CertRow, Diff, Digest, ExcludedRow, FileName, InputRow, Place, RowChain, RowFinding,
+    RowRevocation, RowRole, RowTarget, RowVerdict, State, Successor, SweepFinding, SweepReport,
     SweepSummary,
 };
 
@@ -110,16 +111,15 @@ pub struct SweepStats {
 /// One file to read, under one target.
 struct Job {
     target: usize,
-    path: PathBuf,
+    /// Shared with the file's input row and its certificates' places.
+    path: FileName,
 }
 
-/// Where a certificate was found: the bare file of a job (most places), or
-/// a longer description. Kept this way so that an inventory of a million
-/// single-certificate files holds no second copy of every path.
-enum Place {
-    File(usize),
-    Full(String),
-}
+/// Files read (scan pass) or audited (audit pass) at a time, in parallel:
+/// what a file's reading leaves behind before it is merged (its parsed
+/// certificates, its rows with their own copies of shared text) lives for
+/// one chunk, not for the whole inventory.
+const CHUNK: usize = 4096;
 
 /// The index entry of a certificate: its first place (job, position among
 /// the file's certificates) and every place.
@@ -154,8 +154,9 @@ struct Scan {
     /// Certificates that name AIA caIssuers URLs: (issuer name DER, URLs),
     /// in case the inventory lacks their issuer.
     wants_issuer: Vec<(Vec<u8>, Vec<String>)>,
-    /// The parsed file, when it fit in [`MAX_KEPT_CERTS`].
-    kept: Option<LoadedInput>,
+    /// The parsed file, when it fit in [`MAX_KEPT_CERTS`] (boxed: the
+    /// others cost a pointer).
+    kept: Option<Box<LoadedInput>>,
     /// It holds `show` records.
     has_partials: bool,
 }
@@ -171,12 +172,12 @@ fn place(p: &load::Provenance) -> Option<String> {
     }
 }
 
-fn input_row(input: &LoadedInput, target: &str) -> InputRow {
+fn input_row(input: &LoadedInput, file: FileName, target: &Arc<str>) -> InputRow {
     InputRow {
-        file: input.file.clone(),
-        target: target.to_string(),
-        file_kind: input.kind().to_string(),
-        format: input.format.map(str::to_string),
+        file,
+        target: Arc::clone(target),
+        file_kind: input.kind().into(),
+        format: input.format.map(Into::into),
         certificates: input.certs.len() + input.partials.len(),
         errors: input
             .problems
@@ -192,11 +193,12 @@ fn input_row(input: &LoadedInput, target: &str) -> InputRow {
 fn scan(
     job: &Job,
     target: &Target,
+    target_name: &Arc<str>,
     opts: &LoadOptions,
     pool_seen: &std::sync::Mutex<HashSet<String>>,
     budget: &std::sync::atomic::AtomicUsize,
 ) -> Scan {
-    let input = load::load_file_with(&job.path, opts);
+    let input = load::load_file_with(job.path.path(), opts);
     let certs = input
         .certs
         .iter()
@@ -255,13 +257,13 @@ fn scan(
         )
         .is_ok();
     Scan {
-        input: input_row(&input, &target.name),
+        input: input_row(&input, job.path.clone(), target_name),
         certs,
         cas,
         anchors,
         wants_issuer,
         has_partials: !input.partials.is_empty(),
-        kept: fits.then_some(input),
+        kept: fits.then(|| Box::new(input)),
     }
 }
 
@@ -275,16 +277,15 @@ fn state_of(verdict: Verdict, days_left: i64, warn_days: i64, crit_days: i64) ->
     }
 }
 
-fn chain_text(a: &AuditedCert) -> String {
+fn chain_of(a: &AuditedCert) -> RowChain {
     match &a.chain {
-        None => "not-checked".into(),
+        None => RowChain::NotChecked,
         Some(c) => match c.status {
-            ChainStatus::Verified => "verified",
-            ChainStatus::VerifiedLegacy => "verified-legacy",
-            ChainStatus::Failed => "failed",
-            ChainStatus::NotVerified => "not-verified",
-        }
-        .into(),
+            ChainStatus::Verified => RowChain::Verified,
+            ChainStatus::VerifiedLegacy => RowChain::VerifiedLegacy,
+            ChainStatus::Failed => RowChain::Failed,
+            ChainStatus::NotVerified => RowChain::NotVerified,
+        },
     }
 }
 
@@ -328,7 +329,13 @@ fn causes(a: &AuditedCert) -> Vec<(Cause, Severity)> {
     out
 }
 
-fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOptions) -> Audited {
+fn row(
+    a: &AuditedCert,
+    target: &Target,
+    shared: &Arc<RowTarget>,
+    places: Vec<Place>,
+    opts: &SweepOptions,
+) -> Audited {
     let cert = &a.subject.cert;
     let at = opts.time.instant;
     let days_left = cert.days_left(at);
@@ -337,13 +344,13 @@ fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOption
         .iter()
         .find(|c| c.serial == cert.serial && c.subject == cert.subject.text);
     let revocation = match (&opts.revocation, own) {
-        (None, _) => "off",
-        (Some(_), None) => "not-checked",
+        (None, _) => RowRevocation::Off,
+        (Some(_), None) => RowRevocation::NotChecked,
         (Some(_), Some(c)) => match c.status {
-            RevStatus::Good { .. } => "good",
-            RevStatus::Revoked { .. } => "revoked",
-            RevStatus::Unknown { .. } => "unknown",
-            RevStatus::NoSource => "no-source",
+            RevStatus::Good { .. } => RowRevocation::Good,
+            RevStatus::Revoked { .. } => RowRevocation::Revoked,
+            RevStatus::Unknown { .. } => RowRevocation::Unknown,
+            RevStatus::NoSource => RowRevocation::NoSource,
         },
     };
     let causes = causes(a);
@@ -369,34 +376,35 @@ fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOption
     let sans = cert
         .subject_alt_name
         .as_ref()
-        .map(|s| s.entries.iter().map(|e| e.to_string()).collect())
+        .map(|s| s.entries.iter().map(|e| e.to_string().into()).collect())
         .unwrap_or_default();
     let row = CertRow {
-        sha256: cert.sha256.clone(),
-        subject: cert.subject.text.clone(),
-        issuer: cert.issuer.text.clone(),
-        serial: cert.serial.clone(),
-        not_before: ts(cert.not_before),
-        not_after: ts(cert.not_after),
+        sha256: Digest::from_text(&cert.sha256),
+        subject: cert.subject.text.as_str().into(),
+        issuer: cert.issuer.text.as_str().into(),
+        serial: cert.serial.as_str().into(),
+        // Written as RFC 3339 in whole seconds, as `ts` writes them.
+        not_before_unix: cert.not_before.timestamp(),
         not_after_unix: cert.not_after.timestamp(),
         days_left,
         role: match a.subject.role {
-            Role::EndEntity => "end-entity",
-            Role::Ca => "ca",
-        }
-        .into(),
-        spki_sha256: cert.spki_sha256.clone(),
+            Role::EndEntity => RowRole::EndEntity,
+            Role::Ca => RowRole::Ca,
+        },
+        spki_sha256: Digest::from_text(&cert.spki_sha256),
         sans,
-        target: target.name.clone(),
-        labels: target.labels.clone(),
-        profile: target.profile.to_string(),
-        places,
-        verdict: a.verdict.as_str().into(),
+        target: Arc::clone(shared),
+        places: places.into_boxed_slice(),
+        verdict: match a.verdict {
+            Verdict::Pass => RowVerdict::Pass,
+            Verdict::Warn => RowVerdict::Warn,
+            Verdict::Fail => RowVerdict::Fail,
+        },
         state: state_of(own_verdict, days_for_state, opts.warn_days, opts.crit_days),
         expired: cert.not_after < at,
-        revoked: revocation == "revoked",
-        revocation: revocation.into(),
-        chain: chain_text(a),
+        revoked: revocation == RowRevocation::Revoked,
+        revocation,
+        chain: chain_of(a),
         findings,
         info_findings: own_findings()
             .filter(|f| f.severity() < Severity::Warning)
@@ -405,6 +413,68 @@ fn row(a: &AuditedCert, target: &Target, places: Vec<String>, opts: &SweepOption
         superseded_by: None,
     };
     (row, causes)
+}
+
+/// One copy of each issuer's name for all its rows.
+fn intern(names: &mut HashSet<Arc<str>>, name: Arc<str>) -> Arc<str> {
+    match names.get(&*name) {
+        Some(known) => Arc::clone(known),
+        None => {
+            names.insert(Arc::clone(&name));
+            name
+        }
+    }
+}
+
+/// The private-key finding of a file, if it holds keys.
+fn key_finding(
+    input: &InputRow,
+    target: &Target,
+    suppressed_elsewhere: &mut usize,
+) -> Option<SweepFinding> {
+    let keys: Vec<&load::FoundObject> = input
+        .objects
+        .iter()
+        .filter(|o| o.is_private_key())
+        .collect();
+    let first = keys.first()?;
+    let encrypted = keys.iter().all(|k| k.encrypted() == Some(true));
+    let rule = if encrypted {
+        &audit::rules::files::PRIVATE_KEY_ENCRYPTED
+    } else {
+        &audit::rules::files::PRIVATE_KEY
+    };
+    let Some(severity) = target.policy.decide(rule) else {
+        *suppressed_elsewhere += 1;
+        return None;
+    };
+    if severity < Severity::Warning {
+        return None;
+    }
+    Some(SweepFinding {
+        rule: rule.id.to_string(),
+        severity: severity.as_str().to_string(),
+        message: format!(
+            "{} holds {}{}: anyone who can read these files can impersonate the key's \
+             owner. Keep keys only where the device (or its key store) reads them, or \
+             leave the file out of the sweep with --exclude{}",
+            input.file,
+            first.describe(),
+            if keys.len() > 1 {
+                format!(" and {} more", keys.len() - 1)
+            } else {
+                String::new()
+            },
+            if encrypted {
+                ""
+            } else {
+                "; if the file was ever copied or mailed, treat the key as exposed and \
+                 replace it (new key, new certificate)"
+            }
+        ),
+        certificates: 0,
+        files: vec![input.file.to_string()],
+    })
 }
 
 /// Run a sweep over `targets`. `progress` is told each file audited.
@@ -424,6 +494,23 @@ pub fn run_with_stats(
 ) -> (SweepReport, SweepStats) {
     let started = Instant::now();
     let mut stats = SweepStats::default();
+    // What the rows of a target share: one copy per target, not per row.
+    let shared: Vec<Arc<RowTarget>> = targets
+        .iter()
+        .map(|t| {
+            Arc::new(RowTarget {
+                name: t.name.as_str().into(),
+                labels: t.labels.clone(),
+                profile: t.profile.to_string(),
+            })
+        })
+        .collect();
+    let name_of = |ti: usize| -> Arc<str> {
+        shared
+            .get(ti)
+            .map(|s| Arc::clone(&s.name))
+            .unwrap_or_else(|| Arc::from(""))
+    };
     let mut inputs: Vec<InputRow> = Vec::new();
     let mut jobs: Vec<Job> = Vec::new();
     let mut excluded: Vec<ExcludedRow> = Vec::new();
@@ -435,8 +522,8 @@ pub fn run_with_stats(
     for (ti, t) in targets.iter().enumerate() {
         for (spec, why) in &t.problems {
             inputs.push(InputRow {
-                file: spec.clone(),
-                target: t.name.clone(),
+                file: FileName::from_text(spec),
+                target: name_of(ti),
                 file_kind: "unreadable".into(),
                 errors: vec![format!("{spec}: {why}")],
                 ..InputRow::default()
@@ -457,22 +544,26 @@ pub fn run_with_stats(
             // pipe nobody writes to would hold the run forever).
             if load::special_kind(p).is_some() {
                 inputs.push(InputRow {
-                    file: p.display().to_string(),
-                    target: t.name.clone(),
+                    file: FileName::new(p),
+                    target: name_of(ti),
                     file_kind: "special".into(),
                     ..InputRow::default()
                 });
                 continue;
             }
             let expanded = load::expand_path_excluding(p, &t.exclude);
-            inputs.extend(expanded.inputs.iter().map(|e| input_row(e, &t.name)));
-            excluded.extend(expanded.excluded.iter().map(|e| excluded_row(t, e)));
-            jobs.extend(
+            let name = name_of(ti);
+            inputs.extend(
                 expanded
-                    .files
-                    .into_iter()
-                    .map(|path| Job { target: ti, path }),
+                    .inputs
+                    .iter()
+                    .map(|e| input_row(e, FileName::from_text(&e.file), &name)),
             );
+            excluded.extend(expanded.excluded.iter().map(|e| excluded_row(t, e)));
+            jobs.extend(expanded.files.into_iter().map(|path| Job {
+                target: ti,
+                path: FileName::new(&path),
+            }));
         }
     }
     // Trust anchors and extra intermediates per target, read once per
@@ -480,7 +571,7 @@ pub fn run_with_stats(
     // read errors are input errors of the sweep too.
     let read_before = opts.anchor_sets.clone();
     let mut anchor_sets: AnchorSets = HashMap::new();
-    for t in targets {
+    for (ti, t) in targets.iter().enumerate() {
         for (paths, what) in [(&t.trust, "--trust"), (&t.untrusted, "--untrusted")] {
             if anchor_sets.contains_key(paths) {
                 continue;
@@ -492,7 +583,7 @@ pub fn run_with_stats(
             for l in &mut loaded {
                 l.refuse_partials_as_trust();
                 if l.has_errors() {
-                    let mut row = input_row(l, &t.name);
+                    let mut row = input_row(l, FileName::from_text(&l.file), &name_of(ti));
                     row.certificates = 0;
                     row.errors = row.errors.iter().map(|e| format!("{what}: {e}")).collect();
                     inputs.push(row);
@@ -523,18 +614,6 @@ pub fn run_with_stats(
         })
         .collect();
     let budget = std::sync::atomic::AtomicUsize::new(MAX_KEPT_CERTS);
-    let mut scans: Vec<Scan> = jobs
-        .par_iter()
-        .map(|j| {
-            scan(
-                j,
-                &targets[j.target],
-                &target_load[j.target],
-                &pool_seen,
-                &budget,
-            )
-        })
-        .collect();
     let mut seen: HashMap<[u8; 32], Seen> = HashMap::new();
     let mut pool: Vec<PoolCert> = Vec::new();
     // The certificates of `kind = "trust"` targets anchor their own
@@ -545,29 +624,63 @@ pub fn run_with_stats(
     // (issuer, URLs) once, however many certificates name it.
     let mut wanted: Vec<(Vec<u8>, Vec<String>)> = Vec::new();
     let mut wanted_seen: HashSet<(Vec<u8>, Vec<String>)> = HashSet::new();
-    for (ji, (s, j)) in scans.iter_mut().zip(&jobs).enumerate() {
-        for (k, (sha, at)) in std::mem::take(&mut s.certs).into_iter().enumerate() {
-            let at = match at {
-                Some(text) => Place::Full(text),
-                None => Place::File(ji),
-            };
-            seen.entry(sha)
-                .or_insert_with(|| Seen {
-                    first: (ji, k),
-                    places: Vec::new(),
-                })
-                .places
-                .push(at);
-        }
-        pool.append(&mut s.cas);
-        trust_kind
-            .entry(j.target)
-            .or_default()
-            .append(&mut s.anchors);
-        for w in std::mem::take(&mut s.wants_issuer) {
-            if wanted_seen.insert(w.clone()) {
-                wanted.push(w);
+    // Per job: its input row, its parsed file when kept, and whether the
+    // audit pass reads it (it holds `show` records, or the first place of
+    // a certificate: set below).
+    let mut scan_rows: Vec<InputRow> = Vec::with_capacity(jobs.len());
+    let mut kept: Vec<Option<Box<LoadedInput>>> = Vec::with_capacity(jobs.len());
+    let mut owns: Vec<bool> = Vec::with_capacity(jobs.len());
+    let mut found = 0usize;
+    // A private key among the certificates: one finding per file.
+    let mut file_findings: Vec<SweepFinding> = Vec::new();
+    for (ci, chunk) in jobs.chunks(CHUNK).enumerate() {
+        let scans: Vec<Scan> = chunk
+            .par_iter()
+            .map(|j| {
+                scan(
+                    j,
+                    &targets[j.target],
+                    &shared[j.target].name,
+                    &target_load[j.target],
+                    &pool_seen,
+                    &budget,
+                )
+            })
+            .collect();
+        for (k, (mut s, j)) in scans.into_iter().zip(chunk).enumerate() {
+            let ji = ci * CHUNK + k;
+            for (k, (sha, at)) in std::mem::take(&mut s.certs).into_iter().enumerate() {
+                let at = match at {
+                    Some(text) => Place::Text(text.into()),
+                    None => Place::File(j.path.clone()),
+                };
+                seen.entry(sha)
+                    .or_insert_with(|| Seen {
+                        first: (ji, k),
+                        places: Vec::new(),
+                    })
+                    .places
+                    .push(at);
             }
+            pool.append(&mut s.cas);
+            trust_kind
+                .entry(j.target)
+                .or_default()
+                .append(&mut s.anchors);
+            for w in std::mem::take(&mut s.wants_issuer) {
+                if wanted_seen.insert(w.clone()) {
+                    wanted.push(w);
+                }
+            }
+            found += s.input.certificates;
+            file_findings.extend(key_finding(
+                &s.input,
+                &targets[j.target],
+                &mut suppressed_elsewhere,
+            ));
+            owns.push(s.has_partials);
+            kept.push(s.kept);
+            scan_rows.push(s.input);
         }
     }
     drop(wanted_seen);
@@ -595,70 +708,8 @@ pub fn run_with_stats(
     inventory_anchors.dedup_by(|a, b| a.cert.sha256 == b.cert.sha256);
     // Whichever thread saw a CA first, the pool is the same, in one order.
     pool.sort_by(|a, b| a.cert.sha256.cmp(&b.cert.sha256));
-    let found: usize = scans.iter().map(|s| s.input.certificates).sum();
-    // A private key among the certificates: one finding per file.
-    let mut file_findings: Vec<SweepFinding> = Vec::new();
-    for (s, j) in scans.iter().zip(&jobs) {
-        let keys: Vec<&load::FoundObject> = s
-            .input
-            .objects
-            .iter()
-            .filter(|o| o.is_private_key())
-            .collect();
-        let Some(first) = keys.first() else { continue };
-        let encrypted = keys.iter().all(|k| k.encrypted() == Some(true));
-        let rule = if encrypted {
-            &audit::rules::files::PRIVATE_KEY_ENCRYPTED
-        } else {
-            &audit::rules::files::PRIVATE_KEY
-        };
-        let Some(severity) = targets[j.target].policy.decide(rule) else {
-            suppressed_elsewhere += 1;
-            continue;
-        };
-        if severity < Severity::Warning {
-            continue;
-        }
-        file_findings.push(SweepFinding {
-            rule: rule.id.to_string(),
-            severity: severity.as_str().to_string(),
-            message: format!(
-                "{} holds {}{}: anyone who can read these files can impersonate the key's \
-                 owner. Keep keys only where the device (or its key store) reads them, or \
-                 leave the file out of the sweep with --exclude{}",
-                s.input.file,
-                first.describe(),
-                if keys.len() > 1 {
-                    format!(" and {} more", keys.len() - 1)
-                } else {
-                    String::new()
-                },
-                if encrypted {
-                    ""
-                } else {
-                    "; if the file was ever copied or mailed, treat the key as exposed and \
-                     replace it (new key, new certificate)"
-                }
-            ),
-            certificates: 0,
-            files: vec![s.input.file.clone()],
-        });
-    }
-    let has_partials: Vec<bool> = scans.iter().map(|s| s.has_partials).collect();
-    let (scan_rows, kept): (Vec<InputRow>, Vec<Option<LoadedInput>>) =
-        scans.into_iter().map(|s| (s.input, s.kept)).unzip();
     stats.files_kept = kept.iter().filter(|k| k.is_some()).count();
     stats.files_reread = kept.len() - stats.files_kept;
-    // Places as the rows show them.
-    let shown = |p: &Place| -> String {
-        match p {
-            Place::File(ji) => jobs
-                .get(*ji)
-                .map(|j| j.path.display().to_string())
-                .unwrap_or_default(),
-            Place::Full(text) => text.clone(),
-        }
-    };
 
     // One store per target: its anchors, and every CA certificate of the
     // inventory as a possible intermediate.
@@ -703,81 +754,90 @@ pub fn run_with_stats(
     let first_of = |sha: &str| seen.get(&key(sha)?).map(|s| s.first);
     // The files that are the first place of a certificate, or hold `show`
     // records (audited where they are).
-    let mut owns: Vec<bool> = has_partials;
     for s in seen.values() {
         if let Some(o) = owns.get_mut(s.first.0) {
             *o = true;
         }
     }
-    let per_file: Vec<Vec<Audited>> = kept
-        .into_par_iter()
-        .zip(jobs.par_iter())
-        .enumerate()
-        .map(|(ji, (kept, j))| {
-            let t = &targets[j.target];
-            // A certificate is audited at its first place only; the file's
-            // other certificates stay in the input, as what it sends.
-            let canonical = |a: &crate::assemble::Subject| {
-                a.is_partial()
-                    || first_of(&a.cert.sha256)
-                        .is_none_or(|(fj, fk)| (fj, fk + 1) == (ji, a.provenance.index))
-            };
-            // A file whose certificates were all seen earlier (a bundle
-            // of known CAs) has nothing to audit: when it was not kept,
-            // it is not read again either.
-            let rows = if !owns.get(ji).copied().unwrap_or(true) {
-                Vec::new()
-            } else {
-                let input = match kept {
-                    Some(input) => input,
-                    None => load::load_file_with(&j.path, &target_load[j.target]),
-                };
-                let audited = audit::audit_inputs_where(
-                    std::slice::from_ref(&input),
-                    &stores[j.target],
-                    None,
-                    &target_opts[j.target],
-                    &canonical,
-                );
-                audited
-                    .iter()
-                    .map(|a| {
-                        let mut at = key(&a.subject.cert.sha256)
-                            .and_then(|k| seen.get(&k))
-                            .filter(|_| !a.subject.is_partial())
-                            .map(|s| s.places.iter().map(shown).collect())
-                            .unwrap_or_else(|| vec![a.subject.provenance.to_string()]);
-                        for d in &a.subject.duplicates {
-                            let text = d.to_string();
-                            if !at.contains(&text) {
-                                at.push(text);
-                            }
-                        }
-                        row(a, t, at, opts)
-                    })
-                    .collect()
-            };
-            let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-            progress(n, total);
-            rows
-        })
-        .collect();
     // One finding per shared cause, counting the certificates it leaves
     // without an answer.
     let mut grouped: Vec<(Cause, Severity, usize)> = Vec::new();
-    let mut certificates: Vec<CertRow> = Vec::new();
-    for (row, causes) in per_file.into_iter().flatten() {
-        for (cause, severity) in causes {
-            match grouped.iter_mut().find(|(c, _, _)| *c == cause) {
-                Some((_, s, n)) => {
-                    *s = (*s).max(severity);
-                    *n += 1;
+    let mut certificates: Vec<CertRow> = Vec::with_capacity(seen.len());
+    let mut issuers: HashSet<Arc<str>> = HashSet::new();
+    for (ci, (kept, chunk)) in kept.chunks_mut(CHUNK).zip(jobs.chunks(CHUNK)).enumerate() {
+        let per_file: Vec<Vec<Audited>> = kept
+            .par_iter_mut()
+            .zip(chunk.par_iter())
+            .enumerate()
+            .map(|(k, (kept, j))| {
+                let ji = ci * CHUNK + k;
+                let t = &targets[j.target];
+                // A certificate is audited at its first place only; the
+                // file's other certificates stay in the input, as what it
+                // sends.
+                let canonical = |a: &crate::assemble::Subject| {
+                    a.is_partial()
+                        || first_of(&a.cert.sha256)
+                            .is_none_or(|(fj, fk)| (fj, fk + 1) == (ji, a.provenance.index))
+                };
+                // A file whose certificates were all seen earlier (a bundle
+                // of known CAs) has nothing to audit: when it was not kept,
+                // it is not read again either.
+                let rows = if !owns.get(ji).copied().unwrap_or(true) {
+                    Vec::new()
+                } else {
+                    let input = match kept.take() {
+                        Some(input) => *input,
+                        None => load::load_file_with(j.path.path(), &target_load[j.target]),
+                    };
+                    let audited = audit::audit_inputs_where(
+                        std::slice::from_ref(&input),
+                        &stores[j.target],
+                        None,
+                        &target_opts[j.target],
+                        &canonical,
+                    );
+                    audited
+                        .iter()
+                        .map(|a| {
+                            let mut at: Vec<Place> = key(&a.subject.cert.sha256)
+                                .and_then(|k| seen.get(&k))
+                                .filter(|_| !a.subject.is_partial())
+                                .map(|s| s.places.clone())
+                                .unwrap_or_else(|| {
+                                    vec![Place::Text(a.subject.provenance.to_string().into())]
+                                });
+                            for d in &a.subject.duplicates {
+                                let text = d.to_string();
+                                if !at.iter().any(|p| p.text() == text.as_str()) {
+                                    at.push(Place::Text(text.into()));
+                                }
+                            }
+                            row(a, t, &shared[j.target], at, opts)
+                        })
+                        .collect()
+                };
+                let n = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(n, total);
+                rows
+            })
+            .collect();
+        for (mut row, causes) in per_file.into_iter().flatten() {
+            for (cause, severity) in causes {
+                match grouped.iter_mut().find(|(c, _, _)| *c == cause) {
+                    Some((_, s, n)) => {
+                        *s = (*s).max(severity);
+                        *n += 1;
+                    }
+                    None => grouped.push((cause, severity, 1)),
                 }
-                None => grouped.push((cause, severity, 1)),
             }
+            row.issuer = intern(&mut issuers, row.issuer);
+            certificates.push(row);
         }
-        certificates.push(row);
     }
+    // The rows hold what they need of these now.
+    drop((kept, seen, issuers, stores));
     grouped.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(&b.0)));
     let mut findings: Vec<SweepFinding> = grouped
         .into_iter()
@@ -801,13 +861,12 @@ pub fn run_with_stats(
         })
         .collect();
     supersede(&mut certificates);
-    certificates.sort_by(|a, b| {
-        a.not_after_unix
-            .cmp(&b.not_after_unix)
-            .then_with(|| a.subject.cmp(&b.subject))
-            .then_with(|| a.sha256.cmp(&b.sha256))
-    });
-    inputs.extend(scan_rows);
+    sort_rows(&mut certificates);
+    // The files' rows are nearly all of them: the few rows before them
+    // move in front, rather than a million rows into a second vector.
+    scan_rows.reserve_exact(inputs.len());
+    scan_rows.splice(0..0, inputs);
+    let inputs = scan_rows;
 
     findings.extend(file_findings);
     // Errors first, then by how many certificates a cause affects (the
@@ -826,10 +885,10 @@ pub fn run_with_stats(
         ..SweepSummary::default()
     };
     for c in &certificates {
-        match c.verdict.as_str() {
-            "fail" => summary.fail += 1,
-            "warn" => summary.warn += 1,
-            _ => summary.pass += 1,
+        match c.verdict {
+            RowVerdict::Fail => summary.fail += 1,
+            RowVerdict::Warn => summary.warn += 1,
+            RowVerdict::Pass => summary.pass += 1,
         }
         match c.state {
             State::Ok => summary.ok += 1,
@@ -876,6 +935,35 @@ pub fn run_with_stats(
     (report, stats)
 }
 
+/// Soonest expiry first, then by subject and SHA-256; rows equal in all
+/// three keep their order. Sorted through their indices: a merge sort of
+/// the rows themselves would hold half of them again.
+fn sort_rows(rows: &mut [CertRow]) {
+    let mut order: Vec<usize> = (0..rows.len()).collect();
+    order.sort_by(|&a, &b| match (rows.get(a), rows.get(b)) {
+        (Some(a), Some(b)) => a
+            .not_after_unix
+            .cmp(&b.not_after_unix)
+            .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| a.sha256.cmp(&b.sha256)),
+        _ => std::cmp::Ordering::Equal,
+    });
+    // Row `i` becomes the row at `order[i]`: follow each cycle of the
+    // permutation once, marking its slots done.
+    const DONE: usize = usize::MAX;
+    for start in 0..order.len() {
+        let mut at = start;
+        loop {
+            let from = std::mem::replace(&mut order[at], DONE);
+            if from == DONE || from == start {
+                break;
+            }
+            rows.swap(at, from);
+            at = from;
+        }
+    }
+}
+
 /// Rounds of caIssuers fetching: a fetched issuer may itself name the
 /// next one up (a leaf, an issuing CA, a policy CA).
 const AIA_ROUNDS: usize = 3;
@@ -917,7 +1005,7 @@ fn issuers_by_aia(
         for (url, got) in fetched {
             tried.insert(url.clone());
             let mut row = InputRow {
-                file: url.clone(),
+                file: FileName::from_text(&url),
                 target: "AIA caIssuers".into(),
                 format: Some("aia".into()),
                 file_kind: "aia-issuers".into(),
@@ -971,21 +1059,28 @@ fn words_count(n: usize, one: &str, many: &str) -> String {
 /// lives in its device's folder, and the older must still alert.
 fn supersede(certificates: &mut [CertRow]) {
     let folder = |c: &CertRow| -> Option<PathBuf> {
-        let place = c.places.first()?;
+        let place = c.first_place()?;
         Some(
-            std::path::Path::new(rows::place_file(place))
+            std::path::Path::new(rows::place_file(&place))
                 .parent()?
                 .to_path_buf(),
         )
     };
-    let mut by_subject: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (i, c) in certificates.iter().enumerate() {
-        if c.role == "end-entity" && !c.subject.is_empty() {
-            by_subject.entry(c.subject.as_str()).or_default().push(i);
-        }
-    }
+    // The end-entity rows of each subject, in row order (the sort is
+    // stable): an index each, not a map of every subject.
+    let mut by_subject: Vec<usize> = certificates
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.role == RowRole::EndEntity && !c.subject.is_empty())
+        .map(|(i, _)| i)
+        .collect();
+    let subject = |i: &usize| certificates.get(*i).map(|c| &*c.subject);
+    by_subject.sort_by(|a, b| subject(a).cmp(&subject(b)));
     let mut marks: Vec<(usize, Successor)> = Vec::new();
-    for same in by_subject.values().filter(|v| v.len() > 1) {
+    for same in by_subject
+        .chunk_by(|a, b| subject(a) == subject(b))
+        .filter(|v| v.len() > 1)
+    {
         for &old in same {
             let o = &certificates[old];
             let successor = same
@@ -993,10 +1088,10 @@ fn supersede(certificates: &mut [CertRow]) {
                 .map(|&n| &certificates[n])
                 .filter(|n| {
                     n.sha256 != o.sha256
-                        && n.target == o.target
+                        && n.target.name == o.target.name
                         && folder(n) == folder(o)
                         && n.not_after_unix > o.not_after_unix
-                        && n.not_before >= o.not_before
+                        && n.not_before_unix >= o.not_before_unix
                         && !n.expired
                         && !n.revoked
                         && n.state != State::Critical
@@ -1008,9 +1103,9 @@ fn supersede(certificates: &mut [CertRow]) {
                 marks.push((
                     old,
                     Successor {
-                        sha256: n.sha256.clone(),
-                        place: n.places.first().cloned().unwrap_or_default(),
-                        not_after: n.not_after.clone(),
+                        sha256: n.sha256.to_string(),
+                        place: n.first_place().map(|p| p.into_owned()).unwrap_or_default(),
+                        not_after: n.not_after(),
                     },
                 ));
             }
@@ -1019,7 +1114,7 @@ fn supersede(certificates: &mut [CertRow]) {
     for (i, successor) in marks {
         if let Some(c) = certificates.get_mut(i) {
             c.state = State::Ok;
-            c.superseded_by = Some(successor);
+            c.superseded_by = Some(Box::new(successor));
         }
     }
 }
@@ -1052,11 +1147,11 @@ impl StateFile {
                 .certificates
                 .iter()
                 .map(|c| Remembered {
-                    sha256: c.sha256.clone(),
-                    subject: c.subject.clone(),
-                    serial: c.serial.clone(),
-                    spki_sha256: c.spki_sha256.clone(),
-                    sans: c.sans.clone(),
+                    sha256: c.sha256.to_string(),
+                    subject: c.subject.to_string(),
+                    serial: c.serial.to_string(),
+                    spki_sha256: c.spki_sha256.to_string(),
+                    sans: c.sans.iter().map(|s| s.to_string()).collect(),
                     state: c.state,
                 })
                 .collect(),
@@ -1070,36 +1165,39 @@ impl StateFile {
 /// renewed, not as gone + new, so an old certificate replaced on disk does
 /// not alert forever.
 pub fn diff(previous: &StateFile, report: &SweepReport) -> Diff {
-    let now: BTreeMap<&str, &CertRow> = report
+    let now: HashSet<&Digest> = report.certificates.iter().map(|c| &c.sha256).collect();
+    let before: HashMap<Digest, &Remembered> = previous
         .certificates
         .iter()
-        .map(|c| (c.sha256.as_str(), c))
-        .collect();
-    let before: BTreeMap<&str, &Remembered> = previous
-        .certificates
-        .iter()
-        .map(|c| (c.sha256.as_str(), c))
+        .map(|c| (Digest::from_text(&c.sha256), c))
         .collect();
     let mut new: Vec<&CertRow> = report
         .certificates
         .iter()
-        .filter(|c| !before.contains_key(c.sha256.as_str()))
+        .filter(|c| !before.contains_key(&c.sha256))
         .collect();
     let mut gone: Vec<&Remembered> = previous
         .certificates
         .iter()
-        .filter(|c| !now.contains_key(c.sha256.as_str()))
+        .filter(|c| !now.contains(&Digest::from_text(&c.sha256)))
         .collect();
     let mut renewed = Vec::new();
     gone.retain(|old| {
+        let same_sans = |n: &CertRow| {
+            n.sans
+                .iter()
+                .map(|s| &**s)
+                .eq(old.sans.iter().map(String::as_str))
+        };
         let successor = new.iter().position(|n| {
-            n.subject == old.subject
-                && n.serial != old.serial
-                && (n.spki_sha256 == old.spki_sha256 || (!n.sans.is_empty() && n.sans == old.sans))
+            *n.subject == *old.subject
+                && *n.serial != *old.serial
+                && (n.spki_sha256 == *old.spki_sha256.as_str()
+                    || (!n.sans.is_empty() && same_sans(n)))
         });
         match successor {
             Some(i) => {
-                renewed.push((old.sha256.clone(), new[i].sha256.clone()));
+                renewed.push((old.sha256.clone(), new[i].sha256.to_string()));
                 new.remove(i);
                 false
             }
@@ -1110,12 +1208,12 @@ pub fn diff(previous: &StateFile, report: &SweepReport) -> Diff {
         .certificates
         .iter()
         .filter_map(|c| {
-            let old = before.get(c.sha256.as_str())?;
-            (old.state != c.state).then(|| (c.sha256.clone(), old.state, c.state))
+            let old = before.get(&c.sha256)?;
+            (old.state != c.state).then(|| (c.sha256.to_string(), old.state, c.state))
         })
         .collect();
     Diff {
-        new: new.iter().map(|c| c.sha256.clone()).collect(),
+        new: new.iter().map(|c| c.sha256.to_string()).collect(),
         gone: gone
             .iter()
             .map(|c| (c.sha256.clone(), c.subject.clone()))

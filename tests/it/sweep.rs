@@ -719,7 +719,7 @@ fn bundled_ca_is_parsed_and_audited_once_per_run() {
     assert_eq!(ca.len(), 1);
     assert_eq!(ca[0].places.len(), N);
     assert!(
-        ca[0].places[0].contains("leaf-000.pem"),
+        ca[0].places[0].text().contains("leaf-000.pem"),
         "{:?}",
         ca[0].places
     );
@@ -728,4 +728,111 @@ fn bundled_ca_is_parsed_and_audited_once_per_run() {
         .iter()
         .filter(|c| c.role == "end-entity")
         .all(|c| c.chain == "verified" && c.places.len() == 1));
+}
+
+/// Rows of different targets share nothing that is their target's own: a
+/// sweep of two targets with their own labels and profiles writes each
+/// row, input and series with its own, in every format.
+#[test]
+fn each_row_keeps_its_own_targets_labels_and_profile() {
+    let inv = inventory();
+    let dir = tempfile::tempdir().unwrap();
+    let toml = dir.path().join("estate.toml");
+    std::fs::write(
+        &toml,
+        format!(
+            r#"
+trust = ["{root}"]
+labels = {{ owner = "netops" }}
+
+[[target]]
+name = "hub1"
+paths = ["{leaves}/leaf-00.pem"]
+profile = "anyconnect-server"
+labels = {{ site = "fra", device = "hub1" }}
+
+[[target]]
+name = "hub2"
+paths = ["{leaves}/leaf-01.pem"]
+profile = "ikev2"
+labels = {{ site = "zrh", owner = "sec" }}
+"#,
+            root = inv.root.display(),
+            leaves = inv.leaves.display()
+        ),
+    )
+    .unwrap();
+    let cache = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        let out = pkiaudit(&[
+            "sweep",
+            "--format",
+            format,
+            "--at",
+            AT,
+            "--cache-dir",
+            cache.path().to_str().unwrap(),
+            toml.to_str().unwrap(),
+        ]);
+        String::from_utf8(out.stdout).unwrap()
+    };
+    // (target, profile, site, owner, device) of each leaf's file.
+    let want = |file: &str| match file_of(file).rsplit('/').next() {
+        Some("leaf-00.pem") => ("hub1", "anyconnect-server", "fra", "netops", Some("hub1")),
+        Some("leaf-01.pem") => ("hub2", "ikev2", "zrh", "sec", None),
+        other => panic!("unexpected file {other:?}"),
+    };
+    let check = |c: &Value| {
+        let (target, profile, site, owner, device) = want(c["places"][0].as_str().unwrap());
+        assert_eq!(c["target"], target, "{c}");
+        assert_eq!(c["profile"], profile, "{c}");
+        assert_eq!(c["labels"]["site"], site, "{c}");
+        assert_eq!(c["labels"]["owner"], owner, "{c}");
+        assert_eq!(
+            c["labels"].get("device").and_then(Value::as_str),
+            device,
+            "{c}"
+        );
+    };
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let leaves: Vec<&Value> = json["certificates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["role"] == "end-entity")
+        .collect();
+    assert_eq!(leaves.len(), 2);
+    leaves.iter().for_each(|c| check(c));
+    for i in json["inputs"].as_array().unwrap() {
+        assert_eq!(i["target"], want(i["file"].as_str().unwrap()).0, "{i}");
+    }
+    let lines: Vec<Value> = run("jsonl")
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .filter(|l: &Value| l["kind"] == "certificate" && l["role"] == "end-entity")
+        .collect();
+    assert_eq!(lines.len(), 2);
+    lines.iter().for_each(check);
+    let prom = run("prometheus");
+    for c in &leaves {
+        let (target, _, site, owner, device) = want(c["places"][0].as_str().unwrap());
+        let series = prom
+            .lines()
+            .find(|l| {
+                l.starts_with("pkiaudit_cert_state{")
+                    && l.contains(&format!("sha256=\"{}\"", c["sha256"].as_str().unwrap()))
+            })
+            .unwrap();
+        assert!(series.contains(&format!("target=\"{target}\"")), "{series}");
+        assert!(
+            series.contains(&format!("label_site=\"{site}\"")),
+            "{series}"
+        );
+        assert!(
+            series.contains(&format!("label_owner=\"{owner}\"")),
+            "{series}"
+        );
+        let device = format!("label_device=\"{}\"", device.unwrap_or(""));
+        assert!(series.contains(&device), "{series}");
+    }
 }
