@@ -69,27 +69,34 @@ for n in $SIZES; do
     inv=$WORK/inv-$key-$n
     GEN_KEY=$key target/release/examples/gen_sweep_inventory "$inv" "$n" 20 0 http://127.0.0.1:9 >/dev/null
     rm -f "$inv"/leaves/broken-*.pem
+    # A directory is read up to 100,000 files (MAX_FILES_PER_DIRECTORY);
+    # past that, the leaves are named by ten patterns (ten targets).
+    leaves=("$inv/leaves")
+    if ((n > 100000)); then
+      leaves=("$inv/leaves/leaf-?????.pem")
+      for d in 1 2 3 4 5 6 7 8 9; do leaves+=("$inv/leaves/leaf-$d?????.pem"); done
+    fi
     echo "<!-- $key $n: $(drop_caches) -->"
     measure "$key $n: sweep --format json (cold)" "$n" \
-      "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+      "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "${leaves[@]}"
     cp "$WORK/out" "$WORK/sweep.json"
     measure "$key $n: sweep --format json (warm)" "$n" \
-      "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+      "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "${leaves[@]}"
     measure "$key $n: sweep --format prometheus --output F" "$n" \
       "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format prometheus \
-      --output "$WORK/metrics.prom" "$inv/leaves"
+      --output "$WORK/metrics.prom" "${leaves[@]}"
     if ((n <= 50000)); then
       measure "$key $n: sweep --format json --jobs 1 (one core)" "$n" \
-        "$BIN" sweep --jobs 1 --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+        "$BIN" sweep --jobs 1 --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "${leaves[@]}"
     fi
     if [[ -n ${BEFORE:-} ]]; then
       measure "$key $n: BEFORE sweep --format json" "$n" \
-        "$BEFORE" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+        "$BEFORE" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "${leaves[@]}"
       measure "$key $n: sweep --format json (again)" "$n" \
-        "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+        "$BIN" sweep --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "${leaves[@]}"
       if ((n <= 50000)); then
         measure "$key $n: BEFORE sweep --format json --jobs 1" "$n" \
-          "$BEFORE" sweep --jobs 1 --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "$inv/leaves"
+          "$BEFORE" sweep --jobs 1 --revocation off --offline --at "$AT" --trust "$inv/root.pem" --format json "${leaves[@]}"
       fi
     fi
     expired=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(1 for c in d["certificates"] if c.get("expired") and c.get("role")=="end-entity"))' "$WORK/sweep.json" 2>/dev/null || echo "?")
