@@ -21,8 +21,10 @@
 #   this one's warm run (so neither gets the other's page cache);
 # - `openssl verify -CAfile root -untrusted ica F`, one process per
 #   certificate, on the first 500 leaves (what expiry scripts run);
-# - `openssl verify` over every leaf of one intermediate per process
-#   (batched, chain only).
+# - `openssl verify` over the leaves of one intermediate per process, on
+#   the first 2,000 leaves (its time grows faster than the number of
+#   files it is given: 10,000 leaves took 25 times as long as 2,000;
+#   batched, chain only).
 #
 # Prints one table row per command: wall, certificates/s (for the whole
 # inventory or the sample), peak RSS, and the sweep's peak RSS per leaf.
@@ -110,8 +112,9 @@ for n in $SIZES; do
     s=$(wc -l <"$WORK/sample")
     measure "$key $n: openssl verify, one process per certificate (first $s)" "$s" \
       bash -c 'while read -r f; do k=$(( 10#$(basename "$f" .pem | sed "s/leaf-//") % 20 )); openssl verify -attime '"$AT_UNIX"' -CAfile "'"$inv"'/root.pem" -untrusted "'"$inv"'/intermediates/ica-$k.pem" "$f" >/dev/null 2>&1 || true; done <"'"$WORK"'/sample"'
-    measure "$key $n: openssl verify, one process per intermediate (all leaves)" "$n" \
-      bash -c 'for k in $(seq 0 19); do find "'"$inv"'/leaves" -name "leaf-*.pem" -print | awk -v k=$k -F"leaf-" "{ sub(/\\.pem/, \"\", \$2); if (\$2 % 20 == k) print }" | xargs -r openssl verify -attime '"$AT_UNIX"' -CAfile "'"$inv"'/root.pem" -untrusted "'"$inv"'/intermediates/ica-$k.pem" >/dev/null 2>&1 || true; done'
+    b=$((n < 2000 ? n : 2000))
+    measure "$key $n: openssl verify, one process per intermediate (first $b)" "$b" \
+      bash -c 'for k in $(seq 0 19); do find "'"$inv"'/leaves" -name "leaf-*.pem" -print | sort | head -n '"$b"' | awk -v k=$k -F"leaf-" "{ sub(/\\.pem/, \"\", \$2); if (\$2 % 20 == k) print }" | xargs -r openssl verify -attime '"$AT_UNIX"' -CAfile "'"$inv"'/root.pem" -untrusted "'"$inv"'/intermediates/ica-$k.pem" >/dev/null 2>&1 || true; done'
     rm -rf "$inv"
   done
 done

@@ -64,7 +64,7 @@ RUNS='b=$1; shift; for _ in $(seq 100); do "$b" "$@" >/dev/null 2>&1 || true; do
 check_args=(check --revocation off --offline --at "$AT" --trust "$WORK/one/root.pem"
   --untrusted "$WORK/one/intermediates/ica-5.pem" --format json "$WORK/leaf.pem")
 "$BIN" "${check_args[@]}" >"$WORK/check.json" || true
-head -c 300 "$WORK/check.json" | grep -q '"verdict": "pass"' || { echo "error: check did not pass the leaf" >&2; exit 1; }
+python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1]))["verdict"] != "pass")' "$WORK/check.json" || { echo "error: check did not pass the leaf" >&2; exit 1; }
 for round in 1 2; do
   [[ -n $BEFORE ]] && measure "BEFORE pkiaudit check --trust root --untrusted ica leaf, 100 runs (round $round)" bash -c "$RUNS" _ "$BEFORE" "${check_args[@]}"
   measure "pkiaudit check --trust root --untrusted ica leaf, 100 runs (round $round)" bash -c "$RUNS" _ "$BIN" "${check_args[@]}"
