@@ -878,6 +878,15 @@ pub fn special_kind(path: &Path) -> Option<&'static str> {
     }
 }
 
+/// [`special_kind`] for a directory entry of type `t`.
+fn special_kind_of(t: fs::FileType, path: &Path) -> Option<&'static str> {
+    if t.is_file() || t.is_dir() {
+        None
+    } else {
+        special_kind(path)
+    }
+}
+
 /// A directory walk: what it found so far.
 struct Walk<'a> {
     exclude: &'a Exclude,
@@ -933,7 +942,10 @@ impl Walk<'_> {
                 self.dir(&path);
                 continue;
             }
-            match special_kind(&path) {
+            // The entry's own type settles a regular file without a stat;
+            // a link is followed to what it names. (A file replaced by a
+            // pipe after this is still caught when it is read.)
+            match special_kind_of(t, &path) {
                 Some(kind) => self.special.push((path, kind)),
                 None => self.files.push(path),
             }
@@ -1160,9 +1172,9 @@ fn sniff_and_load(input: &mut LoadedInput, bytes: &[u8], opts: &LoadOptions) {
 
     // PEM blocks and nothing else, as almost every file of an inventory
     // is: no Cisco or other text reader would find anything in it.
-    if pem::is_plain_pem(bytes) {
+    if let Some(blocks) = pem::plain_blocks(bytes) {
         input.format = Some("pem");
-        pem::load(input, bytes);
+        pem::load_plain(input, &blocks);
         return;
     }
     // Cisco text: a running-config (certificate chains as hex), then
