@@ -25,6 +25,7 @@
 pub mod inventory;
 
 pub mod rows;
+mod seen;
 
 use crate::time::format::ts;
 use std::collections::{HashMap, HashSet};
@@ -120,13 +121,6 @@ struct Job {
 /// certificates, its rows with their own copies of shared text) lives for
 /// one chunk, not for the whole inventory.
 const CHUNK: usize = 4096;
-
-/// The index entry of a certificate: its first place (job, position among
-/// the file's certificates) and every place.
-struct Seen {
-    first: (usize, usize),
-    places: Vec<Place>,
-}
 
 /// The SHA-256 of a certificate as a key, from its lower-hex text.
 fn key(hex: &str) -> Option<[u8; 32]> {
@@ -394,7 +388,7 @@ fn row(
         spki_sha256: Digest::from_text(&cert.spki_sha256),
         sans,
         target: Arc::clone(shared),
-        places: places.into_boxed_slice(),
+        places: places.into(),
         verdict: match a.verdict {
             Verdict::Pass => RowVerdict::Pass,
             Verdict::Warn => RowVerdict::Warn,
@@ -614,7 +608,7 @@ pub fn run_with_stats(
         })
         .collect();
     let budget = std::sync::atomic::AtomicUsize::new(MAX_KEPT_CERTS);
-    let mut seen: HashMap<[u8; 32], Seen> = HashMap::new();
+    let mut seen = seen::SeenIndex::with_capacity(jobs.len());
     let mut pool: Vec<PoolCert> = Vec::new();
     // The certificates of `kind = "trust"` targets anchor their own
     // target, and every target that names no trust anchors of its own.
@@ -654,13 +648,7 @@ pub fn run_with_stats(
                     Some(text) => Place::Text(text.into()),
                     None => Place::File(j.path.clone()),
                 };
-                seen.entry(sha)
-                    .or_insert_with(|| Seen {
-                        first: (ji, k),
-                        places: Vec::new(),
-                    })
-                    .places
-                    .push(at);
+                seen.add(sha, ji, k, at);
             }
             pool.append(&mut s.cas);
             trust_kind
@@ -803,7 +791,7 @@ pub fn run_with_stats(
                             let mut at: Vec<Place> = key(&a.subject.cert.sha256)
                                 .and_then(|k| seen.get(&k))
                                 .filter(|_| !a.subject.is_partial())
-                                .map(|s| s.places.clone())
+                                .map(seen::Seen::places)
                                 .unwrap_or_else(|| {
                                     vec![Place::Text(a.subject.provenance.to_string().into())]
                                 });

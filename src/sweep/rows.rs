@@ -355,6 +355,52 @@ impl<'de> Deserialize<'de> for Place {
     }
 }
 
+/// Every place a certificate was found, the first first. Nearly every
+/// certificate has one, kept inline; more are boxed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Places(PlacesRepr);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum PlacesRepr {
+    One(Place),
+    Many(Box<[Place]>),
+}
+
+impl std::ops::Deref for Places {
+    type Target = [Place];
+    fn deref(&self) -> &[Place] {
+        match &self.0 {
+            PlacesRepr::One(p) => std::slice::from_ref(p),
+            PlacesRepr::Many(all) => all,
+        }
+    }
+}
+
+impl FromIterator<Place> for Places {
+    fn from_iter<I: IntoIterator<Item = Place>>(iter: I) -> Self {
+        iter.into_iter().collect::<Vec<_>>().into()
+    }
+}
+
+impl Default for Places {
+    /// No place (a partial record's row may have none).
+    fn default() -> Self {
+        Places(PlacesRepr::Many(Box::default()))
+    }
+}
+
+impl From<Vec<Place>> for Places {
+    fn from(mut all: Vec<Place>) -> Self {
+        match all.len() {
+            1 => match all.pop() {
+                Some(p) => Places(PlacesRepr::One(p)),
+                None => Places(PlacesRepr::Many(Box::default())),
+            },
+            _ => Places(PlacesRepr::Many(all.into_boxed_slice())),
+        }
+    }
+}
+
 /// What the rows of one target share: written on every row as `target`,
 /// `labels` and `profile`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -431,7 +477,7 @@ pub struct CertRow {
     pub target: Arc<RowTarget>,
     /// Every place it was found (`file`, `file #2 (line 30)`, ...); the
     /// first is where it was audited, the others are duplicates.
-    pub places: Box<[Place]>,
+    pub places: Places,
     pub verdict: RowVerdict,
     pub state: State,
     pub expired: bool,

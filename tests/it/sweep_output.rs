@@ -917,7 +917,7 @@ fn nagios_line_is_one_line_with_perfdata() {
 fn writers_survive_empty_and_degenerate_reports() {
     let mut r = report();
     r.certificates.iter_mut().for_each(|c| {
-        c.places = Box::default();
+        c.places = Default::default();
         Arc::make_mut(&mut c.target).labels = labels(&[("", ""), ("é", "\\\"\n")]);
         c.findings.push(finding("", "", ""));
         // A verdict or time that is not one is no longer representable.
