@@ -85,7 +85,12 @@ fn certs(pems: &[String], what: &str) -> Result<Vec<Certificate>, String> {
         {
             return Err(format!("{what}: {}", p.message));
         }
-        out.extend(input.certs.into_iter().map(|c| c.cert));
+        out.extend(
+            input
+                .certs
+                .into_iter()
+                .map(|c| std::sync::Arc::unwrap_or_clone(c.cert)),
+        );
     }
     Ok(out)
 }

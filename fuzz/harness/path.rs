@@ -16,7 +16,7 @@ const LEAF: &[u8] = include_bytes!("../../fixtures/headend/vpn-example-com.pem")
 
 fn first_cert(pem: &[u8]) -> Certificate {
     let input = pkiaudit::load::load_bytes("fixed.pem", pem);
-    input.certs[0].cert.clone()
+    Certificate::clone(&input.certs[0].cert)
 }
 
 /// The path `valid` claims must hold: each signature verifies with the

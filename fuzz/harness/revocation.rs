@@ -12,7 +12,7 @@ const LEAF: &[u8] = include_bytes!("../../fixtures/client/alice.pem");
 
 fn first_cert(pem: &[u8]) -> Certificate {
     let input = pkiaudit::load::load_bytes("fixed.pem", pem);
-    input.certs[0].cert.clone()
+    Certificate::clone(&input.certs[0].cert)
 }
 
 /// One run of the target on `data`; panics on a finding.

@@ -47,7 +47,7 @@ pub struct Subject {
     pub duplicates: Vec<Provenance>,
     /// The certificate; for a partial record, the parts [`Subject::known`]
     /// names (the rest are placeholders the rule engine never reads).
-    pub cert: Certificate,
+    pub cert: std::sync::Arc<Certificate>,
     pub record: Record,
     pub known: Known,
     pub role: Role,
@@ -170,7 +170,7 @@ fn merge_partial(subjects: &mut Vec<Subject>, index: &mut PartialIndex, loaded: 
             subjects.push(Subject {
                 provenance: loaded.provenance.clone(),
                 duplicates: Vec::new(),
-                cert: p.view.clone(),
+                cert: std::sync::Arc::new(p.view.clone()),
                 record: Record::Partial {
                     kind: p.kind,
                     show: Box::new(p.show.clone()),
@@ -543,7 +543,7 @@ pub fn trustpoint_anchors(s: &Subject, inputs: &[LoadedInput]) -> Vec<PoolCert> 
                     .any(|t| p.trustpoints.contains(t))
         })
         .map(|c| PoolCert {
-            cert: c.cert.clone(),
+            cert: Certificate::clone(&c.cert),
             source: format!(
                 "{} (trustpoint {})",
                 c.provenance,

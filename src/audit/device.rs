@@ -693,7 +693,7 @@ pub fn select_peer(device: &LoadedInput, cert: &Certificate) -> Option<PeerSelec
     for tp in &verify {
         for c in on_trustpoint(device, tp, &[IosRole::Ca, IosRole::SelfSigned]) {
             anchor_certs.push(PoolCert {
-                cert: c.cert.clone(),
+                cert: crate::model::Certificate::clone(&c.cert),
                 source: format!("{} (trustpoint {tp})", c.provenance),
             });
         }

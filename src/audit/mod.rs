@@ -279,7 +279,7 @@ impl Trust {
                 .flat_map(|i| i.certs.iter())
                 .filter(|c| seen.insert(c.cert.sha256.clone()))
                 .map(|c| PoolCert {
-                    cert: c.cert.clone(),
+                    cert: Certificate::clone(&c.cert),
                     source: c.provenance.to_string(),
                 })
                 .collect()
@@ -465,7 +465,7 @@ fn chain_of(i: usize, subjects: &[Subject], store: &TrustStore, opts: &Options) 
         sent_positions: sent.iter().map(|(p, _)| *p).collect(),
         sent: sent
             .iter()
-            .map(|(_, s)| (&s.cert, s.provenance.to_string()))
+            .map(|(_, s)| (&*s.cert, s.provenance.to_string()))
             .collect(),
     };
     let chain_opts = chain::ChainOptions {
@@ -636,11 +636,11 @@ pub fn audit_inputs_where(
     for c in subjects
         .iter()
         .filter(|s| !s.is_partial())
-        .map(|s| &s.cert)
+        .map(|s| &*s.cert)
         .chain(store.anchors.iter().map(|p| &p.cert))
         .chain(store.untrusted.iter().map(|p| &p.cert))
         .chain(store.system.iter().map(|p| &p.cert))
-        .chain(device.iter().flat_map(|d| d.certs.iter()).map(|c| &c.cert))
+        .chain(device.iter().flat_map(|d| d.certs.iter()).map(|c| &*c.cert))
     {
         by_sha256.entry(c.sha256.as_str()).or_insert(c);
     }

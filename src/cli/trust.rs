@@ -59,7 +59,7 @@ pub(super) fn trust(args: TrustArgs, out: &mut dyn Write) -> anyhow::Result<i32>
     for c in inputs.iter().flat_map(|i| i.certs.iter()) {
         if seen.insert(c.cert.sha256.clone()) {
             anchors.push(audit::chain::PoolCert {
-                cert: c.cert.clone(),
+                cert: crate::model::Certificate::clone(&c.cert),
                 source: c.provenance.to_string(),
             });
         }

@@ -260,7 +260,7 @@ impl std::fmt::Display for InputProblem {
 #[derive(Debug, Clone)]
 pub struct LoadedCert {
     pub provenance: Provenance,
-    pub cert: Certificate,
+    pub cert: std::sync::Arc<Certificate>,
 }
 
 /// A partial record (what a device printed) and where it was found.
@@ -636,10 +636,13 @@ impl LoadedInput {
 
     /// Parse one certificate at the start of `der`, through the run's
     /// cache when there is one.
-    fn model(&self, der: &[u8]) -> Result<(Certificate, usize), crate::model::ParseError> {
+    fn model(
+        &self,
+        der: &[u8],
+    ) -> Result<(std::sync::Arc<Certificate>, usize), crate::model::ParseError> {
         match &self.cache {
             Some(cache) => cache.model(der),
-            None => Certificate::from_der_prefix(der),
+            None => Certificate::from_der_prefix(der).map(|(c, n)| (c.into(), n)),
         }
     }
 
@@ -689,7 +692,7 @@ impl LoadedInput {
 
     fn push(
         &mut self,
-        cert: Certificate,
+        cert: std::sync::Arc<Certificate>,
         container: Container,
         line: Option<usize>,
         bundle_index: Option<usize>,

@@ -671,32 +671,6 @@ impl Certificate {
         Ok((Self::from_parsed(der, &cert, sha256.as_ref()), rest.len()))
     }
 
-    /// [`Certificate::from_der_prefix`], asking `known` first for a
-    /// certificate already modelled: it is handed the SHA-256 of the
-    /// certificate's DER and returns the model it keeps for it, if any
-    /// (the same bytes always give the same model, so a copy is as good as
-    /// a parse). `known` sees only DER that parsed. The third value is the
-    /// SHA-256 when the model was built here rather than handed back.
-    pub fn from_der_prefix_known(
-        input: &[u8],
-        known: &dyn Fn(&[u8]) -> Option<Certificate>,
-    ) -> Result<(Certificate, usize, Option<[u8; 32]>), ParseError> {
-        let (rest, cert) = parse_x509(input)?;
-        let used = input.len() - rest.len();
-        let der = &input[..used];
-        let sha256 = ring::digest::digest(&ring::digest::SHA256, der);
-        if let Some(c) = known(sha256.as_ref()) {
-            return Ok((c, rest.len(), None));
-        }
-        let mut key = [0u8; 32];
-        key.copy_from_slice(sha256.as_ref());
-        Ok((
-            Self::from_parsed(der, &cert, sha256.as_ref()),
-            rest.len(),
-            Some(key),
-        ))
-    }
-
     /// Whether `input` starts with a certificate, and how many bytes follow
     /// it: [`Certificate::from_der_prefix`]'s answer and errors, without
     /// building the model (for the loaders' format sniffing).

@@ -40,7 +40,11 @@ impl Revocation {
     fn issuers_uncached(&self, url: &str) -> Issuers {
         let parse = |body: &[u8]| -> Result<Vec<Vec<u8>>, String> {
             let input = crate::load::load_bytes(url, body);
-            let certs: Vec<Vec<u8>> = input.certs.into_iter().map(|c| c.cert.der).collect();
+            let certs: Vec<Vec<u8>> = input
+                .certs
+                .into_iter()
+                .map(|c| std::sync::Arc::unwrap_or_clone(c.cert).der)
+                .collect();
             if certs.is_empty() {
                 let why = input
                     .problems

@@ -210,7 +210,7 @@ fn scan(
                 .unwrap_or(true)
         })
         .map(|c| PoolCert {
-            cert: c.cert.clone(),
+            cert: crate::model::Certificate::clone(&c.cert),
             source: c.provenance.to_string(),
         })
         .collect();
@@ -222,7 +222,7 @@ fn scan(
             .iter()
             .filter(|c| c.cert.basic_constraints.as_ref().is_some_and(|b| b.ca))
             .map(|c| PoolCert {
-                cert: c.cert.clone(),
+                cert: crate::model::Certificate::clone(&c.cert),
                 source: c.provenance.to_string(),
             })
             .collect()
