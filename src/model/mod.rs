@@ -262,6 +262,14 @@ pub struct Name {
 #[derive(Debug, Clone, Default)]
 pub(crate) struct PreparedName(std::sync::OnceLock<Option<std::sync::Arc<dn::ComparableName>>>);
 
+impl PreparedName {
+    /// The comparison form of the DER name `raw` (always the same name for
+    /// one `PreparedName`), made on first use.
+    fn of(&self, raw: &[u8]) -> Option<&dn::ComparableName> {
+        self.0.get_or_init(|| dn::prepared_name(raw)).as_deref()
+    }
+}
+
 impl PartialEq for PreparedName {
     fn eq(&self, _: &Self) -> bool {
         true
@@ -314,12 +322,27 @@ impl Name {
         }
     }
 
+    /// [`Name::matches`] against a DER name `raw` that keeps its prepared
+    /// form in `prepared` (a CRL's issuer, compared with every candidate
+    /// signer of every certificate of a run).
+    pub(crate) fn matches_der(&self, raw: &[u8], prepared: &PreparedName) -> bool {
+        if self.raw == raw {
+            return true;
+        }
+        // A name not prepared yet (a leaf's, met once) is told apart
+        // without preparing it, when that can be settled.
+        if self.prepared.0.get().is_none() && dn::differ_quickly(&self.raw, raw) {
+            return false;
+        }
+        match (self.comparable(), prepared.of(raw)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+    }
+
     /// The prepared name, made once per `Name`.
     fn comparable(&self) -> Option<&dn::ComparableName> {
-        self.prepared
-            .0
-            .get_or_init(|| dn::prepared_name(&self.raw))
-            .as_deref()
+        self.prepared.of(&self.raw)
     }
 
     /// The name as IOS prints and matches it: `cn=vpn,ou=VPN,o=Example`,

@@ -480,7 +480,7 @@ impl Revocation {
             .copied()
             .chain(std::iter::once(ctx.issuer))
         {
-            if same_name(&c.subject.raw, &crl.issuer_raw)
+            if c.subject.matches_der(&crl.issuer_raw, &crl.issuer_prepared)
                 && !found.iter().any(|f| f.sha256 == c.sha256)
             {
                 found.push(c);

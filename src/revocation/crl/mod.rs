@@ -317,6 +317,8 @@ pub struct Crl {
     pub source: String,
     /// DER issuer name.
     pub issuer_raw: Vec<u8>,
+    /// Its RFC 5280 §7.1 comparison form, made on first use.
+    pub(crate) issuer_prepared: crate::model::PreparedName,
     pub issuer_text: String,
     pub this_update: DateTime<Utc>,
     pub next_update: Option<DateTime<Utc>>,
@@ -540,6 +542,7 @@ impl Crl {
         let mut out = Crl {
             source: source.to_string(),
             issuer_raw: tbs.issuer.as_raw().to_vec(),
+            issuer_prepared: Default::default(),
             issuer_text: tbs
                 .issuer
                 .to_string_with_registry(x509_parser::objects::oid_registry())
